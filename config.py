@@ -1,0 +1,61 @@
+"""Configuration classes; `create_app` loads one, then `FORUM_*` environment variables."""
+
+from __future__ import annotations
+
+import os
+
+
+class Config:
+    """Defaults shared by every environment."""
+
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI: str | None = None  # None: SQLite in the instance folder
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SQLITE_BUSY_TIMEOUT_MS = 10_000
+    BABEL_DEFAULT_LOCALE = "it"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Rome"
+    LANGUAGES = ("it", "en")
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    WTF_CSRF_SSL_STRICT = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
+    PASSWORD_MIN_LENGTH = 12
+    PASSWORD_MAX_LENGTH = 128
+    QUESTIONS_PER_PAGE = 20
+    MAX_TAGS = 5
+    COMMENT_MAX_DEPTH = 3
+    DEMO_PASSWORD: str | None = None
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+
+
+class DevelopmentConfig(Config):
+    """Local `make run`: a fixed development key and the demo password."""
+
+    SECRET_KEY = "officina-sviluppo-locale-non-usare-in-produzione"
+    DEMO_PASSWORD = "officina-demo-2026"
+
+
+class TestingConfig(Config):
+    """pytest: CSRF off unless a test turns it on, a fixed key, fast hashing."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    WTF_CSRF_ENABLED = False
+    DEMO_PASSWORD = "officina-demo-2026"
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+
+
+class ProductionConfig(Config):
+    """gunicorn behind a proxy: secure cookies; refuses to start without a secret key."""
+
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+def config_from_env() -> str:
+    """The config class named by FORUM_CONFIG, development by default."""
+    return os.environ.get("FORUM_CONFIG", "config.DevelopmentConfig")

@@ -1,0 +1,70 @@
+"""Application factory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
+    """Build the app: config class, then FORUM_* environment variables, then overrides."""
+    from config import config_from_env
+    from forum import cli, database, errors, security, templating
+    from forum.extensions import babel, csrf, db, login_manager, migrate
+    from forum.i18n import select_locale
+
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=os.environ.get("FORUM_INSTANCE_PATH") or str(ROOT / "instance"),
+    )
+    app.config.from_object(config or config_from_env())
+    app.config.from_prefixed_env("FORUM")
+    app.config.update(overrides)
+    if app.config.get("DATABASE_URL") and "SQLALCHEMY_DATABASE_URI" not in overrides:
+        app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = (
+            f"sqlite:///{Path(app.instance_path) / 'officina.sqlite3'}"
+        )
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError(
+            "SECRET_KEY mancante: impostare FORUM_SECRET_KEY prima di avviare Officina."
+        )
+    app.config.setdefault(
+        "BABEL_TRANSLATION_DIRECTORIES", str(Path(__file__).parent / "translations")
+    )
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    with app.app_context():
+        database.configure_engine(app, db.engine)
+
+    from forum.answers.routes import bp as answers_bp
+    from forum.auth.routes import bp as auth_bp
+    from forum.comments.routes import bp as comments_bp
+    from forum.main.routes import bp as main_bp
+    from forum.questions.routes import bp as questions_bp
+    from forum.themes.routes import bp as themes_bp
+    from forum.users.routes import bp as users_bp
+    from forum.votes.routes import bp as votes_bp
+
+    for blueprint in (main_bp, auth_bp, questions_bp, answers_bp, comments_bp, votes_bp,
+                      themes_bp, users_bp):
+        app.register_blueprint(blueprint)
+
+    errors.register_error_handlers(app)
+    security.init_security(app)
+    templating.init_templating(app)
+    cli.init_cli(app)
+    return app

@@ -1,0 +1,111 @@
+"""Posting and editing answers, accepting a solution."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from forum import permissions
+from forum.answers import services
+from forum.errors import DomainError
+from forum.questions import queries
+from forum.questions.forms import AnswerForm
+from forum.questions.routes import render_question
+from forum.views import attach_errors, wants_json
+
+bp = Blueprint("answers", __name__)
+
+
+def _to_answer(question_id: int, answer_id: int | None = None) -> str:
+    url = url_for("questions.detail", question_id=question_id)
+    return f"{url}#risposta-{answer_id}" if answer_id else url
+
+
+@bp.route("/domande/<int:question_id>/risposte", methods=["POST"])
+@login_required
+def create(question_id: int):
+    """Answer a question; errors re-render the page with the text kept."""
+    form = AnswerForm()
+    if not form.validate_on_submit():
+        flash(_("Scrivi la risposta prima di pubblicarla."), "danger")
+        return render_question(question_id, status=422, answer_form=form)
+    try:
+        answer = services.post_answer(current_user, question_id, body=form.body.data)
+    except DomainError as error:
+        if error.status_code == 404:
+            abort(404, description=error.message)
+        attach_errors(form, error)
+        flash(error.message, "danger")
+        return render_question(question_id, status=error.status_code, answer_form=form)
+    flash(_("Risposta pubblicata."), "success")
+    return redirect(_to_answer(question_id, answer.id), code=303)
+
+
+@bp.route("/risposte/<int:answer_id>/modifica", methods=["GET", "POST"])
+@login_required
+def edit(answer_id: int):
+    """Edit an answer (author or moderator)."""
+    try:
+        answer = queries.answer_for_edit(answer_id)
+    except DomainError as error:
+        abort(error.status_code, description=error.message)
+    if not permissions.can_edit_answer(current_user, answer):
+        abort(403, description=_("Solo l'autore o la moderazione possono modificare la risposta."))
+    form = AnswerForm()
+    if request.method == "GET":
+        form.body.data = answer.body
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.edit_answer(current_user, answer_id, body=form.body.data)
+        except DomainError as error:
+            attach_errors(form, error)
+            flash(error.message, "danger")
+            status = error.status_code
+        else:
+            flash(_("Risposta aggiornata."), "success")
+            return redirect(_to_answer(answer.question_id, answer.id), code=303)
+    elif request.method == "POST":
+        status = 422
+    return render_template("answers/edit.html", form=form, answer=answer), status
+
+
+def _acceptance_result(question_id: int, answer_id: int | None, message: str, error=None):
+    if wants_json():
+        if error is not None:
+            return jsonify(error=error.message), error.status_code
+        return jsonify(message=message, accepted_answer_id=answer_id)
+    if error is not None:
+        if error.status_code == 404:
+            abort(404, description=error.message)
+        flash(error.message, "danger")
+        return render_question(question_id, status=error.status_code)
+    flash(message, "success")
+    return redirect(_to_answer(question_id, answer_id), code=303)
+
+
+@bp.route("/risposte/<int:answer_id>/accetta", methods=["POST"])
+@login_required
+def accept(answer_id: int):
+    """Mark the answer as the solution (asker or moderator)."""
+    try:
+        answer = queries.answer_for_edit(answer_id)
+    except DomainError as error:
+        abort(error.status_code, description=error.message)
+    try:
+        services.accept_answer(current_user, answer_id)
+    except DomainError as error:
+        return _acceptance_result(answer.question_id, None, "", error)
+    return _acceptance_result(answer.question_id, answer_id, _("Risposta accettata come soluzione."))
+
+
+@bp.route("/domande/<int:question_id>/accettazione/ritira", methods=["POST"])
+@login_required
+def withdraw(question_id: int):
+    """Withdraw the solution mark."""
+    try:
+        services.withdraw_acceptance(current_user, question_id)
+    except DomainError as error:
+        return _acceptance_result(question_id, None, "", error)
+    return _acceptance_result(question_id, None, _("Accettazione ritirata."))

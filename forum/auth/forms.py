@@ -1,0 +1,44 @@
+"""Sign-up and sign-in forms: shape only, rules live in the services."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length
+
+from forum.taxonomy import ORGANISATION_TYPES, REGIONS
+
+
+def _organisation_choices() -> list[tuple[str, str]]:
+    return [("", _l("Seleziona…")), *ORGANISATION_TYPES.items()]
+
+
+def _region_choices() -> list[tuple[str, str]]:
+    return [("", _l("Seleziona…")), *((code, name) for code, name in REGIONS.items())]
+
+
+class RegisterForm(FlaskForm):
+    """Who you are and where you work."""
+
+    username = StringField(_l("Nome utente"), validators=[DataRequired(), Length(3, 32)])
+    display_name = StringField(_l("Nome e cognome"), validators=[DataRequired(), Length(1, 80)])
+    email = EmailField(
+        _l("Email di lavoro"),
+        validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)],
+    )
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)])
+    organisation = StringField(_l("Ente"), validators=[DataRequired(), Length(1, 200)])
+    organisation_type = SelectField(
+        _l("Tipo di ente"), choices=_organisation_choices, validators=[DataRequired()]
+    )
+    region_code = SelectField(_l("Regione"), choices=_region_choices, validators=[DataRequired()])
+
+
+class LoginForm(FlaskForm):
+    """Username or email, password, and whether to stay signed in."""
+
+    login = StringField(_l("Nome utente o email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
+    remember = BooleanField(_l("Ricordami su questo dispositivo"))
+    next = HiddenField()

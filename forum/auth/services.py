@@ -1,0 +1,151 @@
+"""Registration and sign-in rules."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from forum.errors import Conflict, InvalidInput
+from forum.extensions import db
+from forum.models import User
+from forum.taxonomy import ORGANISATION_TYPES, REGIONS
+
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
+# A real hash to compare against when the account does not exist, so both paths cost the same.
+_DUMMY_HASH: dict[str, str] = {}
+
+
+def hash_password(password: str) -> str:
+    """Hash with werkzeug's current default (scrypt) unless the config pins a method."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD")
+    return generate_password_hash(password, method=method) if method else generate_password_hash(
+        password
+    )
+
+
+def check_password_policy(password: str) -> list[str]:
+    """Reasons the password is refused, in the user's language; empty when acceptable."""
+    problems = []
+    min_len = current_app.config["PASSWORD_MIN_LENGTH"]
+    max_len = current_app.config["PASSWORD_MAX_LENGTH"]
+    length = len(unicodedata.normalize("NFC", password))
+    if length < min_len:
+        problems.append(_("La password deve avere almeno %(n)d caratteri.", n=min_len))
+    if length > max_len:
+        problems.append(_("La password può avere al massimo %(n)d caratteri.", n=max_len))
+    return problems
+
+
+def register_user(
+    *,
+    username: str,
+    display_name: str,
+    email: str,
+    password: str,
+    organisation: str,
+    organisation_type: str,
+    region_code: str,
+    role: str = "member",
+    bio: str = "",
+) -> User:
+    """Create an account; refuses duplicates and values outside the fixed lists."""
+    username = username.strip().lower()
+    email = email.strip().lower()
+    errors: dict[str, list[str]] = {}
+    if not USERNAME_RE.match(username):
+        errors["username"] = [_(
+            "Il nome utente deve avere da 3 a 32 caratteri: lettere minuscole, cifre, "
+            "punto, trattino o trattino basso."
+        )]
+    if organisation_type not in ORGANISATION_TYPES:
+        errors["organisation_type"] = [_("Tipo di ente non valido.")]
+    if region_code not in REGIONS:
+        errors["region_code"] = [_("Regione non valida.")]
+    if not display_name.strip():
+        errors["display_name"] = [_("Indica il nome da mostrare.")]
+    if not organisation.strip():
+        errors["organisation"] = [_("Indica l'ente di appartenenza.")]
+    if problems := check_password_policy(password):
+        errors["password"] = problems
+    if errors:
+        raise InvalidInput(_("Controlla i campi evidenziati."), field_errors=errors)
+
+    taken = db.session.execute(
+        select(User.username, User.email).where(
+            (User.username == username) | (func.lower(User.email) == email)
+        )
+    ).all()
+    if taken:
+        _raise_duplicate(username, taken)
+    user = User(
+        username=username,
+        display_name=display_name.strip(),
+        email=email,
+        password_hash=hash_password(password),
+        organisation=organisation.strip(),
+        organisation_type=organisation_type,
+        region_code=region_code,
+        role=role,
+        bio=bio,
+    )
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(_("Nome utente o email già in uso.")) from None
+    return user
+
+
+def _raise_duplicate(username: str, taken: list) -> None:
+    errors: dict[str, list[str]] = {}
+    if any(row.username == username for row in taken):
+        errors["username"] = [_("Questo nome utente è già in uso: scegline un altro.")]
+    else:
+        errors["email"] = [_(
+            "Non è possibile registrarsi con questo indirizzo. Se hai già un account, accedi."
+        )]
+    raise Conflict(_("Controlla i campi evidenziati."), field_errors=errors)
+
+
+def authenticate(login: str, password: str) -> User | None:
+    """The user matching username or email and password, else None (same cost either way)."""
+    login = (login or "").strip().lower()
+    user = db.session.execute(
+        select(User).where((User.username == login) | (func.lower(User.email) == login))
+    ).scalar_one_or_none()
+    if user is None:
+        if "hash" not in _DUMMY_HASH:
+            _DUMMY_HASH["hash"] = hash_password("officina-dummy-password")
+        check_password_hash(_DUMMY_HASH["hash"], password or "")
+        return None
+    if check_password_hash(user.password_hash, password or ""):
+        return user
+    return None
+
+
+def load_user(session_id: str) -> User | None:
+    """Flask-Login loader: '<id>:<session_version>'; a bumped version logs the session out."""
+    user_id, _sep, version = session_id.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_version != int(version):
+        return None
+    return user
+
+
+def set_role(username: str, role: str) -> User:
+    """Give an existing account a role (used by the admin CLI)."""
+    user = db.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+    if user is None:
+        raise InvalidInput(_("Utente inesistente."))
+    user.role = role
+    db.session.commit()
+    return user

@@ -1,0 +1,81 @@
+"""Flask CLI commands: thin wrappers around services."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+
+from forum.auth.services import register_user, set_role
+from forum.errors import DomainError
+from forum.extensions import db
+from forum.models import User
+
+
+def init_cli(app: Flask) -> None:
+    """Register the commands on the app."""
+
+    @app.cli.command("seed-themes")
+    def seed_themes() -> None:
+        """Load or refresh the twelve policy themes."""
+        from forum.seed.themes import ensure_themes
+
+        click.echo(f"Temi aggiunti: {ensure_themes()}")
+
+    @app.cli.command("seed-demo")
+    def seed_demo() -> None:
+        """Load the Italian demo content once (re-running adds nothing)."""
+        from forum.seed.demo import seed_demo as run
+
+        password = current_app.config.get("DEMO_PASSWORD")
+        if not password:
+            raise click.ClickException("DEMO_PASSWORD non impostata: niente dati dimostrativi.")
+        report = run(password)
+        click.echo(
+            f"Demo: {report.users} utenti, {report.questions} domande, {report.answers} "
+            f"risposte, {report.comments} commenti, {report.votes} voti aggiunti."
+        )
+
+    @app.cli.command("create-admin")
+    @click.argument("username")
+    @click.option("--email", help="Email, per un nuovo account.")
+    @click.option("--display-name", help="Nome visibile, per un nuovo account.")
+    @click.option("--organisation", default="Officina", show_default=True)
+    @click.option("--region", default="12", show_default=True, help="Codice ISTAT regione.")
+    @click.password_option(help="Password, per un nuovo account.", required=False)
+    def create_admin(username, email, display_name, organisation, region, password) -> None:
+        """Promote an existing user to admin, or create a new admin account."""
+        exists = db.session.execute(
+            db.select(User.id).where(User.username == username.lower())
+        ).scalar_one_or_none()
+        try:
+            if exists is not None:
+                set_role(username.lower(), "admin")
+                click.echo(f"{username}: ora è amministratore.")
+                return
+            if not (email and password):
+                raise click.UsageError("Per un nuovo account servono --email e la password.")
+            register_user(
+                username=username, display_name=display_name or username, email=email,
+                password=password, organisation=organisation, organisation_type="altro",
+                region_code=region, role="admin",
+            )
+        except DomainError as error:
+            details = "; ".join(m for ms in error.field_errors.values() for m in ms)
+            raise click.ClickException(f"{error.message} {details}".strip()) from None
+        click.echo(f"Amministratore {username} creato.")
+
+    @app.cli.command("check-reputation")
+    @click.option("--repair", is_flag=True, help="Correggi i valori che non tornano.")
+    def check_reputation(repair: bool) -> None:
+        """Recompute every reputation from votes and acceptances; exit 1 on drift."""
+        from forum import reputation
+
+        drift = reputation.repair_reputation() if repair else reputation.find_drift()
+        for item in drift:
+            click.echo(f"{item.username}: registrata {item.stored}, attesa {item.expected}")
+        if not drift:
+            click.echo("Reputazione coerente per tutti gli utenti.")
+        elif not repair:
+            raise SystemExit(1)
+        else:
+            click.echo(f"Corretti {len(drift)} utenti.")

@@ -1,0 +1,63 @@
+"""Connection set-up: SQLite pragmas, write transactions that take the lock up front."""
+
+from __future__ import annotations
+
+import contextvars
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask, has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from forum.extensions import db
+
+_write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=False)
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+@contextmanager
+def write_intent() -> Iterator[None]:
+    """Mark the transactions opened inside as writers (SQLite: BEGIN IMMEDIATE).
+
+    On any exception the transaction is rolled back, so a refused action leaves
+    nothing half-written and does not keep the lock. A deferred SQLite transaction that reads and then writes fails at once with
+    "database is locked" when another writer got in between; taking the write lock
+    at BEGIN makes writers queue on the busy timeout instead.
+    """
+    token = _write_intent.set(True)
+    try:
+        yield
+    except BaseException:
+        db.session.rollback()  # release the write lock at once, never commit half
+        raise
+    finally:
+        _write_intent.reset(token)
+
+
+def _wants_immediate() -> bool:
+    if _write_intent.get():
+        return True
+    return has_request_context() and request.method in WRITE_METHODS
+
+
+def configure_engine(app: Flask, engine: Engine) -> None:
+    """Attach the SQLite pragmas and the BEGIN IMMEDIATE rule to one engine."""
+    if engine.dialect.name != "sqlite":
+        return
+    busy_ms = int(app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+        dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {busy_ms}")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute("PRAGMA synchronous = NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _wants_immediate() else "BEGIN")

@@ -1,0 +1,95 @@
+"""Domain exceptions raised by services, and their HTTP status codes."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A rule refused an action; `message` is already translated for the user."""
+
+    status_code = 400
+
+    def __init__(self, message: str, *, field_errors: dict[str, list[str]] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field_errors = field_errors or {}
+
+
+class NotAllowed(DomainError):
+    """The actor may not do this (403)."""
+
+    status_code = 403
+
+
+class NotFound(DomainError):
+    """The target does not exist or is not visible (404)."""
+
+    status_code = 404
+
+
+class Conflict(DomainError):
+    """The action clashes with the current state, e.g. a duplicate (409)."""
+
+    status_code = 409
+
+
+class InvalidInput(DomainError):
+    """Well-formed request, invalid content (422)."""
+
+    status_code = 422
+
+
+def register_error_handlers(app) -> None:  # type: ignore[no-untyped-def]
+    """HTTP errors render an Italian page (or JSON for scripts); domain errors map to codes."""
+    from flask import jsonify, render_template
+    from flask_babel import gettext as _
+    from flask_wtf.csrf import CSRFError
+    from werkzeug.exceptions import HTTPException
+
+    from forum.views import wants_json
+
+    titles = {
+        400: lambda: _("Richiesta non valida"),
+        401: lambda: _("Accesso richiesto"),
+        403: lambda: _("Operazione non consentita"),
+        404: lambda: _("Pagina non trovata"),
+        405: lambda: _("Metodo non consentito"),
+        409: lambda: _("Conflitto"),
+        413: lambda: _("Contenuto troppo grande"),
+        422: lambda: _("Dati non validi"),
+        429: lambda: _("Troppe richieste"),
+        500: lambda: _("Errore interno"),
+    }
+    defaults = {
+        400: lambda: _("La richiesta contiene dati non validi."),
+        403: lambda: _("Non hai i permessi per questa operazione."),
+        404: lambda: _("La pagina che cerchi non esiste o è stata spostata."),
+        405: lambda: _("Questo indirizzo non accetta questo tipo di richiesta."),
+        413: lambda: _("Il contenuto inviato è troppo grande."),
+        500: lambda: _("Si è verificato un errore inatteso. Riprova tra qualche minuto."),
+    }
+
+    def render(code: int, message: str | None):
+        message = message or defaults.get(code, lambda: "")()
+        if wants_json():
+            return jsonify(error=message), code
+        title = titles.get(code, lambda: _("Errore"))()
+        return render_template("errors/error.html", code=code, title=title, message=message), code
+
+    @app.errorhandler(CSRFError)
+    def _csrf(error: CSRFError):
+        return render(400, _(
+            "La sessione del modulo è scaduta o non è valida: ricarica la pagina e riprova."
+        ))
+
+    @app.errorhandler(DomainError)
+    def _domain(error: DomainError):
+        return render(error.status_code, error.message)
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException):
+        generic = error.description == type(error).description
+        return render(error.code or 500, None if generic else error.description)
+
+    @app.errorhandler(500)
+    def _internal(error: Exception):
+        return render(500, None)

@@ -1,0 +1,35 @@
+"""Locale choice and Italian-first date formatting for templates."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app, has_request_context, session
+from flask_babel import format_date, format_datetime, format_timedelta
+
+from forum.models.base import utcnow
+
+
+def select_locale() -> str:
+    """The language chosen with the switcher, Italian otherwise."""
+    chosen = session.get("lang") if has_request_context() else None
+    if chosen in current_app.config["LANGUAGES"]:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def time_ago(moment: datetime | None) -> str:
+    """'3 giorni fa' style relative time, from naive UTC datetimes."""
+    if moment is None:
+        return ""
+    return format_timedelta(moment - utcnow(), add_direction=True, threshold=1.1)
+
+
+def long_datetime(moment: datetime | None) -> str:
+    """Full date and time in the user's timezone, e.g. for a title attribute."""
+    return format_datetime(moment, "d MMMM y, HH:mm") if moment else ""
+
+
+def long_date(moment: datetime | None) -> str:
+    """'12 marzo 2024'."""
+    return format_date(moment, "d MMMM y") if moment else ""

@@ -1,0 +1,77 @@
+"""Answers, their revisions, and the acceptance records of solutions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from forum.extensions import db
+from forum.models.base import utcnow
+from forum.models.user import User
+
+
+class Answer(db.Model):
+    """An answer to a question; `score` is kept equal to the sum of its votes."""
+
+    __tablename__ = "answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("questions.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    score: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    author: Mapped[User] = relationship(lazy="raise_on_sql")
+
+
+class AnswerRevision(db.Model):
+    """The text of an answer before an edit."""
+
+    __tablename__ = "answer_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id", ondelete="CASCADE"), index=True)
+    editor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    editor: Mapped[User] = relationship(lazy="raise_on_sql")
+
+
+class Acceptance(db.Model):
+    """Who accepted which answer, when, and in what capacity; withdrawn rows stay for audit.
+
+    At most one current (not withdrawn) acceptance per question, enforced by a
+    partial unique index on both SQLite and PostgreSQL.
+    """
+
+    __tablename__ = "acceptances"
+    __table_args__ = (
+        Index(
+            "uq_acceptances_current",
+            "question_id",
+            unique=True,
+            sqlite_where=text("withdrawn_at IS NULL"),
+            postgresql_where=text("withdrawn_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("questions.id", ondelete="CASCADE"), index=True
+    )
+    answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id", ondelete="CASCADE"), index=True)
+    accepted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    as_moderator: Mapped[bool] = mapped_column(default=False)
+    accepted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(default=None)
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+
+    accepted_by: Mapped[User] = relationship(foreign_keys=[accepted_by_id], lazy="raise_on_sql")

@@ -1,0 +1,86 @@
+"""Questions, their tags and the revisions kept on every edit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from forum.extensions import db
+from forum.models.base import utcnow
+from forum.models.theme import Theme
+from forum.models.user import User
+
+question_tags = Table(
+    "question_tags",
+    db.metadata,
+    Column("question_id", ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Tag(db.Model):
+    """A free tag, stored lower-case."""
+
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(30), unique=True)
+
+
+class Question(db.Model):
+    """A question under one theme; counters and solved state are denormalised."""
+
+    __tablename__ = "questions"
+    __table_args__ = (
+        Index("ix_questions_theme_activity", "theme_id", "last_activity_at"),
+        Index("ix_questions_activity", "last_activity_at"),
+        Index("ix_questions_created", "created_at"),
+        Index("ix_questions_score", "score"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(150))
+    body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    score: Mapped[int] = mapped_column(default=0)
+    answer_count: Mapped[int] = mapped_column(default=0)
+    accepted_answer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("answers.id", use_alter=True, ondelete="SET NULL"), default=None
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    theme: Mapped[Theme] = relationship(lazy="raise_on_sql")
+    author: Mapped[User] = relationship(lazy="raise_on_sql")
+    tags: Mapped[list[Tag]] = relationship(
+        secondary=question_tags, lazy="raise_on_sql", order_by=Tag.name
+    )
+
+    @property
+    def is_solved(self) -> bool:
+        """Solved means an answer is currently accepted."""
+        return self.accepted_answer_id is not None
+
+
+class QuestionRevision(db.Model):
+    """The text of a question before an edit: who changed it and when."""
+
+    __tablename__ = "question_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("questions.id", ondelete="CASCADE"), index=True
+    )
+    editor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    title: Mapped[str] = mapped_column(String(150))
+    body: Mapped[str] = mapped_column(Text)
+    tags: Mapped[str] = mapped_column(String(200), default="")
+    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    editor: Mapped[User] = relationship(lazy="raise_on_sql")

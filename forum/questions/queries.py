@@ -1,0 +1,202 @@
+"""Read paths for questions: lists with filters and the full question page, eager-loaded."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from forum.errors import NotFound
+from forum.extensions import db
+from forum.models import Acceptance, Answer, Comment, Question, Tag, Theme, Vote
+
+STATES = ("risolte", "non-risolte", "senza-risposta")
+SORTS = ("recenti", "attive", "voti")
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    """Filters and sort of a question list, as parsed from the query string."""
+
+    theme: str | None = None
+    tag: str | None = None
+    state: str | None = None
+    sort: str = "attive"
+
+    def as_args(self) -> dict[str, str]:
+        """Non-empty filters, for building links that keep them."""
+        args = {"tema": self.theme, "tag": self.tag, "stato": self.state, "ordina": self.sort}
+        return {k: v for k, v in args.items() if v}
+
+
+def _list_select(filters: ListFilters) -> Select:
+    stmt = select(Question).options(
+        joinedload(Question.author), joinedload(Question.theme), selectinload(Question.tags)
+    )
+    if filters.theme:
+        stmt = stmt.join(Question.theme).where(Theme.slug == filters.theme)
+    if filters.tag:
+        stmt = stmt.where(Question.tags.any(Tag.name == filters.tag))
+    if filters.state == "risolte":
+        stmt = stmt.where(Question.accepted_answer_id.is_not(None))
+    elif filters.state == "non-risolte":
+        stmt = stmt.where(Question.accepted_answer_id.is_(None))
+    elif filters.state == "senza-risposta":
+        stmt = stmt.where(Question.answer_count == 0)
+    order = {
+        "recenti": (Question.created_at.desc(), Question.id.desc()),
+        "voti": (Question.score.desc(), Question.id.desc()),
+    }.get(filters.sort, (Question.last_activity_at.desc(), Question.id.desc()))
+    return stmt.order_by(*order)
+
+
+def list_questions(filters: ListFilters, page: int, per_page: int) -> Pagination:
+    """One page of questions with author, theme and tags loaded (three statements)."""
+    return db.paginate(_list_select(filters), page=page, per_page=per_page, error_out=False)
+
+
+def recent_questions(limit: int = 10) -> list[Question]:
+    """The most recently active questions, for the home page."""
+    stmt = _list_select(ListFilters()).limit(limit)
+    return list(db.session.execute(stmt).scalars().unique())
+
+
+def themes_with_counts() -> list[tuple[Theme, int, int]]:
+    """Every theme in display order with its number of questions and of solved ones."""
+    counts = (
+        select(
+            Question.theme_id,
+            func.count(Question.id).label("total"),
+            func.count(Question.accepted_answer_id).label("solved"),
+        )
+        .group_by(Question.theme_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Theme, func.coalesce(counts.c.total, 0), func.coalesce(counts.c.solved, 0))
+        .outerjoin(counts, counts.c.theme_id == Theme.id)
+        .order_by(Theme.position, Theme.name)
+    ).all()
+    return [(theme, total, solved) for theme, total, solved in rows]
+
+
+def theme_by_slug(slug: str) -> Theme:
+    """A theme by slug, NotFound otherwise."""
+    theme = db.session.execute(select(Theme).where(Theme.slug == slug)).scalar_one_or_none()
+    if theme is None:
+        raise NotFound(_("Tema non trovato."))
+    return theme
+
+
+def all_themes() -> list[Theme]:
+    """Themes in display order (for the ask form)."""
+    return list(db.session.execute(select(Theme).order_by(Theme.position)).scalars())
+
+
+@dataclass
+class CommentNode:
+    """A comment with its replies, for indented rendering."""
+
+    comment: Comment
+    children: list[CommentNode] = field(default_factory=list)
+
+
+@dataclass
+class QuestionPage:
+    """Everything the question page shows, loaded in a fixed number of statements."""
+
+    question: Question
+    answers: list[Answer]
+    acceptance: Acceptance | None
+    question_comments: list[CommentNode]
+    answer_comments: dict[int, list[CommentNode]]
+    my_votes: dict[tuple[str, int], int]
+
+
+def _comment_forest(comments: list[Comment]) -> tuple[list[CommentNode], dict[int, list]]:
+    nodes = {c.id: CommentNode(c) for c in comments}
+    on_question: list[CommentNode] = []
+    on_answers: dict[int, list[CommentNode]] = defaultdict(list)
+    for comment in comments:
+        node = nodes[comment.id]
+        if comment.parent_id is not None and comment.parent_id in nodes:
+            nodes[comment.parent_id].children.append(node)
+        elif comment.answer_id is None:
+            on_question.append(node)
+        else:
+            on_answers[comment.answer_id].append(node)
+    return on_question, dict(on_answers)
+
+
+def question_page(question_id: int, viewer: Any) -> QuestionPage:
+    """The question, its answers (solution first, then by score), comments and viewer's votes."""
+    question = db.session.execute(
+        select(Question)
+        .where(Question.id == question_id)
+        .options(
+            joinedload(Question.author), joinedload(Question.theme), selectinload(Question.tags)
+        )
+    ).unique().scalar_one_or_none()
+    if question is None:
+        raise NotFound(_("Domanda non trovata."))
+    answers = list(db.session.execute(
+        select(Answer)
+        .where(Answer.question_id == question_id)
+        .options(joinedload(Answer.author))
+        .order_by(
+            (Answer.id == func.coalesce(question.accepted_answer_id, -1)).desc(),
+            Answer.score.desc(),
+            Answer.created_at,
+        )
+    ).scalars())
+    comments = list(db.session.execute(
+        select(Comment)
+        .where(Comment.question_id == question_id)
+        .options(joinedload(Comment.author))
+        .order_by(Comment.created_at, Comment.id)
+    ).scalars())
+    acceptance = None
+    if question.accepted_answer_id is not None:
+        acceptance = db.session.execute(
+            select(Acceptance)
+            .where(Acceptance.question_id == question_id, Acceptance.withdrawn_at.is_(None))
+            .options(joinedload(Acceptance.accepted_by))
+        ).scalar_one_or_none()
+    my_votes: dict[tuple[str, int], int] = {}
+    if getattr(viewer, "is_authenticated", False):
+        answer_ids = [a.id for a in answers]
+        rows = db.session.execute(
+            select(Vote.question_id, Vote.answer_id, Vote.value).where(
+                Vote.user_id == viewer.id,
+                (Vote.question_id == question_id) | Vote.answer_id.in_(answer_ids),
+            )
+        ).all()
+        for q_id, a_id, value in rows:
+            my_votes[("question", q_id) if q_id else ("answer", a_id)] = value
+    on_question, on_answers = _comment_forest(comments)
+    return QuestionPage(question, answers, acceptance, on_question, on_answers, my_votes)
+
+
+def question_for_edit(question_id: int) -> Question:
+    """The question with theme and tags, for the edit form."""
+    question = db.session.execute(
+        select(Question)
+        .where(Question.id == question_id)
+        .options(joinedload(Question.theme), selectinload(Question.tags))
+    ).unique().scalar_one_or_none()
+    if question is None:
+        raise NotFound(_("Domanda non trovata."))
+    return question
+
+
+def answer_for_edit(answer_id: int) -> Answer:
+    """An answer, for its edit form."""
+    answer = db.session.get(Answer, answer_id)
+    if answer is None:
+        raise NotFound(_("Risposta non trovata."))
+    return answer

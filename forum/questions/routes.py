@@ -1,0 +1,147 @@
+"""Question list, ask, question page, edit."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from forum import permissions
+from forum.errors import DomainError
+from forum.questions import queries, services
+from forum.questions.forms import AnswerForm, CommentForm, QuestionForm
+from forum.views import attach_errors, page_arg
+
+bp = Blueprint("questions", __name__)
+
+
+def _filters_from_args() -> queries.ListFilters:
+    state = request.args.get("stato") or None
+    sort = request.args.get("ordina") or "attive"
+    if state is not None and state not in queries.STATES:
+        abort(400, description=_("Filtro di stato non valido."))
+    if sort not in queries.SORTS:
+        abort(400, description=_("Ordinamento non valido."))
+    return queries.ListFilters(
+        theme=request.args.get("tema") or None,
+        tag=(request.args.get("tag") or "").strip().lower()[:30] or None,
+        state=state,
+        sort=sort,
+    )
+
+
+@bp.route("/domande")
+def index():
+    """All questions, filtered and sorted, paginated."""
+    filters = _filters_from_args()
+    page = page_arg()
+    themes = queries.all_themes()
+    if filters.theme and filters.theme not in {t.slug for t in themes}:
+        abort(404, description=_("Tema non trovato."))
+    pagination = queries.list_questions(filters, page, current_app.config["QUESTIONS_PER_PAGE"])
+    if page > 1 and page > pagination.pages:
+        abort(404, description=_("Questa pagina non esiste: l'elenco ha meno pagine."))
+    return render_template(
+        "questions/index.html", pagination=pagination, filters=filters, themes=themes
+    )
+
+
+def _theme_choices() -> list[tuple[str, str]]:
+    return [("", _("Seleziona un tema…"))] + [(t.slug, _(t.name)) for t in queries.all_themes()]
+
+
+@bp.route("/domande/nuova", methods=["GET", "POST"])
+@login_required
+def ask():
+    """Ask a question; on any error the form comes back with the text kept."""
+    form = QuestionForm()
+    form.theme.choices = _theme_choices()
+    if request.method == "GET" and request.args.get("tema"):
+        form.theme.data = request.args["tema"]
+    status = 200
+    if form.validate_on_submit():
+        try:
+            question = services.ask_question(
+                current_user,
+                title=form.title.data,
+                body=form.body.data,
+                theme_slug=form.theme.data,
+                tags=form.tags.data or "",
+            )
+        except DomainError as error:
+            attach_errors(form, error)
+            flash(error.message, "danger")
+            status = error.status_code
+        else:
+            flash(_("Domanda pubblicata."), "success")
+            return redirect(url_for("questions.detail", question_id=question.id), code=303)
+    elif request.method == "POST":
+        status = 422
+    return render_template("questions/ask.html", form=form, editing=None), status
+
+
+def render_question(
+    question_id: int,
+    *,
+    status: int = 200,
+    answer_form: AnswerForm | None = None,
+    comment_form: CommentForm | None = None,
+):
+    """The question page; views re-render it with a status and the user's text on errors."""
+    try:
+        page = queries.question_page(question_id, current_user)
+    except DomainError as error:
+        abort(error.status_code, description=error.message)
+    return render_template(
+        "questions/detail.html",
+        page=page,
+        answer_form=answer_form or AnswerForm(formdata=None),
+        failed_comment=comment_form,
+    ), status
+
+
+@bp.route("/domande/<int:question_id>")
+@bp.route("/domande/<int:question_id>/<slug>")
+def detail(question_id: int, slug: str | None = None):
+    """The question page (the slug is decoration and ignored)."""
+    return render_question(question_id)
+
+
+@bp.route("/domande/<int:question_id>/modifica", methods=["GET", "POST"])
+@login_required
+def edit(question_id: int):
+    """Edit a question (author or moderator); the old text is kept as a revision."""
+    try:
+        question = queries.question_for_edit(question_id)
+    except DomainError as error:
+        abort(error.status_code, description=error.message)
+    if not permissions.can_edit_question(current_user, question):
+        abort(403, description=_("Solo l'autore o la moderazione possono modificare la domanda."))
+    form = QuestionForm()
+    form.theme.choices = _theme_choices()
+    if request.method == "GET":
+        form.title.data = question.title
+        form.body.data = question.body
+        form.theme.data = question.theme.slug
+        form.tags.data = ", ".join(t.name for t in question.tags)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.edit_question(
+                current_user,
+                question_id,
+                title=form.title.data,
+                body=form.body.data,
+                theme_slug=form.theme.data,
+                tags=form.tags.data or "",
+            )
+        except DomainError as error:
+            attach_errors(form, error)
+            flash(error.message, "danger")
+            status = error.status_code
+        else:
+            flash(_("Domanda aggiornata."), "success")
+            return redirect(url_for("questions.detail", question_id=question_id), code=303)
+    elif request.method == "POST":
+        status = 422
+    return render_template("questions/ask.html", form=form, editing=question), status

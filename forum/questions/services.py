@@ -1,0 +1,159 @@
+"""Asking and editing questions; every edit keeps a revision."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from forum import permissions
+from forum.database import write_intent
+from forum.errors import InvalidInput, NotAllowed, NotFound
+from forum.extensions import db
+from forum.markup import render_markdown
+from forum.models import Question, QuestionRevision, Tag, Theme, User
+from forum.models.base import utcnow
+
+TITLE_MIN, TITLE_MAX = 15, 150
+BODY_MIN, BODY_MAX = 20, 30_000
+TAG_RE = re.compile(r"^[0-9a-zà-öø-ÿ][0-9a-zà-öø-ÿ-]{0,29}$")
+
+
+def parse_tags(raw: str | list[str]) -> list[str]:
+    """Split 'a, b c' into normalised tags (lower case, spaces become hyphens), deduplicated."""
+    items = raw if isinstance(raw, list) else re.split(r"[,;\n]+", raw or "")
+    tags: list[str] = []
+    for item in items:
+        tag = re.sub(r"\s+", "-", item.strip().lower()).strip("-")
+        if tag and tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+def _validate(title: str, body: str, tags: list[str]) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    title_len = len(title)
+    if not TITLE_MIN <= title_len <= TITLE_MAX:
+        errors["title"] = [_(
+            "Il titolo deve avere da %(min)d a %(max)d caratteri (ora %(n)d).",
+            min=TITLE_MIN, max=TITLE_MAX, n=title_len,
+        )]
+    if not BODY_MIN <= len(body) <= BODY_MAX:
+        errors["body"] = [_(
+            "Il testo deve avere da %(min)d a %(max)d caratteri.", min=BODY_MIN, max=BODY_MAX
+        )]
+    max_tags = current_app.config["MAX_TAGS"]
+    if len(tags) > max_tags:
+        errors["tags"] = [_("Al massimo %(n)d etichette.", n=max_tags)]
+    elif bad := [t for t in tags if not TAG_RE.match(t)]:
+        errors["tags"] = [_(
+            "Etichetta non valida: %(tag)s. Usa lettere, cifre e trattini, al massimo 30 "
+            "caratteri.", tag=bad[0][:40],
+        )]
+    return errors
+
+
+def _theme_by_slug(slug: str) -> Theme | None:
+    return db.session.execute(select(Theme).where(Theme.slug == slug)).scalar_one_or_none()
+
+
+def _tags_by_name(names: list[str]) -> list[Tag]:
+    """Existing tags by name, creating the missing ones in the current transaction."""
+    if not names:
+        return []
+    found = {
+        t.name: t for t in db.session.execute(select(Tag).where(Tag.name.in_(names))).scalars()
+    }
+    tags = []
+    for name in names:
+        tag = found.get(name)
+        if tag is None:
+            tag = Tag(name=name)
+            db.session.add(tag)
+        tags.append(tag)
+    return tags
+
+
+def ask_question(
+    author: User, *, title: str, body: str, theme_slug: str, tags: str | list[str] = ""
+) -> Question:
+    """Publish a new question under one theme with up to five tags."""
+    if not permissions.can_post(author):
+        raise NotAllowed(_("Accedi per fare una domanda."))
+    title, body = (title or "").strip(), (body or "").strip()
+    tag_names = parse_tags(tags)
+    with write_intent():
+        errors = _validate(title, body, tag_names)
+        theme = _theme_by_slug(theme_slug or "")
+        if theme is None:
+            errors["theme"] = [_("Scegli un tema dall'elenco.")]
+        if errors:
+            raise InvalidInput(_("Controlla i campi evidenziati."), field_errors=errors)
+        question = Question(
+            title=title,
+            body=body,
+            body_html=render_markdown(body),
+            theme=theme,
+            author_id=author.id,
+            tags=_tags_by_name(tag_names),
+        )
+        db.session.add(question)
+        db.session.commit()
+    return question
+
+
+def get_question_for_update(question_id: int, *options: Any) -> Question:
+    """The question, row-locked where the database supports it; NotFound otherwise."""
+    question = db.session.execute(
+        select(Question).where(Question.id == question_id).options(*options).with_for_update()
+    ).scalar_one_or_none()
+    if question is None:
+        raise NotFound(_("Domanda non trovata."))
+    return question
+
+
+def edit_question(
+    editor: User,
+    question_id: int,
+    *,
+    title: str,
+    body: str,
+    theme_slug: str,
+    tags: str | list[str] = "",
+) -> Question:
+    """Change a question, keeping the previous text as a revision."""
+    title, body = (title or "").strip(), (body or "").strip()
+    tag_names = parse_tags(tags)
+    with write_intent():
+        question = get_question_for_update(question_id, selectinload(Question.tags))
+        if not permissions.can_edit_question(editor, question):
+            raise NotAllowed(_("Solo l'autore o la moderazione possono modificare la domanda."))
+        errors = _validate(title, body, tag_names)
+        theme = _theme_by_slug(theme_slug or "")
+        if theme is None:
+            errors["theme"] = [_("Scegli un tema dall'elenco.")]
+        if errors:
+            raise InvalidInput(_("Controlla i campi evidenziati."), field_errors=errors)
+        old_tags = [tag.name for tag in question.tags]
+        db.session.add(QuestionRevision(
+            question_id=question.id,
+            editor_id=editor.id,
+            title=question.title,
+            body=question.body,
+            tags=", ".join(old_tags),
+            theme_id=question.theme_id,
+        ))
+        question.title = title
+        question.body = body
+        question.body_html = render_markdown(body)
+        question.theme_id = theme.id
+        question.tags = _tags_by_name(tag_names)
+        now = utcnow()
+        question.updated_at = now
+        question.last_activity_at = now
+        db.session.commit()
+    return question

@@ -1,0 +1,129 @@
+"""Load the Italian demo content once, by natural keys, through the services.
+
+Going through the services keeps every invariant (scores, counters, reputation,
+acceptance records) exactly as real use would; timestamps are then spread back in
+time so the demo reads like a living community.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+from importlib import resources
+from typing import Any
+
+from sqlalchemy import select, update
+
+from forum.answers.services import accept_answer, post_answer
+from forum.auth.services import register_user
+from forum.comments.services import post_comment
+from forum.extensions import db
+from forum.models import Acceptance, Answer, Comment, Question, User, Vote
+from forum.models.base import utcnow
+from forum.questions.services import ask_question
+from forum.seed.themes import ensure_themes
+from forum.votes.services import cast_vote
+
+
+@dataclass
+class SeedReport:
+    """What a seeding run added."""
+
+    users: int = 0
+    questions: int = 0
+    answers: int = 0
+    comments: int = 0
+    votes: int = 0
+
+
+def demo_content() -> dict[str, Any]:
+    """The demo content shipped inside the package."""
+    return json.loads(resources.files("forum.seed").joinpath("demo_content.json").read_text("utf-8"))
+
+
+def _ensure_users(data: dict, password: str, report: SeedReport) -> dict[str, User]:
+    users = {u.username: u for u in db.session.execute(select(User)).scalars()}
+    for item in data["users"]:
+        if item["username"] in users:
+            continue
+        users[item["username"]] = register_user(
+            username=item["username"],
+            display_name=item["display_name"],
+            email=item["email"],
+            password=password,
+            organisation=item["organisation"],
+            organisation_type=item["organisation_type"],
+            region_code=item["region_code"],
+            role=item["role"],
+            bio=item.get("bio", ""),
+        )
+        report.users += 1
+    return users
+
+
+def _votes(users: dict[str, User], kind: str, post_id: int, votes: dict, report: SeedReport):
+    for value, names in ((1, votes.get("up", [])), (-1, votes.get("down", []))):
+        for name in names:
+            cast_vote(users[name], kind, post_id, value)
+            report.votes += 1
+
+
+def _comments(users, question_id, items, report, *, answer_id=None, parent_id=None, now=None):
+    for item in items:
+        comment = post_comment(
+            users[item["author"]], question_id, body=item["body"],
+            answer_id=answer_id, parent_id=parent_id,
+        )
+        db.session.execute(update(Comment).where(Comment.id == comment.id).values(
+            created_at=now - timedelta(days=item["days_ago"], hours=6)))
+        db.session.commit()
+        report.comments += 1
+        _comments(users, question_id, item.get("replies", []), report,
+                   parent_id=comment.id, now=now)
+
+
+def _seed_question(item: dict, users: dict[str, User], report: SeedReport) -> None:
+    now = utcnow()
+    asker = users[item["author"]]
+    question = ask_question(asker, title=item["title"], body=item["body"],
+                            theme_slug=item["theme"], tags=item["tags"])
+    qid = question.id
+    created = now - timedelta(days=item["created_days_ago"], hours=2)
+    last = created
+    report.questions += 1
+    _votes(users, "question", qid, item.get("votes", {}), report)
+    _comments(users, qid, item.get("comments", []), report, now=now)
+    moderator = next(u for u in users.values() if u.role == "moderator")
+    for ans in item.get("answers", []):
+        answer = post_answer(users[ans["author"]], qid, body=ans["body"])
+        aid = answer.id
+        at = now - timedelta(days=ans["days_ago"], hours=4)
+        last = max(last, at)
+        db.session.execute(update(Answer).where(Answer.id == aid).values(created_at=at))
+        db.session.commit()
+        report.answers += 1
+        _votes(users, "answer", aid, ans.get("votes", {}), report)
+        _comments(users, qid, ans.get("comments", []), report, answer_id=aid, now=now)
+        if ans.get("accepted"):
+            actor = asker if ans.get("accepted_by") != "moderator" else moderator
+            accept_answer(actor, aid)
+            db.session.execute(update(Acceptance).where(Acceptance.answer_id == aid).values(
+                accepted_at=at + timedelta(hours=3)))
+    db.session.execute(update(Question).where(Question.id == qid).values(
+        created_at=created, last_activity_at=last))
+    db.session.execute(update(Vote).where(Vote.question_id == qid).values(created_at=created))
+    db.session.commit()
+
+
+def seed_demo(password: str) -> SeedReport:
+    """Add the demo themes, users and threads that are not there yet (safe to re-run)."""
+    ensure_themes()
+    data = demo_content()
+    report = SeedReport()
+    users = _ensure_users(data, password, report)
+    existing = set(db.session.execute(select(Question.title)).scalars())
+    for item in data["questions"]:
+        if item["title"] not in existing:
+            _seed_question(item, users, report)
+    return report

@@ -1,0 +1,24 @@
+"""The twelve policy themes, upserted by slug."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from forum.extensions import db
+from forum.models import Theme
+from forum.taxonomy import THEMES
+
+
+def ensure_themes() -> int:
+    """Insert missing themes and refresh names and order; returns how many were added."""
+    existing = {t.slug: t for t in db.session.execute(select(Theme)).scalars()}
+    added = 0
+    for position, (slug, name, description) in enumerate(THEMES, start=1):
+        theme = existing.get(slug)
+        if theme is None:
+            db.session.add(Theme(slug=slug, name=name, description=description, position=position))
+            added += 1
+        else:
+            theme.name, theme.description, theme.position = name, description, position
+    db.session.commit()
+    return added

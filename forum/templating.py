@@ -1,0 +1,61 @@
+"""Template globals and filters, and the Flask-Login wiring that templates rely on."""
+
+from __future__ import annotations
+
+from flask import Flask, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from forum import i18n, permissions
+from forum.auth.services import load_user
+from forum.extensions import login_manager
+from forum.taxonomy import ROLE_LABELS, organisation_type_label, region_name
+
+
+def _url_with(**changes: object) -> str:
+    """The current URL with some query arguments changed (None removes one); page resets."""
+    args = request.args.to_dict()
+    args.pop("page", None)
+    for key, value in changes.items():
+        if value is None or value == "":
+            args.pop(key, None)
+        else:
+            args[key] = str(value)
+    return url_for(request.endpoint or "main.home", **(request.view_args or {}), **args)
+
+
+def _page_url(page: int) -> str:
+    args = request.args.to_dict()
+    args["page"] = str(page)
+    return url_for(request.endpoint or "main.home", **(request.view_args or {}), **args)
+
+
+def init_templating(app: Flask) -> None:
+    """Register globals (permissions, labels, dates) used by every template."""
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Accedi per continuare.")
+    login_manager.login_message_category = "info"
+
+    env = app.jinja_env
+    env.globals.update(permissions.TEMPLATE_PREDICATES)
+    env.globals.update(
+        region_name=region_name,
+        organisation_type_label=organisation_type_label,
+        role_label=lambda role: str(ROLE_LABELS.get(role, role)),
+        url_with=_url_with,
+        page_url=_page_url,
+        current_locale=lambda: str(get_locale()),
+        theme_name=lambda theme: _(theme.name),
+        icon_href=lambda name: url_for(
+            "static", filename="vendor/bootstrap-italia/svg/sprites.svg"
+        ) + "#" + name,
+    )
+    env.filters.update(
+        time_ago=i18n.time_ago,
+        long_datetime=i18n.long_datetime,
+        long_date=i18n.long_date,
+    )
+    env.trim_blocks = True
+    env.lstrip_blocks = True

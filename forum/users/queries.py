@@ -1,0 +1,52 @@
+"""Read paths for profiles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from forum.errors import NotFound
+from forum.extensions import db
+from forum.models import Answer, Question, User
+
+
+@dataclass
+class Profile:
+    """A user with their recent questions and answers and how many of each."""
+
+    user: User
+    questions: list[Question]
+    answers: list[tuple[Answer, Question]]
+    question_count: int
+    answer_count: int
+
+
+def profile(username: str, limit: int = 20) -> Profile:
+    """The profile page data, in four statements whatever the activity."""
+    user = db.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+    if user is None:
+        raise NotFound(_("Utente non trovato."))
+    questions = list(db.session.execute(
+        select(Question)
+        .where(Question.author_id == user.id)
+        .options(joinedload(Question.theme), selectinload(Question.tags))
+        .order_by(Question.created_at.desc())
+        .limit(limit)
+    ).unique().scalars())
+    answers = [(a, q) for a, q in db.session.execute(
+        select(Answer, Question)
+        .join(Question, Question.id == Answer.question_id)
+        .where(Answer.author_id == user.id)
+        .order_by(Answer.created_at.desc())
+        .limit(limit)
+    ).all()]
+    q_count, a_count = db.session.execute(
+        select(
+            select(func.count(Question.id)).where(Question.author_id == user.id).scalar_subquery(),
+            select(func.count(Answer.id)).where(Answer.author_id == user.id).scalar_subquery(),
+        )
+    ).one()
+    return Profile(user, questions, answers, q_count, a_count)

@@ -1,0 +1,52 @@
+"""Public profiles and editing one's own."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from forum.errors import DomainError
+from forum.users import queries, services
+from forum.users.forms import ProfileForm
+from forum.views import attach_errors
+
+bp = Blueprint("users", __name__)
+
+
+@bp.route("/utenti/<username>")
+def profile(username: str):
+    """A member's profile: who they are, their questions and answers."""
+    try:
+        data = queries.profile(username)
+    except DomainError as error:
+        abort(error.status_code, description=error.message)
+    return render_template("users/profile.html", profile=data)
+
+
+@bp.route("/profilo/modifica", methods=["GET", "POST"])
+@login_required
+def edit():
+    """Edit the signed-in user's profile."""
+    form = ProfileForm(obj=current_user if request.method == "GET" else None)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.update_profile(
+                current_user,
+                display_name=form.display_name.data,
+                organisation=form.organisation.data,
+                organisation_type=form.organisation_type.data,
+                region_code=form.region_code.data,
+                bio=form.bio.data or "",
+            )
+        except DomainError as error:
+            attach_errors(form, error)
+            flash(error.message, "danger")
+            status = error.status_code
+        else:
+            flash(_("Profilo aggiornato."), "success")
+            return redirect(url_for("users.profile", username=current_user.username), code=303)
+    elif request.method == "POST":
+        status = 422
+    return render_template("users/edit.html", form=form), status

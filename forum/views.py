@@ -1,0 +1,63 @@
+"""Helpers shared by the views: safe redirects, strict paging, error rendering."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import abort, request, session
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+
+from forum.errors import DomainError
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """A local path to go to after sign-in; anything pointing elsewhere becomes `fallback`."""
+    if not target:
+        return fallback
+    target = target.strip()
+    if "\\" in target or any(ord(c) < 32 for c in target):
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    return target
+
+
+def page_arg() -> int:
+    """`?page=` as a positive integer; anything else is a 400 with a clear message."""
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or int(raw) < 1 or len(raw) > 6:
+        abort(400, description=_("Numero di pagina non valido: usa un intero positivo."))
+    return int(raw)
+
+
+def attach_errors(form: FlaskForm, error: DomainError) -> None:
+    """Show a service's field errors next to the matching inputs of the form."""
+    for name, messages in error.field_errors.items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = [*list(field.errors or []), *messages]
+
+
+def fresh_session() -> None:
+    """Drop everything in the session (a new id at sign-in) but the chosen language."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+
+
+def wants_json() -> bool:
+    """True for requests made by our scripts (fetch with Accept: application/json)."""
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes[
+        "text/html"
+    ]
+
+
+def optional_int(raw: str | None) -> int | None:
+    """A hidden form id: None when empty, 0 (never a real id) when malformed."""
+    if raw is None or raw == "":
+        return None
+    return int(raw) if raw.isdigit() and len(raw) < 12 else 0

@@ -1,0 +1,57 @@
+"""Builders for test data; entities with invariants go through the services."""
+
+from __future__ import annotations
+
+import itertools
+
+from forum.answers.services import post_answer
+from forum.auth.services import register_user
+from forum.comments.services import post_comment
+from forum.models import Answer, Comment, Question, User
+from forum.questions.services import ask_question
+
+PASSWORD = "una-password-lunga-abbastanza"
+_seq = itertools.count(1)
+
+
+def make_user(role: str = "member", **overrides: str) -> User:
+    """A registered user with unique username and email."""
+    n = next(_seq)
+    data = {
+        "username": f"utente{n}",
+        "display_name": f"Utente {n}",
+        "email": f"utente{n}@ente.example",
+        "password": PASSWORD,
+        "organisation": f"Comune di Prova {n} (fittizio)",
+        "organisation_type": "comune",
+        "region_code": "08",
+    }
+    data.update(overrides)
+    return register_user(role=role, **data)
+
+
+def make_question(author: User | None = None, **overrides) -> Question:
+    """A question by `author` (a new user if none)."""
+    n = next(_seq)
+    data = {
+        "title": f"Come organizzare il servizio numero {n}?",
+        "body": f"Testo della domanda numero {n}, con abbastanza dettagli sul contesto.",
+        "theme_slug": "servizi-educativi-0-6",
+        "tags": "nido, tariffe",
+    }
+    data.update(overrides)
+    return ask_question(author or make_user(), **data)
+
+
+def make_answer(question: Question, author: User | None = None, body: str | None = None) -> Answer:
+    """An answer to `question` (by a new user if none)."""
+    n = next(_seq)
+    return post_answer(
+        author or make_user(), question.id,
+        body=body or f"Risposta numero {n}: ecco come abbiamo fatto nel nostro ente.",
+    )
+
+
+def make_comment(question: Question, author: User, **kw) -> Comment:
+    """A comment on the question (or on an answer / in reply, via kw)."""
+    return post_comment(author, question.id, body=kw.pop("body", "Un commento utile."), **kw)
