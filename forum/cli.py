@@ -41,7 +41,7 @@ def init_cli(app: Flask) -> None:
     @click.option("--display-name", help="Nome visibile, per un nuovo account.")
     @click.option("--organisation", default="Officina", show_default=True)
     @click.option("--region", default="12", show_default=True, help="Codice ISTAT regione.")
-    @click.password_option(help="Password, per un nuovo account.", required=False)
+    @click.option("--password", help="Password, per un nuovo account (chiesta se manca).")
     def create_admin(username, email, display_name, organisation, region, password) -> None:
         """Promote an existing user to admin, or create a new admin account."""
         exists = db.session.execute(
@@ -52,8 +52,10 @@ def init_cli(app: Flask) -> None:
                 set_role(username.lower(), "admin")
                 click.echo(f"{username}: ora è amministratore.")
                 return
-            if not (email and password):
-                raise click.UsageError("Per un nuovo account servono --email e la password.")
+            if not email:
+                raise click.UsageError("Per un nuovo account serve --email.")
+            if not password:
+                password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
             register_user(
                 username=username, display_name=display_name or username, email=email,
                 password=password, organisation=organisation, organisation_type="altro",

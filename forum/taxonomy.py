@@ -7,43 +7,49 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+
+def N_(message: str) -> str:
+    """Mark a string for extraction without translating it (stored in Italian, shown via _)."""
+    return message
+
+
 THEMES: tuple[tuple[str, str, str], ...] = (
-    ("servizi-educativi-0-6", "Servizi educativi 0-6 e nidi d'infanzia",
-     "Nidi, micronidi, sezioni primavera, servizi integrativi e poli per l'infanzia "
-     "del sistema integrato 0-6."),
-    ("conciliazione-vita-lavoro", "Conciliazione vita-lavoro",
-     "Misure per armonizzare tempi di lavoro e di cura: orari, servizi di prossimità, "
-     "welfare aziendale, congedi."),
-    ("sostegno-economico", "Sostegno economico e Assegno unico",
-     "Assegno unico universale, bonus e contributi alle famiglie, agevolazioni tariffarie "
-     "legate all'ISEE."),
-    ("natalita-genitorialita", "Natalità e genitorialità",
-     "Sostegno alla nascita, percorsi nascita, accompagnamento alla genitorialità e "
-     "corresponsabilità dei genitori."),
-    ("affido-adozione", "Affido e adozione",
-     "Affidamento familiare, adozione nazionale e internazionale, reti di famiglie "
-     "affidatarie e accoglienza."),
-    ("centri-famiglia-consultori", "Centri per la famiglia e consultori",
-     "Centri per le famiglie, consultori familiari, mediazione familiare, spazi neutri e "
-     "sportelli informativi."),
-    ("anziani-caregiver", "Anziani, non autosufficienza e caregiver familiari",
-     "Invecchiamento attivo, servizi per la non autosufficienza, sollievo e sostegno ai "
-     "caregiver familiari."),
-    ("disabilita", "Disabilità",
-     "Inclusione di bambini e adulti con disabilità, progetto di vita, sostegno alle "
-     "famiglie, \"Dopo di noi\"."),
-    ("poverta-educativa", "Povertà educativa e contrasto alla povertà",
-     "Contrasto alla povertà economica ed educativa minorile, inclusione sociale, "
-     "comunità educanti."),
-    ("violenza-tutela", "Violenza domestica e tutela dei minori",
-     "Prevenzione e contrasto della violenza domestica, centri antiviolenza, tutela dei "
-     "minori e protezione."),
-    ("giovani", "Giovani e politiche giovanili",
-     "Autonomia dei giovani, orientamento, casa, partecipazione, spazi e servizi per "
-     "adolescenti e giovani."),
-    ("family-friendly", "Family Audit, certificazioni e tariffe family-friendly",
-     "Family Audit, Comuni amici della famiglia, Distretti famiglia, marchi e politiche "
-     "tariffarie per le famiglie."),
+    ("servizi-educativi-0-6", N_("Servizi educativi 0-6 e nidi d'infanzia"),
+     N_("Nidi, micronidi, sezioni primavera, servizi integrativi e poli per l'infanzia "
+     "del sistema integrato 0-6.")),
+    ("conciliazione-vita-lavoro", N_("Conciliazione vita-lavoro"),
+     N_("Misure per armonizzare tempi di lavoro e di cura: orari, servizi di prossimità, "
+     "welfare aziendale, congedi.")),
+    ("sostegno-economico", N_("Sostegno economico e Assegno unico"),
+     N_("Assegno unico universale, bonus e contributi alle famiglie, agevolazioni tariffarie "
+     "legate all'ISEE.")),
+    ("natalita-genitorialita", N_("Natalità e genitorialità"),
+     N_("Sostegno alla nascita, percorsi nascita, accompagnamento alla genitorialità e "
+     "corresponsabilità dei genitori.")),
+    ("affido-adozione", N_("Affido e adozione"),
+     N_("Affidamento familiare, adozione nazionale e internazionale, reti di famiglie "
+     "affidatarie e accoglienza.")),
+    ("centri-famiglia-consultori", N_("Centri per la famiglia e consultori"),
+     N_("Centri per le famiglie, consultori familiari, mediazione familiare, spazi neutri e "
+     "sportelli informativi.")),
+    ("anziani-caregiver", N_("Anziani, non autosufficienza e caregiver familiari"),
+     N_("Invecchiamento attivo, servizi per la non autosufficienza, sollievo e sostegno ai "
+     "caregiver familiari.")),
+    ("disabilita", N_("Disabilità"),
+     N_("Inclusione di bambini e adulti con disabilità, progetto di vita, sostegno alle "
+     "famiglie, \"Dopo di noi\".")),
+    ("poverta-educativa", N_("Povertà educativa e contrasto alla povertà"),
+     N_("Contrasto alla povertà economica ed educativa minorile, inclusione sociale, "
+     "comunità educanti.")),
+    ("violenza-tutela", N_("Violenza domestica e tutela dei minori"),
+     N_("Prevenzione e contrasto della violenza domestica, centri antiviolenza, tutela dei "
+     "minori e protezione.")),
+    ("giovani", N_("Giovani e politiche giovanili"),
+     N_("Autonomia dei giovani, orientamento, casa, partecipazione, spazi e servizi per "
+     "adolescenti e giovani.")),
+    ("family-friendly", N_("Family Audit, certificazioni e tariffe family-friendly"),
+     N_("Family Audit, Comuni amici della famiglia, Distretti famiglia, marchi e politiche "
+     "tariffarie per le famiglie.")),
 )
 
 ORGANISATION_TYPES = {

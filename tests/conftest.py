@@ -45,9 +45,22 @@ def app(tmp_path) -> Iterator[Flask]:
         db.engine.dispose()
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context (own `g`, own database session), as in
+    production; the test's session ends its transaction first and reloads afterwards."""
+
+    def open(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        db.session.commit()
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()
+        return response
+
+
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
-    """A test client of the app."""
+    """A test client whose requests are isolated from the test's own session."""
+    app.test_client_class = IsolatedClient
     return app.test_client()
 
 

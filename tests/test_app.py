@@ -1,0 +1,129 @@
+"""Factory, configuration, migrations, CLI and the demo seed."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, func, inspect, select, text
+
+from forum import create_app
+from forum.extensions import db
+from forum.models import Acceptance, Answer, Comment, Question, Theme, User
+from tests.conftest import PG_URL
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_production_refuses_to_start_without_secret_key(monkeypatch):
+    monkeypatch.delenv("FORUM_SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app("config.ProductionConfig")
+
+
+def test_production_cookies_are_secure(monkeypatch, tmp_path):
+    app = create_app("config.ProductionConfig", SECRET_KEY="x" * 32,
+                     SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
+    assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_database_url_comes_from_the_environment(monkeypatch, tmp_path):
+    url = f"sqlite:///{tmp_path / 'env.sqlite3'}"
+    monkeypatch.setenv("FORUM_DATABASE_URL", url)
+    app = create_app("config.TestingConfig")
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == url
+
+
+@pytest.mark.skipif(PG_URL is not None, reason="SQLite pragmas only")
+def test_sqlite_connections_use_wal_foreign_keys_and_busy_timeout(app):
+    with db.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 10_000
+
+
+def _migrated_app(tmp_path):
+    url = PG_URL or f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
+    return create_app("config.TestingConfig", SQLALCHEMY_DATABASE_URI=url)
+
+
+def test_migrations_build_exactly_the_models_schema(tmp_path):
+    """Upgrade from empty, compare with the models (no drift), then downgrade cleanly."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from flask_migrate import downgrade, upgrade
+
+    app = _migrated_app(tmp_path)
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        upgrade()
+        with db.engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+        assert diff == []
+        downgrade(revision="base")
+        assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        db.engine.dispose()
+
+
+def test_seed_demo_loads_once_with_exact_invariants(app, runner):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    counts = {m.__name__: db.session.scalar(select(func.count(m.id)))
+              for m in (User, Question, Answer, Comment, Theme)}
+    assert counts["User"] == 12 and counts["Question"] == 30 and counts["Theme"] == 12
+    assert counts["Answer"] >= 30 and counts["Comment"] >= 20
+    roles = dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())
+    assert roles == {"admin": 1, "moderator": 2, "member": 9}
+    themes_used = db.session.scalar(select(func.count(func.distinct(Question.theme_id))))
+    assert themes_used == 12
+    solved = db.session.scalar(select(func.count()).where(Question.accepted_answer_id.is_not(None)))
+    assert 10 <= solved < 30
+    assert db.session.scalar(select(func.count()).where(Acceptance.as_moderator.is_(True))) >= 1
+    again = runner.invoke(args=["seed-demo"])
+    assert "0 utenti, 0 domande" in again.output
+    assert db.session.scalar(select(func.count(Question.id))) == 30
+    assert runner.invoke(args=["check-reputation"]).exit_code == 0
+
+
+def test_check_reputation_detects_and_repairs_drift(app, runner):
+    from tests.factories import make_user
+
+    user = make_user()
+    user.reputation = 999
+    db.session.commit()
+    result = runner.invoke(args=["check-reputation"])
+    assert result.exit_code == 1 and "registrata 999, attesa 1" in result.output
+    assert runner.invoke(args=["check-reputation", "--repair"]).exit_code == 0
+    db.session.refresh(user)
+    assert user.reputation == 1
+
+
+def test_create_admin_promotes_or_creates(app, runner):
+    from tests.factories import make_user
+
+    user = make_user()
+    assert runner.invoke(args=["create-admin", user.username]).exit_code == 0
+    db.session.refresh(user)
+    assert user.role == "admin"
+    result = runner.invoke(args=["create-admin", "nuovo.admin", "--email", "a@b.example",
+                                 "--password", "password-amministratore"])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(User.role).where(User.username == "nuovo.admin")) == "admin"
+    bad = runner.invoke(args=["create-admin", "altro.admin", "--email", "c@d.example",
+                              "--password", "corta"])
+    assert bad.exit_code != 0 and "almeno 12 caratteri" in bad.output
+
+
+def test_wsgi_module_serves_production_config(tmp_path):
+    env = dict(os.environ, FORUM_SECRET_KEY="k" * 40,
+               FORUM_DATABASE_URL=f"sqlite:///{tmp_path / 'w.sqlite3'}")
+    code = "import wsgi; print(type(wsgi.app).__name__, wsgi.app.config['SESSION_COOKIE_SECURE'])"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                         text=True, check=True)
+    assert out.stdout.strip() == "Flask True"
