@@ -22,9 +22,10 @@ def write_intent() -> Iterator[None]:
     """Mark the transactions opened inside as writers (SQLite: BEGIN IMMEDIATE).
 
     On any exception the transaction is rolled back, so a refused action leaves
-    nothing half-written and does not keep the lock. A deferred SQLite transaction that reads and then writes fails at once with
-    "database is locked" when another writer got in between; taking the write lock
-    at BEGIN makes writers queue on the busy timeout instead.
+    nothing half-written and does not keep the lock. A deferred SQLite transaction
+    that reads and then writes fails at once with "database is locked" when another
+    writer got in between; taking the write lock at BEGIN makes writers queue on the
+    busy timeout instead.
     """
     token = _write_intent.set(True)
     try:

@@ -30,7 +30,9 @@ def vote_points(kind: str, value: int) -> int:
     return 0
 
 
-def acceptance_points(*, answer_author_id: int, asker_id: int, as_moderator: bool) -> dict[int, int]:
+def acceptance_points(
+    *, answer_author_id: int, asker_id: int, as_moderator: bool
+) -> dict[int, int]:
     """Points per user id for one current acceptance; self-answers earn nothing."""
     if answer_author_id == asker_id:
         return {}

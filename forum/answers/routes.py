@@ -97,7 +97,8 @@ def accept(answer_id: int):
         services.accept_answer(current_user, answer_id)
     except DomainError as error:
         return _acceptance_result(answer.question_id, None, "", error)
-    return _acceptance_result(answer.question_id, answer_id, _("Risposta accettata come soluzione."))
+    message = _("Risposta accettata come soluzione.")
+    return _acceptance_result(answer.question_id, answer_id, message)
 
 
 @bp.route("/domande/<int:question_id>/accettazione/ritira", methods=["POST"])

@@ -13,6 +13,7 @@ from forum.markup import render_markdown
 from forum.models import Acceptance, Answer, AnswerRevision, Question, User
 from forum.models.base import utcnow
 from forum.questions.services import get_question_for_update
+from forum.text import clean_text
 
 BODY_MIN, BODY_MAX = 20, 30_000
 
@@ -32,7 +33,7 @@ def post_answer(author: User, question_id: int, *, body: str) -> Answer:
     """Answer a question; bumps its answer count and activity time."""
     if not permissions.can_post(author):
         raise NotAllowed(_("Accedi per rispondere."))
-    body = (body or "").strip()
+    body = clean_text(body)
     with write_intent():
         question = get_question_for_update(question_id)
         _check_body(body)
@@ -65,7 +66,7 @@ def _answer_for_update(answer_id: int) -> Answer:
 
 def edit_answer(editor: User, answer_id: int, *, body: str) -> Answer:
     """Change an answer, keeping the previous text as a revision."""
-    body = (body or "").strip()
+    body = clean_text(body)
     with write_intent():
         answer = _answer_for_update(answer_id)
         if not permissions.can_edit_answer(editor, answer):

@@ -15,6 +15,7 @@ from forum.errors import Conflict, InvalidInput
 from forum.extensions import db
 from forum.models import User
 from forum.taxonomy import ORGANISATION_TYPES, REGIONS
+from forum.text import clean_line
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
 # A real hash to compare against when the account does not exist, so both paths cost the same.
@@ -55,8 +56,9 @@ def register_user(
     bio: str = "",
 ) -> User:
     """Create an account; refuses duplicates and values outside the fixed lists."""
-    username = username.strip().lower()
-    email = email.strip().lower()
+    username = clean_line(username).lower()
+    email = clean_line(email).lower()
+    display_name, organisation = clean_line(display_name), clean_line(organisation)
     errors: dict[str, list[str]] = {}
     if not USERNAME_RE.match(username):
         errors["username"] = [_(
@@ -67,9 +69,9 @@ def register_user(
         errors["organisation_type"] = [_("Tipo di ente non valido.")]
     if region_code not in REGIONS:
         errors["region_code"] = [_("Regione non valida.")]
-    if not display_name.strip():
+    if not 1 <= len(display_name) <= 80:
         errors["display_name"] = [_("Indica il nome da mostrare.")]
-    if not organisation.strip():
+    if not 1 <= len(organisation) <= 200:
         errors["organisation"] = [_("Indica l'ente di appartenenza.")]
     if problems := check_password_policy(password):
         errors["password"] = problems
@@ -85,10 +87,10 @@ def register_user(
         _raise_duplicate(username, taken)
     user = User(
         username=username,
-        display_name=display_name.strip(),
+        display_name=display_name,
         email=email,
         password_hash=hash_password(password),
-        organisation=organisation.strip(),
+        organisation=organisation,
         organisation_type=organisation_type,
         region_code=region_code,
         role=role,
@@ -116,7 +118,7 @@ def _raise_duplicate(username: str, taken: list) -> None:
 
 def authenticate(login: str, password: str) -> User | None:
     """The user matching username or email and password, else None (same cost either way)."""
-    login = (login or "").strip().lower()
+    login = clean_line(login).lower()
     user = db.session.execute(
         select(User).where((User.username == login) | (func.lower(User.email) == login))
     ).scalar_one_or_none()

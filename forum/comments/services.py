@@ -13,6 +13,7 @@ from forum.extensions import db
 from forum.markup import render_markdown
 from forum.models import Answer, Comment, Question, User
 from forum.models.base import utcnow
+from forum.text import clean_text
 
 BODY_MIN, BODY_MAX = 2, 1_000
 
@@ -28,7 +29,7 @@ def post_comment(
     """Comment on a question or one of its answers, or reply to a comment of the same post."""
     if not permissions.can_post(author):
         raise NotAllowed(_("Accedi per commentare."))
-    body = (body or "").strip()
+    body = clean_text(body)
     with write_intent():
         question_exists = db.session.execute(
             select(Question.id).where(Question.id == question_id)

@@ -12,7 +12,9 @@ class QuestionForm(FlaskForm):
     """Title, Markdown body, one theme and free tags."""
 
     title = StringField(_l("Titolo"), validators=[DataRequired(), Length(max=150)])
-    body = TextAreaField(_l("Descrivi il problema"), validators=[DataRequired(), Length(max=30_000)])
+    body = TextAreaField(
+        _l("Descrivi il problema"), validators=[DataRequired(), Length(max=30_000)]
+    )
     theme = SelectField(_l("Tema"), validators=[DataRequired()], choices=[])
     tags = StringField(_l("Etichette"), validators=[Optional(), Length(max=200)])
 

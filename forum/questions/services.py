@@ -17,6 +17,7 @@ from forum.extensions import db
 from forum.markup import render_markdown
 from forum.models import Question, QuestionRevision, Tag, Theme, User
 from forum.models.base import utcnow
+from forum.text import clean_line, clean_text
 
 TITLE_MIN, TITLE_MAX = 15, 150
 BODY_MIN, BODY_MAX = 20, 30_000
@@ -28,7 +29,7 @@ def parse_tags(raw: str | list[str]) -> list[str]:
     items = raw if isinstance(raw, list) else re.split(r"[,;\n]+", raw or "")
     tags: list[str] = []
     for item in items:
-        tag = re.sub(r"\s+", "-", item.strip().lower()).strip("-")
+        tag = re.sub(r"\s+", "-", clean_line(item).lower()).strip("-")
         if tag and tag not in tags:
             tags.append(tag)
     return tags
@@ -84,7 +85,7 @@ def ask_question(
     """Publish a new question under one theme with up to five tags."""
     if not permissions.can_post(author):
         raise NotAllowed(_("Accedi per fare una domanda."))
-    title, body = (title or "").strip(), (body or "").strip()
+    title, body = clean_line(title), clean_text(body)
     tag_names = parse_tags(tags)
     with write_intent():
         errors = _validate(title, body, tag_names)
@@ -126,7 +127,7 @@ def edit_question(
     tags: str | list[str] = "",
 ) -> Question:
     """Change a question, keeping the previous text as a revision."""
-    title, body = (title or "").strip(), (body or "").strip()
+    title, body = clean_line(title), clean_text(body)
     tag_names = parse_tags(tags)
     with write_intent():
         question = get_question_for_update(question_id, selectinload(Question.tags))

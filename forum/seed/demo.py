@@ -39,7 +39,8 @@ class SeedReport:
 
 def demo_content() -> dict[str, Any]:
     """The demo content shipped inside the package."""
-    return json.loads(resources.files("forum.seed").joinpath("demo_content.json").read_text("utf-8"))
+    source = resources.files("forum.seed").joinpath("demo_content.json")
+    return json.loads(source.read_text("utf-8"))
 
 
 def _ensure_users(data: dict, password: str, report: SeedReport) -> dict[str, User]:

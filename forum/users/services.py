@@ -9,6 +9,7 @@ from forum.errors import InvalidInput
 from forum.extensions import db
 from forum.models import User
 from forum.taxonomy import ORGANISATION_TYPES, REGIONS
+from forum.text import clean_line, clean_text
 
 BIO_MAX = 2_000
 
@@ -24,7 +25,8 @@ def update_profile(
 ) -> User:
     """Change the public profile of the signed-in user."""
     errors: dict[str, list[str]] = {}
-    display_name, organisation, bio = display_name.strip(), organisation.strip(), bio.strip()
+    display_name, organisation = clean_line(display_name), clean_line(organisation)
+    bio = clean_text(bio)
     if not 1 <= len(display_name) <= 80:
         errors["display_name"] = [_("Il nome deve avere da 1 a 80 caratteri.")]
     if not 1 <= len(organisation) <= 200:

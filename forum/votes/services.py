@@ -53,9 +53,9 @@ def cast_vote(user: User, kind: str, post_id: int, value: int) -> VoteResult:
         ).scalar_one_or_none()
         old = previous.value if previous else 0
         if old == value:
-            raise Conflict(
-                _("Hai già espresso questo voto.") if value else _("Non hai votato questo contenuto.")
-            )
+            if value:
+                raise Conflict(_("Hai già espresso questo voto."))
+            raise Conflict(_("Non hai votato questo contenuto."))
         if previous is None:
             db.session.add(Vote(user_id=user.id, value=value, **{target.key: post_id}))
         elif value == 0:

@@ -40,7 +40,8 @@ def test_edit_answer_keeps_a_revision_and_only_author_or_moderator_may(app):
     with pytest.raises(NotAllowed):
         edit_answer(make_user(), answer.id, body="Testo di un estraneo, abbastanza lungo.")
     edit_answer(author, answer.id, body="Seconda versione della risposta, lunga.")
-    edit_answer(make_user("moderator"), answer.id, body="Terza versione, corretta dalla moderazione.")
+    moderator = make_user("moderator")
+    edit_answer(moderator, answer.id, body="Terza versione, corretta dalla moderazione.")
     revisions = db.session.scalars(
         select(AnswerRevision).order_by(AnswerRevision.id)
     ).all()

@@ -1,0 +1,25 @@
+"""Normalising user text before it is validated and stored.
+
+Control characters (NUL above all: PostgreSQL refuses it in text columns) and lone
+surrogates are dropped, newlines unified, outer blanks trimmed. Everything else,
+however odd, is kept exactly as typed.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_BLANKS = re.compile(r"\s+")
+
+
+def clean_text(value: str | None) -> str:
+    """Multi-line text (bodies, comments, bios): controls removed, trimmed."""
+    if not value:
+        return ""
+    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
+def clean_line(value: str | None) -> str:
+    """Single-line text (titles, names): like clean_text, with blank runs made one space."""
+    return _BLANKS.sub(" ", clean_text(value))
