@@ -29,6 +29,24 @@ class Config:
     COMMENT_MAX_DEPTH = 3
     DEMO_PASSWORD: str | None = None
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    # Rate limits (Flask-Limiter). In-memory counting is exact for one process with
+    # threads (`make run`); several gunicorn workers need shared storage, e.g.
+    # FORUM_RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_STRATEGY = "fixed-window"
+    LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
+    LOGIN_LIMIT_PER_ADDRESS = "20 per 15 minutes"
+    RESET_LIMIT_PER_ADDRESS = "5 per hour"
+    REGISTER_LIMIT_PER_ADDRESS = "10 per hour"
+    PASSWORD_RESET_MAX_AGE = 60 * 60
+    # Mail: written to instance/outbox (and the log) unless an SMTP host is configured.
+    MAIL_SMTP_HOST: str | None = None
+    MAIL_SMTP_PORT = 587
+    MAIL_SMTP_USER: str | None = None
+    MAIL_SMTP_PASSWORD: str | None = None
+    MAIL_SMTP_STARTTLS = True
+    MAIL_SENDER = "Officina <noreply@officina.example>"
 
 
 class DevelopmentConfig(Config):
@@ -46,6 +64,7 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     DEMO_PASSWORD = "officina-demo-2026"
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    RATELIMIT_ENABLED = False  # tests that check limits turn it on
 
 
 class ProductionConfig(Config):

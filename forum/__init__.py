@@ -15,7 +15,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     """Build the app: config class, then FORUM_* environment variables, then overrides."""
     from config import config_from_env
     from forum import cli, database, errors, security, templating
-    from forum.extensions import babel, csrf, db, login_manager, migrate
+    from forum.extensions import babel, csrf, db, limiter, login_manager, migrate
     from forum.i18n import select_locale
 
     app = Flask(
@@ -47,6 +47,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
+    limiter.init_app(app)
     with app.app_context():
         database.configure_engine(app, db.engine)
 

@@ -40,11 +40,16 @@ class InvalidInput(DomainError):
 
 def register_error_handlers(app) -> None:  # type: ignore[no-untyped-def]
     """HTTP errors render an Italian page (or JSON for scripts); domain errors map to codes."""
-    from flask import jsonify, render_template
+    import time
+
+    from flask import jsonify, make_response, render_template
     from flask_babel import gettext as _
+    from flask_babel import ngettext
+    from flask_limiter.errors import RateLimitExceeded
     from flask_wtf.csrf import CSRFError
     from werkzeug.exceptions import HTTPException
 
+    from forum.extensions import limiter
     from forum.views import wants_json
 
     titles = {
@@ -71,15 +76,29 @@ def register_error_handlers(app) -> None:  # type: ignore[no-untyped-def]
     def render(code: int, message: str | None):
         message = message or defaults.get(code, lambda: "")()
         if wants_json():
-            return jsonify(error=message), code
+            return make_response(jsonify(error=message)), code
         title = titles.get(code, lambda: _("Errore"))()
-        return render_template("errors/error.html", code=code, title=title, message=message), code
+        page = render_template("errors/error.html", code=code, title=title, message=message)
+        return make_response(page), code
 
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError):
         return render(400, _(
             "La sessione del modulo è scaduta o non è valida: ricarica la pagina e riprova."
         ))
+
+    @app.errorhandler(RateLimitExceeded)
+    def _too_many(error: RateLimitExceeded):
+        current = limiter.current_limit
+        wait = max(1, int(current.reset_at - time.time())) if current else 60
+        minutes = max(1, round(wait / 60))
+        response, code = render(429, ngettext(
+            "Troppi tentativi in poco tempo. Riprova tra %(num)d minuto.",
+            "Troppi tentativi in poco tempo. Riprova tra %(num)d minuti.",
+            minutes,
+        ))
+        response.headers["Retry-After"] = str(wait)
+        return response, code
 
     @app.errorhandler(DomainError)
     def _domain(error: DomainError):

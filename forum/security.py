@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import secrets
+from urllib.parse import urlsplit
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, abort, g, request
+from flask_babel import gettext as _
 from flask_login import current_user
+
+from forum.database import WRITE_METHODS
 
 
 def csp_nonce() -> str:
@@ -37,5 +41,26 @@ def _set_headers(response: Response) -> Response:
 
 def init_security(app: Flask) -> None:
     """Install the headers hook and expose the nonce to templates."""
+    app.before_request(_check_origin)
     app.after_request(_set_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+
+
+def _same_origin(value: str) -> bool:
+    """True when an Origin/Referer value names this site (scheme-agnostic behind proxies)."""
+    parts = urlsplit(value)
+    return bool(parts.netloc) and parts.netloc == request.host
+
+
+def _check_origin() -> None:
+    """Refuse state-changing requests sent by another site (defence in depth beside CSRF)."""
+    if request.method not in WRITE_METHODS:
+        return
+    origin = request.headers.get("Origin")
+    if origin is not None and origin != "null":
+        if not _same_origin(origin):
+            abort(403, description=_("Richiesta rifiutata: proviene da un altro sito."))
+        return
+    referer = request.headers.get("Referer")
+    if origin == "null" or (referer and not _same_origin(referer)):
+        abort(403, description=_("Richiesta rifiutata: proviene da un altro sito."))

@@ -26,14 +26,16 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 @pytest.fixture
-def app(tmp_path) -> Iterator[Flask]:
+def app_overrides() -> dict:
+    """Configuration overrides for `app`; a test module redefines it to change settings."""
+    return {}
+
+
+@pytest.fixture
+def app(tmp_path, app_overrides) -> Iterator[Flask]:
     """The app with a fresh, empty schema and the twelve themes."""
     url = PG_URL or f"sqlite:///{tmp_path / 'test.sqlite3'}"
-    application = create_app(
-        "config.TestingConfig",
-        SQLALCHEMY_DATABASE_URI=url,
-        FORUM_INSTANCE_PATH=str(tmp_path),
-    )
+    application = create_app("config.TestingConfig", SQLALCHEMY_DATABASE_URI=url, **app_overrides)
     application.instance_path = str(tmp_path)
     with application.app_context():
         db.drop_all()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from forum.taxonomy import ORGANISATION_TYPES, REGIONS
 
@@ -42,3 +42,33 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
     remember = BooleanField(_l("Ricordami su questo dispositivo"))
     next = HiddenField()
+
+
+class PasswordChangeForm(FlaskForm):
+    """Current password, then the new one twice."""
+
+    current = PasswordField(_l("Password attuale"), validators=[DataRequired(), Length(max=1024)])
+    new = PasswordField(_l("Nuova password"), validators=[DataRequired(), Length(max=1024)])
+    confirm = PasswordField(
+        _l("Ripeti la nuova password"),
+        validators=[DataRequired(), EqualTo("new", message=_l("Le due password non coincidono."))],
+    )
+
+
+class PasswordForgotForm(FlaskForm):
+    """The address to send the reset link to."""
+
+    email = EmailField(
+        _l("Email dell'account"),
+        validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)],
+    )
+
+
+class PasswordResetForm(FlaskForm):
+    """The new password, twice."""
+
+    new = PasswordField(_l("Nuova password"), validators=[DataRequired(), Length(max=1024)])
+    confirm = PasswordField(
+        _l("Ripeti la nuova password"),
+        validators=[DataRequired(), EqualTo("new", message=_l("Le due password non coincidono."))],
+    )

@@ -2,19 +2,42 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from forum.auth import services
-from forum.auth.forms import LoginForm, RegisterForm
+from forum.auth import passwords, services
+from forum.auth.forms import (
+    LoginForm,
+    PasswordChangeForm,
+    PasswordForgotForm,
+    PasswordResetForm,
+    RegisterForm,
+)
 from forum.errors import DomainError
+from forum.extensions import limiter
+from forum.text import clean_line
 from forum.views import attach_errors, fresh_session, safe_next
 
 bp = Blueprint("auth", __name__)
 
 
+def _failed(response) -> bool:  # type: ignore[no-untyped-def]
+    """Only failed sign-ins count against the limits."""
+    return response.status_code == 401
+
+
+def _account_key() -> str:
+    """Per-account limit key: the login typed, normalised like `authenticate` does."""
+    return "account:" + clean_line(request.form.get("login", "")).lower()[:254]
+
+
+def _limit(name: str):  # type: ignore[no-untyped-def]
+    return lambda: current_app.config[name]
+
+
 @bp.route("/registrati", methods=["GET", "POST"])
+@limiter.limit(_limit("REGISTER_LIMIT_PER_ADDRESS"), methods=["POST"])
 def register():
     """Create an account, then sign in."""
     if current_user.is_authenticated:
@@ -47,6 +70,11 @@ def register():
 
 
 @bp.route("/accedi", methods=["GET", "POST"])
+@limiter.limit(_limit("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"], deduct_when=_failed)
+@limiter.limit(
+    _limit("LOGIN_LIMIT_PER_ACCOUNT"), methods=["POST"], key_func=_account_key,
+    deduct_when=_failed,
+)
 def login():
     """Sign in with username or email; the same message whatever was wrong."""
     form = LoginForm()
@@ -71,7 +99,73 @@ def login():
 @login_required
 def logout():
     """Sign out and forget the session."""
-    logout_user()
     fresh_session()
+    logout_user()  # after the reset: it flags the remember cookie for deletion
     flash(_("Sei uscita/o da Officina."), "info")
     return redirect(url_for("main.home"), code=303)
+
+
+@bp.route("/profilo/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change the password; other sessions and remembered devices are signed out."""
+    form = PasswordChangeForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = passwords.change_password(
+                current_user._get_current_object(), current=form.current.data,
+                new=form.new.data,
+            )
+        except DomainError as error:
+            attach_errors(form, error)
+            flash(error.message, "danger")
+            status = error.status_code
+        else:
+            fresh_session()
+            login_user(user)
+            flash(_("Password cambiata. Le altre sessioni sono state chiuse."), "success")
+            return redirect(url_for("users.profile", username=user.username), code=303)
+    elif request.method == "POST":
+        status = 422
+    return render_template("auth/password_change.html", form=form), status
+
+
+@bp.route("/password/dimenticata", methods=["GET", "POST"])
+@limiter.limit(_limit("RESET_LIMIT_PER_ADDRESS"), methods=["POST"])
+def forgot_password():
+    """Ask for a reset link; the answer is the same whether the address exists or not."""
+    form = PasswordForgotForm()
+    if form.validate_on_submit():
+        passwords.request_password_reset(form.email.data)
+        flash(_(
+            "Se l'indirizzo corrisponde a un account, riceverai a breve un'email con il link "
+            "per scegliere una nuova password."
+        ), "info")
+        return redirect(url_for("auth.login"), code=303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/password_forgot.html", form=form), status
+
+
+@bp.route("/password/reimposta/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Choose a new password from the e-mailed link (single use, expiring)."""
+    if passwords.user_for_token(token) is None:
+        return render_template("auth/password_reset.html", form=None), 400
+    form = PasswordResetForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            passwords.reset_password(token, form.new.data)
+        except DomainError as error:
+            attach_errors(form, error)
+            flash(error.message, "danger")
+            status = error.status_code
+        else:
+            fresh_session()
+            logout_user()
+            flash(_("Password aggiornata: ora puoi accedere."), "success")
+            return redirect(url_for("auth.login"), code=303)
+    elif request.method == "POST":
+        status = 422
+    return render_template("auth/password_reset.html", form=form), status

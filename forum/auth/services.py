@@ -73,7 +73,9 @@ def register_user(
         errors["display_name"] = [_("Indica il nome da mostrare.")]
     if not 1 <= len(organisation) <= 200:
         errors["organisation"] = [_("Indica l'ente di appartenenza.")]
-    if problems := check_password_policy(password):
+    from forum.auth.passwords import check_password_strength
+
+    if problems := check_password_strength(password, hints=(username, email, display_name)):
         errors["password"] = problems
     if errors:
         raise InvalidInput(_("Controlla i campi evidenziati."), field_errors=errors)
@@ -123,13 +125,18 @@ def authenticate(login: str, password: str) -> User | None:
         select(User).where((User.username == login) | (func.lower(User.email) == login))
     ).scalar_one_or_none()
     if user is None:
-        if "hash" not in _DUMMY_HASH:
-            _DUMMY_HASH["hash"] = hash_password("officina-dummy-password")
-        check_password_hash(_DUMMY_HASH["hash"], password or "")
+        authenticate_dummy(password)
         return None
     if check_password_hash(user.password_hash, password or ""):
         return user
     return None
+
+
+def authenticate_dummy(password: str = "") -> None:
+    """Spend the time of one password check, so unknown accounts answer as slowly."""
+    if "hash" not in _DUMMY_HASH:
+        _DUMMY_HASH["hash"] = hash_password("officina-dummy-password")
+    check_password_hash(_DUMMY_HASH["hash"], password or "")
 
 
 def load_user(session_id: str) -> User | None:
