@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from flask import abort, request, session
@@ -27,7 +28,7 @@ def safe_next(target: str | None, fallback: str) -> str:
 def page_arg() -> int:
     """`?page=` as a positive integer; anything else is a 400 with a clear message."""
     raw = request.args.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1 or len(raw) > 6:
+    if not re.fullmatch(r"[0-9]{1,6}", raw) or int(raw) < 1:
         abort(400, description=_("Numero di pagina non valido: usa un intero positivo."))
     return int(raw)
 
@@ -60,4 +61,4 @@ def optional_int(raw: str | None) -> int | None:
     """A hidden form id: None when empty, 0 (never a real id) when malformed."""
     if raw is None or raw == "":
         return None
-    return int(raw) if raw.isdigit() and len(raw) < 12 else 0
+    return int(raw) if re.fullmatch(r"[0-9]{1,11}", raw) else 0

@@ -142,7 +142,7 @@ def authenticate_dummy(password: str = "") -> None:
 def load_user(session_id: str) -> User | None:
     """Flask-Login loader: '<id>:<session_version>'; a bumped version logs the session out."""
     user_id, _sep, version = session_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+    if not (re.fullmatch(r"[0-9]{1,12}", user_id) and re.fullmatch(r"[0-9]{1,9}", version)):
         return None
     user = db.session.get(User, int(user_id))
     if user is None or user.session_version != int(version):
