@@ -28,7 +28,9 @@ class Config:
     MAX_TAGS = 5
     COMMENT_MAX_DEPTH = 3
     DEMO_PASSWORD: str | None = None
-    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+    PRACTICES_PER_PAGE = 20
     # Rate limits (Flask-Limiter). In-memory counting is exact for one process with
     # threads (`make run`); several gunicorn workers need shared storage, e.g.
     # FORUM_RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0.

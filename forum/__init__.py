@@ -55,13 +55,14 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     from forum.auth.routes import bp as auth_bp
     from forum.comments.routes import bp as comments_bp
     from forum.main.routes import bp as main_bp
+    from forum.practices.routes import bp as practices_bp
     from forum.questions.routes import bp as questions_bp
     from forum.themes.routes import bp as themes_bp
     from forum.users.routes import bp as users_bp
     from forum.votes.routes import bp as votes_bp
 
     for blueprint in (main_bp, auth_bp, questions_bp, answers_bp, comments_bp, votes_bp,
-                      themes_bp, users_bp):
+                      themes_bp, users_bp, practices_bp):
         app.register_blueprint(blueprint)
 
     errors.register_error_handlers(app)

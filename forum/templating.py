@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from forum import i18n, permissions
 from forum.auth.services import load_user
 from forum.extensions import login_manager
+from forum.practices import labels as practice_labels
 from forum.taxonomy import ROLE_LABELS, organisation_type_label, region_name
 
 
@@ -40,6 +41,7 @@ def init_templating(app: Flask) -> None:
 
     env = app.jinja_env
     env.globals.update(permissions.TEMPLATE_PREDICATES)
+    env.globals.update(practice_labels.TEMPLATE_HELPERS)
     env.globals.update(
         region_name=region_name,
         organisation_type_label=organisation_type_label,
@@ -52,6 +54,7 @@ def init_templating(app: Flask) -> None:
             "static", filename="vendor/bootstrap-italia/svg/sprites.svg"
         ) + "#" + name,
     )
+    env.filters.update(practice_labels.TEMPLATE_FILTERS)
     env.filters.update(
         time_ago=i18n.time_ago,
         long_datetime=i18n.long_datetime,

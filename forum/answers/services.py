@@ -12,6 +12,7 @@ from forum.extensions import db
 from forum.markup import render_markdown
 from forum.models import Acceptance, Answer, AnswerRevision, Question, User
 from forum.models.base import utcnow
+from forum.practices.links import cited_slugs, sync_citations
 from forum.questions.services import get_question_for_update
 from forum.text import clean_text
 
@@ -29,8 +30,14 @@ def _check_body(body: str) -> None:
         )
 
 
-def post_answer(author: User, question_id: int, *, body: str) -> Answer:
-    """Answer a question; bumps its answer count and activity time."""
+def post_answer(
+    author: User, question_id: int, *, body: str, practice: str | None = None
+) -> Answer:
+    """Answer a question; bumps its answer count and activity time; records citations.
+
+    `practice` is a practice picked or pasted in the form (slug or link); links to
+    practices inside the body count as citations too.
+    """
     if not permissions.can_post(author):
         raise NotAllowed(_("Accedi per rispondere."))
     body = clean_text(body)
@@ -46,6 +53,8 @@ def post_answer(author: User, question_id: int, *, body: str) -> Answer:
             created_at=now,
         )
         db.session.add(answer)
+        db.session.flush()
+        sync_citations(answer, cited_slugs(body, practice))
         db.session.execute(
             update(Question)
             .where(Question.id == question.id)
@@ -64,7 +73,9 @@ def _answer_for_update(answer_id: int) -> Answer:
     return answer
 
 
-def edit_answer(editor: User, answer_id: int, *, body: str) -> Answer:
+def edit_answer(
+    editor: User, answer_id: int, *, body: str, practice: str | None = None
+) -> Answer:
     """Change an answer, keeping the previous text as a revision."""
     body = clean_text(body)
     with write_intent():
@@ -77,6 +88,7 @@ def edit_answer(editor: User, answer_id: int, *, body: str) -> Answer:
         answer.body = body
         answer.body_html = render_markdown(body)
         answer.updated_at = now
+        sync_citations(answer, cited_slugs(body, practice))
         db.session.execute(
             update(Question).where(Question.id == answer.question_id).values(last_activity_at=now)
         )

@@ -2,6 +2,14 @@
 
 from forum.models.answer import Acceptance, Answer, AnswerRevision
 from forum.models.comment import Comment
+from forum.models.practice import (
+    Practice,
+    PracticeAttachment,
+    PracticeCitation,
+    PracticeFacet,
+    PracticeReplication,
+    PracticeRevision,
+)
 from forum.models.question import Question, QuestionRevision, Tag, question_tags
 from forum.models.theme import Theme
 from forum.models.user import ROLES, User
@@ -13,6 +21,12 @@ __all__ = [
     "Answer",
     "AnswerRevision",
     "Comment",
+    "Practice",
+    "PracticeAttachment",
+    "PracticeCitation",
+    "PracticeFacet",
+    "PracticeReplication",
+    "PracticeRevision",
     "Question",
     "QuestionRevision",
     "Tag",

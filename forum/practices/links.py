@@ -1,0 +1,131 @@
+"""How practices meet the Q&A: citations in answers, threads turned into practices,
+and administrations that replicated a practice."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from forum.database import write_intent
+from forum.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from forum.extensions import db
+from forum.models import Answer, Practice, PracticeCitation, PracticeReplication, Question, User
+from forum.practices.services import apply_checked, is_moderator, unique_slug
+from forum.practices.validation import check_practice
+from forum.text import clean_line, clean_text
+
+PRACTICE_LINK = re.compile(r"/buone-pratiche/([a-z0-9][a-z0-9-]{0,119})(?![a-z0-9-])")
+
+
+def cited_slugs(text: str, extra: str | None = None) -> list[str]:
+    """Practice slugs linked in a text, plus one picked or pasted in the answer form."""
+    slugs = PRACTICE_LINK.findall(text or "")
+    picked = clean_line(extra).lower()
+    if picked:
+        match = PRACTICE_LINK.search(picked)
+        slugs.append(match.group(1) if match else picked)
+    reserved = {"nuova", "export", "cerca"}
+    return [s for s in dict.fromkeys(slugs) if s not in reserved]
+
+
+def sync_citations(answer: Answer, slugs: list[str]) -> list[Practice]:
+    """Make the answer's citations exactly the published practices among `slugs`.
+
+    Called inside the answer's own transaction (no commit here).
+    """
+    practices = []
+    if slugs:
+        practices = list(db.session.execute(
+            select(Practice).where(Practice.slug.in_(slugs), Practice.status == "pubblicata")
+        ).scalars())
+    db.session.execute(delete(PracticeCitation).where(PracticeCitation.answer_id == answer.id))
+    for practice in practices:
+        db.session.add(PracticeCitation(answer_id=answer.id, practice_id=practice.id,
+                                        question_id=answer.question_id))
+    return practices
+
+
+def organisation_key(name: str) -> str:
+    """Case- and blank-insensitive key: one replication per administration."""
+    return re.sub(r"\s+", " ", clean_line(name)).casefold()
+
+
+def record_replication(user: User, practice_id: int, *, note: str = "") -> PracticeReplication:
+    """"Ha funzionato anche da noi": the user's administration replicated the practice."""
+    if not getattr(user, "is_authenticated", False):
+        raise NotAllowed(_("Accedi per segnalare che la pratica ha funzionato da voi."))
+    note = clean_text(note)
+    if len(note) > 1000:
+        raise InvalidInput(_("La nota può avere al massimo 1.000 caratteri."),
+                           field_errors={"note": [_("Al massimo 1.000 caratteri.")]})
+    with write_intent():
+        practice = db.session.get(Practice, practice_id)
+        if practice is None or not practice.is_public:
+            raise NotFound(_("Buona pratica non trovata."))
+        key = organisation_key(user.organisation)
+        if key == organisation_key(practice.lead_organisation):
+            raise Conflict(_("È la pratica del tuo stesso ente: non serve segnalarla."))
+        replication = PracticeReplication(
+            practice_id=practice.id, user_id=user.id, organisation=user.organisation,
+            organisation_key=key, region_code=user.region_code, note=note,
+        )
+        db.session.add(replication)
+        try:
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            raise Conflict(_(
+                "La tua amministrazione ha già segnalato di aver replicato questa pratica."
+            )) from None
+    return replication
+
+
+def draft_from_question(actor: User, question_id: int) -> Practice:
+    """A moderator turns a solved thread into a practice draft, pre-filled and linked."""
+    if not is_moderator(actor):
+        raise NotAllowed(_("Solo la moderazione può trasformare una discussione in pratica."))
+    with write_intent():
+        question = db.session.get(Question, question_id)
+        if question is None:
+            raise NotFound(_("Domanda non trovata."))
+        if question.accepted_answer_id is None:
+            raise Conflict(_("Serve una risposta accettata per farne una buona pratica."))
+        existing = db.session.execute(
+            select(Practice.slug).where(Practice.source_question_id == question.id)
+        ).scalar_one_or_none()
+        if existing is not None:
+            raise Conflict(_("Da questa discussione è già nata una buona pratica."))
+        answer = db.session.get(Answer, question.accepted_answer_id)
+        author = db.session.get(User, answer.author_id)
+        theme_slug = db.session.execute(
+            select(Question.theme_id).where(Question.id == question.id)
+        ).scalar_one()
+        from forum.models import Theme
+
+        theme = db.session.get(Theme, theme_slug)
+        title = question.title if len(question.title) >= 10 else f"Pratica: {question.title}"
+        summary = re.sub(r"\s+", " ", re.sub(r"[#*_`>|\[\]()]", "", answer.body)).strip()
+        checked = check_practice({
+            "title": title[:200],
+            "summary": summary[:597] + ("..." if len(summary) > 597 else ""),
+            "description": (f"{question.body}\n\n**Soluzione condivisa nella discussione:**"
+                            f"\n\n{answer.body}"),
+            "lead_organisation": author.organisation,
+            "organisation_type": author.organisation_type,
+            "region_code": author.region_code,
+            "themes": [theme.slug],
+            "start_year": date.today().year,
+        }, for_import=True)
+        if checked.errors:
+            raise InvalidInput(_("La discussione non basta a compilare la bozza."),
+                               field_errors=checked.errors)
+        practice = Practice(slug=unique_slug(checked.values["title"]), status="bozza",
+                            created_by_id=actor.id, source_question_id=question.id)
+        apply_checked(practice, checked)
+        db.session.add(practice)
+        db.session.commit()
+    return practice

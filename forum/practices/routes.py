@@ -1,0 +1,252 @@
+"""Best-practice pages: faceted list, detail, propose/edit, workflow, replication,
+attachments, open-data downloads."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from forum.errors import DomainError
+from forum.extensions import db
+from forum.models import PracticeAttachment
+from forum.practices import attachments, links, queries, services, transfer
+from forum.practices.forms import (
+    AttachmentForm,
+    PracticeForm,
+    ReplicationForm,
+    StatusForm,
+    fill_form,
+    form_data,
+)
+from forum.views import attach_errors, page_arg
+
+bp = Blueprint("practices", __name__)
+
+
+def _filters() -> queries.PracticeFilters:
+    selected = {}
+    for name in queries.FILTERS:
+        values = [v.strip()[:80] for v in request.args.getlist(name) if v.strip()]
+        if values:
+            selected[name] = values[:20]
+    sort = request.args.get("ordina") or "recenti"
+    if sort not in queries.SORTS:
+        abort(400, description=_("Ordinamento non valido."))
+    if any(not v.isdigit() for v in selected.get("anno", [])):
+        abort(400, description=_("Anno non valido."))
+    return queries.PracticeFilters(selected=selected, sort=sort)
+
+
+@bp.route("/buone-pratiche")
+def index():
+    """Published practices with facets; every filter lives in the URL."""
+    filters = _filters()
+    page = page_arg()
+    per_page = current_app.config["PRACTICES_PER_PAGE"]
+    items, total = queries.list_practices(filters, page, per_page)
+    pages = max(1, -(-total // per_page))
+    if page > pages:
+        abort(404, description=_("Questa pagina non esiste: l'elenco ha meno pagine."))
+    return render_template(
+        "practices/index.html", items=items, total=total, page=page, pages=pages,
+        filters=filters, counts=queries.facet_counts(filters),
+    )
+
+
+@bp.route("/buone-pratiche/export.<any(csv, json):fmt>")
+def export(fmt: str):
+    """Open data: every published practice, as CSV or JSON."""
+    records = transfer.published_records()
+    if fmt == "json":
+        body, mime = transfer.to_json(records), "application/json"
+    else:
+        body, mime = transfer.to_csv(records), "text/csv"
+    return Response(body, mimetype=mime, headers={
+        "Content-Disposition": f'attachment; filename="buone-pratiche.{fmt}"'})
+
+
+@bp.route("/buone-pratiche/suggerimenti.json")
+def suggestions():
+    """Published practices matching a title fragment (citation picker)."""
+    found = queries.suggest(request.args.get("q", ""))
+    return jsonify(results=[{"slug": p.slug, "title": p.title,
+                             "url": url_for("practices.detail", slug=p.slug)} for p in found])
+
+
+def _save_form(practice=None):  # type: ignore[no-untyped-def]
+    form = PracticeForm()
+    if practice is not None and request.method == "GET":
+        fill_form(form, practice)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            if practice is None:
+                saved = services.propose_practice(current_user, form_data(form))
+                flash(_("Bozza salvata. Quando è completa, inviala in revisione."), "success")
+            else:
+                saved = services.edit_practice(current_user, practice.id, form_data(form))
+                flash(_("Buona pratica aggiornata."), "success")
+        except DomainError as error:
+            attach_errors(form, error)
+            flash(error.message, "danger")
+            status = error.status_code
+        else:
+            return redirect(url_for("practices.detail", slug=saved.slug), code=303)
+    elif request.method == "POST":
+        flash(_("Controlla i campi evidenziati."), "danger")
+        status = 422
+    return render_template("practices/form.html", form=form, practice=practice), status
+
+
+@bp.route("/buone-pratiche/nuova", methods=["GET", "POST"])
+@login_required
+def create():
+    """Propose a practice; it starts as a draft."""
+    return _save_form()
+
+
+@bp.route("/buone-pratiche/<slug>/modifica", methods=["GET", "POST"])
+@login_required
+def edit(slug: str):
+    """Edit a practice (author while draft or under review, moderators always)."""
+    try:
+        practice = queries.practice_for_edit(slug)
+    except DomainError as error:
+        abort(error.status_code, description=error.message)
+    if not services.can_edit(current_user, practice):
+        abort(403, description=_("Non puoi modificare questa buona pratica."))
+    return _save_form(practice)
+
+
+def _render_detail(slug: str, status: int = 200, **forms):  # type: ignore[no-untyped-def]
+    try:
+        page = queries.practice_page(slug, current_user)
+    except DomainError as error:
+        abort(error.status_code, description=error.message)
+    return render_template(
+        "practices/detail.html", page=page,
+        replication_form=forms.get("replication_form") or ReplicationForm(formdata=None),
+        attachment_form=forms.get("attachment_form") or AttachmentForm(formdata=None),
+        status_form=forms.get("status_form") or StatusForm(formdata=None),
+        can_edit=services.can_edit(current_user, page.practice),
+        transitions=[to for (frm, to), _rule in services.TRANSITIONS.items()
+                     if frm == page.practice.status],
+    ), status
+
+
+@bp.route("/buone-pratiche/<slug>")
+def detail(slug: str):
+    """A practice laid out for reading, with its discussions and replications."""
+    return _render_detail(slug)
+
+
+def _practice_id(slug: str) -> int:
+    try:
+        return queries.practice_for_edit(slug).id
+    except DomainError as error:
+        abort(error.status_code, description=error.message)
+
+
+@bp.route("/buone-pratiche/<slug>/stato", methods=["POST"])
+@login_required
+def change_status(slug: str):
+    """Move the practice along the workflow (send for review, publish, archive...)."""
+    form = StatusForm()
+    practice_id = _practice_id(slug)
+    try:
+        services.change_status(current_user, practice_id, request.form.get("stato", ""),
+                               note=form.note.data or "")
+    except DomainError as error:
+        attach_errors(form, error)
+        flash(error.message, "danger")
+        for field, messages in error.field_errors.items():
+            for message in messages:
+                flash(f"{field}: {message}", "danger")
+        if error.status_code == 404:
+            abort(404)
+        return _render_detail(slug, error.status_code, status_form=form)
+    flash(_("Stato aggiornato."), "success")
+    return redirect(url_for("practices.detail", slug=slug), code=303)
+
+
+@bp.route("/buone-pratiche/<slug>/replica", methods=["POST"])
+@login_required
+def replicate(slug: str):
+    """"Ha funzionato anche da noi": record the user's administration."""
+    form = ReplicationForm()
+    practice_id = _practice_id(slug)
+    try:
+        links.record_replication(current_user, practice_id, note=form.note.data or "")
+    except DomainError as error:
+        if error.status_code == 404:
+            abort(404, description=error.message)
+        attach_errors(form, error)
+        flash(error.message, "danger")
+        return _render_detail(slug, error.status_code, replication_form=form)
+    flash(_("Grazie: la tua amministrazione è ora tra quelle che l'hanno replicata."), "success")
+    return redirect(url_for("practices.detail", slug=slug) + "#replicata", code=303)
+
+
+@bp.route("/buone-pratiche/<slug>/allegati", methods=["POST"])
+@login_required
+def upload(slug: str):
+    """Attach a file whose content matches its name, within the size limit."""
+    form = AttachmentForm()
+    practice_id = _practice_id(slug)
+    if not form.validate_on_submit():
+        flash(_("Controlla i campi dell'allegato."), "danger")
+        return _render_detail(slug, 422, attachment_form=form)
+    try:
+        attachments.add_attachment(current_user, practice_id, form.file.data,
+                                   form.title.data or "")
+    except DomainError as error:
+        attach_errors(form, error)
+        flash(error.message, "danger")
+        return _render_detail(slug, error.status_code, attachment_form=form)
+    flash(_("Allegato aggiunto."), "success")
+    return redirect(url_for("practices.detail", slug=slug) + "#allegati", code=303)
+
+
+@bp.route("/buone-pratiche/<slug>/allegati/<int:attachment_id>")
+def download(slug: str, attachment_id: int):
+    """Serve an attachment as a download with the type recognised at upload."""
+    try:
+        page = queries.practice_page(slug, current_user)
+    except DomainError as error:
+        abort(error.status_code, description=error.message)
+    attachment = db.session.get(PracticeAttachment, attachment_id)
+    if attachment is None or attachment.practice_id != page.practice.id:
+        abort(404, description=_("Allegato non trovato."))
+    path = attachments.attachment_file(attachment)
+    if not path.exists():
+        abort(404, description=_("Allegato non trovato."))
+    return send_file(path, mimetype=attachment.mime, as_attachment=True,
+                     download_name=attachment.filename, max_age=0)
+
+
+@bp.route("/domande/<int:question_id>/buona-pratica", methods=["POST"])
+@login_required
+def from_question(question_id: int):
+    """A moderator turns a solved thread into a practice draft, pre-filled."""
+    try:
+        practice = links.draft_from_question(current_user, question_id)
+    except DomainError as error:
+        if error.status_code in (403, 404):
+            abort(error.status_code, description=error.message)
+        flash(error.message, "danger")
+        return redirect(url_for("questions.detail", question_id=question_id), code=303)
+    flash(_("Bozza creata dalla discussione: completala e pubblicala."), "success")
+    return redirect(url_for("practices.edit", slug=practice.slug), code=303)
