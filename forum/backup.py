@@ -219,8 +219,8 @@ def _sqlite_restore(source: Path, db_path: Path, echo: Echo, busy_timeout: float
         echo(f"Verifica del backup {source}…")
         _sqlite_check(src, "il backup")
         names = {r[0] for r in src.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        if "alembic_version" not in names:
-            raise BackupError(f"{source} non sembra un backup di Officina (manca lo schema).")
+        if not {"users", "questions"} <= names:
+            raise BackupError(f"{source} non sembra un backup di Officina: mancano le tabelle.")
         db_path.parent.mkdir(parents=True, exist_ok=True)
         echo(f"Ripristino in {db_path}…")
         dst = sqlite3.connect(db_path, timeout=busy_timeout)
@@ -281,6 +281,9 @@ def _pg_dump(url: URL, partial: Path, echo: Echo) -> int:
 def _pg_restore(url: URL, source: Path, echo: Echo) -> None:
     pg_restore = _pg_tool("pg_restore")
     conninfo, env = _pg_connection(url)
+    listing = _run([pg_restore, "--list", str(source)], env, "pg_restore --list")
+    if not all(f" TABLE public {name} " in listing for name in ("users", "questions")):
+        raise BackupError(f"{source} non sembra un backup di Officina: mancano le tabelle.")
     echo(f"pg_restore in {url.database} in corso (una sola transazione)…")
     _run([pg_restore, "--clean", "--if-exists", "--no-owner", "--single-transaction",
           "--exit-on-error", "--no-password", f"--dbname={conninfo}", str(source)],

@@ -5,17 +5,23 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from forum.taxonomy import ORGANISATION_TYPES, REGIONS
 
 
-def _organisation_choices() -> list[tuple[str, str]]:
-    return [("", _l("Seleziona…")), *ORGANISATION_TYPES.items()]
+def as_choices(pairs) -> list[SelectChoice]:  # type: ignore[no-untyped-def]
+    """(value, label) pairs as WTForms options (tuples are deprecated in WTForms 3.3)."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
-def _region_choices() -> list[tuple[str, str]]:
-    return [("", _l("Seleziona…")), *((code, name) for code, name in REGIONS.items())]
+def _organisation_choices() -> list[SelectChoice]:
+    return as_choices([("", _l("Seleziona…")), *ORGANISATION_TYPES.items()])
+
+
+def _region_choices() -> list[SelectChoice]:
+    return as_choices([("", _l("Seleziona…")), *REGIONS.items()])
 
 
 class RegisterForm(FlaskForm):

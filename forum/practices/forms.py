@@ -9,6 +9,7 @@ from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from forum.auth.forms import as_choices
 from forum.practices import vocabulary as v
 from forum.taxonomy import ORGANISATION_TYPES, REGIONS, THEMES
 
@@ -33,14 +34,15 @@ class CheckboxesField(SelectMultipleField):
 
 def _choices(mapping, empty: str | None = None):  # type: ignore[no-untyped-def]
     items = list(mapping.items())
-    return ([("", empty)] if empty else []) + items
+    return as_choices(([("", empty)] if empty else []) + items)
 
 
 def _theme_choices():  # type: ignore[no-untyped-def]
-    return [(slug, name) for slug, name, _d in THEMES]
+    return as_choices((slug, name) for slug, name, _d in THEMES)
 
 
-SCORES = [("", _l("Non indicata")), ("0", "0"), ("+", "+"), ("++", "++")]
+def _scores(*values: str):  # type: ignore[no-untyped-def]
+    return as_choices([("", _l("Non indicata")), *((v, v) for v in values)])
 
 
 class PracticeForm(FlaskForm):
@@ -54,19 +56,19 @@ class PracticeForm(FlaskForm):
                                     choices=lambda: _choices(ORGANISATION_TYPES, "—"))
     level_of_government = ChoiceField(_l("Livello di governo"),
                                       choices=lambda: _choices(v.LEVELS, "—"))
-    region_code = ChoiceField(_l("Regione"), choices=lambda: [
-        ("", _l("Nessuna (ambito nazionale)")), *REGIONS.items()])
+    region_code = ChoiceField(_l("Regione"), choices=lambda: as_choices([
+        ("", _l("Nessuna (ambito nazionale)")), *REGIONS.items()]))
     autonomous_province = ChoiceField(_l("Provincia autonoma"), choices=lambda: _choices(
         v.AUTONOMOUS_PROVINCES, _l("Nessuna")))
     municipality = StringField(_l("Comune o territorio"), validators=[Length(max=120)])
     population_band = ChoiceField(_l("Fascia di popolazione"), choices=lambda: _choices(
         v.POPULATION_BANDS, _l("Non indicata")))
     main_theme = ChoiceField(_l("Tema principale"),
-                             choices=lambda: [("", "—"), *_theme_choices()])
+                             choices=lambda: [*as_choices([("", "—")]), *_theme_choices()])
     other_themes = CheckboxesField(_l("Altri temi (al massimo 2)"), choices=_theme_choices)
-    target_groups = CheckboxesField(_l("Destinatari"), choices=lambda: list(
-        v.TARGET_GROUPS.items()))
-    age_groups = CheckboxesField(_l("Fasce d'età"), choices=lambda: list(v.AGE_GROUPS.items()))
+    target_groups = CheckboxesField(_l("Destinatari"), choices=lambda: _choices(
+        v.TARGET_GROUPS))
+    age_groups = CheckboxesField(_l("Fasce d'età"), choices=lambda: _choices(v.AGE_GROUPS))
     keywords = StringField(_l("Parole chiave (separate da virgole)"),
                            validators=[Length(max=500)])
     start_year = StringField(_l("Anno di avvio"), validators=[Length(max=10)])
@@ -74,16 +76,18 @@ class PracticeForm(FlaskForm):
     stage = ChoiceField(_l("Fase"), choices=lambda: _choices(v.STAGES, "—"))
     budget_eur = StringField(_l("Budget complessivo (€)"), validators=[Length(max=30)])
     budget_notes = StringField(_l("Note sul budget"), validators=[Length(max=300)])
-    funding_sources = CheckboxesField(_l("Fonti di finanziamento"), choices=lambda: list(
-        v.FUNDING_SOURCES.items()))
+    funding_sources = CheckboxesField(_l("Fonti di finanziamento"), choices=lambda: _choices(
+        v.FUNDING_SOURCES))
     partners = TextAreaField(_l("Partner (una riga ciascuno: Nome | tipo di ente)"),
                              validators=[Length(max=5_000)])
     results = TextAreaField(_l("Risultati"), validators=[Length(max=30_000)])
     evaluation = TextAreaField(_l("Valutazione"), validators=[Length(max=30_000)])
-    evidence_effectiveness = ChoiceField(_l("Evidenza di efficacia"), choices=SCORES)
-    evidence_transferability = ChoiceField(_l("Trasferibilità (evidenza)"), choices=SCORES)
+    evidence_effectiveness = ChoiceField(_l("Evidenza di efficacia"),
+                                         choices=lambda: _scores("0", "+", "++"))
+    evidence_transferability = ChoiceField(_l("Trasferibilità (evidenza)"),
+                                           choices=lambda: _scores("0", "+", "++"))
     evidence_enduring_impact = ChoiceField(_l("Impatto duraturo (follow-up di almeno 2 anni)"),
-                                           choices=SCORES[:3])
+                                           choices=lambda: _scores("0", "+"))
     evidence_assessed_by = ChoiceField(_l("Valutazione dell'evidenza a cura di"),
                                        choices=lambda: _choices(v.EVIDENCE_ASSESSORS,
                                                                 _l("Non indicata")))

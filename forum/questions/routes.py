@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forum import permissions
+from forum.auth.forms import as_choices
 from forum.errors import DomainError
 from forum.questions import queries, services
 from forum.questions.forms import AnswerForm, CommentForm, QuestionForm
@@ -46,8 +47,9 @@ def index():
     )
 
 
-def _theme_choices() -> list[tuple[str, str]]:
-    return [("", _("Seleziona un tema…"))] + [(t.slug, _(t.name)) for t in queries.all_themes()]
+def _theme_choices() -> list:
+    return as_choices([("", _("Seleziona un tema…")),
+                       *((t.slug, _(t.name)) for t in queries.all_themes())])
 
 
 @bp.route("/domande/nuova", methods=["GET", "POST"])

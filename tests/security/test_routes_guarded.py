@@ -27,12 +27,14 @@ def _sample_url(app, rule, ids: dict[str, int]) -> str:
         converter = rule._converters[arg]
         if arg == "kind":
             values[arg] = "question"
+        elif type(converter).__name__ == "AnyConverter":
+            values[arg] = sorted(converter.items)[0]
         elif type(converter).__name__ == "IntegerConverter":
             values[arg] = ids.get(arg, 1)
         elif arg == "token":
             values[arg] = "token-inventato"
-        elif arg == "username":
-            values[arg] = ids["username"]
+        elif arg in ids:
+            values[arg] = ids[arg]
         else:
             values[arg] = "servizi-educativi-0-6" if arg == "slug" else "x"
     with app.test_request_context():
