@@ -31,7 +31,8 @@ def create(question_id: int):
         flash(_("Scrivi la risposta prima di pubblicarla."), "danger")
         return render_question(question_id, status=422, answer_form=form)
     try:
-        answer = services.post_answer(current_user, question_id, body=form.body.data)
+        answer = services.post_answer(current_user, question_id, body=form.body.data,
+                                      practice=request.form.get("practice"))
     except DomainError as error:
         if error.status_code == 404:
             abort(404, description=error.message)
@@ -58,7 +59,8 @@ def edit(answer_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            services.edit_answer(current_user, answer_id, body=form.body.data)
+            services.edit_answer(current_user, answer_id, body=form.body.data,
+                                 practice=request.form.get("practice"))
         except DomainError as error:
             attach_errors(form, error)
             flash(error.message, "danger")

@@ -13,7 +13,9 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from forum.errors import NotFound
 from forum.extensions import db
-from forum.models import Acceptance, Answer, Comment, Question, Tag, Theme, Vote
+from forum.models import Acceptance, Answer, Comment, Practice, Question, Tag, Theme, Vote
+from forum.practices import queries as practice_queries
+from forum.practices.services import can_view as can_view_practice
 
 STATES = ("risolte", "non-risolte", "senza-risposta")
 SORTS = ("recenti", "attive", "voti")
@@ -116,6 +118,8 @@ class QuestionPage:
     question_comments: list[CommentNode]
     answer_comments: dict[int, list[CommentNode]]
     my_votes: dict[tuple[str, int], int]
+    citations: dict[int, list[Practice]] = field(default_factory=dict)
+    derived_practices: list[Practice] = field(default_factory=list)
 
 
 def _comment_forest(comments: list[Comment]) -> tuple[list[CommentNode], dict[int, list]]:
@@ -179,7 +183,11 @@ def question_page(question_id: int, viewer: Any) -> QuestionPage:
         for q_id, a_id, value in rows:
             my_votes[("question", q_id) if q_id else ("answer", a_id)] = value
     on_question, on_answers = _comment_forest(comments)
-    return QuestionPage(question, answers, acceptance, on_question, on_answers, my_votes)
+    citations = practice_queries.citations_for_answers([a.id for a in answers])
+    derived = [p for p in practice_queries.practices_from_question(question_id)
+               if can_view_practice(viewer, p)]
+    return QuestionPage(question, answers, acceptance, on_question, on_answers, my_votes,
+                        citations, derived)
 
 
 def question_for_edit(question_id: int) -> Question:

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, render_template
 from flask_babel import gettext as _
 
 from forum.errors import DomainError
+from forum.practices import queries as practice_queries
 from forum.questions import queries
 from forum.questions.routes import _filters_from_args
 from forum.views import page_arg
@@ -32,6 +33,8 @@ def detail(slug: str):
     pagination = queries.list_questions(filters, page, current_app.config["QUESTIONS_PER_PAGE"])
     if page > 1 and page > pagination.pages:
         abort(404, description=_("Questa pagina non esiste: l'elenco ha meno pagine."))
+    practices, practice_total = practice_queries.theme_practices(slug)
     return render_template(
-        "themes/detail.html", theme=theme, pagination=pagination, filters=filters
+        "themes/detail.html", theme=theme, pagination=pagination, filters=filters,
+        practices=practices, practice_total=practice_total,
     )

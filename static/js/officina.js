@@ -1,6 +1,8 @@
 // Progressive enhancements; every page works without them.
+import { initPracticePicker } from "./practice-picker.js";
 import { initPreviews } from "./preview.js";
 import { initVotes } from "./vote.js";
 
 initVotes();
 initPreviews();
+initPracticePicker();
