@@ -55,3 +55,45 @@ def make_answer(question: Question, author: User | None = None, body: str | None
 def make_comment(question: Question, author: User, **kw) -> Comment:
     """A comment on the question (or on an answer / in reply, via kw)."""
     return post_comment(author, question.id, body=kw.pop("body", "Un commento utile."), **kw)
+
+
+def practice_data(**overrides) -> dict:
+    """A complete, publishable practice record as the form or an import would give it."""
+    n = next(_seq)
+    data = {
+        "title": f"Sportello unico per le famiglie numero {n}",
+        "summary": "Un punto unico di accesso ai servizi per le famiglie del distretto.",
+        "description": "Cosa, perché e come: **un solo sportello** per tutte le domande.",
+        "lead_organisation": f"Comune di Esempio {n} (fittizio)",
+        "organisation_type": "comune",
+        "region_code": "08",
+        "themes": ["centri-famiglia-consultori"],
+        "target_groups": ["tutte-le-famiglie"],
+        "start_year": 2021,
+        "stage": "a-regime",
+        "funding_sources": ["fondi-comunali"],
+        "results": "Più di 300 famiglie accolte nel primo anno.",
+        "transferability_notes": "Serve un operatore formato e una sede accessibile.",
+        "contacts": [{"name": "Anna Verdi", "role": "Responsabile", "email": "anna@ente.example",
+                      "phone": ""}],
+    }
+    data.update(overrides)
+    return data
+
+
+def make_practice(author: User | None = None, *, status: str = "pubblicata", **overrides):
+    """A practice proposed by `author` and moved to `status` by a moderator."""
+    from forum.practices.services import change_status, propose_practice
+
+    author = author or make_user()
+    practice = propose_practice(author, practice_data(**overrides))
+    if status == "bozza":
+        return practice
+    moderator = make_user("moderator")
+    change_status(author, practice.id, "in-revisione")
+    if status == "pubblicata":
+        change_status(moderator, practice.id, "pubblicata")
+    elif status == "archiviata":
+        change_status(moderator, practice.id, "pubblicata")
+        change_status(moderator, practice.id, "archiviata")
+    return practice

@@ -100,6 +100,9 @@ def apply_checked(practice: Practice, checked: Checked) -> None:
                    for i, value in enumerate(checked.lists[name])]
     facets += [PracticeFacet(facet="keyword", value=k.lower()[:80], position=i)
                for i, k in enumerate(dict.fromkeys(checked.lists["keywords"]))]
+    if practice.id is not None and practice.facets:
+        practice.facets.clear()
+        db.session.flush()  # old rows go before new ones hit the unique constraint
     practice.facets = facets
 
 
