@@ -32,7 +32,8 @@ def init_cli(app: Flask) -> None:
         report = run(password)
         click.echo(
             f"Demo: {report.users} utenti, {report.questions} domande, {report.answers} "
-            f"risposte, {report.comments} commenti, {report.votes} voti aggiunti."
+            f"risposte, {report.comments} commenti, {report.votes} voti, "
+            f"{report.practices} buone pratiche aggiunti."
         )
 
     @app.cli.command("create-admin")

@@ -12,7 +12,18 @@ from sqlalchemy import func, inspect, select, text
 
 from forum import create_app
 from forum.extensions import db
-from forum.models import Acceptance, Answer, Comment, Question, Theme, User
+from forum.models import (
+    Acceptance,
+    Answer,
+    Comment,
+    Practice,
+    PracticeCitation,
+    PracticeFacet,
+    PracticeReplication,
+    Question,
+    Theme,
+    User,
+)
 from tests.conftest import PG_URL
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,8 +96,17 @@ def test_seed_demo_loads_once_with_exact_invariants(app, runner):
     solved = db.session.scalar(select(func.count()).where(Question.accepted_answer_id.is_not(None)))
     assert 10 <= solved < 30
     assert db.session.scalar(select(func.count()).where(Acceptance.as_moderator.is_(True))) >= 1
+    published = db.session.scalar(
+        select(func.count(Practice.id)).where(Practice.status == "pubblicata"))
+    assert published >= 14
+    assert db.session.scalar(select(func.count(Practice.id))) >= 15
+    assert db.session.scalar(select(func.count(PracticeCitation.id))) >= 5
+    assert db.session.scalar(select(func.count(PracticeReplication.id))) >= 5
+    themes_covered = db.session.scalar(select(func.count(func.distinct(PracticeFacet.value)))
+                                       .where(PracticeFacet.facet == "theme"))
+    assert themes_covered == 12
     again = runner.invoke(args=["seed-demo"])
-    assert "0 utenti, 0 domande" in again.output
+    assert "0 utenti, 0 domande" in again.output and "0 buone pratiche" in again.output
     assert db.session.scalar(select(func.count(Question.id))) == 30
     assert runner.invoke(args=["check-reputation"]).exit_code == 0
 

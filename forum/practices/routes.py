@@ -60,9 +60,10 @@ def index():
     pages = max(1, -(-total // per_page))
     if page > pages:
         abort(404, description=_("Questa pagina non esiste: l'elenco ha meno pagine."))
+    pending = queries.pending_review() if services.is_moderator(current_user) else []
     return render_template(
         "practices/index.html", items=items, total=total, page=page, pages=pages,
-        filters=filters, counts=queries.facet_counts(filters),
+        filters=filters, counts=queries.facet_counts(filters), pending=pending,
     )
 
 

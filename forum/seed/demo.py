@@ -22,6 +22,7 @@ from forum.extensions import db
 from forum.models import Acceptance, Answer, Comment, Question, User, Vote
 from forum.models.base import utcnow
 from forum.questions.services import ask_question
+from forum.seed.practices import seed_practices
 from forum.seed.themes import ensure_themes
 from forum.votes.services import cast_vote
 
@@ -35,6 +36,7 @@ class SeedReport:
     answers: int = 0
     comments: int = 0
     votes: int = 0
+    practices: int = 0
 
 
 def demo_content() -> dict[str, Any]:
@@ -127,4 +129,5 @@ def seed_demo(password: str) -> SeedReport:
     for item in data["questions"]:
         if item["title"] not in existing:
             _seed_question(item, users, report)
+    report.practices = seed_practices(data["questions"])
     return report

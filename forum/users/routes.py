@@ -7,6 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forum.errors import DomainError
+from forum.practices import queries as practice_queries
+from forum.practices import services as practice_services
 from forum.users import queries, services
 from forum.users.forms import ProfileForm
 from forum.views import attach_errors
@@ -21,7 +23,9 @@ def profile(username: str):
         data = queries.profile(username)
     except DomainError as error:
         abort(error.status_code, description=error.message)
-    return render_template("users/profile.html", profile=data)
+    practices = [p for p in practice_queries.my_practices(data.user.id)
+                 if practice_services.can_view(current_user, p)]
+    return render_template("users/profile.html", profile=data, practices=practices)
 
 
 @bp.route("/profilo/modifica", methods=["GET", "POST"])
