@@ -31,6 +31,16 @@ class Config:
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
     PRACTICES_PER_PAGE = 20
+    # Search: the Whoosh index folder (default instance/search_index) and how changes reach
+    # it: "thread" (a worker per process, off the request path), "inline" or "off".
+    SEARCH_INDEX_PATH: str | None = None
+    SEARCH_SYNC = "thread"
+    SEARCH_WRITER_TIMEOUT = 5.0
+    SEARCH_PER_PAGE = 10
+    # Anonymous micro-cache (forum/page_cache.py): seconds a rendered public page is
+    # reused for other anonymous readers in the same process; 0 turns it off.
+    PAGE_CACHE_SECONDS = 5
+    PAGE_CACHE_MAX_ENTRIES = 512
     # Rate limits (Flask-Limiter). In-memory counting is exact for one process with
     # threads (`make run`); several gunicorn workers need shared storage, e.g.
     # FORUM_RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0.
@@ -67,6 +77,8 @@ class TestingConfig(Config):
     DEMO_PASSWORD = "officina-demo-2026"
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     RATELIMIT_ENABLED = False  # tests that check limits turn it on
+    SEARCH_SYNC = "off"  # search tests turn on "inline": the index is current at commit
+    PAGE_CACHE_SECONDS = 0  # tests that check the page cache turn it on
 
 
 class ProductionConfig(Config):

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     """Build the app: config class, then FORUM_* environment variables, then overrides."""
     from config import config_from_env
-    from forum import cli, database, errors, security, templating
+    from forum import cli, database, errors, page_cache, security, templating
     from forum.extensions import babel, csrf, db, limiter, login_manager, migrate
     from forum.i18n import select_locale
 
@@ -57,16 +57,23 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     from forum.main.routes import bp as main_bp
     from forum.practices.routes import bp as practices_bp
     from forum.questions.routes import bp as questions_bp
+    from forum.search.routes import bp as search_bp
     from forum.themes.routes import bp as themes_bp
     from forum.users.routes import bp as users_bp
     from forum.votes.routes import bp as votes_bp
 
     for blueprint in (main_bp, auth_bp, questions_bp, answers_bp, comments_bp, votes_bp,
-                      themes_bp, users_bp, practices_bp):
+                      themes_bp, users_bp, practices_bp, search_bp):
         app.register_blueprint(blueprint)
 
     errors.register_error_handlers(app)
     security.init_security(app)
     templating.init_templating(app)
+    from flask_sqlalchemy.session import Session as AppSession
+
+    from forum.search.sync import init_sync
+
+    init_sync(app, AppSession)
     cli.init_cli(app)
+    page_cache.init_page_cache(app)
     return app

@@ -13,6 +13,7 @@ from forum.models import User
 
 def init_cli(app: Flask) -> None:
     """Register the commands on the app."""
+    init_search_cli(app)
 
     @app.cli.command("seed-themes")
     def seed_themes() -> None:
@@ -180,3 +181,66 @@ def init_cli(app: Flask) -> None:
         else:
             click.echo("Controlli: punteggi, conteggi delle risposte e reputazione coerenti.")
     # --- end backup / restore ----------------------------------------------------------------
+
+
+def init_search_cli(app: Flask) -> None:
+    """`flask search reindex|check|sync`."""
+    search = click.Group("search", help="Indice di ricerca: ricostruzione, verifica, allineamento.")
+    app.cli.add_command(search)
+
+    @search.command("reindex")
+    def reindex() -> None:
+        """Rebuild the index from the database aside, then swap it in atomically."""
+        import time
+
+        from sqlalchemy.orm import Session
+
+        from forum.search import documents
+        from forum.search.service import get_index
+
+        started = time.perf_counter()
+        with Session(db.engine) as session:
+            total = documents.count_docs(session)
+            with click.progressbar(length=total, label="Indicizzazione", show_pos=True) as bar:
+                done = get_index().rebuild(documents.all_docs(session),
+                                           progress=lambda n: bar.update(n - bar.pos))
+        seconds = time.perf_counter() - started
+        click.echo(f"Indicizzati {done} documenti in {seconds:.1f} s "
+                   f"({done / max(seconds, 1e-9):.0f} doc/s).")
+
+    @search.command("check")
+    def check() -> None:
+        """Compare database and index; print missing, stale and orphan documents."""
+        from sqlalchemy.orm import Session
+
+        from forum.search import documents
+        from forum.search.service import get_index
+
+        indexed = get_index().stamps()
+        missing, stale = [], []
+        with Session(db.engine) as session:
+            expected = {d["doc_id"]: d["stamp"] for d in documents.all_docs(session)}
+        for doc_id, stamp in expected.items():
+            if doc_id not in indexed:
+                missing.append(doc_id)
+            elif indexed[doc_id] != stamp:
+                stale.append(doc_id)
+        orphans = sorted(set(indexed) - set(expected))
+        for label, items in (("mancanti", missing), ("non aggiornati", stale),
+                             ("orfani", orphans)):
+            click.echo(f"Documenti {label}: {len(items)}")
+            for doc_id in items[:20]:
+                click.echo(f"  {doc_id}")
+        if missing or stale or orphans:
+            raise SystemExit(1)
+        click.echo("Indice allineato al database.")
+
+    @search.command("sync")
+    def sync() -> None:
+        """Apply what the outbox holds (work a crash or a busy index left behind)."""
+        from forum.search.sync import apply_outbox
+
+        total = 0
+        while applied := apply_outbox():
+            total += applied
+        click.echo(f"Documenti aggiornati dall'outbox: {total}.")

@@ -7,10 +7,12 @@ from forum.models.practice import (
     PracticeAttachment,
     PracticeCitation,
     PracticeFacet,
+    PracticeLink,
     PracticeReplication,
     PracticeRevision,
 )
 from forum.models.question import Question, QuestionRevision, Tag, question_tags
+from forum.models.search import SearchOutbox
 from forum.models.theme import Theme
 from forum.models.user import ROLES, User
 from forum.models.vote import Vote
@@ -25,10 +27,12 @@ __all__ = [
     "PracticeAttachment",
     "PracticeCitation",
     "PracticeFacet",
+    "PracticeLink",
     "PracticeReplication",
     "PracticeRevision",
     "Question",
     "QuestionRevision",
+    "SearchOutbox",
     "Tag",
     "Theme",
     "User",

@@ -199,3 +199,24 @@ class PracticeRevision(db.Model):
     )
     snapshot: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PracticeLink(db.Model):
+    """A practice a moderator pinned to a discussion: shown first among related ones."""
+
+    __tablename__ = "practice_links"
+    __table_args__ = (
+        UniqueConstraint("question_id", "practice_id", name="uq_practice_links_pair"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("questions.id", ondelete="CASCADE"), index=True
+    )
+    practice_id: Mapped[int] = mapped_column(
+        ForeignKey("practices.id", ondelete="CASCADE"), index=True
+    )
+    pinned_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -13,7 +13,15 @@ from sqlalchemy.exc import IntegrityError
 from forum.database import write_intent
 from forum.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from forum.extensions import db
-from forum.models import Answer, Practice, PracticeCitation, PracticeReplication, Question, User
+from forum.models import (
+    Answer,
+    Practice,
+    PracticeCitation,
+    PracticeLink,
+    PracticeReplication,
+    Question,
+    User,
+)
 from forum.practices.services import apply_checked, is_moderator, unique_slug
 from forum.practices.validation import check_practice
 from forum.text import clean_line, clean_text
@@ -129,3 +137,52 @@ def draft_from_question(actor: User, question_id: int) -> Practice:
         db.session.add(practice)
         db.session.commit()
     return practice
+
+
+def pin_practice(actor: User, question_id: int, reference: str) -> PracticeLink:
+    """A moderator pins a published practice (slug or link) to a discussion."""
+    if not is_moderator(actor):
+        raise NotAllowed(_("Solo la moderazione può collegare buone pratiche a una discussione."))
+    slugs = cited_slugs("", reference)
+    with write_intent():
+        if db.session.get(Question, question_id) is None:
+            raise NotFound(_("Domanda non trovata."))
+        practice = None
+        if slugs:
+            practice = db.session.execute(
+                select(Practice).where(Practice.slug == slugs[0],
+                                       Practice.status == "pubblicata")
+            ).scalar_one_or_none()
+        if practice is None:
+            raise InvalidInput(_("Nessuna buona pratica pubblicata con questo link o nome."),
+                               field_errors={"practice": [_("Pratica non trovata.")]})
+        link = PracticeLink(question_id=question_id, practice_id=practice.id,
+                            pinned_by_id=actor.id)
+        db.session.add(link)
+        try:
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            raise Conflict(_("Questa buona pratica è già collegata alla discussione.")) from None
+    return link
+
+
+def unpin_practice(actor: User, question_id: int, practice_id: int) -> None:
+    """Remove a pinned practice from a discussion."""
+    if not is_moderator(actor):
+        raise NotAllowed(_("Solo la moderazione può scollegare buone pratiche."))
+    with write_intent():
+        deleted = db.session.execute(delete(PracticeLink).where(
+            PracticeLink.question_id == question_id, PracticeLink.practice_id == practice_id))
+        if not deleted.rowcount:
+            raise NotFound(_("Collegamento non trovato."))
+        db.session.commit()
+
+
+def pinned_practices(question_id: int) -> list[Practice]:
+    """Published practices pinned to a discussion, oldest pin first."""
+    return list(db.session.execute(
+        select(Practice).join(PracticeLink, PracticeLink.practice_id == Practice.id)
+        .where(PracticeLink.question_id == question_id, Practice.status == "pubblicata")
+        .order_by(PracticeLink.created_at)
+    ).scalars())

@@ -21,7 +21,7 @@ from flask_login import current_user, login_required
 
 from forum.errors import DomainError
 from forum.extensions import db
-from forum.models import PracticeAttachment
+from forum.models import Practice, PracticeAttachment
 from forum.practices import attachments, links, queries, services, transfer
 from forum.practices.forms import (
     AttachmentForm,
@@ -31,6 +31,7 @@ from forum.practices.forms import (
     fill_form,
     form_data,
 )
+from forum.search import service as search_service
 from forum.views import attach_errors, page_arg
 
 bp = Blueprint("practices", __name__)
@@ -137,8 +138,10 @@ def _render_detail(slug: str, status: int = 200, **forms):  # type: ignore[no-un
         page = queries.practice_page(slug, current_user)
     except DomainError as error:
         abort(error.status_code, description=error.message)
+    similar = search_service.related_to_practice(page.practice,
+                                                 [q.id for q in page.citing_questions])
     return render_template(
-        "practices/detail.html", page=page,
+        "practices/detail.html", page=page, similar_questions=similar,
         replication_form=forms.get("replication_form") or ReplicationForm(formdata=None),
         attachment_form=forms.get("attachment_form") or AttachmentForm(formdata=None),
         status_form=forms.get("status_form") or StatusForm(formdata=None),
@@ -146,6 +149,15 @@ def _render_detail(slug: str, status: int = 200, **forms):  # type: ignore[no-un
         transitions=[to for (frm, to), _rule in services.TRANSITIONS.items()
                      if frm == page.practice.status],
     ), status
+
+
+@bp.route("/buone-pratiche/id/<int:practice_id>")
+def detail_by_id(practice_id: int):
+    """Stable link by number (search results); redirects to the slug URL."""
+    practice = db.session.get(Practice, practice_id)
+    if practice is None or not services.can_view(current_user, practice):
+        abort(404, description=_("Buona pratica non trovata."))
+    return redirect(url_for("practices.detail", slug=practice.slug), code=301)
 
 
 @bp.route("/buone-pratiche/<slug>")
@@ -251,3 +263,33 @@ def from_question(question_id: int):
         return redirect(url_for("questions.detail", question_id=question_id), code=303)
     flash(_("Bozza creata dalla discussione: completala e pubblicala."), "success")
     return redirect(url_for("practices.edit", slug=practice.slug), code=303)
+
+
+@bp.route("/domande/<int:question_id>/pratiche-collegate", methods=["POST"])
+@login_required
+def pin(question_id: int):
+    """A moderator pins a practice to a discussion (shown first among related ones)."""
+    try:
+        links.pin_practice(current_user, question_id, request.form.get("practice", ""))
+    except DomainError as error:
+        if error.status_code in (403, 404):
+            abort(error.status_code, description=error.message)
+        from forum.questions.routes import render_question
+
+        flash(error.message, "danger")
+        return render_question(question_id, status=error.status_code)
+    flash(_("Buona pratica collegata alla discussione."), "success")
+    return redirect(url_for("questions.detail", question_id=question_id), code=303)
+
+
+@bp.route("/domande/<int:question_id>/pratiche-collegate/<int:practice_id>/rimuovi",
+          methods=["POST"])
+@login_required
+def unpin(question_id: int, practice_id: int):
+    """Remove a pinned practice from a discussion."""
+    try:
+        links.unpin_practice(current_user, question_id, practice_id)
+    except DomainError as error:
+        abort(error.status_code, description=error.message)
+    flash(_("Collegamento rimosso."), "success")
+    return redirect(url_for("questions.detail", question_id=question_id), code=303)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_sqlalchemy.pagination import Pagination
+from flask_sqlalchemy.pagination import Pagination, SelectPagination
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -15,6 +15,7 @@ from forum.errors import NotFound
 from forum.extensions import db
 from forum.models import Acceptance, Answer, Comment, Practice, Question, Tag, Theme, Vote
 from forum.practices import queries as practice_queries
+from forum.practices.links import pinned_practices
 from forum.practices.services import can_view as can_view_practice
 
 STATES = ("risolte", "non-risolte", "senza-risposta")
@@ -36,10 +37,8 @@ class ListFilters:
         return {k: v for k, v in args.items() if v}
 
 
-def _list_select(filters: ListFilters) -> Select:
-    stmt = select(Question).options(
-        joinedload(Question.author), joinedload(Question.theme), selectinload(Question.tags)
-    )
+def _filtered(stmt: Select, filters: ListFilters) -> Select:
+    """The WHERE of a list (and the theme join its filter needs), for items and count alike."""
     if filters.theme:
         stmt = stmt.join(Question.theme).where(Theme.slug == filters.theme)
     if filters.tag:
@@ -50,16 +49,42 @@ def _list_select(filters: ListFilters) -> Select:
         stmt = stmt.where(Question.accepted_answer_id.is_(None))
     elif filters.state == "senza-risposta":
         stmt = stmt.where(Question.answer_count == 0)
+    return stmt
+
+
+def _list_select(filters: ListFilters) -> Select:
+    stmt = select(Question).options(
+        joinedload(Question.author), joinedload(Question.theme), selectinload(Question.tags)
+    )
     order = {
         "recenti": (Question.created_at.desc(), Question.id.desc()),
         "voti": (Question.score.desc(), Question.id.desc()),
     }.get(filters.sort, (Question.last_activity_at.desc(), Question.id.desc()))
-    return stmt.order_by(*order)
+    return _filtered(stmt, filters).order_by(*order)
+
+
+class _SlimCountPagination(SelectPagination):
+    """Items from the full select; the total from `count_select`, which skips the eager
+    joins and wide columns that made counting a page cost as much as loading it."""
+
+    def _query_count(self) -> int:
+        session, count_select = self._query_args["session"], self._query_args["count_select"]
+        return int(session.execute(count_select).scalar_one())
 
 
 def list_questions(filters: ListFilters, page: int, per_page: int) -> Pagination:
-    """One page of questions with author, theme and tags loaded (three statements)."""
-    return db.paginate(_list_select(filters), page=page, per_page=per_page, error_out=False)
+    """One page of questions with author, theme and tags loaded, and a cheap total
+    (three statements: the page, its tags, the count)."""
+    count_select = _filtered(select(func.count(Question.id)).select_from(Question), filters)
+    return _SlimCountPagination(
+        select=_list_select(filters),
+        count_select=count_select,
+        session=db.session(),
+        page=page,
+        per_page=per_page,
+        max_per_page=None,
+        error_out=False,
+    )
 
 
 def recent_questions(limit: int = 10) -> list[Question]:
@@ -120,6 +145,7 @@ class QuestionPage:
     my_votes: dict[tuple[str, int], int]
     citations: dict[int, list[Practice]] = field(default_factory=dict)
     derived_practices: list[Practice] = field(default_factory=list)
+    pinned: list[Practice] = field(default_factory=list)
 
 
 def _comment_forest(comments: list[Comment]) -> tuple[list[CommentNode], dict[int, list]]:
@@ -186,8 +212,9 @@ def question_page(question_id: int, viewer: Any) -> QuestionPage:
     citations = practice_queries.citations_for_answers([a.id for a in answers])
     derived = [p for p in practice_queries.practices_from_question(question_id)
                if can_view_practice(viewer, p)]
+    pinned = pinned_practices(question_id)
     return QuestionPage(question, answers, acceptance, on_question, on_answers, my_votes,
-                        citations, derived)
+                        citations, derived, pinned)
 
 
 def question_for_edit(question_id: int) -> Question:

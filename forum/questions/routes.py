@@ -11,6 +11,7 @@ from forum.auth.forms import as_choices
 from forum.errors import DomainError
 from forum.questions import queries, services
 from forum.questions.forms import AnswerForm, CommentForm, QuestionForm
+from forum.search import service as search_service
 from forum.views import attach_errors, page_arg
 
 bp = Blueprint("questions", __name__)
@@ -61,7 +62,14 @@ def ask():
     if request.method == "GET" and request.args.get("tema"):
         form.theme.data = request.args["tema"]
     status = 200
-    if form.validate_on_submit():
+    suggestions = None
+    if request.method == "POST" and request.form.get("simili"):
+        text = f"{request.form.get('title', '')}\n{request.form.get('body', '')}"
+        suggestions = {
+            "questions": search_service.related_for_text(text, kind="question", limit=5),
+            "practices": search_service.related_for_text(text, kind="practice", limit=5),
+        }
+    elif form.validate_on_submit():
         try:
             question = services.ask_question(
                 current_user,
@@ -79,7 +87,8 @@ def ask():
             return redirect(url_for("questions.detail", question_id=question.id), code=303)
     elif request.method == "POST":
         status = 422
-    return render_template("questions/ask.html", form=form, editing=None), status
+    return render_template("questions/ask.html", form=form, editing=None,
+                           suggestions=suggestions), status
 
 
 def render_question(
@@ -94,9 +103,13 @@ def render_question(
         page = queries.question_page(question_id, current_user)
     except DomainError as error:
         abort(error.status_code, description=error.message)
+    accepted = next((a.body for a in page.answers
+                     if a.id == page.question.accepted_answer_id), "")
+    related = search_service.related_to_question(page.question, accepted, page.pinned)
     return render_template(
         "questions/detail.html",
         page=page,
+        related=related,
         answer_form=answer_form or AnswerForm(formdata=None),
         failed_comment=comment_form,
     ), status

@@ -1,8 +1,10 @@
 // Progressive enhancements; every page works without them.
 import { initPracticePicker } from "./practice-picker.js";
 import { initPreviews } from "./preview.js";
+import { initSimilar } from "./similar.js";
 import { initVotes } from "./vote.js";
 
 initVotes();
 initPreviews();
 initPracticePicker();
+initSimilar();

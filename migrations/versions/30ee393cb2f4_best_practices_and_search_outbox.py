@@ -1,8 +1,8 @@
-"""best practices
+"""best practices and search outbox
 
-Revision ID: e563fbad336f
+Revision ID: 30ee393cb2f4
 Revises: 2851ded45bb5
-Create Date: 2026-11-26 09:54:46.860825
+Create Date: 2026-11-26 10:03:16.685164
 
 """
 from alembic import op
@@ -10,13 +10,23 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'e563fbad336f'
+revision = '30ee393cb2f4'
 down_revision = '2851ded45bb5'
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
+    op.create_table('search_outbox',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('doc_type', sa.String(length=20), nullable=False),
+    sa.Column('doc_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_search_outbox'))
+    )
+    with op.batch_alter_table('search_outbox', schema=None) as batch_op:
+        batch_op.create_index('ix_search_outbox_doc', ['doc_type', 'doc_id'], unique=False)
+
     op.create_table('practices',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('slug', sa.String(length=120), nullable=False),
@@ -126,6 +136,22 @@ def upgrade():
         batch_op.create_index('ix_practice_facets_facet_value', ['facet', 'value'], unique=False)
         batch_op.create_index(batch_op.f('ix_practice_facets_practice_id'), ['practice_id'], unique=False)
 
+    op.create_table('practice_links',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('question_id', sa.Integer(), nullable=False),
+    sa.Column('practice_id', sa.Integer(), nullable=False),
+    sa.Column('pinned_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['pinned_by_id'], ['users.id'], name=op.f('fk_practice_links_pinned_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['practice_id'], ['practices.id'], name=op.f('fk_practice_links_practice_id_practices'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['question_id'], ['questions.id'], name=op.f('fk_practice_links_question_id_questions'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_practice_links')),
+    sa.UniqueConstraint('question_id', 'practice_id', name='uq_practice_links_pair')
+    )
+    with op.batch_alter_table('practice_links', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_practice_links_practice_id'), ['practice_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_practice_links_question_id'), ['question_id'], unique=False)
+
     op.create_table('practice_replications',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('practice_id', sa.Integer(), nullable=False),
@@ -167,6 +193,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_practice_replications_practice_id'))
 
     op.drop_table('practice_replications')
+    with op.batch_alter_table('practice_links', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_practice_links_question_id'))
+        batch_op.drop_index(batch_op.f('ix_practice_links_practice_id'))
+
+    op.drop_table('practice_links')
     with op.batch_alter_table('practice_facets', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_practice_facets_practice_id'))
         batch_op.drop_index('ix_practice_facets_facet_value')
@@ -188,3 +219,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_practices_evidence_level'))
 
     op.drop_table('practices')
+    with op.batch_alter_table('search_outbox', schema=None) as batch_op:
+        batch_op.drop_index('ix_search_outbox_doc')
+
+    op.drop_table('search_outbox')

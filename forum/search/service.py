@@ -1,0 +1,117 @@
+"""The app's side of search: one index per process, searches, related lists (cached)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+
+_lock = threading.Lock()
+
+
+def get_index() -> Any:
+    """This process's index, opened once (opening costs far more than a query)."""
+    app = current_app._get_current_object()
+    index = app.extensions.get("search_index")
+    if index is None:
+        with _lock:
+            index = app.extensions.get("search_index")
+            if index is None:
+                from search_index import SearchIndex
+
+                path = app.config.get("SEARCH_INDEX_PATH") or str(
+                    Path(app.instance_path) / "search_index")
+                index = SearchIndex(path, writer_timeout=app.config["SEARCH_WRITER_TIMEOUT"])
+                app.extensions["search_index"] = index
+    return index
+
+
+def search(q: str, **filters: Any) -> Any:
+    """Full-text search over discussions and published practices."""
+    return get_index().search(q, **filters)
+
+
+class TTLCache:
+    """A small thread-safe LRU with expiry, for related lists."""
+
+    def __init__(self, size: int = 1024, ttl: float = 600.0) -> None:
+        self.size, self.ttl = size, ttl
+        self.data: OrderedDict[Any, tuple[float, Any]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get_or_compute(self, key: Any, compute):  # type: ignore[no-untyped-def]
+        now = time.monotonic()
+        with self.lock:
+            hit = self.data.get(key)
+            if hit is not None and now - hit[0] < self.ttl:
+                self.data.move_to_end(key)
+                return hit[1]
+        value = compute()
+        with self.lock:
+            self.data[key] = (now, value)
+            self.data.move_to_end(key)
+            while len(self.data) > self.size:
+                self.data.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self.lock:
+            self.data.clear()
+
+
+related_cache = TTLCache()
+
+
+def related_for_text(text: str, *, kind: str = "practice", theme: str | None = None,
+                     exclude: tuple[str, ...] = (), limit: int = 5) -> list:
+    """Documents related to any text (the ask page, the public API)."""
+    text = (text or "").strip()[:5_000]
+    if len(text) < 3:
+        return []
+    try:
+        return get_index().more_like(text, type=kind, theme=theme, exclude=exclude, limit=limit)
+    except Exception:  # noqa: BLE001 - related lists are a nicety, never an error page
+        current_app.logger.warning("Ricerca correlati non riuscita", exc_info=True)
+        return []
+
+
+def cached_related(key: tuple, text: str, **kwargs: Any) -> list:
+    """`related_for_text`, cached under a key that changes when its inputs change."""
+    return related_cache.get_or_compute(
+        (key, kwargs.get("kind"), kwargs.get("limit")),
+        lambda: related_for_text(text, **kwargs),
+    )
+
+
+def enabled() -> bool:
+    """Related lists need an index kept in sync; off in most tests and some benchmarks."""
+    return current_app.config["SEARCH_SYNC"] != "off"
+
+
+def related_to_question(question: Any, accepted_body: str, pinned: list) -> dict[str, list]:
+    """'Buone pratiche correlate' (pinned first, same theme preferred) and similar threads."""
+    if not enabled():
+        return {"practices": [], "questions": []}
+    text = "\n".join([question.title, question.title, question.body, accepted_body])
+    key = ("question", question.id, question.last_activity_at, question.updated_at,
+           tuple(p.id for p in pinned))
+    exclude = tuple(f"practice:{p.id}" for p in pinned)
+    practices = cached_related(key, text, kind="practice", theme=question.theme.slug,
+                               exclude=exclude, limit=max(0, 5 - len(pinned)))
+    questions = cached_related(key, text, kind="question", theme=question.theme.slug,
+                               exclude=(f"question:{question.id}",), limit=5)
+    return {"practices": practices, "questions": questions}
+
+
+def related_to_practice(practice: Any, citing_ids: list[int]) -> list:
+    """Similar discussions for a practice page, after the ones that cite it."""
+    if not enabled():
+        return []
+    text = "\n".join([practice.title, practice.title, practice.summary, practice.description])
+    key = ("practice", practice.id, practice.updated_at, tuple(citing_ids))
+    return cached_related(key, text, kind="question", theme=practice.main_theme,
+                          exclude=tuple(f"question:{i}" for i in citing_ids), limit=5)

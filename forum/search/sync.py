@@ -1,0 +1,186 @@
+"""Keep the search index in step with the database.
+
+`after_flush` notes which documents a transaction touches and writes a durable outbox
+row for each (same transaction); `after_commit` hands them to a per-process worker
+thread, which rebuilds the documents from the database, applies them in one index
+writer with a timeout, and clears the outbox rows. A rollback discards the notes.
+Whatever a crash leaves in the outbox is applied by `flask search sync` and by the
+worker when it starts. Indexing never fails or slows the user's request.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Iterable
+
+from flask import Flask
+from sqlalchemy import delete, event, insert, select
+from sqlalchemy.orm import Session
+
+from forum.models import (
+    Acceptance,
+    Answer,
+    Practice,
+    PracticeFacet,
+    Question,
+    SearchOutbox,
+)
+from forum.models.base import utcnow
+
+log = logging.getLogger(__name__)
+PENDING = "search_pending"
+Doc = tuple[str, int]
+
+
+def touched_docs(session: Session) -> set[Doc]:
+    """The documents whose text or state this flush changes."""
+    docs: set[Doc] = set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Question):
+            docs.add(("question", obj.id))
+        elif isinstance(obj, Answer | Acceptance):
+            docs.add(("question", obj.question_id))
+        elif isinstance(obj, Practice):
+            docs.add(("practice", obj.id))
+        elif isinstance(obj, PracticeFacet) and obj.practice_id is not None:
+            docs.add(("practice", obj.practice_id))
+    return {d for d in docs if d[1] is not None}
+
+
+def _after_flush(session: Session, _context: object) -> None:
+    from flask import current_app, has_app_context
+
+    if not has_app_context() or current_app.config.get("SEARCH_SYNC", "off") == "off":
+        return
+    docs = touched_docs(session) - session.info.get(PENDING, set())
+    if not docs:
+        return
+    session.connection().execute(insert(SearchOutbox), [
+        {"doc_type": kind, "doc_id": doc_id, "created_at": utcnow()} for kind, doc_id in docs
+    ])
+    session.info.setdefault(PENDING, set()).update(docs)
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(PENDING, None)
+
+
+class IndexWorker:
+    """One per process: applies document changes off the request path."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.queue: queue.Queue[set[Doc] | None] = queue.Queue()
+        self.thread: threading.Thread | None = None
+        self.lock = threading.Lock()
+
+    def submit(self, docs: set[Doc]) -> None:
+        """Queue documents; starts the thread on first use (after a fork, too)."""
+        with self.lock:
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self._run, name="search-index",
+                                               daemon=True)
+                self.thread.start()
+                self.queue.put(set())  # first round also drains what a crash left behind
+        self.queue.put(docs)
+
+    def _run(self) -> None:
+        while True:
+            docs = self.queue.get()
+            if docs is None:
+                return
+            while not self.queue.empty():  # batch whatever piled up
+                more = self.queue.get_nowait()
+                if more is None:
+                    return
+                docs |= more
+            with self.app.app_context():
+                try:
+                    apply_outbox(extra=docs)
+                except Exception:  # noqa: BLE001 - the outbox keeps the work for later
+                    log.warning("Indicizzazione rimandata: resta nell'outbox", exc_info=True)
+
+    def flush(self, timeout: float = 10.0) -> None:
+        """Wait until queued work is done (tests and CLI)."""
+        done = threading.Event()
+        self.queue.put(set())
+        self.queue.put(None)
+        if self.thread is not None:
+            self.thread.join(timeout)
+        self.thread = None
+        done.set()
+
+
+def apply_outbox(extra: Iterable[Doc] = (), limit: int = 5_000) -> int:
+    """Apply pending outbox rows (plus `extra`) to the index; returns documents applied.
+
+    Rows are deleted only after the index accepted the batch, so a failure leaves them.
+    """
+    from forum.extensions import db
+    from forum.search import documents
+    from forum.search.service import get_index
+
+    with Session(db.engine) as session:
+        rows = session.execute(
+            select(SearchOutbox.id, SearchOutbox.doc_type, SearchOutbox.doc_id)
+            .order_by(SearchOutbox.id).limit(limit)
+        ).all()
+        wanted = {(kind, doc_id) for _id, kind, doc_id in rows} | set(extra)
+        if not wanted:
+            return 0
+        upserts, deletes = [], []
+        for kind, build in (("question", documents.question_docs),
+                            ("practice", documents.practice_docs)):
+            found, gone = build(session, [i for k, i in wanted if k == kind])
+            upserts += found
+            deletes += gone
+        get_index().apply(upserts, deletes)
+        ids = [row_id for row_id, _k, _d in rows]
+        if ids:
+            session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_(ids)))
+            session.commit()
+    return len(wanted)
+
+
+def init_sync(app: Flask, session_class: type[Session]) -> None:
+    """Install the session hooks for this app's sessions and the after-commit hand-off."""
+    mode = app.config["SEARCH_SYNC"]
+    if mode == "off":
+        return
+    worker = IndexWorker(app)
+    app.extensions["search_worker"] = worker
+
+    def after_commit(session: Session) -> None:
+        docs = session.info.pop(PENDING, None)
+        if not docs:
+            return
+        if mode == "inline":
+            try:
+                apply_outbox(extra=docs)
+            except Exception:  # noqa: BLE001 - never fail the user's request
+                log.warning("Indicizzazione rimandata: resta nell'outbox", exc_info=True)
+        else:
+            worker.submit(docs)
+
+    if not event.contains(session_class, "after_flush", _after_flush):
+        event.listen(session_class, "after_flush", _after_flush)
+        event.listen(session_class, "after_rollback", _after_rollback)
+    app.extensions["search_after_commit"] = after_commit
+    if not event.contains(session_class, "after_commit", _dispatch_after_commit):
+        event.listen(session_class, "after_commit", _dispatch_after_commit)
+
+
+def _dispatch_after_commit(session: Session) -> None:
+    """Route the commit to the current app's hand-off (one listener for every app)."""
+    from flask import current_app, has_app_context
+
+    if not has_app_context():
+        session.info.pop(PENDING, None)
+        return
+    handler = current_app.extensions.get("search_after_commit")
+    if handler is None:
+        session.info.pop(PENDING, None)
+        return
+    handler(session)
