@@ -112,7 +112,7 @@ class PracticeFacet(db.Model):
     __tablename__ = "practice_facets"
     __table_args__ = (
         UniqueConstraint("practice_id", "facet", "value", name="uq_practice_facets_value"),
-        Index("ix_practice_facets_facet_value", "facet", "value"),
+        Index("ix_practice_facets_facet_value", "facet", "value", "practice_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, String, and_, case, cast, func, literal, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
+from forum.cache import TTLCache
 from forum.errors import NotFound
 from forum.extensions import db
 from forum.models import (
@@ -88,6 +89,22 @@ def list_practices(filters: PracticeFilters, page: int, per_page: int) -> tuple[
         stmt.options(selectinload(Practice.facets)).limit(per_page).offset((page - 1) * per_page)
     ).scalars())
     return items, total
+
+
+_facet_cache = TTLCache(size=512, ttl=300.0)
+
+
+def cached_facet_counts(filters: PracticeFilters) -> dict[str, dict[str, int]]:
+    """`facet_counts`, reused until any practice is added, edited or changes status.
+
+    The version check is one cheap statement, so every process sees changes at once.
+    """
+    version = tuple(db.session.execute(select(
+        func.count(Practice.id), func.max(Practice.updated_at), func.max(Practice.created_at),
+        func.max(Practice.published_at),
+    )).one())
+    key = (tuple(sorted((k, tuple(sorted(v))) for k, v in filters.selected.items())), version)
+    return _facet_cache.get_or_compute(key, lambda: facet_counts(filters))
 
 
 def facet_counts(filters: PracticeFilters) -> dict[str, dict[str, int]]:

@@ -64,7 +64,7 @@ def index():
     pending = queries.pending_review() if services.is_moderator(current_user) else []
     return render_template(
         "practices/index.html", items=items, total=total, page=page, pages=pages,
-        filters=filters, counts=queries.facet_counts(filters), pending=pending,
+        filters=filters, counts=queries.cached_facet_counts(filters), pending=pending,
     )
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import threading
-import time
-from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
 from flask import current_app
+
+from forum.cache import TTLCache
 
 _lock = threading.Lock()
 
@@ -33,34 +33,6 @@ def get_index() -> Any:
 def search(q: str, **filters: Any) -> Any:
     """Full-text search over discussions and published practices."""
     return get_index().search(q, **filters)
-
-
-class TTLCache:
-    """A small thread-safe LRU with expiry, for related lists."""
-
-    def __init__(self, size: int = 1024, ttl: float = 600.0) -> None:
-        self.size, self.ttl = size, ttl
-        self.data: OrderedDict[Any, tuple[float, Any]] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get_or_compute(self, key: Any, compute):  # type: ignore[no-untyped-def]
-        now = time.monotonic()
-        with self.lock:
-            hit = self.data.get(key)
-            if hit is not None and now - hit[0] < self.ttl:
-                self.data.move_to_end(key)
-                return hit[1]
-        value = compute()
-        with self.lock:
-            self.data[key] = (now, value)
-            self.data.move_to_end(key)
-            while len(self.data) > self.size:
-                self.data.popitem(last=False)
-        return value
-
-    def clear(self) -> None:
-        with self.lock:
-            self.data.clear()
 
 
 related_cache = TTLCache()

@@ -133,7 +133,7 @@ def upgrade():
     sa.UniqueConstraint('practice_id', 'facet', 'value', name='uq_practice_facets_value')
     )
     with op.batch_alter_table('practice_facets', schema=None) as batch_op:
-        batch_op.create_index('ix_practice_facets_facet_value', ['facet', 'value'], unique=False)
+        batch_op.create_index('ix_practice_facets_facet_value', ['facet', 'value', 'practice_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_practice_facets_practice_id'), ['practice_id'], unique=False)
 
     op.create_table('practice_links',
