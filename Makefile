@@ -29,6 +29,7 @@ migrate: install
 
 seed: migrate
 	$(FLASK) seed-demo
+	@$(FLASK) search check > /dev/null 2>&1 || $(FLASK) search reindex
 
 run: seed
 	$(FLASK) run --host $(HOST) --port $(PORT) --with-threads

@@ -11,6 +11,21 @@ from forum.extensions import db
 from forum.models import User
 
 
+def _index_changes() -> None:
+    """Bring the search index up to date after a command changed data."""
+    from forum.search.sync import drain_outbox
+
+    if current_app.config["SEARCH_SYNC"] == "off":
+        return
+    try:
+        applied = drain_outbox()
+    except Exception as error:  # noqa: BLE001 - data is saved; the outbox keeps the work
+        click.echo(f"Indice di ricerca non aggiornato ({error}): usa 'flask search sync'.",
+                   err=True)
+        return
+    click.echo(f"Indice di ricerca aggiornato ({applied} documenti).")
+
+
 def init_cli(app: Flask) -> None:
     """Register the commands on the app."""
     init_search_cli(app)
@@ -31,6 +46,7 @@ def init_cli(app: Flask) -> None:
         if not password:
             raise click.ClickException("DEMO_PASSWORD non impostata: niente dati dimostrativi.")
         report = run(password)
+        _index_changes()
         click.echo(
             f"Demo: {report.users} utenti, {report.questions} domande, {report.answers} "
             f"risposte, {report.comments} commenti, {report.votes} voti, "
@@ -99,6 +115,7 @@ def init_cli(app: Flask) -> None:
                 f"{len(result.rejected)} righe non valide su {len(records)}: nulla importato."
             )
         click.echo(f"Importate: {result.created} nuove, {result.updated} aggiornate.")
+        _index_changes()
 
     @practices.command("export")
     @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json",
@@ -238,9 +255,6 @@ def init_search_cli(app: Flask) -> None:
     @search.command("sync")
     def sync() -> None:
         """Apply what the outbox holds (work a crash or a busy index left behind)."""
-        from forum.search.sync import apply_outbox
+        from forum.search.sync import drain_outbox
 
-        total = 0
-        while applied := apply_outbox():
-            total += applied
-        click.echo(f"Documenti aggiornati dall'outbox: {total}.")
+        click.echo(f"Documenti aggiornati dall'outbox: {drain_outbox()}.")

@@ -15,7 +15,7 @@ import queue
 import threading
 from collections.abc import Iterable
 
-from flask import Flask
+from flask import Flask, has_request_context
 from sqlalchemy import delete, event, insert, select
 from sqlalchemy.orm import Session
 
@@ -102,16 +102,6 @@ class IndexWorker:
                 except Exception:  # noqa: BLE001 - the outbox keeps the work for later
                     log.warning("Indicizzazione rimandata: resta nell'outbox", exc_info=True)
 
-    def flush(self, timeout: float = 10.0) -> None:
-        """Wait until queued work is done (tests and CLI)."""
-        done = threading.Event()
-        self.queue.put(set())
-        self.queue.put(None)
-        if self.thread is not None:
-            self.thread.join(timeout)
-        self.thread = None
-        done.set()
-
 
 def apply_outbox(extra: Iterable[Doc] = (), limit: int = 5_000) -> int:
     """Apply pending outbox rows (plus `extra`) to the index; returns documents applied.
@@ -161,8 +151,15 @@ def init_sync(app: Flask, session_class: type[Session]) -> None:
                 apply_outbox(extra=docs)
             except Exception:  # noqa: BLE001 - never fail the user's request
                 log.warning("Indicizzazione rimandata: resta nell'outbox", exc_info=True)
-        else:
+        elif has_request_context():
             worker.submit(docs)
+        # outside requests (CLI, scripts) the outbox keeps the work: commands that change
+        # data finish with `drain_outbox()`, and each worker drains it when it starts
+
+    @app.before_request
+    def _start_worker() -> None:
+        if mode == "thread" and worker.thread is None:
+            worker.submit(set())
 
     if not event.contains(session_class, "after_flush", _after_flush):
         event.listen(session_class, "after_flush", _after_flush)
@@ -184,3 +181,11 @@ def _dispatch_after_commit(session: Session) -> None:
         session.info.pop(PENDING, None)
         return
     handler(session)
+
+
+def drain_outbox() -> int:
+    """Apply the whole outbox now (CLI commands); returns documents applied."""
+    total = 0
+    while applied := apply_outbox():
+        total += applied
+    return total
