@@ -75,7 +75,7 @@ class _SlimCountPagination(SelectPagination):
 def list_questions(filters: ListFilters, page: int, per_page: int) -> Pagination:
     """One page of questions with author, theme and tags loaded, and a cheap total
     (three statements: the page, its tags, the count)."""
-    count_select = _filtered(select(func.count(Question.id)).select_from(Question), filters)
+    count_select = _filtered(select(func.count()).select_from(Question), filters)
     return _SlimCountPagination(
         select=_list_select(filters),
         count_select=count_select,

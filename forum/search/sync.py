@@ -27,6 +27,7 @@ from forum.models import (
     Question,
     SearchOutbox,
 )
+from forum.database import write_intent
 from forum.models.base import utcnow
 
 log = logging.getLogger(__name__)
@@ -126,11 +127,13 @@ def apply_outbox(extra: Iterable[Doc] = (), limit: int = 5_000) -> int:
             found, gone = build(session, [i for k, i in wanted if k == kind])
             upserts += found
             deletes += gone
+        session.rollback()  # end the read before the (slow) index write: no lock held
         get_index().apply(upserts, deletes)
         ids = [row_id for row_id, _k, _d in rows]
         if ids:
-            session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_(ids)))
-            session.commit()
+            with write_intent():  # SQLite: take the write lock at BEGIN, queue politely
+                session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_(ids)))
+                session.commit()
     return len(wanted)
 
 
