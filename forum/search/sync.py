@@ -19,6 +19,7 @@ from flask import Flask, has_request_context
 from sqlalchemy import delete, event, insert, select
 from sqlalchemy.orm import Session
 
+from forum.database import write_intent
 from forum.models import (
     Acceptance,
     Answer,
@@ -27,7 +28,6 @@ from forum.models import (
     Question,
     SearchOutbox,
 )
-from forum.database import write_intent
 from forum.models.base import utcnow
 
 log = logging.getLogger(__name__)
