@@ -25,6 +25,7 @@ from sqlalchemy import event, insert, select, update
 from sqlalchemy.engine import Engine
 from werkzeug.security import generate_password_hash
 
+from config import Config
 from forum import create_app
 from forum.extensions import db
 from forum.markup import render_markdown
@@ -174,7 +175,8 @@ def generate(args: argparse.Namespace, rng: random.Random) -> dict[str, list[dic
 
 def build_app(args: argparse.Namespace, path: Path) -> tuple[Flask, str, dict[str, int]]:
     """The Officina app on a fresh database filled in bulk; returns the viewer's session id."""
-    app = create_app("config.TestingConfig", SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")
+    app = create_app("config.TestingConfig", SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}",
+                     PAGE_CACHE_SECONDS=args.page_cache)
     with app.app_context():
         db.create_all()
         ensure_themes()
@@ -296,6 +298,8 @@ def main() -> None:
                           ("votes", 100_000), ("users", 200), ("seed", 2026)):
         parser.add_argument(f"--{name}", type=int, default=default)
     parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--page-cache", type=float, default=Config.PAGE_CACHE_SECONDS,
+                        help="anonymous page cache TTL as in production (0 = off)")
     args = parser.parse_args()
     args.questions, args.answers = max(args.questions, 3), max(args.answers, 32)
     tmp = Path(tempfile.mkdtemp(prefix="officina-bench-"))

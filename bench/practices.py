@@ -38,6 +38,7 @@ from werkzeug.security import generate_password_hash
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.pages import _between, _get, bare_app, count_statements, measure  # noqa: E402
+from config import Config  # noqa: E402
 from forum import create_app  # noqa: E402
 from forum.extensions import db  # noqa: E402
 from forum.markup import render_markdown  # noqa: E402
@@ -227,11 +228,12 @@ def generate(count: int, rng: random.Random) -> tuple[list[dict[str, Any]], list
     return practices, facets
 
 
-def build_app(count: int, seed: int, path: Path) -> tuple[Flask, list[dict[str, Any]],
-                                                          list[dict[str, Any]]]:
+def build_app(count: int, seed: int, path: Path, page_cache: float = 0.0
+              ) -> tuple[Flask, list[dict[str, Any]], list[dict[str, Any]]]:
     """The Officina app on a fresh SQLite file (search index beside it), filled in bulk."""
     app = create_app("config.TestingConfig", SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}",
-                     SEARCH_INDEX_PATH=str(path.parent / "search_index"))
+                     SEARCH_INDEX_PATH=str(path.parent / "search_index"),
+                     PAGE_CACHE_SECONDS=page_cache)
     rng = random.Random(seed)
     with app.app_context():
         db.create_all()
@@ -477,12 +479,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--profile", action="store_true",
                         help="profile the three-facet list even when it meets the target")
+    parser.add_argument("--page-cache", type=float, default=Config.PAGE_CACHE_SECONDS,
+                        help="anonymous page cache TTL as in production (0 = off)")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="officina-bench-practices-"))
     try:
         start = time.perf_counter()
         app, practices, facets = build_app(max(args.practices, 50), args.seed,
-                                           tmp / "bench.sqlite3")
+                                           tmp / "bench.sqlite3", args.page_cache)
         gen_seconds = time.perf_counter() - start
         published = sum(p["status"] == "pubblicata" for p in practices)
         print(f"Dataset generated in {gen_seconds:.2f} s: {len(practices)} practices "

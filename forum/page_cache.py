@@ -46,6 +46,9 @@ CACHEABLE_ENDPOINTS = frozenset({
     "themes.index",
     "themes.detail",
     "users.profile",
+    "practices.index",
+    "practices.detail",
+    "search.index",
 })
 EXTENSION_KEY = "page_cache"
 _CACHEABLE_ATTR = "page_cacheable"
