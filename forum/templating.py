@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, request, url_for
-from flask_babel import get_locale
+from flask import Flask, g, request, url_for
+from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -32,6 +32,14 @@ def _page_url(page: int) -> str:
     return url_for(request.endpoint or "main.home", **(request.view_args or {}), **args)
 
 
+def _translations():  # type: ignore[no-untyped-def]
+    """The request's catalogue, looked up once per request instead of once per string."""
+    cached = g.get("_officina_translations")
+    if cached is None:
+        cached = g._officina_translations = get_translations()
+    return cached
+
+
 def init_templating(app: Flask) -> None:
     """Register globals (permissions, labels, dates) used by every template."""
     login_manager.user_loader(load_user)
@@ -40,6 +48,13 @@ def init_templating(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
     env = app.jinja_env
+    env.install_gettext_callables(  # same behaviour as Flask-Babel's, a page has hundreds
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
     env.globals.update(permissions.TEMPLATE_PREDICATES)
     env.globals.update(practice_labels.TEMPLATE_HELPERS)
     env.globals.update(
