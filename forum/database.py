@@ -27,6 +27,7 @@ def write_intent() -> Iterator[None]:
     writer got in between; taking the write lock at BEGIN makes writers queue on the
     busy timeout instead.
     """
+    _end_deferred_read()
     token = _write_intent.set(True)
     try:
         yield
@@ -35,6 +36,17 @@ def write_intent() -> Iterator[None]:
         raise
     finally:
         _write_intent.reset(token)
+
+
+def _end_deferred_read() -> None:
+    """A read-only SQLite transaction begun without the write lock cannot take it later:
+    end it so the next statement begins IMMEDIATE (CLI and background code read first)."""
+    session = db.session()
+    if not session.in_transaction() or session.new or session.dirty or session.deleted:
+        return
+    conn = session.connection()
+    if conn.dialect.name == "sqlite" and not conn.info.get("immediate"):
+        session.commit()
 
 
 def _wants_immediate() -> bool:
@@ -61,4 +73,6 @@ def configure_engine(app: Flask, engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if _wants_immediate() else "BEGIN")
+        immediate = _wants_immediate()
+        conn.info["immediate"] = immediate
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
