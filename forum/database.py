@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from forum.extensions import db
 
@@ -18,30 +19,30 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 @contextmanager
-def write_intent() -> Iterator[None]:
+def write_intent(session: Session | None = None) -> Iterator[None]:
     """Mark the transactions opened inside as writers (SQLite: BEGIN IMMEDIATE).
 
     On any exception the transaction is rolled back, so a refused action leaves
     nothing half-written and does not keep the lock. A deferred SQLite transaction
     that reads and then writes fails at once with "database is locked" when another
     writer got in between; taking the write lock at BEGIN makes writers queue on the
-    busy timeout instead.
+    busy timeout instead. `session` defaults to the app's scoped session.
     """
-    _end_deferred_read()
+    session = session if session is not None else db.session()
+    _end_deferred_read(session)
     token = _write_intent.set(True)
     try:
         yield
     except BaseException:
-        db.session.rollback()  # release the write lock at once, never commit half
+        session.rollback()  # release the write lock at once, never commit half
         raise
     finally:
         _write_intent.reset(token)
 
 
-def _end_deferred_read() -> None:
+def _end_deferred_read(session: Session) -> None:
     """A read-only SQLite transaction begun without the write lock cannot take it later:
     end it so the next statement begins IMMEDIATE (CLI and background code read first)."""
-    session = db.session()
     if not session.in_transaction() or session.new or session.dirty or session.deleted:
         return
     conn = session.connection()

@@ -131,7 +131,7 @@ def apply_outbox(extra: Iterable[Doc] = (), limit: int = 5_000) -> int:
         get_index().apply(upserts, deletes)
         ids = [row_id for row_id, _k, _d in rows]
         if ids:
-            with write_intent():  # SQLite: take the write lock at BEGIN, queue politely
+            with write_intent(session):  # SQLite: write lock at BEGIN, queue politely
                 session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_(ids)))
                 session.commit()
     return len(wanted)
