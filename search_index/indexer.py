@@ -1,0 +1,359 @@
+"""``SearchIndex``: the one object the application talks to.
+
+Open one instance per process (per worker) and keep it: opening costs far more than a
+query. Its methods are thread-safe (an internal lock serialises searches and refreshes;
+with the GIL this costs nothing measurable). Writes from several processes are serialised
+by Whoosh's write lock; readers pick up other processes' commits and rebuild swaps on their
+next call (a directory listing and a ``stat``, a few microseconds).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as windex
+from whoosh.index import LockError
+from whoosh.util.filelock import try_for
+
+from .engine import POSTINGS_BUDGET, Engine
+from .refresh import refreshed
+from .related import related
+from .results import Hit, IndexBusy, SearchResults
+from .schema import build_schema, to_whoosh
+from .searching import failed_results, run_search
+from .storage import Layout
+from .synonyms import Thesaurus, default_thesaurus
+
+__all__ = ["SearchIndex"]
+
+log = logging.getLogger(__name__)
+
+LOCK_POLL = 0.02  # seconds between attempts to take the write lock
+SWAP_TIMEOUT = 60.0  # how long a rebuild waits for the write lock before its final swap
+REBUILD_LOCK_WAIT = 2.0  # how long a rebuild waits for another one before IndexBusy
+PARALLEL_MIN_DOCS = 5_000  # below this, a rebuild indexes in-process
+PROGRESS_EVERY = 1_000
+# Posting-pool memory per indexing process before it spills a sorted run to disk. Whoosh
+# merges the runs at the end in Python: fewer runs are much faster (~600 vs ~400 docs per
+# CPU-second at 20,000 documents with 1 GB vs 64 MB); 512 MB keeps two processes near 2 GB.
+LIMIT_MB = 512
+CHUNK_DOCS = 25_000  # per commit: ~12,500 documents per process fit in LIMIT_MB
+
+
+def _create_index(path: Path) -> None:
+    windex.create_in(str(path), build_schema())
+
+
+class SearchIndex:
+    """Search index stored in the folder ``path`` (created if missing)."""
+
+    def __init__(self, path: str | os.PathLike, *, writer_timeout: float = 5.0,
+                 thesaurus: Thesaurus | None = None) -> None:
+        self.path = Path(path)
+        self.writer_timeout = float(writer_timeout)
+        self.thesaurus = thesaurus or default_thesaurus()
+        self._layout = Layout(self.path)
+        self._lock = threading.RLock()
+        self._closed = False
+        self._gen: str | None = None
+        self._sig: tuple[int, int] | None = None
+        self._ix: Any = None
+        self._state: Engine | None = None
+        with self._lock:
+            self._open(self._layout.ensure(_create_index))
+
+    # -- opening and refreshing ---------------------------------------------------------
+
+    def _open(self, gen: str) -> None:
+        sig = self._layout.signature()
+        ix = windex.open_dir(str(self._layout.path(gen)))
+        state = Engine(ix.searcher())
+        old = self._state
+        self._gen, self._sig, self._ix, self._state = gen, sig, ix, state
+        if old is not None:
+            old.searcher.close()
+
+    def _fresh(self) -> Engine:
+        """The query engine, reopened after a swap or refreshed after a commit."""
+        if self._closed:
+            raise RuntimeError("SearchIndex is closed")
+        if self._layout.signature() != self._sig:
+            gen = self._layout.current() or self._layout.ensure(_create_index)
+            if gen != self._gen:
+                self._open(gen)
+            else:
+                self._sig = self._layout.signature()
+        assert self._state is not None
+        searcher = self._state.searcher
+        fresh = refreshed(self._ix, searcher)  # not Searcher.refresh(): see refresh.py
+        if fresh is not searcher:
+            self._state = Engine(fresh)
+        return self._state
+
+    # -- reading ------------------------------------------------------------------------
+
+    def search(self, q: str, *, type: str | None = None, theme: str | None = None,
+               region: str | None = None, solved: bool | None = None,
+               since: datetime | None = None, until: datetime | None = None,
+               sort: str = "relevance", page: int = 1, per_page: int = 10,
+               include_hidden: bool = False) -> SearchResults:
+        """Search visible documents; never raises on any query text (see ``query.py``).
+
+        ``sort`` is "relevance", "newest" or "votes"; ``region=""`` selects national
+        documents; ``theme`` matches any of a document's themes. An empty ``q`` lists the
+        documents matching the filters, newest first.
+        """
+        with self._lock:
+            state = self._fresh()
+            try:
+                return run_search(
+                    state, self.thesaurus, q, type=type, theme=theme, region=region,
+                    solved=solved, since=since, until=until, sort=sort, page=page,
+                    per_page=per_page, include_hidden=include_hidden,
+                )
+            except Exception:
+                log.exception("search failed for %r", q)
+                return failed_results(page if isinstance(page, int) else 1)
+
+    def more_like(self, text: str, *, type: str | None = "practice", theme: str | None = None,
+                  exclude: Iterable[str] = (), limit: int = 5) -> list[Hit]:
+        """Visible documents of ``type`` related to ``text``; ``theme`` is preferred."""
+        with self._lock:
+            state = self._fresh()
+            try:
+                return related(state, text, type=type, theme=theme, exclude=exclude,
+                               limit=limit)
+            except Exception:
+                log.exception("more_like failed")
+                return []
+
+    def warm(self, terms: int = 200) -> int:
+        """Preload the postings of the ``terms`` most frequent words and check the phrases
+        of the synonym groups, so that the first searches of this process are as fast as
+        the later ones (the cache is per process and survives commits). Takes about a
+        second per 100 terms at 100,000 documents; searches may run meanwhile (the lock is
+        taken one term at a time). Returns the number of postings loaded."""
+        with self._lock:
+            reader = self._fresh().searcher.reader()
+            top = [t for _f, t in reader.most_frequent_terms("text", max(0, terms))]
+        phrases = [alt for group in self.thesaurus.groups for alt in group if len(alt) > 1]
+        loaded = 0
+        for item in [(t,) for t in top] + phrases:
+            if loaded > POSTINGS_BUDGET * 0.8:
+                break
+            with self._lock:
+                if self._closed:
+                    break
+                loaded += self._fresh().preload("text", tuple(
+                    x.decode("utf-8") if isinstance(x, bytes) else x for x in item))
+        return loaded
+
+    def stamps(self) -> dict[str, str]:
+        """doc_id -> stamp for every indexed document (for drift checks)."""
+        with self._lock:
+            reader = self._fresh().searcher.reader()
+            ids = reader.column_reader("doc_id")
+            stamps = reader.column_reader("stamp")
+            out = {}
+            for docnum in reader.all_doc_ids():
+                stamp = stamps[docnum]
+                out[ids[docnum]] = stamp.decode("utf-8") if isinstance(stamp, bytes) else stamp
+            return out
+
+    def doc_count(self) -> int:
+        """Number of documents in the index (hidden ones included)."""
+        with self._lock:
+            return self._fresh().searcher.doc_count()
+
+    # -- writing ------------------------------------------------------------------------
+
+    def _writer(self, deadline: float) -> tuple[str, Any]:
+        """(generation, writer) holding the write lock of the live generation."""
+        while True:
+            with self._lock:
+                self._fresh()
+                gen, ix = self._gen, self._ix
+            assert gen is not None
+            try:
+                writer = ix.writer(timeout=max(0.0, deadline - time.monotonic()),
+                                   delay=LOCK_POLL)
+            except LockError:
+                raise IndexBusy(
+                    f"search index busy: write lock not obtained in {self.writer_timeout}s"
+                ) from None
+            if self._layout.current() == gen:
+                return gen, writer
+            writer.cancel()  # a rebuild swapped generations meanwhile: write to the new one
+            if time.monotonic() >= deadline:
+                raise IndexBusy("search index busy: a rebuild swapped it")
+
+    def _write_lock(self, deadline: float) -> Any:
+        """Whoosh's write lock of the live generation, held without opening a writer."""
+        while True:
+            with self._lock:
+                self._fresh()
+                gen, ix = self._gen, self._ix
+            lock = ix.lock("WRITELOCK")
+            if not try_for(lock.acquire, timeout=max(0.0, deadline - time.monotonic()),
+                           delay=LOCK_POLL):
+                raise IndexBusy("search index busy: write lock not obtained for the rebuild")
+            if self._layout.current() == gen:
+                return lock
+            lock.release()
+
+    def apply(self, upserts: list[dict], deletes: list[str]) -> None:
+        """Add or replace ``upserts`` (by doc_id) and delete ``deletes`` in one commit.
+
+        A doc_id in both lists is deleted. Raises ``IndexBusy`` when the write lock is not
+        free within ``writer_timeout`` seconds, ``ValueError`` for a document without
+        doc_id. The next search of this instance sees the change.
+        """
+        deleted = list(dict.fromkeys(str(d) for d in deletes))
+        gone = set(deleted)
+        prepared = {}
+        for doc in upserts:
+            fields = to_whoosh(doc)
+            if fields["doc_id"] not in gone:
+                prepared[fields["doc_id"]] = fields
+        if not prepared and not deleted:
+            return
+        docs = list(prepared.values())
+        gen, writer = self._writer(time.monotonic() + self.writer_timeout)
+        try:
+            building = self._layout.active_rebuild()
+            if building:
+                self._layout.journal_append(building, docs, deleted)
+            _write(writer, docs, deleted)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        with self._lock:
+            if not self._closed:
+                self._fresh()
+
+    def rebuild(self, docs: Iterable[dict], *, progress: Callable[[int], None] | None = None,
+                procs: int | None = None) -> int:
+        """Index ``docs`` into a new generation, then swap it in atomically.
+
+        Searches (here and in other processes) keep using the old generation until the
+        swap; updates applied meanwhile are journalled and replayed before it. With more
+        than ``PARALLEL_MIN_DOCS`` documents, indexing uses ``procs`` processes (default:
+        up to 2 CPUs). Returns the number of documents indexed. Raises ``IndexBusy`` if
+        another rebuild is running.
+        """
+        layout = self._layout
+        guard = layout.rebuild_lock()
+        if not guard.acquire(timeout=REBUILD_LOCK_WAIT):
+            raise IndexBusy("another rebuild of the search index is running")
+        new_gen = None
+        try:
+            new_gen = layout.new_generation()
+            new_ix = windex.create_in(str(layout.path(new_gen)), build_schema())
+            # Start journalling under the write lock, so no update slips between the two.
+            lock = self._write_lock(time.monotonic() + SWAP_TIMEOUT)
+            try:
+                layout.begin_rebuild(new_gen)
+            finally:
+                lock.release()
+            count = _bulk_index(new_ix, docs, progress, procs)
+            lock = self._write_lock(time.monotonic() + SWAP_TIMEOUT)
+            try:
+                replay = new_ix.writer()
+                try:
+                    for upserts, deletes in layout.journal_read(new_gen):
+                        _write(replay, upserts, deletes)
+                except BaseException:
+                    replay.cancel()
+                    raise
+                replay.commit()
+                layout.publish(new_gen)
+                layout.end_rebuild(new_gen)
+            finally:
+                lock.release()
+            new_gen = None
+            layout.prune()
+            with self._lock:
+                self._fresh()
+            return count
+        finally:
+            if new_gen is not None:  # failed: forget the half-built generation
+                layout.end_rebuild(new_gen)
+                layout.prune()
+            guard.release()
+
+    def close(self) -> None:
+        """Release the searcher and the index files."""
+        with self._lock:
+            if self._state is not None:
+                self._state.searcher.close()
+            self._state, self._ix, self._closed = None, None, True
+
+    def __enter__(self) -> SearchIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _write(writer: Any, upserts: list[dict], deletes: list[str]) -> None:
+    for doc_id in deletes:
+        writer.delete_by_term("doc_id", doc_id)
+    for fields in upserts:
+        writer.update_document(**fields)
+
+
+def _cancel(writer: Any) -> None:
+    """Cancel a writer; a multiprocess writer's workers would wait forever, so stop them."""
+    for task in getattr(writer, "tasks", ()):
+        task.terminate()
+        task.join(5)
+    writer.cancel()
+
+
+def _bulk_index(ix: Any, docs: Iterable[dict], progress: Callable[[int], None] | None,
+                procs: int | None) -> int:
+    """Add every document to the empty index ``ix``; returns how many.
+
+    Documents go in chunks of ``CHUNK_DOCS``, each committed as its own segment(s) without
+    merging: every indexing process then keeps its postings in memory (``LIMIT_MB``)
+    instead of spilling sorted runs to disk and merging them in Python at the end.
+    """
+    it: Iterator[dict] = iter(docs)
+    cpus = procs if procs is not None else min(2, os.cpu_count() or 1)
+    count = 0
+    seen: set[str] = set()
+    while True:
+        chunk = list(islice(it, CHUNK_DOCS))
+        if not chunk:
+            break
+        if cpus > 1 and (count or len(chunk) >= PARALLEL_MIN_DOCS):
+            writer = ix.writer(procs=cpus, limitmb=LIMIT_MB, multisegment=True, batchsize=250)
+        else:
+            writer = ix.writer(limitmb=LIMIT_MB)
+        try:
+            for doc in chunk:
+                fields = to_whoosh(doc)
+                if fields["doc_id"] in seen:  # add_document cannot replace: keep the first
+                    log.warning("rebuild: duplicate doc_id %s skipped", fields["doc_id"])
+                    continue
+                seen.add(fields["doc_id"])
+                writer.add_document(**fields)
+                count += 1
+                if progress and count % PROGRESS_EVERY == 0:
+                    progress(count)
+        except BaseException:
+            _cancel(writer)
+            raise
+        writer.commit(merge=False)
+    if progress and count % PROGRESS_EVERY:
+        progress(count)
+    return count

@@ -1,0 +1,168 @@
+"""The index schema and the mapping between document dicts and Whoosh fields.
+
+Text fields:
+    text      everything searchable (title + tags + body + accepted answer): matching, BM25F
+    title     the title again, only to add a title bonus to the score
+    tags      tags again, small bonus
+    accepted  the accepted answer again, small bonus
+Filter and sort fields: type, themes, region, solved, visible, created, votes.
+Stored (small): doc_id, type, id, title, a ~2,000-character ``snippet`` source and the
+display fields returned in ``Hit.fields``. The full body is not stored.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from whoosh import columns, fields
+
+from .analysis import italian_analyzer, normalize_text
+
+__all__ = [
+    "REGION_NATIONAL",
+    "SNIPPET_SOURCE_CHARS",
+    "STORED_FIELDS",
+    "as_datetime",
+    "as_int",
+    "build_schema",
+    "hit_fields",
+    "region_key",
+    "to_whoosh",
+]
+
+SNIPPET_SOURCE_CHARS = 2000
+REGION_NATIONAL = "00"  # indexed value for region "" (national scope)
+STORED_FIELDS = (
+    "theme", "themes", "region", "solved", "votes", "created", "updated", "tags",
+    "level", "evidence", "stamp", "visible",
+)
+
+
+def build_schema() -> fields.Schema:
+    """A new schema object (Whoosh pickles it into the index's table of contents)."""
+    ana = italian_analyzer()
+    return fields.Schema(
+        doc_id=fields.ID(stored=True, unique=True, sortable=True),
+        type=fields.ID(stored=True),
+        id=fields.STORED(),
+        text=fields.TEXT(analyzer=ana, phrase=True),
+        title=fields.TEXT(analyzer=ana, phrase=True, stored=True),
+        tags=fields.TEXT(analyzer=ana, phrase=True, stored=False),
+        accepted=fields.TEXT(analyzer=ana, phrase=True),
+        snippet=fields.STORED(),
+        themes=fields.KEYWORD(),
+        region=fields.ID(),
+        solved=fields.BOOLEAN(),
+        visible=fields.BOOLEAN(),
+        solved_flag=fields.COLUMN(columns.NumericColumn("B", default=0)),
+        votes=fields.NUMERIC(int, bits=32, signed=True, sortable=True),
+        created=fields.DATETIME(sortable=True),
+        stamp=fields.COLUMN(columns.VarBytesColumn()),
+        display=fields.STORED(),
+    )
+
+
+def region_key(region: str | None) -> str:
+    """Indexed form of a region code ("" = national)."""
+    return (region or "").strip() or REGION_NATIONAL
+
+
+def as_int(value: Any, default: int = 0) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _str_list(value: Any) -> list[str]:
+    if not value:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value if v not in (None, "")]
+
+
+def as_datetime(value: Any) -> datetime | None:
+    """A naive UTC datetime from a datetime (aware ones are converted) or a date."""
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    return None
+
+
+def to_whoosh(doc: dict[str, Any]) -> dict[str, Any]:
+    """Whoosh field values for a document dict; tolerates missing optional keys.
+
+    Raises ``ValueError`` when ``doc_id`` is missing.
+    """
+    doc_id = str(doc.get("doc_id") or "").strip()
+    if not doc_id:
+        raise ValueError("document without doc_id")
+    doc_type = str(doc.get("type") or doc_id.partition(":")[0])
+    num = as_int(doc.get("id"), as_int(doc_id.partition(":")[2]))
+    title = normalize_text(doc.get("title"))
+    body = normalize_text(doc.get("body"))
+    accepted = normalize_text(doc.get("accepted"))
+    tags = _str_list(doc.get("tags"))
+    theme = str(doc.get("theme") or "")
+    themes = _str_list(doc.get("themes"))
+    if theme and theme not in themes:
+        themes.insert(0, theme)
+    solved = bool(doc.get("solved"))
+    visible = bool(doc.get("visible", True))
+    votes = as_int(doc.get("votes"))
+    created = as_datetime(doc.get("created"))
+    region = str(doc.get("region") or "")
+    stamp = str(doc.get("stamp") or "")
+
+    text_parts = [title, " ; ".join(tags), body]
+    if accepted and accepted not in body:
+        text_parts.append(accepted)
+    display = {
+        "theme": theme or (themes[0] if themes else ""),
+        "themes": themes,
+        "region": region,
+        "solved": solved,
+        "votes": votes,
+        "created": created,
+        "updated": as_datetime(doc.get("updated")),
+        "tags": tags,
+        "level": doc.get("level") or None,
+        "evidence": doc.get("evidence") or None,
+        "stamp": stamp,
+        "visible": visible,
+    }
+    out: dict[str, Any] = {
+        "doc_id": doc_id,
+        "type": doc_type,
+        "id": num,
+        "text": "\n".join(p for p in text_parts if p),
+        "title": title,
+        "snippet": (body or accepted)[:SNIPPET_SOURCE_CHARS],
+        "region": region_key(region),
+        "solved": solved,
+        "visible": visible,
+        "solved_flag": 1 if solved else 0,
+        "votes": max(min(votes, 2**31 - 1), -(2**31)),
+        "stamp": stamp.encode("utf-8"),
+        "display": display,
+    }
+    if tags:
+        out["tags"] = " ; ".join(tags)
+    if accepted:
+        out["accepted"] = accepted
+    if themes:
+        out["themes"] = " ".join(themes)
+    if created is not None:
+        out["created"] = created
+    return out
+
+
+def hit_fields(stored: dict[str, Any]) -> dict[str, Any]:
+    """The ``Hit.fields`` dict from a document's stored fields."""
+    display = dict(stored.get("display") or {})
+    return {name: display.get(name) for name in STORED_FIELDS}

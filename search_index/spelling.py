@@ -1,0 +1,101 @@
+""""Forse cercavi": corrections for query words that (almost) never occur in the index.
+
+Candidates come from the indexed terms of the `text` field (title + tags + body) through
+Whoosh's Levenshtein automaton, one leaf segment at a time. Those terms are stems, so the
+chosen stem is turned back into a real word by reading a few documents that contain it and
+picking, among their words with that stem, the one closest to what was typed ("afido" ->
+stem "affid" -> "affido", not "affidamento").
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from itertools import islice
+
+from whoosh.searching import Searcher
+from whoosh.support.levenshtein import damerau_levenshtein
+
+from .analysis import analyze_spans, fold
+from .query import ParsedQuery
+
+__all__ = ["suggest"]
+
+MAX_WORDS = 8  # words checked per query
+RARE_DF = 2  # a word this rare is checked when a much more common neighbour exists
+COMMON_RATIO = 20
+DOCS_FOR_SURFACE = 12
+
+
+def _candidates(searcher: Searcher, stem: str) -> dict[str, int]:
+    """Indexed stems within edit distance 1 (else 2) of ``stem`` -> their distance."""
+    out: dict[str, int] = {}
+    reader = searcher.reader()
+    leaves = [r for r, _ in reader.leaf_readers()] if not reader.is_atomic() else [reader]
+    for maxdist in (1, 2):
+        if len(stem) < 4 and maxdist == 2:
+            break
+        for leaf in leaves:
+            for term in leaf.terms_within("text", stem, maxdist, prefix=1):
+                word = term.decode("utf-8") if isinstance(term, bytes) else term
+                if word != stem and word not in out:
+                    out[word] = damerau_levenshtein(word, stem)
+        if out:
+            break
+    return out
+
+
+def _surface(searcher: Searcher, stem: str, typed: str) -> str | None:
+    """The word form of ``stem`` seen in documents that is closest to ``typed``."""
+    seen: Counter[str] = Counter()
+    docnums: list[int] = []
+    for fieldname in ("title", "text"):
+        if searcher.doc_frequency(fieldname, stem):
+            ids = searcher.postings(fieldname, stem).all_ids()
+            docnums.extend(islice(ids, DOCS_FOR_SURFACE))
+        if len(docnums) >= DOCS_FOR_SURFACE:
+            break
+    for docnum in dict.fromkeys(docnums):
+        stored = searcher.stored_fields(docnum)
+        for text in (stored.get("title") or "", stored.get("snippet") or ""):
+            for term, s, e in analyze_spans(text):
+                if term == stem:
+                    seen[text[s:e].lower()] += 1
+    if not seen:
+        return None
+    target = fold(typed)
+    return min(seen, key=lambda w: (damerau_levenshtein(fold(w), target), -seen[w], w))
+
+
+def suggest(searcher: Searcher, parsed: ParsedQuery) -> str | None:
+    """The query string with unknown words corrected, or None when nothing to correct."""
+    replacements: list[tuple[int, int, str]] = []
+    checked = 0
+    for concept in parsed.concepts:
+        if not concept.single_word or checked >= MAX_WORDS:
+            continue
+        stem = concept.alternatives[0][0]
+        if stem.isdigit():
+            continue
+        checked += 1
+        df = searcher.doc_frequency("text", stem)
+        if df > RARE_DF:
+            continue
+        candidates = _candidates(searcher, stem)
+        if not candidates:
+            continue
+        best = min(
+            candidates,
+            key=lambda w: (candidates[w], -searcher.doc_frequency("text", w), w),
+        )
+        if df and searcher.doc_frequency("text", best) < COMMON_RATIO * df:
+            continue
+        typed = parsed.text[concept.start : concept.end]
+        word = _surface(searcher, best, typed)
+        if word and fold(word) != fold(typed):
+            replacements.append((concept.start, concept.end, word))
+    if not replacements:
+        return None
+    text = parsed.text
+    for start, end, word in sorted(replacements, reverse=True):
+        text = text[:start] + word + text[end:]
+    return " ".join(text.split())
