@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from flask import abort, request, session
+from flask import abort, flash, request, session
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
@@ -62,3 +62,10 @@ def optional_int(raw: str | None) -> int | None:
     if raw is None or raw == "":
         return None
     return int(raw) if re.fullmatch(r"[0-9]{1,11}", raw) else 0
+
+
+def form_error(form: FlaskForm, error: DomainError) -> int:
+    """Show a refused action on its form (messages by field, a banner); return the status."""
+    attach_errors(form, error)
+    flash(error.message, "danger")
+    return error.status_code

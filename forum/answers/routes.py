@@ -12,7 +12,7 @@ from forum.errors import DomainError
 from forum.questions import queries
 from forum.questions.forms import AnswerForm
 from forum.questions.routes import render_question
-from forum.views import attach_errors, wants_json
+from forum.views import form_error, wants_json
 
 bp = Blueprint("answers", __name__)
 
@@ -36,9 +36,7 @@ def create(question_id: int):
     except DomainError as error:
         if error.status_code == 404:
             abort(404, description=error.message)
-        attach_errors(form, error)
-        flash(error.message, "danger")
-        return render_question(question_id, status=error.status_code, answer_form=form)
+        return render_question(question_id, status=form_error(form, error), answer_form=form)
     flash(_("Risposta pubblicata."), "success")
     return redirect(_to_answer(question_id, answer.id), code=303)
 
@@ -62,9 +60,7 @@ def edit(answer_id: int):
             services.edit_answer(current_user, answer_id, body=form.body.data,
                                  practice=request.form.get("practice"))
         except DomainError as error:
-            attach_errors(form, error)
-            flash(error.message, "danger")
-            status = error.status_code
+            status = form_error(form, error)
         else:
             flash(_("Risposta aggiornata."), "success")
             return redirect(_to_answer(answer.question_id, answer.id), code=303)

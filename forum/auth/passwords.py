@@ -37,6 +37,15 @@ def check_password_strength(password: str, *, hints: tuple[str, ...] = ()) -> li
     return problems
 
 
+def _set_password(user: User, new: str) -> User:
+    """Store the new hash and bump the session version: every other session ends."""
+    with write_intent():
+        user.password_hash = hash_password(new)
+        user.session_version += 1
+        db.session.commit()
+    return user
+
+
 def change_password(user: User, *, current: str, new: str) -> User:
     """Set a new password after checking the current one; ends every other session."""
     if not check_password_hash(user.password_hash, current or ""):
@@ -44,11 +53,7 @@ def change_password(user: User, *, current: str, new: str) -> User:
                            field_errors={"current": [_("La password attuale non è corretta.")]})
     if problems := check_password_strength(new, hints=(user.username, user.email)):
         raise InvalidInput(_("Controlla i campi evidenziati."), field_errors={"new": problems})
-    with write_intent():
-        user.password_hash = hash_password(new)
-        user.session_version += 1
-        db.session.commit()
-    return user
+    return _set_password(user, new)
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -110,8 +115,4 @@ def reset_password(token: str, new: str) -> User:
         raise InvalidInput(_("Il link non è valido o è scaduto: chiedine uno nuovo."))
     if problems := check_password_strength(new, hints=(user.username, user.email)):
         raise InvalidInput(_("Controlla i campi evidenziati."), field_errors={"new": problems})
-    with write_intent():
-        user.password_hash = hash_password(new)
-        user.session_version += 1
-        db.session.commit()
-    return user
+    return _set_password(user, new)

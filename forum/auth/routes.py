@@ -17,7 +17,7 @@ from forum.auth.forms import (
 from forum.errors import DomainError
 from forum.extensions import limiter
 from forum.text import clean_line
-from forum.views import attach_errors, fresh_session, safe_next
+from forum.views import form_error, fresh_session, safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -56,9 +56,7 @@ def register():
                 region_code=form.region_code.data,
             )
         except DomainError as error:
-            attach_errors(form, error)
-            flash(error.message, "danger")
-            status = error.status_code
+            status = form_error(form, error)
         else:
             fresh_session()
             login_user(user)
@@ -118,9 +116,7 @@ def change_password():
                 new=form.new.data,
             )
         except DomainError as error:
-            attach_errors(form, error)
-            flash(error.message, "danger")
-            status = error.status_code
+            status = form_error(form, error)
         else:
             fresh_session()
             login_user(user)
@@ -158,9 +154,7 @@ def reset_password(token: str):
         try:
             passwords.reset_password(token, form.new.data)
         except DomainError as error:
-            attach_errors(form, error)
-            flash(error.message, "danger")
-            status = error.status_code
+            status = form_error(form, error)
         else:
             fresh_session()
             logout_user()

@@ -32,7 +32,7 @@ from forum.practices.forms import (
     form_data,
 )
 from forum.search import service as search_service
-from forum.views import attach_errors, page_arg
+from forum.views import attach_errors, form_error, page_arg
 
 bp = Blueprint("practices", __name__)
 
@@ -102,9 +102,7 @@ def _save_form(practice=None):  # type: ignore[no-untyped-def]
                 saved = services.edit_practice(current_user, practice.id, form_data(form))
                 flash(_("Buona pratica aggiornata."), "success")
         except DomainError as error:
-            attach_errors(form, error)
-            flash(error.message, "danger")
-            status = error.status_code
+            status = form_error(form, error)
         else:
             return redirect(url_for("practices.detail", slug=saved.slug), code=303)
     elif request.method == "POST":
@@ -206,9 +204,7 @@ def replicate(slug: str):
     except DomainError as error:
         if error.status_code == 404:
             abort(404, description=error.message)
-        attach_errors(form, error)
-        flash(error.message, "danger")
-        return _render_detail(slug, error.status_code, replication_form=form)
+        return _render_detail(slug, form_error(form, error), replication_form=form)
     flash(_("Grazie: la tua amministrazione è ora tra quelle che l'hanno replicata."), "success")
     return redirect(url_for("practices.detail", slug=slug) + "#replicata", code=303)
 
@@ -226,9 +222,7 @@ def upload(slug: str):
         attachments.add_attachment(current_user, practice_id, form.file.data,
                                    form.title.data or "")
     except DomainError as error:
-        attach_errors(form, error)
-        flash(error.message, "danger")
-        return _render_detail(slug, error.status_code, attachment_form=form)
+        return _render_detail(slug, form_error(form, error), attachment_form=form)
     flash(_("Allegato aggiunto."), "success")
     return redirect(url_for("practices.detail", slug=slug) + "#allegati", code=303)
 

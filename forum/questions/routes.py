@@ -12,7 +12,7 @@ from forum.errors import DomainError
 from forum.questions import queries, services
 from forum.questions.forms import AnswerForm, CommentForm, QuestionForm
 from forum.search import service as search_service
-from forum.views import attach_errors, page_arg
+from forum.views import form_error, page_arg
 
 bp = Blueprint("questions", __name__)
 
@@ -79,9 +79,7 @@ def ask():
                 tags=form.tags.data or "",
             )
         except DomainError as error:
-            attach_errors(form, error)
-            flash(error.message, "danger")
-            status = error.status_code
+            status = form_error(form, error)
         else:
             flash(_("Domanda pubblicata."), "success")
             return redirect(url_for("questions.detail", question_id=question.id), code=303)
@@ -151,9 +149,7 @@ def edit(question_id: int):
                 tags=form.tags.data or "",
             )
         except DomainError as error:
-            attach_errors(form, error)
-            flash(error.message, "danger")
-            status = error.status_code
+            status = form_error(form, error)
         else:
             flash(_("Domanda aggiornata."), "success")
             return redirect(url_for("questions.detail", question_id=question_id), code=303)

@@ -11,7 +11,7 @@ from forum.practices import queries as practice_queries
 from forum.practices import services as practice_services
 from forum.users import queries, services
 from forum.users.forms import ProfileForm
-from forum.views import attach_errors
+from forum.views import form_error
 
 bp = Blueprint("users", __name__)
 
@@ -45,9 +45,7 @@ def edit():
                 bio=form.bio.data or "",
             )
         except DomainError as error:
-            attach_errors(form, error)
-            flash(error.message, "danger")
-            status = error.status_code
+            status = form_error(form, error)
         else:
             flash(_("Profilo aggiornato."), "success")
             return redirect(url_for("users.profile", username=current_user.username), code=303)
