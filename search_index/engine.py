@@ -40,7 +40,7 @@ K1 = 1.2  # Whoosh BM25F defaults
 B = 0.75
 POSTINGS_BUDGET = 6_000_000  # cached postings per process (about 8 bytes each)
 PHRASE_BUDGET = 2_000_000
-GENERATION_BUDGET = 3_000_000  # entries of cached sets and maps per searcher generation
+GENERATION_BUDGET = 2_000_000  # entries of cached sets and maps per searcher generation
 
 
 class _Lru:
@@ -74,7 +74,7 @@ class _Lru:
 
 _POSTINGS = _Lru(POSTINGS_BUDGET)  # (segment id, field, term) -> (ids, tfs)
 _PHRASES = _Lru(PHRASE_BUDGET)  # (segment id, field, terms) -> frozenset of local docnums
-_COLUMNS = _Lru(4 * POSTINGS_BUDGET)  # (segment id, column) -> array
+_COLUMNS = _Lru(4_000_000)  # (segment id, column) -> bytes, size in units of 8 bytes
 
 
 def _read_postings(seg: Any, field: str, term: Any, values: bool = False

@@ -46,6 +46,10 @@ PROGRESS_EVERY = 1_000
 # CPU-second at 20,000 documents with 1 GB vs 64 MB); 512 MB keeps two processes near 2 GB.
 LIMIT_MB = 512
 CHUNK_DOCS = 25_000  # per commit: ~12,500 documents per process fit in LIMIT_MB
+# Whoosh's compound segment files are copied whole into memory (BytesIO) by every reader:
+# at 100,000 documents ~320 MB per process and ~150 ms to open. Plain segment files are
+# read with seek/read from the shared page cache instead.
+COMPOUND = False
 
 
 def _create_index(path: Path) -> None:
@@ -135,12 +139,13 @@ class SearchIndex:
                 log.exception("more_like failed")
                 return []
 
-    def warm(self, terms: int = 200) -> int:
+    def warm(self, terms: int = 100) -> int:
         """Preload the postings of the ``terms`` most frequent words and check the phrases
         of the synonym groups, so that the first searches of this process are as fast as
-        the later ones (the cache is per process and survives commits). Takes about a
-        second per 100 terms at 100,000 documents; searches may run meanwhile (the lock is
-        taken one term at a time). Returns the number of postings loaded."""
+        the later ones (the cache is per process and survives commits). Takes several
+        seconds per 100 terms at 100,000 documents (call it from a background thread);
+        searches may run meanwhile (the lock is taken one term at a time). Returns the
+        number of postings loaded."""
         with self._lock:
             reader = self._fresh().searcher.reader()
             top = [t for _f, t in reader.most_frequent_terms("text", max(0, terms))]
@@ -184,7 +189,7 @@ class SearchIndex:
             assert gen is not None
             try:
                 writer = ix.writer(timeout=max(0.0, deadline - time.monotonic()),
-                                   delay=LOCK_POLL)
+                                   delay=LOCK_POLL, compound=COMPOUND)
             except LockError:
                 raise IndexBusy(
                     f"search index busy: write lock not obtained in {self.writer_timeout}s"
@@ -245,10 +250,11 @@ class SearchIndex:
         """Index ``docs`` into a new generation, then swap it in atomically.
 
         Searches (here and in other processes) keep using the old generation until the
-        swap; updates applied meanwhile are journalled and replayed before it. With more
-        than ``PARALLEL_MIN_DOCS`` documents, indexing uses ``procs`` processes (default:
-        up to 2 CPUs). Returns the number of documents indexed. Raises ``IndexBusy`` if
-        another rebuild is running.
+        swap; updates applied meanwhile are journalled and replayed before it. With at
+        least ``PARALLEL_MIN_DOCS`` documents, indexing forks ``procs`` worker processes
+        (default: up to 2 CPUs), so call it from a CLI process rather than a threaded web
+        worker. A doc_id seen twice keeps its first version. Returns the number of
+        documents indexed. Raises ``IndexBusy`` if another rebuild is running.
         """
         layout = self._layout
         guard = layout.rebuild_lock()
@@ -267,7 +273,7 @@ class SearchIndex:
             count = _bulk_index(new_ix, docs, progress, procs)
             lock = self._write_lock(time.monotonic() + SWAP_TIMEOUT)
             try:
-                replay = new_ix.writer()
+                replay = new_ix.writer(compound=COMPOUND)
                 try:
                     for upserts, deletes in layout.journal_read(new_gen):
                         _write(replay, upserts, deletes)
@@ -336,9 +342,10 @@ def _bulk_index(ix: Any, docs: Iterable[dict], progress: Callable[[int], None] |
         if not chunk:
             break
         if cpus > 1 and (count or len(chunk) >= PARALLEL_MIN_DOCS):
-            writer = ix.writer(procs=cpus, limitmb=LIMIT_MB, multisegment=True, batchsize=250)
+            writer = ix.writer(procs=cpus, limitmb=LIMIT_MB, multisegment=True, batchsize=250,
+                               compound=COMPOUND)
         else:
-            writer = ix.writer(limitmb=LIMIT_MB)
+            writer = ix.writer(limitmb=LIMIT_MB, compound=COMPOUND)
         try:
             for doc in chunk:
                 fields = to_whoosh(doc)

@@ -18,6 +18,7 @@ from .analysis import analyze
 from .engine import Engine
 from .highlight import plain_snippet
 from .results import Hit
+from .schema import as_int
 from .searching import to_hit
 
 __all__ = ["KEY_TERMS", "key_terms", "related"]
@@ -55,7 +56,9 @@ def related(engine: Engine, text: str, *, type: str | None = "practice",
             theme: str | None = None, exclude: Iterable[str] = (),
             limit: int = 5) -> list[Hit]:
     """Visible documents of ``type`` most related to ``text``, best first."""
-    limit = min(max(1, int(limit)), 50)
+    limit = min(as_int(limit, 5), 50)
+    if limit < 1:
+        return []
     terms = key_terms(engine, text if isinstance(text, str) else "")
     if not terms:
         return []

@@ -65,10 +65,6 @@ class FileLock:
             fcntl.flock(fd, fcntl.LOCK_UN)
             os.close(fd)
 
-    @property
-    def held(self) -> bool:
-        return self._fd is not None
-
 
 def _fsync_dir(path: Path) -> None:
     with contextlib.suppress(OSError):

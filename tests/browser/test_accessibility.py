@@ -42,6 +42,12 @@ PUBLIC_PAGES = [
     ("accedi", "/accedi", 200),
     ("registrati", "/registrati", 200),
     ("tema", "/temi/servizi-educativi-0-6", 200),
+    ("temi", "/temi", 200),
+    ("buone pratiche", "/buone-pratiche", 200),
+    ("buone pratiche filtrate", "/buone-pratiche?tema=giovani&regione=08&ordina=evidenza", 200),
+    ("buona pratica", "/buone-pratiche/polo-estivo-agosto-unione-val-serena", 200),
+    ("cerca", "/cerca?q=nido", 200),
+    ("profilo", "/utenti/giulia.ferraris", 200),
     ("errore 404", "/non-esiste", 404),
     ("errore 400", "/domande?page=abc", 400),
 ]
@@ -78,6 +84,12 @@ def test_ask_form(page: Page) -> None:
     page.get_by_label("Descrivi il problema").fill("Testo con **grassetto** per l'anteprima.")
     page.locator(".markdown-preview strong").wait_for()
     check_page(page, "fai una domanda")
+
+
+def test_practice_form(page: Page) -> None:
+    sign_in(page)
+    page.goto("/buone-pratiche/nuova")
+    check_page(page, "proponi una buona pratica")
 
 
 def test_register_with_errors(page: Page) -> None:

@@ -52,6 +52,7 @@ def test_exclude_type_and_limit(make_index):
     assert "practice:2" not in _ids(index.more_like(text, exclude=["practice:2"]))
     assert _ids(index.more_like(text, type="question")) == ["question:6"]
     assert len(index.more_like(text, limit=1)) == 1
+    assert index.more_like(text, limit=0) == []
 
 
 def test_empty_or_stop_word_text_gives_nothing(make_index):

@@ -1,14 +1,16 @@
 """Relevance on the judged queries of ``relevance.py``: nDCG@5 and recall@10.
 
 Measured when this test was written (Whoosh-Reloaded 2.7.5, this analyzer, synonyms and
-ranking): nDCG@5 = 0.97 and recall@10 = 1.00 averaged over 24 queries. The floors below
-sit just under those figures, so any regression on a couple of queries trips them, while
-the tiny ranking noise of tie-breaks does not:
+ranking): nDCG@5 = 0.989 and recall@10 = 0.993 averaged over 24 queries. The only
+misses are "micronidi" (a different stem from "nido", judged useful for two nido
+queries) and one ranking swap. Results are deterministic (no randomness, ties broken by
+document number), so the floors sit just under the measured figures and a single
+regression trips them:
 
-* NDCG_FLOOR 0.93: one answer dropping from rank 1 to rank 3 in a single query costs
-  about 0.02; losing a whole query costs 0.04.
-* RECALL_FLOOR 0.97: one judged document missing from the top 10 of one query costs
-  between 0.01 and 0.04.
+* NDCG_FLOOR 0.975: one answer dropping from rank 1 to rank 3 in one query costs about
+  0.5 / 24 = 0.021; losing a query's only answer costs 0.042.
+* RECALL_FLOOR 0.98: one more judged document missing from the top 10 costs 0.5 / 24 =
+  0.021 (two-document queries) to 1 / 24 = 0.042.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ import pytest
 
 from .relevance import QUERIES
 
-NDCG_FLOOR = 0.93
-RECALL_FLOOR = 0.97
+NDCG_FLOOR = 0.975
+RECALL_FLOOR = 0.98
 
 
 def ndcg_at(k: int, ranked: list[str], grades: dict[str, int]) -> float:
