@@ -36,6 +36,7 @@ class Config:
     SEARCH_INDEX_PATH: str | None = None
     SEARCH_SYNC = "thread"
     SEARCH_WRITER_TIMEOUT = 5.0
+    SEARCH_SYNC_DELAY = 0.5  # seconds the worker waits to batch a burst of changes
     SEARCH_PER_PAGE = 10
     # Anonymous micro-cache (forum/page_cache.py): seconds a rendered public page is
     # reused for other anonymous readers in the same process; 0 turns it off.

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Iterable
 
 from flask import Flask, has_request_context
@@ -92,6 +93,9 @@ class IndexWorker:
             docs = self.queue.get()
             if docs is None:
                 return
+            # let a burst of commits pile up: one index commit serves them all, and the
+            # requests of this process compete less with indexing for the interpreter
+            time.sleep(self.app.config["SEARCH_SYNC_DELAY"])
             while not self.queue.empty():  # batch whatever piled up
                 more = self.queue.get_nowait()
                 if more is None:
