@@ -27,6 +27,7 @@ from werkzeug.serving import make_server
 
 from forum import create_app
 from forum.extensions import db
+from forum.search.sync import drain_outbox
 from forum.seed.demo import seed_demo
 
 HERE = Path(__file__).resolve().parent
@@ -156,6 +157,8 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         WTF_CSRF_ENABLED=True,
         SERVER_NAME=None,
         RATELIMIT_ENABLED=False,
+        SEARCH_SYNC="thread",  # as in production: indexed after commit, off the request
+        SEARCH_INDEX_PATH=str(folder / "search_index"),
     )
     app.instance_path = str(folder)
     ctx = app.app_context()
@@ -163,6 +166,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     try:
         db.create_all()
         seed_demo(app.config["DEMO_PASSWORD"])
+        drain_outbox()  # what `flask seed-demo` does: index the demo content
         db.session.remove()
     finally:
         ctx.pop()
