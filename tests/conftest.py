@@ -45,6 +45,9 @@ def app(tmp_path, app_overrides) -> Iterator[Flask]:
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
+    index = application.extensions.pop("search_index", None)
+    if index is not None:
+        index.close()  # its segment files stay open until closed
 
 
 class IsolatedClient(FlaskClient):

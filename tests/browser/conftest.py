@@ -181,6 +181,9 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         server.server_close()
         with app.app_context():
             db.engine.dispose()
+        index = app.extensions.pop("search_index", None)
+        if index is not None:
+            index.close()
 
 
 @pytest.fixture(scope="session")

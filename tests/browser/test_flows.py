@@ -113,9 +113,14 @@ def test_answer_comment_and_reply(page: Page, live: LiveServer) -> None:
     parent = page.locator("li.comment", has_text="Quanti posti liberate").first
     reply = parent.locator(":scope > ul.comment-list > li.comment", has_text="tre o quattro")
     expect(reply).to_have_count(1)
-    parent_box = parent.locator(":scope > .comment-body").bounding_box()
-    reply_box = reply.locator(":scope > .comment-body").bounding_box()
-    assert parent_box and reply_box
+    # both boxes in one go, in page coordinates: the page may still be scrolling to the anchor
+    boxes = parent.evaluate("""(el) => {
+        const box = (node) => { const r = node.getBoundingClientRect();
+                                return {x: r.x + scrollX, y: r.y + scrollY}; };
+        const reply = el.querySelector(':scope > ul.comment-list > li.comment > .comment-body');
+        return {parent: box(el.querySelector(':scope > .comment-body')), reply: box(reply)};
+    }""")
+    parent_box, reply_box = boxes["parent"], boxes["reply"]
     assert reply_box["x"] >= parent_box["x"] + 16, "la risposta non è rientrata sotto il commento"
     assert reply_box["y"] > parent_box["y"]
 
