@@ -23,11 +23,11 @@ from .searching import to_hit
 
 __all__ = ["KEY_TERMS", "key_terms", "related"]
 
-KEY_TERMS = 8
+KEY_TERMS = 5
 MAX_TEXT_CHARS = 20_000
 THEME_BONUS = 1.25
 TITLE_BONUS = 1.0
-COMMON_SHARE = 0.1  # stems in more than this share of the documents carry little signal
+COMMON_SHARE = 0.03  # stems in more than this share of the documents carry little signal
 RELATED_SNIPPET_CHARS = 160
 
 
