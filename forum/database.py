@@ -40,6 +40,19 @@ def write_intent(session: Session | None = None) -> Iterator[None]:
         _write_intent.reset(token)
 
 
+def commit_or_conflict(message: str) -> None:
+    """Commit; a unique constraint hit by a concurrent request becomes a 409, not a 500."""
+    from sqlalchemy.exc import IntegrityError
+
+    from forum.errors import Conflict
+
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(message) from None
+
+
 def _end_deferred_read(session: Session) -> None:
     """A read-only SQLite transaction begun without the write lock cannot take it later:
     end it so the next statement begins IMMEDIATE (CLI and background code read first)."""

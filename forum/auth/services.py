@@ -8,9 +8,9 @@ import unicodedata
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from forum.database import commit_or_conflict
 from forum.errors import Conflict, InvalidInput
 from forum.extensions import db
 from forum.models import User
@@ -99,11 +99,7 @@ def register_user(
         bio=bio,
     )
     db.session.add(user)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise Conflict(_("Nome utente o email già in uso.")) from None
+    commit_or_conflict(_("Nome utente o email già in uso."))
     return user
 
 

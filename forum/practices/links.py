@@ -8,9 +8,8 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
 
-from forum.database import write_intent
+from forum.database import commit_or_conflict, write_intent
 from forum.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from forum.extensions import db
 from forum.models import (
@@ -82,13 +81,9 @@ def record_replication(user: User, practice_id: int, *, note: str = "") -> Pract
             organisation_key=key, region_code=user.region_code, note=note,
         )
         db.session.add(replication)
-        try:
-            db.session.commit()
-        except IntegrityError:
-            db.session.rollback()
-            raise Conflict(_(
-                "La tua amministrazione ha già segnalato di aver replicato questa pratica."
-            )) from None
+        commit_or_conflict(_(
+            "La tua amministrazione ha già segnalato di aver replicato questa pratica."
+        ))
     return replication
 
 
@@ -159,11 +154,7 @@ def pin_practice(actor: User, question_id: int, reference: str) -> PracticeLink:
         link = PracticeLink(question_id=question_id, practice_id=practice.id,
                             pinned_by_id=actor.id)
         db.session.add(link)
-        try:
-            db.session.commit()
-        except IntegrityError:
-            db.session.rollback()
-            raise Conflict(_("Questa buona pratica è già collegata alla discussione.")) from None
+        commit_or_conflict(_("Questa buona pratica è già collegata alla discussione."))
     return link
 
 

@@ -6,10 +6,9 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
 
 from forum import permissions, reputation
-from forum.database import write_intent
+from forum.database import commit_or_conflict, write_intent
 from forum.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from forum.extensions import db
 from forum.models import Answer, Question, User, Vote
@@ -69,9 +68,5 @@ def cast_vote(user: User, kind: str, post_id: int, value: int) -> VoteResult:
             {author_id: reputation.vote_points(kind, value) - reputation.vote_points(kind, old)}
         )
         score = db.session.execute(select(model.score).where(model.id == post_id)).scalar_one()
-        try:
-            db.session.commit()
-        except IntegrityError:
-            db.session.rollback()
-            raise Conflict(_("Hai già espresso questo voto.")) from None
+        commit_or_conflict(_("Hai già espresso questo voto."))
     return VoteResult(kind=kind, post_id=post_id, score=score, value=value)
