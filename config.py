@@ -53,6 +53,25 @@ class Config:
     RESET_LIMIT_PER_ADDRESS = "5 per hour"
     REGISTER_LIMIT_PER_ADDRESS = "10 per hour"
     PASSWORD_RESET_MAX_AGE = 60 * 60
+    # Writing limits, counted per signed-in member (per address when signed out).
+    POST_LIMIT = "20 per hour;5 per minute"
+    COMMENT_LIMIT = "60 per hour;10 per minute"
+    VOTE_LIMIT = "120 per hour;30 per minute"
+    FLAG_LIMIT = "30 per day;10 per minute"
+    # Reputation privileges (shown on /aiuto/privilegi); moderators have them all.
+    PRIVILEGE_COMMENT_EVERYWHERE = 10
+    PRIVILEGE_VOTE_DOWN = 25
+    PRIVILEGE_FLAG_WEIGHT = 50
+    PRIVILEGE_SUGGEST_EDIT = 20
+    # Moderation: open flags from trusted members (reputation >= PRIVILEGE_FLAG_WEIGHT)
+    # that hide a post until a moderator looks; default registration policy until the
+    # admin chooses one ("open", "approval" or "domains") and its allowed e-mail domains.
+    FLAG_HIDE_THRESHOLD = 3
+    REGISTRATION_POLICY = "open"
+    REGISTRATION_ALLOWED_DOMAINS = ""
+    SUSPENSION_MAX_DAYS = 3650
+    AUDIT_PER_PAGE = 50
+    ADMIN_USERS_PER_PAGE = 30
     # Mail: written to instance/outbox (and the log) unless an SMTP host is configured.
     MAIL_SMTP_HOST: str | None = None
     MAIL_SMTP_PORT = 587
@@ -78,6 +97,11 @@ class TestingConfig(Config):
     DEMO_PASSWORD = "officina-demo-2026"
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     RATELIMIT_ENABLED = False  # tests that check limits turn it on
+    # Privileges open to every member unless a test sets the thresholds it checks.
+    PRIVILEGE_COMMENT_EVERYWHERE = 0
+    PRIVILEGE_VOTE_DOWN = 0
+    PRIVILEGE_FLAG_WEIGHT = 0
+    PRIVILEGE_SUGGEST_EDIT = 0
     SEARCH_SYNC = "off"  # search tests turn on "inline": the index is current at commit
     PAGE_CACHE_SECONDS = 0  # tests that check the page cache turn it on
 

@@ -1,50 +1,149 @@
-"""Pure permission predicates, shared by services, views and templates."""
+"""Pure permission predicates, shared by services, views and templates.
+
+Thresholds for reputation privileges come from the configuration (`PRIVILEGE_*`), so the
+help page, the services and the buttons on a page always agree.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
+
 from forum.models import Answer, Question, User
 
+PRIVILEGES = ("comment_everywhere", "vote_down", "flag_weight", "suggest_edit")
 
-def _is_active_user(user: Any) -> bool:
+
+def _signed_in(user: Any) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False))
 
 
-def can_edit_question(user: Any, question: Question) -> bool:
-    """The author or a moderator may edit a question."""
-    return _is_active_user(user) and (user.id == question.author_id or user.is_moderator)
+def privilege_threshold(name: str) -> int:
+    """Reputation needed for a privilege (`PRIVILEGE_<NAME>` in the configuration)."""
+    return int(current_app.config[f"PRIVILEGE_{name.upper()}"])
 
 
-def can_edit_answer(user: Any, answer: Answer) -> bool:
-    """The author or a moderator may edit an answer."""
-    return _is_active_user(user) and (user.id == answer.author_id or user.is_moderator)
+def has_privilege(user: Any, name: str) -> bool:
+    """Active members reach a privilege by reputation; moderators have them all."""
+    if not is_active_member(user):
+        return False
+    return user.is_moderator or user.reputation >= privilege_threshold(name)
 
 
-def can_accept(user: Any, question: Question) -> bool:
-    """The asker or any moderator may mark, change or withdraw the solution."""
-    return _is_active_user(user) and (user.id == question.author_id or user.is_moderator)
+def is_active_member(user: Any) -> bool:
+    """Signed in, approved and not suspended: the people who may write."""
+    return _signed_in(user) and not user.is_pending and not user.is_suspended
 
 
-def can_vote(user: Any, author_id: int) -> bool:
-    """Any signed-in user may vote, never on their own post."""
-    return _is_active_user(user) and user.id != author_id
-
-
-def can_post(user: Any) -> bool:
-    """Signed-in users may ask, answer and comment."""
-    return _is_active_user(user)
+def can_moderate(user: Any, theme_id: int | None = None) -> bool:
+    """Moderators and admins; a moderator limited to some themes only moderates those."""
+    if not _signed_in(user) or not user.is_moderator or user.is_suspended:
+        return False
+    if user.is_admin or theme_id is None:
+        return True
+    scope = user.theme_scope
+    return not scope or theme_id in scope
 
 
 def is_admin(user: Any) -> bool:
-    """Admins manage roles."""
-    return _is_active_user(user) and isinstance(user, User) and user.is_admin
+    """Admins manage members, roles, themes and settings."""
+    return _signed_in(user) and isinstance(user, User) and user.is_admin and not user.is_suspended
+
+
+def can_view_hidden(user: Any, author_id: int, theme_id: int) -> bool:
+    """A hidden post stays visible to its author (with the reason) and to its moderators."""
+    return _signed_in(user) and (user.id == author_id or can_moderate(user, theme_id))
+
+
+def can_edit_question(user: Any, question: Question) -> bool:
+    """The author (unless the thread is locked) or a moderator of its theme."""
+    if can_moderate(user, question.theme_id):
+        return True
+    return (
+        is_active_member(user) and user.id == question.author_id and question.locked_at is None
+    )
+
+
+def can_edit_answer(user: Any, answer: Answer, question: Question) -> bool:
+    """The author (unless the thread is locked) or a moderator of the question's theme."""
+    if can_moderate(user, question.theme_id):
+        return True
+    return is_active_member(user) and user.id == answer.author_id and question.locked_at is None
+
+
+def can_suggest_edit(user: Any, author_id: int, question: Question) -> bool:
+    """Members with enough reputation propose edits to others' posts; a moderator decides."""
+    return (
+        has_privilege(user, "suggest_edit")
+        and user.id != author_id
+        and question.locked_at is None
+        and not can_moderate(user, question.theme_id)
+    )
+
+
+def can_accept(user: Any, question: Question) -> bool:
+    """The asker (unless locked) or a moderator of the theme marks, changes or withdraws."""
+    if can_moderate(user, question.theme_id):
+        return True
+    return (
+        is_active_member(user) and user.id == question.author_id and question.locked_at is None
+    )
+
+
+def can_vote(user: Any, author_id: int, value: int = 1, question: Question | None = None) -> bool:
+    """Active members vote, never on their own posts nor in locked threads; down needs rep."""
+    if not is_active_member(user) or user.id == author_id:
+        return False
+    if question is not None and question.locked_at is not None:
+        return False
+    return value >= 0 or has_privilege(user, "vote_down")
+
+
+def can_post(user: Any) -> bool:
+    """Active members ask, answer and comment; pending and suspended accounts only read."""
+    return is_active_member(user)
+
+
+def can_answer(user: Any, question: Question) -> bool:
+    """Open, unlocked, visible questions take answers from active members."""
+    return (
+        is_active_member(user)
+        and question.closed_at is None
+        and question.locked_at is None
+        and question.hidden_at is None
+    )
+
+
+def can_comment(user: Any, question: Question, post_author_id: int) -> bool:
+    """Comment on your own posts and your question's answers; elsewhere it takes reputation."""
+    if not is_active_member(user):
+        return False
+    if question.locked_at is not None:
+        return can_moderate(user, question.theme_id)
+    return user.id in (post_author_id, question.author_id) or has_privilege(
+        user, "comment_everywhere"
+    )
+
+
+def can_flag(user: Any, author_id: int) -> bool:
+    """Active members flag others' posts."""
+    return is_active_member(user) and user.id != author_id
 
 
 TEMPLATE_PREDICATES = {
     "can_edit_question": can_edit_question,
     "can_edit_answer": can_edit_answer,
+    "can_suggest_edit": can_suggest_edit,
     "can_accept": can_accept,
     "can_vote": can_vote,
     "can_post": can_post,
+    "can_answer": can_answer,
+    "can_comment": can_comment,
+    "can_flag": can_flag,
+    "can_moderate": can_moderate,
+    "can_view_hidden": can_view_hidden,
+    "has_privilege": has_privilege,
+    "is_admin": is_admin,
+    "privilege_threshold": privilege_threshold,
 }

@@ -88,14 +88,24 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+        # Batch migrations rebuild SQLite tables, which foreign-key enforcement forbids
+        # while rows reference them; the pragma is ignored inside a transaction, so it is
+        # switched off before BEGIN and back on afterwards.
+        sqlite = connection.dialect.name == 'sqlite'
+        if sqlite:
+            connection.connection.driver_connection.execute('PRAGMA foreign_keys=OFF')
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                **conf_args
+            )
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if sqlite:
+                connection.connection.driver_connection.execute('PRAGMA foreign_keys=ON')
 
 
 if context.is_offline_mode():

@@ -49,7 +49,7 @@ def edit(answer_id: int):
         answer = queries.answer_for_edit(answer_id)
     except DomainError as error:
         abort(error.status_code, description=error.message)
-    if not permissions.can_edit_answer(current_user, answer):
+    if not permissions.can_edit_answer(current_user, answer, answer.question):
         abort(403, description=_("Solo l'autore o la moderazione possono modificare la risposta."))
     form = AnswerForm()
     if request.method == "GET":

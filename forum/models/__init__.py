@@ -2,6 +2,16 @@
 
 from forum.models.answer import Acceptance, Answer, AnswerRevision
 from forum.models.comment import Comment
+from forum.models.moderation import (
+    FLAG_REASONS,
+    POST_TYPES,
+    AuditEntry,
+    EditSuggestion,
+    Flag,
+    Notification,
+    Organisation,
+    SiteSetting,
+)
 from forum.models.practice import (
     Practice,
     PracticeAttachment,
@@ -14,15 +24,23 @@ from forum.models.practice import (
 from forum.models.question import Question, QuestionRevision, Tag, question_tags
 from forum.models.search import SearchOutbox
 from forum.models.theme import Theme
-from forum.models.user import ROLES, User
+from forum.models.user import ROLES, STATUSES, User
 from forum.models.vote import Vote
 
 __all__ = [
+    "FLAG_REASONS",
+    "POST_TYPES",
     "ROLES",
+    "STATUSES",
     "Acceptance",
     "Answer",
     "AnswerRevision",
+    "AuditEntry",
     "Comment",
+    "EditSuggestion",
+    "Flag",
+    "Notification",
+    "Organisation",
     "Practice",
     "PracticeAttachment",
     "PracticeCitation",
@@ -33,6 +51,7 @@ __all__ = [
     "Question",
     "QuestionRevision",
     "SearchOutbox",
+    "SiteSetting",
     "Tag",
     "Theme",
     "User",

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import db
 from forum.models.base import utcnow
+from forum.models.question import Question
 from forum.models.user import User
 
 
@@ -27,8 +28,18 @@ class Answer(db.Model):
     score: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Hidden (soft-deleted) by a moderator or by trusted flags; reversible, reason shown.
+    hidden_at: Mapped[datetime | None] = mapped_column(default=None)
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    hidden_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
-    author: Mapped[User] = relationship(lazy="raise_on_sql")
+    author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="raise_on_sql")
+    question: Mapped[Question] = relationship(foreign_keys=[question_id], lazy="raise_on_sql")
+
+    @property
+    def is_hidden(self) -> bool:
+        """Hidden posts are visible only to their author and moderators."""
+        return self.hidden_at is not None
 
 
 class AnswerRevision(db.Model):
@@ -73,5 +84,6 @@ class Acceptance(db.Model):
     accepted_at: Mapped[datetime] = mapped_column(default=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(default=None)
     withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     accepted_by: Mapped[User] = relationship(foreign_keys=[accepted_by_id], lazy="raise_on_sql")

@@ -32,5 +32,14 @@ class Comment(db.Model):
     body: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Hidden (soft-deleted) by a moderator or by trusted flags; reversible, reason shown.
+    hidden_at: Mapped[datetime | None] = mapped_column(default=None)
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    hidden_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
-    author: Mapped[User] = relationship(lazy="raise_on_sql")
+    author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="raise_on_sql")
+
+    @property
+    def is_hidden(self) -> bool:
+        """Hidden posts are visible only to their author and moderators."""
+        return self.hidden_at is not None

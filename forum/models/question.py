@@ -54,12 +54,43 @@ class Question(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime | None] = mapped_column(default=None)
     last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Hidden (soft-deleted) by a moderator or by trusted flags; reversible, reason shown.
+    hidden_at: Mapped[datetime | None] = mapped_column(default=None)
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    hidden_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Closed questions take no new answers; a duplicate points to its original.
+    closed_at: Mapped[datetime | None] = mapped_column(default=None)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    close_reason: Mapped[str | None] = mapped_column(String(30), default=None)
+    close_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    duplicate_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("questions.id", ondelete="SET NULL"), default=None, index=True
+    )
+    # Locked threads take no edits, votes, comments or answers until unlocked.
+    locked_at: Mapped[datetime | None] = mapped_column(default=None)
+    locked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    lock_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     theme: Mapped[Theme] = relationship(lazy="raise_on_sql")
-    author: Mapped[User] = relationship(lazy="raise_on_sql")
+    author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="raise_on_sql")
     tags: Mapped[list[Tag]] = relationship(
         secondary=question_tags, lazy="raise_on_sql", order_by=Tag.name
     )
+
+    @property
+    def is_closed(self) -> bool:
+        """Closed questions keep answers and solution but take no new answers."""
+        return self.closed_at is not None
+
+    @property
+    def is_locked(self) -> bool:
+        """Locked threads are read-only for everyone but moderators."""
+        return self.locked_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        """Hidden posts are visible only to their author and moderators."""
+        return self.hidden_at is not None
 
     @property
     def is_solved(self) -> bool:

@@ -18,3 +18,5 @@ class Theme(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(default=0)
+    # Archived themes keep their threads but take no new questions and leave the menus.
+    is_archived: Mapped[bool] = mapped_column(default=False, server_default="0")

@@ -12,6 +12,7 @@ from forum.extensions import db
 from forum.models.base import utcnow
 
 ROLES = ("member", "moderator", "admin")
+STATUSES = ("active", "pending", "rejected")
 
 
 class User(UserMixin, db.Model):
@@ -20,6 +21,7 @@ class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint("role IN ('member', 'moderator', 'admin')", name="role_valid"),
+        CheckConstraint("status IN ('active', 'pending', 'rejected')", name="status_valid"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -35,6 +37,12 @@ class User(UserMixin, db.Model):
     reputation: Mapped[int] = mapped_column(default=1)
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Membership: pending accounts read but do not post until a moderator approves them.
+    status: Mapped[str] = mapped_column(String(16), default="active", server_default="active")
+    suspended_until: Mapped[datetime | None] = mapped_column(default=None)
+    suspension_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Theme ids a moderator is limited to, comma-separated; empty means every theme.
+    moderated_theme_ids: Mapped[str] = mapped_column(String(400), default="", server_default="")
 
     def get_id(self) -> str:
         """Session id: changes when `session_version` is bumped, which logs others out."""
@@ -49,3 +57,18 @@ class User(UserMixin, db.Model):
     def is_admin(self) -> bool:
         """Only admins manage roles."""
         return self.role == "admin"
+
+    @property
+    def is_pending(self) -> bool:
+        """Waiting for a moderator's approval (or rejected): may read, may not post."""
+        return self.status != "active"
+
+    @property
+    def is_suspended(self) -> bool:
+        """Suspended until a moment still in the future; expiry needs no job."""
+        return self.suspended_until is not None and self.suspended_until > utcnow()
+
+    @property
+    def theme_scope(self) -> frozenset[int]:
+        """Theme ids a moderator is limited to; empty means no limit."""
+        return frozenset(int(x) for x in self.moderated_theme_ids.split(",") if x.strip())

@@ -9,6 +9,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
+from forum import permissions
 from forum.database import commit_or_conflict, write_intent
 from forum.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from forum.extensions import db
@@ -63,7 +64,7 @@ def organisation_key(name: str) -> str:
 
 def record_replication(user: User, practice_id: int, *, note: str = "") -> PracticeReplication:
     """"Ha funzionato anche da noi": the user's administration replicated the practice."""
-    if not getattr(user, "is_authenticated", False):
+    if not permissions.is_active_member(user):
         raise NotAllowed(_("Accedi per segnalare che la pratica ha funzionato da voi."))
     note = clean_text(note)
     if len(note) > 1000:

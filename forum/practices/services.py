@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from forum import permissions
 from forum.database import write_intent
 from forum.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from forum.extensions import db
@@ -43,7 +44,7 @@ TRANSITIONS = {
 
 def is_moderator(user: Any) -> bool:
     """Moderators and admins curate practices."""
-    return bool(getattr(user, "is_authenticated", False) and user.is_moderator)
+    return permissions.can_moderate(user)
 
 
 def can_view(user: Any, practice: Practice) -> bool:
@@ -57,7 +58,7 @@ def can_view(user: Any, practice: Practice) -> bool:
 
 def can_edit(user: Any, practice: Practice) -> bool:
     """Moderators edit anything; authors edit their own drafts and records under review."""
-    if not getattr(user, "is_authenticated", False):
+    if not permissions.is_active_member(user):
         return False
     if is_moderator(user):
         return True
@@ -130,7 +131,7 @@ def _check_for_app(actor: User, data: dict[str, Any]) -> Checked:
 
 def propose_practice(actor: User, data: dict[str, Any]) -> Practice:
     """A member proposes a practice: it starts as a draft ('bozza')."""
-    if not getattr(actor, "is_authenticated", False):
+    if not permissions.is_active_member(actor):
         raise NotAllowed(_("Accedi per proporre una buona pratica."))
     with write_intent():
         checked = _check_for_app(actor, data)
@@ -181,7 +182,7 @@ def _role_allows(actor: User, rule: str, practice: Practice) -> bool:
 
 def change_status(actor: User, practice_id: int, to: str, *, note: str = "") -> Practice:
     """Move a practice along the workflow; publishing checks the publication fields."""
-    if not getattr(actor, "is_authenticated", False):
+    if not permissions.is_active_member(actor):
         raise NotAllowed(_("Accedi per continuare."))
     with write_intent():
         practice = practice_for_update(practice_id)

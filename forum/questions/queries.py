@@ -230,8 +230,8 @@ def question_for_edit(question_id: int) -> Question:
 
 
 def answer_for_edit(answer_id: int) -> Answer:
-    """An answer, for its edit form."""
-    answer = db.session.get(Answer, answer_id)
+    """An answer with its question (theme and lock decide who may edit), for its edit form."""
+    answer = db.session.get(Answer, answer_id, options=[joinedload(Answer.question)])
     if answer is None:
         raise NotFound(_("Risposta non trovata."))
     return answer
