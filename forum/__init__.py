@@ -51,19 +51,24 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     with app.app_context():
         database.configure_engine(app, db.engine)
 
+    from forum.admin.routes import bp as admin_bp
     from forum.answers.routes import bp as answers_bp
     from forum.auth.routes import bp as auth_bp
     from forum.comments.routes import bp as comments_bp
     from forum.main.routes import bp as main_bp
+    from forum.moderation.routes import bp as moderation_bp
+    from forum.notifications.routes import bp as notifications_bp
     from forum.practices.routes import bp as practices_bp
     from forum.questions.routes import bp as questions_bp
+    from forum.revisions.routes import bp as revisions_bp
     from forum.search.routes import bp as search_bp
     from forum.themes.routes import bp as themes_bp
     from forum.users.routes import bp as users_bp
     from forum.votes.routes import bp as votes_bp
 
     for blueprint in (main_bp, auth_bp, questions_bp, answers_bp, comments_bp, votes_bp,
-                      themes_bp, users_bp, practices_bp, search_bp):
+                      themes_bp, users_bp, practices_bp, search_bp, revisions_bp,
+                      moderation_bp, notifications_bp, admin_bp):
         app.register_blueprint(blueprint)
 
     errors.register_error_handlers(app)

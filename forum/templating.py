@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from forum import i18n, permissions
 from forum.auth.services import load_user
 from forum.extensions import login_manager
+from forum.moderation import labels as moderation_labels
 from forum.practices import labels as practice_labels
 from forum.taxonomy import ROLE_LABELS, organisation_type_label, region_name
 
@@ -62,6 +63,9 @@ def init_templating(app: Flask) -> None:
         organisation_type_label=organisation_type_label,
         role_label=lambda role: str(ROLE_LABELS.get(role, role)),
         url_with=_url_with,
+        close_reason_label=moderation_labels.close_reason_label,
+        action_label=moderation_labels.action_label,
+        target_label=moderation_labels.target_label,
         page_url=_page_url,
         current_locale=lambda: str(get_locale()),
         theme_name=lambda theme: _(theme.name),
@@ -77,3 +81,27 @@ def init_templating(app: Flask) -> None:
     )
     env.trim_blocks = True
     env.lstrip_blocks = True
+    app.context_processor(_member_header)
+
+
+def _member_header() -> dict[str, object]:
+    """What the header shows a signed-in member: unread notifications, their standing
+    (pending or suspended, and why) and, for moderators, the items awaiting review."""
+    from flask_login import current_user
+
+    from forum.moderation.queries import pending_counts
+    from forum.notifications.services import unread_count
+    from forum.users.standing import standing_message
+
+    if not getattr(current_user, "is_authenticated", False):
+        return {}
+    cached = g.get("_officina_header")
+    if cached is None:
+        cached = g._officina_header = {
+            "unread_notifications": unread_count(current_user.id),
+            "standing_message": standing_message(current_user),
+            "moderation_counts": (
+                pending_counts(current_user) if permissions.can_moderate(current_user) else None
+            ),
+        }
+    return cached

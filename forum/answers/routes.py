@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from forum import permissions
 from forum.answers import services
 from forum.errors import DomainError
+from forum.limits import write_limit
 from forum.questions import queries
 from forum.questions.forms import AnswerForm
 from forum.questions.routes import render_question
@@ -24,6 +25,7 @@ def _to_answer(question_id: int, answer_id: int | None = None) -> str:
 
 @bp.route("/domande/<int:question_id>/risposte", methods=["POST"])
 @login_required
+@write_limit("POST_LIMIT", "posting")
 def create(question_id: int):
     """Answer a question; errors re-render the page with the text kept."""
     form = AnswerForm()
@@ -92,7 +94,7 @@ def accept(answer_id: int):
     except DomainError as error:
         abort(error.status_code, description=error.message)
     try:
-        services.accept_answer(current_user, answer_id)
+        services.accept_answer(current_user, answer_id, note=request.form.get("note", ""))
     except DomainError as error:
         return _acceptance_result(answer.question_id, None, "", error)
     message = _("Risposta accettata come soluzione.")

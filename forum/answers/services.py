@@ -12,9 +12,11 @@ from forum.extensions import db
 from forum.markup import render_markdown
 from forum.models import Acceptance, Answer, AnswerRevision, Question, User
 from forum.models.base import utcnow
+from forum.moderation.audit import record_action
 from forum.practices.links import cited_slugs, sync_citations
 from forum.questions.services import get_question_for_update
-from forum.text import clean_text
+from forum.text import clean_line, clean_text
+from forum.users.standing import require_member
 
 BODY_MIN, BODY_MAX = 20, 30_000
 
@@ -38,11 +40,16 @@ def post_answer(
     `practice` is a practice picked or pasted in the form (slug or link); links to
     practices inside the body count as citations too.
     """
-    if not permissions.can_post(author):
-        raise NotAllowed(_("Accedi per rispondere."))
+    require_member(author, _("Accedi per rispondere."))
     body = clean_text(body)
     with write_intent():
         question = get_question_for_update(question_id)
+        if question.hidden_at is not None:
+            raise NotFound(_("Domanda non trovata."))
+        if question.locked_at is not None:
+            raise Conflict(_("La discussione è bloccata: non accetta nuove risposte."))
+        if question.closed_at is not None:
+            raise Conflict(_("La domanda è chiusa: non accetta nuove risposte."))
         _check_body(body)
         now = utcnow()
         answer = Answer(
@@ -80,9 +87,15 @@ def edit_answer(
     body = clean_text(body)
     with write_intent():
         answer = _answer_for_update(answer_id)
-        if not permissions.can_edit_answer(editor, answer):
+        question = get_question_for_update(answer.question_id)
+        if not permissions.can_edit_answer(editor, answer, question):
+            if question.locked_at is not None and permissions.is_active_member(editor):
+                raise NotAllowed(_("La discussione è bloccata: non si può modificare."))
+            require_member(editor, _("Accedi per modificare la risposta."))
             raise NotAllowed(_("Solo l'autore o la moderazione possono modificare la risposta."))
         _check_body(body)
+        if editor.id != answer.author_id:
+            record_action(editor, "edit_post", "answer", answer.id)
         db.session.add(AnswerRevision(answer_id=answer.id, editor_id=editor.id, body=answer.body))
         now = utcnow()
         answer.body = body
@@ -104,7 +117,8 @@ def _current_acceptance(question_id: int) -> Acceptance | None:
     ).scalar_one_or_none()
 
 
-def _withdraw(acceptance: Acceptance, question: Question, actor: User) -> None:
+def withdraw_current(acceptance: Acceptance, question: Question, actor: User | None) -> None:
+    """Withdraw a solution mark and its points; `actor` None when a rule did it (auto-hide)."""
     answer_author = db.session.execute(
         select(Answer.author_id).where(Answer.id == acceptance.answer_id)
     ).scalar_one()
@@ -117,34 +131,45 @@ def _withdraw(acceptance: Acceptance, question: Question, actor: User) -> None:
         sign=-1,
     )
     acceptance.withdrawn_at = utcnow()
-    acceptance.withdrawn_by_id = actor.id
+    acceptance.withdrawn_by_id = actor.id if actor is not None else None
     question.accepted_answer_id = None
     db.session.flush()
 
 
-def accept_answer(actor: User, answer_id: int) -> Acceptance:
-    """Mark an answer as the solution, replacing any previous one; recorded for audit."""
+def accept_answer(actor: User, answer_id: int, *, note: str = "") -> Acceptance:
+    """Mark an answer as the solution, replacing any previous one; recorded for audit.
+
+    A moderator validating someone else's thread may add a note shown with the solution.
+    """
+    note = clean_line(note)[:500]
     with write_intent():
         answer = db.session.get(Answer, answer_id)
         if answer is None:
             raise NotFound(_("Risposta non trovata."))
         question = get_question_for_update(answer.question_id)
         if not permissions.can_accept(actor, question):
+            require_member(actor, _("Accedi per accettare una risposta."))
             raise NotAllowed(_(
                 "Solo chi ha posto la domanda o la moderazione possono accettare una risposta."
             ))
+        if answer.hidden_at is not None:
+            raise Conflict(_("Una risposta nascosta non può essere la soluzione."))
         current = _current_acceptance(question.id)
         if current is not None and current.answer_id == answer.id:
             raise Conflict(_("Questa risposta è già la soluzione accettata."))
         if current is not None:
-            _withdraw(current, question, actor)
+            withdraw_current(current, question, actor)
         as_moderator = actor.id != question.author_id
         acceptance = Acceptance(
             question_id=question.id,
             answer_id=answer.id,
             accepted_by_id=actor.id,
             as_moderator=as_moderator,
+            note=note if as_moderator else "",
         )
+        if as_moderator:
+            record_action(actor, "accept_answer", "answer", answer.id, reason=note,
+                          question=question.id)
         db.session.add(acceptance)
         question.accepted_answer_id = answer.id
         question.last_activity_at = utcnow()
@@ -162,12 +187,16 @@ def withdraw_acceptance(actor: User, question_id: int) -> Question:
     with write_intent():
         question = get_question_for_update(question_id)
         if not permissions.can_accept(actor, question):
+            require_member(actor, _("Accedi per continuare."))
             raise NotAllowed(_(
                 "Solo chi ha posto la domanda o la moderazione possono ritirare l'accettazione."
             ))
         current = _current_acceptance(question.id)
         if current is None:
             raise Conflict(_("Questa domanda non ha una risposta accettata."))
-        _withdraw(current, question, actor)
+        if actor.id != question.author_id:
+            record_action(actor, "withdraw_acceptance", "question", question.id,
+                          answer=current.answer_id)
+        withdraw_current(current, question, actor)
         db.session.commit()
     return question

@@ -34,7 +34,10 @@ class RegisterForm(FlaskForm):
         validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)],
     )
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)])
-    organisation = StringField(_l("Ente"), validators=[DataRequired(), Length(1, 200)])
+    organisation = StringField(
+        _l("Ente"), validators=[DataRequired(), Length(1, 200)],
+        render_kw={"list": "elenco-enti"},  # suggestions from the managed list, free text kept
+    )
     organisation_type = SelectField(
         _l("Tipo di ente"), choices=_organisation_choices, validators=[DataRequired()]
     )

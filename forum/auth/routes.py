@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from forum.admin import queries as admin_queries
 from forum.auth import passwords, services
 from forum.auth.forms import (
     LoginForm,
@@ -16,6 +17,7 @@ from forum.auth.forms import (
 )
 from forum.errors import DomainError
 from forum.extensions import limiter
+from forum.limits import config_limit
 from forum.text import clean_line
 from forum.views import form_error, fresh_session, safe_next
 
@@ -32,12 +34,8 @@ def _account_key() -> str:
     return "account:" + clean_line(request.form.get("login", "")).lower()[:254]
 
 
-def _limit(name: str):  # type: ignore[no-untyped-def]
-    return lambda: current_app.config[name]
-
-
 @bp.route("/registrati", methods=["GET", "POST"])
-@limiter.limit(_limit("REGISTER_LIMIT_PER_ADDRESS"), methods=["POST"])
+@limiter.limit(config_limit("REGISTER_LIMIT_PER_ADDRESS"), methods=["POST"])
 def register():
     """Create an account, then sign in."""
     if current_user.is_authenticated:
@@ -61,16 +59,23 @@ def register():
             fresh_session()
             login_user(user)
             flash(_("Benvenuta/o in Officina, %(name)s!", name=user.display_name), "success")
+            if user.is_pending:
+                flash(_(
+                    "Il tuo account è in attesa di approvazione da parte della moderazione: "
+                    "nel frattempo puoi leggere, ma non ancora scrivere. Riceverai una "
+                    "notifica quando sarà approvato."
+                ), "info")
             return redirect(url_for("main.home"), code=303)
     elif request.method == "POST":
         status = 422
-    return render_template("auth/register.html", form=form), status
+    return render_template("auth/register.html", form=form,
+                           organisations=admin_queries.active_organisation_names()), status
 
 
 @bp.route("/accedi", methods=["GET", "POST"])
-@limiter.limit(_limit("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"], deduct_when=_failed)
+@limiter.limit(config_limit("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"], deduct_when=_failed)
 @limiter.limit(
-    _limit("LOGIN_LIMIT_PER_ACCOUNT"), methods=["POST"], key_func=_account_key,
+    config_limit("LOGIN_LIMIT_PER_ACCOUNT"), methods=["POST"], key_func=_account_key,
     deduct_when=_failed,
 )
 def login():
@@ -128,7 +133,7 @@ def change_password():
 
 
 @bp.route("/password/dimenticata", methods=["GET", "POST"])
-@limiter.limit(_limit("RESET_LIMIT_PER_ADDRESS"), methods=["POST"])
+@limiter.limit(config_limit("RESET_LIMIT_PER_ADDRESS"), methods=["POST"])
 def forgot_password():
     """Ask for a reset link; the answer is the same whether the address exists or not."""
     form = PasswordForgotForm()

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from forum.admin.settings import get_registration_policy
 from forum.database import commit_or_conflict
 from forum.errors import Conflict, InvalidInput
 from forum.extensions import db
@@ -54,8 +55,13 @@ def register_user(
     region_code: str,
     role: str = "member",
     bio: str = "",
+    status: str | None = None,
 ) -> User:
-    """Create an account; refuses duplicates and values outside the fixed lists."""
+    """Create an account; refuses duplicates and values outside the fixed lists.
+
+    A member's status follows the registration policy (open, approval, allowed domains)
+    unless `status` is given; accounts created with a higher role (create-admin) are active.
+    """
     username = clean_line(username).lower()
     email = clean_line(email).lower()
     display_name, organisation = clean_line(display_name), clean_line(organisation)
@@ -87,6 +93,8 @@ def register_user(
     ).all()
     if taken:
         _raise_duplicate(username, taken)
+    if status is None:
+        status = "active" if role != "member" else get_registration_policy().status_for(email)
     user = User(
         username=username,
         display_name=display_name,
@@ -97,6 +105,7 @@ def register_user(
         region_code=region_code,
         role=role,
         bio=bio,
+        status=status,
     )
     db.session.add(user)
     commit_or_conflict(_("Nome utente o email già in uso."))
@@ -147,10 +156,12 @@ def load_user(session_id: str) -> User | None:
 
 
 def set_role(username: str, role: str) -> User:
-    """Give an existing account a role (used by the admin CLI)."""
+    """Give an existing account a role (used by the admin CLI); staff accounts are active."""
     user = db.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
     if user is None:
         raise InvalidInput(_("Utente inesistente."))
     user.role = role
+    if role != "member":
+        user.status = "active"
     db.session.commit()
     return user

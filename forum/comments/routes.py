@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from forum.comments import services
 from forum.errors import DomainError
+from forum.limits import write_limit
 from forum.questions.forms import CommentForm
 from forum.questions.routes import render_question
 from forum.views import optional_int
@@ -17,6 +18,7 @@ bp = Blueprint("comments", __name__)
 
 @bp.route("/domande/<int:question_id>/commenti", methods=["POST"])
 @login_required
+@write_limit("COMMENT_LIMIT", "commenting")
 def create(question_id: int):
     """Comment on the question, an answer, or reply to a comment."""
     form = CommentForm()

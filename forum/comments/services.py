@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from forum import permissions
 from forum.database import write_intent
-from forum.errors import InvalidInput, NotAllowed, NotFound
+from forum.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from forum.extensions import db
 from forum.markup import render_markdown
 from forum.models import Answer, Comment, Question, User
 from forum.models.base import utcnow
 from forum.text import clean_text
+from forum.users.standing import require_member
 
 BODY_MIN, BODY_MAX = 2, 1_000
 
@@ -27,32 +28,40 @@ def post_comment(
     parent_id: int | None = None,
 ) -> Comment:
     """Comment on a question or one of its answers, or reply to a comment of the same post."""
-    if not permissions.can_post(author):
-        raise NotAllowed(_("Accedi per commentare."))
+    require_member(author, _("Accedi per commentare."))
     body = clean_text(body)
     with write_intent():
-        question_exists = db.session.execute(
-            select(Question.id).where(Question.id == question_id)
-        ).scalar_one_or_none()
-        if question_exists is None:
+        question = db.session.get(Question, question_id)
+        if question is None or (
+            question.hidden_at is not None and not permissions.can_moderate(
+                author, question.theme_id)
+        ):
             raise NotFound(_("Domanda non trovata."))
-        if answer_id is not None:
-            on_question = db.session.execute(
-                select(Answer.question_id).where(Answer.id == answer_id)
-            ).scalar_one_or_none()
-            if on_question != question_id:
-                raise NotFound(_("Risposta non trovata."))
         depth = 0
         if parent_id is not None:
             parent = db.session.get(Comment, parent_id)
-            if parent is None or parent.question_id != question_id:
+            if parent is None or parent.question_id != question_id or parent.hidden_at:
                 raise NotFound(_("Commento non trovato."))
             answer_id = parent.answer_id
             depth = parent.depth + 1
-            if depth >= current_app.config["COMMENT_MAX_DEPTH"]:
-                raise InvalidInput(_(
-                    "Questa discussione è già molto annidata: rispondi al commento precedente."
-                ), field_errors={"body": [_("Livello massimo di risposte raggiunto.")]})
+        post_author_id = question.author_id
+        if answer_id is not None:
+            answer = db.session.get(Answer, answer_id)
+            if answer is None or answer.question_id != question_id or answer.hidden_at:
+                raise NotFound(_("Risposta non trovata."))
+            post_author_id = answer.author_id
+        if not permissions.can_comment(author, question, post_author_id):
+            if question.locked_at is not None:
+                raise Conflict(_("La discussione è bloccata: non accetta commenti."))
+            raise NotAllowed(_(
+                "Servono almeno %(n)d punti di reputazione per commentare i contenuti altrui "
+                "(puoi sempre commentare i tuoi e rispondere sotto la tua domanda).",
+                n=permissions.privilege_threshold("comment_everywhere"),
+            ))
+        if parent_id is not None and depth >= current_app.config["COMMENT_MAX_DEPTH"]:
+            raise InvalidInput(_(
+                "Questa discussione è già molto annidata: rispondi al commento precedente."
+            ), field_errors={"body": [_("Livello massimo di risposte raggiunto.")]})
         if not BODY_MIN <= len(body) <= BODY_MAX:
             raise InvalidInput(
                 _("Controlla i campi evidenziati."),

@@ -15,6 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from forum import permissions
 from forum.markup import render_markdown
 from forum.questions import queries
 from forum.views import safe_next
@@ -51,3 +52,30 @@ def preview():
     if len(text) > PREVIEW_MAX:
         return jsonify(error=_("Testo troppo lungo per l'anteprima.")), 413
     return jsonify(html=render_markdown(text))
+
+
+@bp.route("/aiuto/privilegi")
+def privileges():
+    """What reputation unlocks, the writing limits and how moderation works."""
+    thresholds = {name: permissions.privilege_threshold(name) for name in permissions.PRIVILEGES}
+    limits = {key: _describe_limit(current_app.config[key])
+              for key in ("POST_LIMIT", "COMMENT_LIMIT", "VOTE_LIMIT", "FLAG_LIMIT")}
+    return render_template("main/privileges.html", thresholds=thresholds, limits=limits,
+                           hide_threshold=current_app.config["FLAG_HIDE_THRESHOLD"])
+
+
+def _describe_limit(value: str) -> str:
+    """'20 per hour;5 per minute' as '20 all'ora, 5 al minuto' in the reader's language."""
+    from limits import parse_many
+
+    units = {"second": _("%(n)d al secondo"), "minute": _("%(n)d al minuto"),
+             "hour": _("%(n)d all'ora"), "day": _("%(n)d al giorno"),
+             "month": _("%(n)d al mese"), "year": _("%(n)d all'anno")}
+    parts = []
+    for item in parse_many(value):
+        template = units.get(item.GRANULARITY.name, "%(n)d")
+        text = template % {"n": item.amount}
+        if item.multiples > 1:
+            text += f" (x{item.multiples})"
+        parts.append(text)
+    return ", ".join(parts)

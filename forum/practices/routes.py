@@ -21,6 +21,7 @@ from flask_login import current_user, login_required
 
 from forum.errors import DomainError
 from forum.extensions import db
+from forum.limits import write_limit
 from forum.models import Practice, PracticeAttachment
 from forum.practices import attachments, links, queries, services, transfer
 from forum.practices.forms import (
@@ -113,6 +114,7 @@ def _save_form(practice=None):  # type: ignore[no-untyped-def]
 
 @bp.route("/buone-pratiche/nuova", methods=["GET", "POST"])
 @login_required
+@write_limit("POST_LIMIT", "posting")
 def create():
     """Propose a practice; it starts as a draft."""
     return _save_form()

@@ -8,9 +8,10 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination, SelectPagination
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
+from forum import permissions
 from forum.errors import NotFound
 from forum.extensions import db
 from forum.models import Acceptance, Answer, Comment, Practice, Question, Tag, Theme, Vote
@@ -38,7 +39,11 @@ class ListFilters:
 
 
 def _filtered(stmt: Select, filters: ListFilters) -> Select:
-    """The WHERE of a list (and the theme join its filter needs), for items and count alike."""
+    """The WHERE of a list (and the theme join its filter needs), for items and count alike.
+
+    Hidden questions never appear in lists; moderators find them in the review queue.
+    """
+    stmt = stmt.where(Question.hidden_at.is_(None))
     if filters.theme:
         stmt = stmt.join(Question.theme).where(Theme.slug == filters.theme)
     if filters.tag:
@@ -93,22 +98,26 @@ def recent_questions(limit: int = 10) -> list[Question]:
     return list(db.session.execute(stmt).scalars().unique())
 
 
-def themes_with_counts() -> list[tuple[Theme, int, int]]:
-    """Every theme in display order with its number of questions and of solved ones."""
+def themes_with_counts(*, include_archived: bool = False) -> list[tuple[Theme, int, int]]:
+    """Themes in display order with their numbers of visible and solved questions."""
     counts = (
         select(
             Question.theme_id,
             func.count(Question.id).label("total"),
             func.count(Question.accepted_answer_id).label("solved"),
         )
+        .where(Question.hidden_at.is_(None))
         .group_by(Question.theme_id)
         .subquery()
     )
-    rows = db.session.execute(
+    stmt = (
         select(Theme, func.coalesce(counts.c.total, 0), func.coalesce(counts.c.solved, 0))
         .outerjoin(counts, counts.c.theme_id == Theme.id)
         .order_by(Theme.position, Theme.name)
-    ).all()
+    )
+    if not include_archived:
+        stmt = stmt.where(Theme.is_archived.is_(False))
+    rows = db.session.execute(stmt).all()
     return [(theme, total, solved) for theme, total, solved in rows]
 
 
@@ -121,8 +130,10 @@ def theme_by_slug(slug: str) -> Theme:
 
 
 def all_themes() -> list[Theme]:
-    """Themes in display order (for the ask form)."""
-    return list(db.session.execute(select(Theme).order_by(Theme.position)).scalars())
+    """Open themes in display order (for the ask form); archived ones take no questions."""
+    return list(db.session.execute(
+        select(Theme).where(Theme.is_archived.is_(False)).order_by(Theme.position)
+    ).scalars())
 
 
 @dataclass
@@ -146,6 +157,8 @@ class QuestionPage:
     citations: dict[int, list[Practice]] = field(default_factory=dict)
     derived_practices: list[Practice] = field(default_factory=list)
     pinned: list[Practice] = field(default_factory=list)
+    original: tuple[int, str] | None = None
+    duplicates: list[tuple[int, str]] = field(default_factory=list)
 
 
 def _comment_forest(comments: list[Comment]) -> tuple[list[CommentNode], dict[int, list]]:
@@ -172,11 +185,14 @@ def question_page(question_id: int, viewer: Any) -> QuestionPage:
             joinedload(Question.author), joinedload(Question.theme), selectinload(Question.tags)
         )
     ).unique().scalar_one_or_none()
-    if question is None:
+    if question is None or (
+        question.hidden_at is not None
+        and not permissions.can_view_hidden(viewer, question.author_id, question.theme_id)
+    ):
         raise NotFound(_("Domanda non trovata."))
     answers = list(db.session.execute(
         select(Answer)
-        .where(Answer.question_id == question_id)
+        .where(Answer.question_id == question_id, _visible_to(Answer, viewer, question))
         .options(joinedload(Answer.author))
         .order_by(
             (Answer.id == func.coalesce(question.accepted_answer_id, -1)).desc(),
@@ -186,7 +202,7 @@ def question_page(question_id: int, viewer: Any) -> QuestionPage:
     ).scalars())
     comments = list(db.session.execute(
         select(Comment)
-        .where(Comment.question_id == question_id)
+        .where(Comment.question_id == question_id, _visible_to(Comment, viewer, question))
         .options(joinedload(Comment.author))
         .order_by(Comment.created_at, Comment.id)
     ).scalars())
@@ -213,8 +229,33 @@ def question_page(question_id: int, viewer: Any) -> QuestionPage:
     derived = [p for p in practice_queries.practices_from_question(question_id)
                if can_view_practice(viewer, p)]
     pinned = pinned_practices(question_id)
+    original, duplicates = _duplicate_links(question)
     return QuestionPage(question, answers, acceptance, on_question, on_answers, my_votes,
-                        citations, derived, pinned)
+                        citations, derived, pinned, original, duplicates)
+
+
+def _visible_to(model: type[Answer] | type[Comment], viewer: Any, question: Question) -> Any:
+    """Hidden answers and comments show only to their author and the theme's moderators."""
+    if permissions.can_moderate(viewer, question.theme_id):
+        return true()
+    if getattr(viewer, "is_authenticated", False):
+        return or_(model.hidden_at.is_(None), model.author_id == viewer.id)
+    return model.hidden_at.is_(None)
+
+
+def _duplicate_links(question: Question) -> tuple[tuple[int, str] | None, list[tuple[int, str]]]:
+    """The original this duplicate points to and its visible duplicates, in one query."""
+    rows = db.session.execute(
+        select(Question.id, Question.title, Question.duplicate_of_id)
+        .where(
+            or_(Question.duplicate_of_id == question.id, Question.id == question.duplicate_of_id),
+            Question.hidden_at.is_(None),
+        )
+        .order_by(Question.created_at)
+    ).all()
+    original = next(((r.id, r.title) for r in rows if r.id == question.duplicate_of_id), None)
+    duplicates = [(r.id, r.title) for r in rows if r.duplicate_of_id == question.id]
+    return original, duplicates
 
 
 def question_for_edit(question_id: int) -> Question:

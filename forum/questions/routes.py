@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from forum import permissions
 from forum.auth.forms import as_choices
 from forum.errors import DomainError
+from forum.limits import write_limit
 from forum.questions import queries, services
 from forum.questions.forms import AnswerForm, CommentForm, QuestionForm
 from forum.search import service as search_service
@@ -55,6 +56,7 @@ def _theme_choices() -> list:
 
 @bp.route("/domande/nuova", methods=["GET", "POST"])
 @login_required
+@write_limit("POST_LIMIT", "posting")
 def ask():
     """Ask a question; on any error the form comes back with the text kept."""
     form = QuestionForm()

@@ -17,7 +17,9 @@ from forum.extensions import db
 from forum.markup import render_markdown
 from forum.models import Question, QuestionRevision, Tag, Theme, User
 from forum.models.base import utcnow
+from forum.moderation.audit import record_action
 from forum.text import clean_line, clean_text
+from forum.users.standing import require_member
 
 TITLE_MIN, TITLE_MAX = 15, 150
 BODY_MIN, BODY_MAX = 20, 30_000
@@ -83,14 +85,13 @@ def ask_question(
     author: User, *, title: str, body: str, theme_slug: str, tags: str | list[str] = ""
 ) -> Question:
     """Publish a new question under one theme with up to five tags."""
-    if not permissions.can_post(author):
-        raise NotAllowed(_("Accedi per fare una domanda."))
+    require_member(author, _("Accedi per fare una domanda."))
     title, body = clean_line(title), clean_text(body)
     tag_names = parse_tags(tags)
     with write_intent():
         errors = _validate(title, body, tag_names)
         theme = _theme_by_slug(theme_slug or "")
-        if theme is None:
+        if theme is None or theme.is_archived:
             errors["theme"] = [_("Scegli un tema dall'elenco.")]
         if errors:
             raise InvalidInput(_("Controlla i campi evidenziati."), field_errors=errors)
@@ -132,6 +133,9 @@ def edit_question(
     with write_intent():
         question = get_question_for_update(question_id, selectinload(Question.tags))
         if not permissions.can_edit_question(editor, question):
+            if question.locked_at is not None and permissions.is_active_member(editor):
+                raise NotAllowed(_("La discussione è bloccata: non si può modificare."))
+            require_member(editor, _("Accedi per modificare la domanda."))
             raise NotAllowed(_("Solo l'autore o la moderazione possono modificare la domanda."))
         errors = _validate(title, body, tag_names)
         theme = _theme_by_slug(theme_slug or "")
@@ -156,5 +160,7 @@ def edit_question(
         now = utcnow()
         question.updated_at = now
         question.last_activity_at = now
+        if editor.id != question.author_id:
+            record_action(editor, "edit_post", "question", question.id)
         db.session.commit()
     return question

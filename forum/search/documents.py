@@ -30,7 +30,9 @@ def question_docs(session: Session, ids: Iterable[int]) -> tuple[list[dict], lis
     ).unique().scalars())
     answers: dict[int, list[Answer]] = defaultdict(list)
     for answer in session.execute(
-        select(Answer).where(Answer.question_id.in_(wanted)).order_by(Answer.id)
+        select(Answer)
+        .where(Answer.question_id.in_(wanted), Answer.hidden_at.is_(None))
+        .order_by(Answer.id)
     ).scalars():
         answers[answer.question_id].append(answer)
     docs = [question_doc(q, answers[q.id]) for q in questions]
@@ -57,9 +59,9 @@ def question_doc(question: Question, answers: list[Answer]) -> dict[str, Any]:
         "votes": question.score,
         "created": question.created_at,
         "updated": question.last_activity_at,
-        "visible": True,
+        "visible": question.hidden_at is None,
         "stamp": _stamp(question.last_activity_at, question.updated_at) + f"|{len(answers)}"
-                 + f"|{question.accepted_answer_id or 0}",
+                 + f"|{question.accepted_answer_id or 0}|{int(question.hidden_at is not None)}",
     }
 
 

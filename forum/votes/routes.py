@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from forum.errors import DomainError
+from forum.limits import write_limit
 from forum.questions.routes import render_question
 from forum.views import wants_json
 from forum.votes import services
@@ -17,6 +18,7 @@ VALUES = {"su": 1, "giu": -1, "annulla": 0}
 
 
 @bp.route("/voti/<any(question, answer):kind>/<int:post_id>", methods=["POST"])
+@write_limit("VOTE_LIMIT", "voting")
 def cast(kind: str, post_id: int):
     """Set the signed-in user's vote on a post to up, down or none."""
     value = VALUES.get(request.form.get("voto", ""))

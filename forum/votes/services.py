@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select, update
+from sqlalchemy import Select, delete, func, select, update
 
 from forum import permissions, reputation
 from forum.database import commit_or_conflict, write_intent
 from forum.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from forum.extensions import db
 from forum.models import Answer, Question, User, Vote
+from forum.users.standing import require_member
 
 KINDS = {"question": Question, "answer": Answer}
 
@@ -26,6 +27,24 @@ class VoteResult:
     value: int
 
 
+def _post_state(kind: str, post_id: int) -> Select:
+    """Author, lock and visibility of the post and its thread, row-locked on PostgreSQL."""
+    if kind == "question":
+        return select(
+            Question.author_id, Question.locked_at, Question.hidden_at
+        ).where(Question.id == post_id).with_for_update()
+    return (
+        select(
+            Answer.author_id,
+            Question.locked_at,
+            func.coalesce(Answer.hidden_at, Question.hidden_at).label("hidden_at"),
+        )
+        .join(Question, Question.id == Answer.question_id)
+        .where(Answer.id == post_id)
+        .with_for_update(of=Answer)
+    )
+
+
 def cast_vote(user: User, kind: str, post_id: int, value: int) -> VoteResult:
     """Set the user's vote on a post to +1, -1 or 0 (retract).
 
@@ -36,21 +55,26 @@ def cast_vote(user: User, kind: str, post_id: int, value: int) -> VoteResult:
     model = KINDS.get(kind)
     if model is None or value not in (-1, 0, 1):
         raise InvalidInput(_("Voto non valido."))
-    if not getattr(user, "is_authenticated", False):
-        raise NotAllowed(_("Accedi per votare."))
+    require_member(user, _("Accedi per votare."))
     target = Vote.question_id if kind == "question" else Vote.answer_id
     with write_intent():
-        author_id = db.session.execute(
-            select(model.author_id).where(model.id == post_id).with_for_update()
-        ).scalar_one_or_none()
-        if author_id is None:
+        row = db.session.execute(_post_state(kind, post_id)).one_or_none()
+        if row is None or row.hidden_at is not None:
             raise NotFound(_("Contenuto non trovato."))
-        if not permissions.can_vote(user, author_id):
+        author_id = row.author_id
+        if row.locked_at is not None:
+            raise Conflict(_("La discussione è bloccata: non si può votare."))
+        if author_id == user.id:
             raise NotAllowed(_("Non puoi votare i tuoi contenuti."))
         previous = db.session.execute(
             select(Vote).where(Vote.user_id == user.id, target == post_id)
         ).scalar_one_or_none()
         old = previous.value if previous else 0
+        if value < 0 and not permissions.can_vote(user, author_id, value):
+            raise NotAllowed(_(
+                "Servono almeno %(n)d punti di reputazione per votare negativamente.",
+                n=permissions.privilege_threshold("vote_down"),
+            ))
         if old == value:
             if value:
                 raise Conflict(_("Hai già espresso questo voto."))

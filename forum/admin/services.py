@@ -1,0 +1,208 @@
+"""Account management: approving sign-ups, roles, suspensions.
+
+Every action checks who acts, changes the account, writes an audit row and notifies the
+member in the same transaction, so nothing is recorded that did not happen (or vice versa).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from forum import permissions
+from forum.database import write_intent
+from forum.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from forum.extensions import db
+from forum.i18n import long_datetime
+from forum.models import ROLES, Theme, User
+from forum.models.base import utcnow
+from forum.moderation.audit import record_action
+from forum.notifications.services import notify
+from forum.taxonomy import ROLE_LABELS
+from forum.text import clean_text
+
+REASON_MAX = 1_000
+
+
+def can_review_accounts(user: Any) -> bool:
+    """Moderators (of any theme) and admins approve or reject new accounts."""
+    return permissions.can_moderate(user)
+
+
+def _require_admin(actor: Any) -> None:
+    if not permissions.is_admin(actor):
+        raise NotAllowed(_("Solo gli amministratori possono gestire gli account."))
+
+
+def _target(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(_("Utente non trovato."))
+    return user
+
+
+def _reason(text: str, *, required: bool) -> str:
+    reason = clean_text(text)
+    if required and not reason:
+        raise InvalidInput(_("Controlla i campi evidenziati."),
+                           field_errors={"reason": [_("Indica il motivo.")]})
+    if len(reason) > REASON_MAX:
+        raise InvalidInput(_("Controlla i campi evidenziati."), field_errors={
+            "reason": [_("Il motivo può avere al massimo %(n)d caratteri.", n=REASON_MAX)]})
+    return reason
+
+
+def approve_user(actor: User, user_id: int) -> User:
+    """Let a pending (or previously rejected) account write; the member is told in-app."""
+    if not can_review_accounts(actor):
+        raise NotAllowed(_("Solo moderatori e amministratori approvano le iscrizioni."))
+    with write_intent():
+        user = _target(user_id)
+        if user.status == "active":
+            raise Conflict(_("Questo account è già attivo."))
+        previous = user.status
+        user.status = "active"
+        record_action(actor, "approve_user", "user", user.id, previous_status=previous)
+        notify(user.id, "account_approved")
+        db.session.commit()
+    return user
+
+
+def reject_user(actor: User, user_id: int, *, reason: str = "") -> User:
+    """Refuse a pending account, with an optional reason the member reads in-app."""
+    if not can_review_accounts(actor):
+        raise NotAllowed(_("Solo moderatori e amministratori approvano le iscrizioni."))
+    reason = _reason(reason, required=False)
+    with write_intent():
+        user = _target(user_id)
+        if user.status != "pending":
+            raise Conflict(_("Solo le iscrizioni in attesa possono essere rifiutate."))
+        user.status = "rejected"
+        record_action(actor, "reject_user", "user", user.id, reason=reason)
+        notify(user.id, "account_rejected", reason=reason)
+        db.session.commit()
+    return user
+
+
+def _admin_count() -> int:
+    return db.session.scalar(select(func.count(User.id)).where(User.role == "admin")) or 0
+
+
+def _theme_ids(wanted: Iterable[int]) -> list[int]:
+    ids = sorted({int(i) for i in wanted})
+    if not ids:
+        return []
+    known = set(db.session.execute(select(Theme.id).where(Theme.id.in_(ids))).scalars())
+    if unknown := [i for i in ids if i not in known]:
+        raise InvalidInput(_("Controlla i campi evidenziati."), field_errors={
+            "themes": [_("Temi inesistenti: %(ids)s.", ids=", ".join(map(str, unknown)))]})
+    return ids
+
+
+def change_role(
+    actor: User, user_id: int, role: str, *, theme_ids: Iterable[int] = ()
+) -> User:
+    """Set a member's role; a moderator may be limited to some themes (none = all themes).
+
+    The last admin cannot step down: someone must always be able to manage the site.
+    """
+    _require_admin(actor)
+    if role not in ROLES:
+        raise InvalidInput(_("Controlla i campi evidenziati."),
+                           field_errors={"role": [_("Ruolo non valido.")]})
+    with write_intent():
+        user = _target(user_id)
+        scope = _theme_ids(theme_ids) if role == "moderator" else []
+        scope_csv = ",".join(map(str, scope))
+        if user.role == "admin" and role != "admin" and _admin_count() <= 1:
+            raise Conflict(_(
+                "Sei l'unico amministratore: nomina prima un altro amministratore, poi "
+                "potrai cambiare il tuo ruolo."
+            ) if user.id == actor.id else _("Deve restare almeno un amministratore."))
+        if user.role == role and user.moderated_theme_ids == scope_csv:
+            return user
+        previous = user.role
+        user.role, user.moderated_theme_ids = role, scope_csv
+        record_action(actor, "change_role", "user", user.id,
+                      previous_role=previous, role=role, theme_ids=scope or None)
+        if previous != role:
+            notify(user.id, "role_changed", role=str(ROLE_LABELS[role]))
+        db.session.commit()
+    return user
+
+
+def _local_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def suspension_end(*, days: int | None = None, until: date | None = None) -> datetime:
+    """Naive UTC end of a suspension: `days` from now, or the end of `until` (local time)."""
+    max_days = int(current_app.config["SUSPENSION_MAX_DAYS"])
+    now = utcnow()
+    if (days is None) == (until is None):
+        raise InvalidInput(_("Controlla i campi evidenziati."), field_errors={"days": [_(
+            "Indica la durata in giorni oppure la data di fine, non entrambe.")]})
+    if days is not None:
+        if not 1 <= days <= max_days:
+            raise InvalidInput(_("Controlla i campi evidenziati."), field_errors={"days": [_(
+                "La durata deve essere tra 1 e %(n)d giorni.", n=max_days)]})
+        return now + timedelta(days=days)
+    assert until is not None
+    zone = _local_zone()
+    local_end = datetime.combine(until, time(23, 59, 59), tzinfo=zone)
+    end = local_end.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+    if end <= now or end > now + timedelta(days=max_days + 1):
+        raise InvalidInput(_("Controlla i campi evidenziati."), field_errors={"until": [_(
+            "La data di fine deve essere da oggi a non oltre %(n)d giorni.", n=max_days)]})
+    return end
+
+
+def suspend_user(
+    actor: User,
+    user_id: int,
+    *,
+    reason: str,
+    days: int | None = None,
+    until: date | None = None,
+) -> User:
+    """Suspend an account for some days or until a date; the member reads until when and why.
+
+    Sessions stay open: the permission checks refuse writes while the suspension lasts.
+    """
+    _require_admin(actor)
+    end = suspension_end(days=days, until=until)
+    reason = _reason(reason, required=True)
+    with write_intent():
+        user = _target(user_id)
+        if user.role == "admin":
+            raise Conflict(_(
+                "Un amministratore non può essere sospeso: se serve, cambia prima il suo ruolo."
+            ))
+        user.suspended_until, user.suspension_reason = end, reason
+        record_action(actor, "suspend_user", "user", user.id, reason=reason,
+                      until=end.isoformat(timespec="seconds"), days=days)
+        notify(user.id, "account_suspended", until=long_datetime(end), reason=reason)
+        db.session.commit()
+    return user
+
+
+def reactivate_user(actor: User, user_id: int) -> User:
+    """End a suspension before it expires."""
+    _require_admin(actor)
+    with write_intent():
+        user = _target(user_id)
+        if not user.is_suspended:
+            raise Conflict(_("Questo account non è sospeso."))
+        until = user.suspended_until
+        user.suspended_until, user.suspension_reason = None, ""
+        record_action(actor, "reactivate_user", "user", user.id,
+                      was_until=until.isoformat(timespec="seconds") if until else None)
+        notify(user.id, "account_reactivated")
+        db.session.commit()
+    return user

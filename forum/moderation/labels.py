@@ -1,0 +1,74 @@
+"""Human names for audit actions and targets, translated when shown."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from forum.taxonomy import N_
+
+CLOSE_REASONS: dict[str, str] = {
+    "off_topic": N_("Fuori tema"),
+    "unclear": N_("Poco chiara"),
+    "duplicate": N_("Duplicato di un'altra domanda"),
+    "resolved_elsewhere": N_("Risolta altrove"),
+}
+
+ACTION_LABELS: dict[str, str] = {
+    "hide_post": N_("Contenuto nascosto"),
+    "auto_hide": N_("Nascosto dalle segnalazioni"),
+    "restore_post": N_("Contenuto ripristinato"),
+    "dismiss_flags": N_("Segnalazioni archiviate"),
+    "warn_user": N_("Avviso all'autore"),
+    "close_question": N_("Domanda chiusa"),
+    "reopen_question": N_("Domanda riaperta"),
+    "lock_question": N_("Discussione bloccata"),
+    "unlock_question": N_("Discussione sbloccata"),
+    "edit_post": N_("Modifica di un contenuto altrui"),
+    "accept_answer": N_("Soluzione validata"),
+    "withdraw_acceptance": N_("Soluzione ritirata"),
+    "rollback": N_("Ripristino di una revisione"),
+    "approve_suggestion": N_("Modifica proposta approvata"),
+    "reject_suggestion": N_("Modifica proposta respinta"),
+    "approve_user": N_("Iscrizione approvata"),
+    "reject_user": N_("Iscrizione respinta"),
+    "change_role": N_("Ruolo cambiato"),
+    "suspend_user": N_("Account sospeso"),
+    "reactivate_user": N_("Account riattivato"),
+    "create_theme": N_("Tema creato"),
+    "update_theme": N_("Tema modificato"),
+    "archive_theme": N_("Tema archiviato"),
+    "unarchive_theme": N_("Tema ripristinato"),
+    "update_settings": N_("Impostazioni modificate"),
+    "create_organisation": N_("Ente aggiunto"),
+    "archive_organisation": N_("Ente archiviato"),
+}
+
+TARGET_LABELS: dict[str, str] = {
+    "question": N_("Domanda"),
+    "answer": N_("Risposta"),
+    "comment": N_("Commento"),
+    "user": N_("Utente"),
+    "theme": N_("Tema"),
+    "practice": N_("Buona pratica"),
+    "settings": N_("Impostazioni"),
+    "organisation": N_("Ente"),
+    "suggestion": N_("Modifica proposta"),
+}
+
+
+def action_label(action: str) -> str:
+    """The action's name in the reader's language (the code itself when unknown)."""
+    label = ACTION_LABELS.get(action)
+    return _(label) if label else action
+
+
+def target_label(target_type: str) -> str:
+    """The target kind's name in the reader's language."""
+    label = TARGET_LABELS.get(target_type)
+    return _(label) if label else target_type
+
+
+def close_reason_label(reason: str | None) -> str:
+    """Why a question was closed, in the reader's language."""
+    label = CLOSE_REASONS.get(reason or "")
+    return _(label) if label else ""

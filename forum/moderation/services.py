@@ -1,0 +1,101 @@
+"""Moderators' actions on flagged posts: hide, restore, dismiss, warn. Each one is audited."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from forum.database import write_intent
+from forum.errors import Conflict, InvalidInput
+from forum.extensions import db
+from forum.models import User
+from forum.moderation.audit import record_action
+from forum.moderation.flags import require_moderator_of, require_open_flags, resolve_flags
+from forum.moderation.posts import PostRef, load_post
+from forum.moderation.visibility import hide, restore
+from forum.notifications.services import notify
+from forum.text import clean_text
+
+REASON_MAX = 500
+
+
+def checked_reason(reason: str, *, required: bool = True) -> str:
+    """A moderator's reason: required for actions the author is told about, 3-500 characters."""
+    reason = clean_text(reason)
+    if required and len(reason) < 3:
+        raise InvalidInput(_("Controlla i campi evidenziati."), field_errors={
+            "reason": [_("Indica il motivo: verrà mostrato all'autore.")]})
+    if len(reason) > REASON_MAX:
+        raise InvalidInput(_("Controlla i campi evidenziati."), field_errors={
+            "reason": [_("Al massimo %(n)d caratteri.", n=REASON_MAX)]})
+    return reason
+
+
+def _moderated_post(actor: User, post_type: str, post_id: int) -> PostRef:
+    ref = load_post(post_type, post_id, for_update=True)
+    require_moderator_of(actor, ref)
+    return ref
+
+
+def hide_post(actor: User, post_type: str, post_id: int, *, reason: str) -> PostRef:
+    """Hide a post with a reason shown to its author; resolves its open flags."""
+    reason = checked_reason(reason)
+    with write_intent():
+        ref = _moderated_post(actor, post_type, post_id)
+        if ref.post.hidden_at is not None and ref.post.hidden_by_id is not None:
+            raise Conflict(_("Questo contenuto è già nascosto."))
+        if ref.post.hidden_at is not None:
+            restore(ref)  # hidden by flags: the moderator's decision replaces the automatic one
+        hide(ref, actor, reason)
+        resolve_flags(ref, actor, "hidden")
+        record_action(actor, "hide_post", post_type, post_id, reason=reason,
+                      question=ref.question.id)
+        notify(ref.author_id, "post_hidden", link=ref.url, reason=reason)
+        db.session.commit()
+    return ref
+
+
+def restore_post(actor: User, post_type: str, post_id: int, *, reason: str = "") -> PostRef:
+    """Make a hidden post visible again; open flags on it are dismissed."""
+    reason = checked_reason(reason, required=False)
+    with write_intent():
+        ref = _moderated_post(actor, post_type, post_id)
+        if ref.post.hidden_at is None:
+            raise Conflict(_("Questo contenuto non è nascosto."))
+        restore(ref)
+        resolve_flags(ref, actor, "restored", status="dismissed")
+        record_action(actor, "restore_post", post_type, post_id, reason=reason,
+                      question=ref.question.id)
+        notify(ref.author_id, "post_restored", link=ref.url)
+        db.session.commit()
+    return ref
+
+
+def dismiss_flags(actor: User, post_type: str, post_id: int, *, reason: str = "") -> int:
+    """Close the open flags as unfounded; a post hidden only by flags becomes visible again."""
+    reason = checked_reason(reason, required=False)
+    with write_intent():
+        ref = _moderated_post(actor, post_type, post_id)
+        require_open_flags(ref)
+        if ref.post.hidden_at is not None and ref.post.hidden_by_id is None:
+            restore(ref)
+            notify(ref.author_id, "post_restored", link=ref.url)
+        count = resolve_flags(ref, actor, "dismissed", status="dismissed")
+        record_action(actor, "dismiss_flags", post_type, post_id, reason=reason,
+                      flags=count, question=ref.question.id)
+        db.session.commit()
+    return count
+
+
+def warn_author(actor: User, post_type: str, post_id: int, *, reason: str) -> PostRef:
+    """Send the post's author a warning (in-app), recorded in the audit log."""
+    reason = checked_reason(reason)
+    with write_intent():
+        ref = _moderated_post(actor, post_type, post_id)
+        if ref.author_id == actor.id:
+            raise Conflict(_("Non puoi inviare un avviso a te stesso."))
+        resolve_flags(ref, actor, "warned")
+        record_action(actor, "warn_user", "user", ref.author_id, reason=reason,
+                      post_type=post_type, post_id=post_id)
+        notify(ref.author_id, "warning", link=ref.url, reason=reason)
+        db.session.commit()
+    return ref
