@@ -10,6 +10,7 @@ from forum import permissions
 from forum.answers import services
 from forum.errors import DomainError
 from forum.limits import write_limit
+from forum.moderation.suggestions import propose_edit
 from forum.questions import queries
 from forum.questions.forms import AnswerForm
 from forum.questions.routes import render_question
@@ -51,7 +52,9 @@ def edit(answer_id: int):
         answer = queries.answer_for_edit(answer_id)
     except DomainError as error:
         abort(error.status_code, description=error.message)
-    if not permissions.can_edit_answer(current_user, answer, answer.question):
+    suggesting = not permissions.can_edit_answer(current_user, answer, answer.question)
+    if suggesting and (answer.hidden_at is not None or not permissions.can_suggest_edit(
+            current_user, answer.author_id, answer.question)):
         abort(403, description=_("Solo l'autore o la moderazione possono modificare la risposta."))
     form = AnswerForm()
     if request.method == "GET":
@@ -59,16 +62,22 @@ def edit(answer_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            services.edit_answer(current_user, answer_id, body=form.body.data,
-                                 practice=request.form.get("practice"))
+            if suggesting:
+                propose_edit(current_user, "answer", answer_id, body=form.body.data,
+                             summary=request.form.get("summary", ""))
+            else:
+                services.edit_answer(current_user, answer_id, body=form.body.data,
+                                     practice=request.form.get("practice"))
         except DomainError as error:
             status = form_error(form, error)
         else:
-            flash(_("Risposta aggiornata."), "success")
+            flash(_("Proposta inviata alla moderazione: riceverai una notifica con l'esito.")
+                  if suggesting else _("Risposta aggiornata."), "success")
             return redirect(_to_answer(answer.question_id, answer.id), code=303)
     elif request.method == "POST":
         status = 422
-    return render_template("answers/edit.html", form=form, answer=answer), status
+    return render_template("answers/edit.html", form=form, answer=answer,
+                           suggesting=suggesting), status
 
 
 def _acceptance_result(question_id: int, answer_id: int | None, message: str, error=None):

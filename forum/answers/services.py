@@ -21,7 +21,8 @@ from forum.users.standing import require_member
 BODY_MIN, BODY_MAX = 20, 30_000
 
 
-def _check_body(body: str) -> None:
+def check_answer_body(body: str) -> None:
+    """Refuse (422) an answer body outside the length limits."""
     if not BODY_MIN <= len(body) <= BODY_MAX:
         raise InvalidInput(
             _("Controlla i campi evidenziati."),
@@ -50,7 +51,7 @@ def post_answer(
             raise Conflict(_("La discussione è bloccata: non accetta nuove risposte."))
         if question.closed_at is not None:
             raise Conflict(_("La domanda è chiusa: non accetta nuove risposte."))
-        _check_body(body)
+        check_answer_body(body)
         now = utcnow()
         answer = Answer(
             question_id=question.id,
@@ -93,7 +94,7 @@ def edit_answer(
                 raise NotAllowed(_("La discussione è bloccata: non si può modificare."))
             require_member(editor, _("Accedi per modificare la risposta."))
             raise NotAllowed(_("Solo l'autore o la moderazione possono modificare la risposta."))
-        _check_body(body)
+        check_answer_body(body)
         if editor.id != answer.author_id:
             record_action(editor, "edit_post", "answer", answer.id)
         db.session.add(AnswerRevision(answer_id=answer.id, editor_id=editor.id, body=answer.body))

@@ -39,7 +39,7 @@ class QueueItem:
         return list(dict.fromkeys(f.reason for f in self.flags))
 
 
-def _theme_scope(viewer: Any, question_id_column: Any) -> Any:
+def theme_scope_clause(viewer: Any, question_id_column: Any) -> Any:
     """A moderator limited to some themes sees only their threads; others see all."""
     scope = viewer.theme_scope if not viewer.is_admin else frozenset()
     if not scope:
@@ -52,7 +52,7 @@ def _theme_scope(viewer: Any, question_id_column: Any) -> Any:
 def _open_groups(viewer: Any, reason: str | None, theme: str | None) -> Select:
     stmt = (
         select(Flag.post_type, Flag.post_id, func.min(Flag.created_at).label("first"))
-        .where(Flag.status == "open", _theme_scope(viewer, Flag.question_id))
+        .where(Flag.status == "open", theme_scope_clause(viewer, Flag.question_id))
         .group_by(Flag.post_type, Flag.post_id)
     )
     if reason:
@@ -117,7 +117,7 @@ def pending_counts(viewer: Any) -> dict[str, int]:
     flagged = select(func.count()).select_from(_open_groups(viewer, None, None).subquery())
     accounts = select(func.count(User.id)).where(User.status == "pending")
     suggestions = select(func.count(EditSuggestion.id)).where(
-        EditSuggestion.status == "pending", _theme_scope(viewer, EditSuggestion.question_id))
+        EditSuggestion.status == "pending", theme_scope_clause(viewer, EditSuggestion.question_id))
     row = db.session.execute(select(
         flagged.scalar_subquery(), accounts.scalar_subquery(), suggestions.scalar_subquery()
     )).one()

@@ -13,9 +13,11 @@ from forum import permissions
 from forum.errors import DomainError
 from forum.limits import write_limit
 from forum.moderation import flags, queries, services, threads
+from forum.moderation import suggestions as edit_suggestions
 from forum.moderation.forms import FLAG_REASON_LABELS, ActionForm, CloseForm, FlagForm
 from forum.moderation.labels import ACTION_LABELS, TARGET_LABELS
 from forum.moderation.posts import load_post
+from forum.revisions.diff import diff_html
 from forum.taxonomy import N_
 from forum.views import form_error, page_arg, safe_next
 
@@ -203,3 +205,37 @@ def audit():
     entries = queries.audit_log(filters, page_arg(), current_app.config["AUDIT_PER_PAGE"])
     return render_template("moderation/audit.html", entries=entries, filters=filters,
                            action_labels=ACTION_LABELS, target_labels=TARGET_LABELS)
+
+
+@bp.route("/moderazione/modifiche")
+@login_required
+def suggestions():
+    """Edits proposed by members, with a word diff against the current text."""
+    _require_moderator()
+    return render_template("moderation/suggestions.html",
+                           pairs=edit_suggestions.pending_suggestions(current_user),
+                           diff_html=diff_html)
+
+
+@bp.route("/moderazione/modifiche/<int:suggestion_id>/<any(approva, respingi):decision>",
+          methods=["POST"])
+@login_required
+def decide_suggestion(suggestion_id: int, decision: str):
+    """Approve (applied as a normal edit) or reject a proposed edit."""
+    _require_moderator()
+    try:
+        if decision == "approva":
+            edit_suggestions.approve_suggestion(current_user, suggestion_id)
+        else:
+            edit_suggestions.reject_suggestion(current_user, suggestion_id,
+                                               reason=request.form.get("reason", ""))
+    except DomainError as error:
+        if error.status_code in (403, 404):
+            abort(error.status_code, description=error.message)
+        flash(error.message, "danger")
+        return render_template("moderation/suggestions.html",
+                               pairs=edit_suggestions.pending_suggestions(current_user),
+                               diff_html=diff_html), error.status_code
+    flash(_("Modifica approvata e applicata.") if decision == "approva"
+          else _("Proposta respinta."), "success")
+    return redirect(url_for("moderation.suggestions"), code=303)

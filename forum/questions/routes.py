@@ -10,6 +10,7 @@ from forum import permissions
 from forum.auth.forms import as_choices
 from forum.errors import DomainError
 from forum.limits import write_limit
+from forum.moderation.suggestions import propose_edit
 from forum.questions import queries, services
 from forum.questions.forms import AnswerForm, CommentForm, QuestionForm
 from forum.search import service as search_service
@@ -130,7 +131,9 @@ def edit(question_id: int):
         question = queries.question_for_edit(question_id)
     except DomainError as error:
         abort(error.status_code, description=error.message)
-    if not permissions.can_edit_question(current_user, question):
+    suggesting = not permissions.can_edit_question(current_user, question)
+    if suggesting and (question.hidden_at is not None or not permissions.can_suggest_edit(
+            current_user, question.author_id, question)):
         abort(403, description=_("Solo l'autore o la moderazione possono modificare la domanda."))
     form = QuestionForm()
     form.theme.choices = _theme_choices()
@@ -142,19 +145,26 @@ def edit(question_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            services.edit_question(
-                current_user,
-                question_id,
-                title=form.title.data,
-                body=form.body.data,
-                theme_slug=form.theme.data,
-                tags=form.tags.data or "",
-            )
+            if suggesting:
+                propose_edit(current_user, "question", question_id, title=form.title.data,
+                             body=form.body.data, tags=form.tags.data or "",
+                             summary=request.form.get("summary", ""))
+            else:
+                services.edit_question(
+                    current_user,
+                    question_id,
+                    title=form.title.data,
+                    body=form.body.data,
+                    theme_slug=form.theme.data,
+                    tags=form.tags.data or "",
+                )
         except DomainError as error:
             status = form_error(form, error)
         else:
-            flash(_("Domanda aggiornata."), "success")
+            flash(_("Proposta inviata alla moderazione: riceverai una notifica con l'esito.")
+                  if suggesting else _("Domanda aggiornata."), "success")
             return redirect(url_for("questions.detail", question_id=question_id), code=303)
     elif request.method == "POST":
         status = 422
-    return render_template("questions/ask.html", form=form, editing=question), status
+    return render_template("questions/ask.html", form=form, editing=question,
+                           suggesting=suggesting), status

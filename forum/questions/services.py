@@ -37,7 +37,8 @@ def parse_tags(raw: str | list[str]) -> list[str]:
     return tags
 
 
-def _validate(title: str, body: str, tags: list[str]) -> dict[str, list[str]]:
+def question_field_errors(title: str, body: str, tags: list[str]) -> dict[str, list[str]]:
+    """Why a title, body or tag list is refused, by field (shared with edit suggestions)."""
     errors: dict[str, list[str]] = {}
     title_len = len(title)
     if not TITLE_MIN <= title_len <= TITLE_MAX:
@@ -89,7 +90,7 @@ def ask_question(
     title, body = clean_line(title), clean_text(body)
     tag_names = parse_tags(tags)
     with write_intent():
-        errors = _validate(title, body, tag_names)
+        errors = question_field_errors(title, body, tag_names)
         theme = _theme_by_slug(theme_slug or "")
         if theme is None or theme.is_archived:
             errors["theme"] = [_("Scegli un tema dall'elenco.")]
@@ -137,7 +138,7 @@ def edit_question(
                 raise NotAllowed(_("La discussione è bloccata: non si può modificare."))
             require_member(editor, _("Accedi per modificare la domanda."))
             raise NotAllowed(_("Solo l'autore o la moderazione possono modificare la domanda."))
-        errors = _validate(title, body, tag_names)
+        errors = question_field_errors(title, body, tag_names)
         theme = _theme_by_slug(theme_slug or "")
         if theme is None:
             errors["theme"] = [_("Scegli un tema dall'elenco.")]
