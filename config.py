@@ -97,11 +97,12 @@ class TestingConfig(Config):
     DEMO_PASSWORD = "officina-demo-2026"
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     RATELIMIT_ENABLED = False  # tests that check limits turn it on
-    # Privileges open to every member unless a test sets the thresholds it checks.
+    # Privileges open to every member unless a test sets the thresholds it checks; edit
+    # suggestions stay out of reach so a stranger's edit is a plain 403 unless a test lowers it.
     PRIVILEGE_COMMENT_EVERYWHERE = 0
     PRIVILEGE_VOTE_DOWN = 0
     PRIVILEGE_FLAG_WEIGHT = 0
-    PRIVILEGE_SUGGEST_EDIT = 0
+    PRIVILEGE_SUGGEST_EDIT = 100_000
     SEARCH_SYNC = "off"  # search tests turn on "inline": the index is current at commit
     PAGE_CACHE_SECONDS = 0  # tests that check the page cache turn it on
 

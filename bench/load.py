@@ -148,6 +148,9 @@ def server_env(url: str, workdir: Path, *, rate_limits: bool = False) -> dict[st
         FORUM_SESSION_COOKIE_SECURE="false",
         FORUM_REMEMBER_COOKIE_SECURE="false",
         FORUM_PASSWORD_HASH_METHOD=FAST_HASH,
+        # New accounts would need reputation to vote down or comment; the load is about concurrency.
+        FORUM_PRIVILEGE_VOTE_DOWN="0",
+        FORUM_PRIVILEGE_COMMENT_EVERYWHERE="0",
         PYTHONUNBUFFERED="1",
     )
     if not rate_limits:

@@ -96,6 +96,7 @@ def draft_from_question(actor: User, question_id: int) -> Practice:
         question = db.session.get(Question, question_id)
         if question is None:
             raise NotFound(_("Domanda non trovata."))
+        _require_theme_moderator(actor, question)
         if question.accepted_answer_id is None:
             raise Conflict(_("Serve una risposta accettata per farne una buona pratica."))
         existing = db.session.execute(
@@ -141,8 +142,10 @@ def pin_practice(actor: User, question_id: int, reference: str) -> PracticeLink:
         raise NotAllowed(_("Solo la moderazione può collegare buone pratiche a una discussione."))
     slugs = cited_slugs("", reference)
     with write_intent():
-        if db.session.get(Question, question_id) is None:
+        question = db.session.get(Question, question_id)
+        if question is None:
             raise NotFound(_("Domanda non trovata."))
+        _require_theme_moderator(actor, question)
         practice = None
         if slugs:
             practice = db.session.execute(
@@ -164,11 +167,21 @@ def unpin_practice(actor: User, question_id: int, practice_id: int) -> None:
     if not is_moderator(actor):
         raise NotAllowed(_("Solo la moderazione può scollegare buone pratiche."))
     with write_intent():
+        question = db.session.get(Question, question_id)
+        if question is None:
+            raise NotFound(_("Domanda non trovata."))
+        _require_theme_moderator(actor, question)
         deleted = db.session.execute(delete(PracticeLink).where(
             PracticeLink.question_id == question_id, PracticeLink.practice_id == practice_id))
         if not deleted.rowcount:
             raise NotFound(_("Collegamento non trovato."))
         db.session.commit()
+
+
+def _require_theme_moderator(actor: User, question: Question) -> None:
+    """Moderators limited to some themes curate only those threads."""
+    if not permissions.can_moderate(actor, question.theme_id):
+        raise NotAllowed(_("Non moderi il tema di questa discussione."))
 
 
 def pinned_practices(question_id: int) -> list[Practice]:

@@ -128,6 +128,8 @@ def edit(slug: str):
         practice = queries.practice_for_edit(slug)
     except DomainError as error:
         abort(error.status_code, description=error.message)
+    if not services.can_view(current_user, practice):
+        abort(404, description=_("Buona pratica non trovata."))
     if not services.can_edit(current_user, practice):
         abort(403, description=_("Non puoi modificare questa buona pratica."))
     return _save_form(practice)

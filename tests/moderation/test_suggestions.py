@@ -11,6 +11,12 @@ from tests.factories import make_answer, make_question, make_user
 
 
 @pytest.fixture
+def app_overrides() -> dict:
+    """Every member may propose edits here."""
+    return {"PRIVILEGE_SUGGEST_EDIT": 0}
+
+
+@pytest.fixture
 def thread():
     """A question by one member, another member who proposes, a moderator."""
     author = make_user(username="autrice1")

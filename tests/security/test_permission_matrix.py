@@ -1,0 +1,315 @@
+"""Every state-changing route, called as every kind of visitor, answers as the rules say.
+
+One table: a row per route (with the request that would succeed for someone allowed),
+a column per role. Each pair runs on a fresh database, so one role's success cannot
+change what the next one sees. A new POST route fails `test_table_covers_every_route`
+until it is given a row.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from forum.extensions import db
+from forum.models import (
+    Acceptance,
+    EditSuggestion,
+    Flag,
+    Organisation,
+    Practice,
+    PracticeLink,
+    PracticeRevision,
+    Theme,
+    User,
+)
+from forum.models.base import utcnow
+from forum.practices.services import snapshot
+from tests.factories import make_answer, make_comment, make_practice, make_question, make_user
+
+ROLES = ("anonymous", "pending", "member", "author", "moderator", "mod_other", "admin",
+         "suspended")
+PASSWORD = "una-password-robusta-2026"
+
+# Outcomes. LOGIN: redirected to sign in; OK: done (303 redirect, or 200 for pages that
+# answer in place); DENY: refused with a message (403).
+LOGIN, OK, DENY = 302, 303, 403
+
+
+@dataclass
+class World:
+    """Everything the table refers to, built fresh for each (route, role) pair."""
+
+    users: dict[str, User]
+    ids: dict[str, Any]
+
+
+def _user(role: str = "member", **attrs: Any) -> User:
+    """A user through the factory, then with the attributes registration does not take."""
+    user = make_user(role, username=attrs.pop("username"), password=PASSWORD)
+    for name, value in attrs.items():
+        setattr(user, name, value)
+    return user
+
+
+def _world() -> World:
+    themes = list(db.session.query(Theme).order_by(Theme.position).limit(2))
+    author = _user(username="autore", password=PASSWORD)
+    answerer = _user(username="rispondente")
+    users = {
+        "author": author,
+        "member": _user(username="membro", password=PASSWORD),
+        "moderator": _user("moderator", username="moderatore"),
+        "mod_other": _user("moderator", username="moderatore-altro",
+                           moderated_theme_ids=str(themes[1].id)),
+        "admin": _user("admin", username="amministra"),
+        "pending": _user(username="in-attesa", status="pending"),
+        "suspended": _user(username="sospeso"),
+    }
+    users["suspended"].suspended_until = utcnow() + timedelta(days=7)
+    users["suspended"].suspension_reason = "Prova"
+    applicant = _user(username="richiedente", status="pending")
+    target = _user(username="bersaglio")
+    paused = _user(username="fermo")
+    paused.suspended_until = utcnow() + timedelta(days=3)
+    question = make_question(author=author, theme_slug=themes[0].slug)
+    own_answer = make_answer(question, author=author)
+    other_answer = make_answer(question, author=answerer)
+    comment = make_comment(question, author)
+    from forum.answers.services import accept_answer, edit_answer
+    from forum.questions.services import edit_question
+
+    accept_answer(author, own_answer.id)
+    edit_question(author, question.id, title=question.title + " (rivista)", body=question.body,
+                  theme_slug=themes[0].slug)
+    edit_answer(author, own_answer.id, body=own_answer.body + " Aggiornata.")
+    published = make_practice(author, title="Pratica pubblicata di prova")
+    draft = make_practice(author, status="bozza", title="Pratica in bozza di prova")
+    draft = db.session.execute(
+        select(Practice).where(Practice.id == draft.id)
+        .options(selectinload(Practice.facets)).execution_options(populate_existing=True)
+    ).scalar_one()
+    state = snapshot(draft)
+    state["title"] = "Titolo precedente della bozza"
+    practice_revision = PracticeRevision(practice_id=draft.id, editor_id=author.id,
+                                         snapshot=state)
+    pinned = make_practice(author, title="Pratica collegata di prova")
+    db.session.add_all([
+        practice_revision,
+        PracticeLink(question_id=question.id, practice_id=pinned.id,
+                     pinned_by_id=users["moderator"].id),
+        Flag(post_type="answer", post_id=other_answer.id, question_id=question.id,
+             reporter_id=users["member"].id, reason="spam"),
+        EditSuggestion(post_type="question", post_id=question.id, question_id=question.id,
+                       author_id=users["member"].id, title=question.title + " bis",
+                       body=question.body + " bis"),
+        Organisation(name="Comune di Prova", organisation_type="comune", region_code="08"),
+    ])
+    db.session.commit()
+    from forum.models import AnswerRevision, QuestionRevision
+    from forum.models import EditSuggestion as Suggestion
+
+    ids = {
+        "question": question.id, "own_answer": own_answer.id, "other_answer": other_answer.id,
+        "comment": comment.id, "published": published.slug, "draft": draft.slug,
+        "pinned": pinned.id, "theme_a": themes[0].slug, "theme_b": themes[1].id,
+        "question_revision": db.session.query(QuestionRevision.id).scalar(),
+        "answer_revision": db.session.query(AnswerRevision.id).scalar(),
+        "practice_revision": practice_revision.id,
+        "suggestion": db.session.query(Suggestion.id).scalar(),
+        "organisation": db.session.query(Organisation.id).scalar(),
+        "applicant": applicant.id, "target": target.id, "paused": paused.id,
+        "accepted": db.session.query(Acceptance.id).scalar(),
+    }
+    return World(users, ids)
+
+
+@dataclass(frozen=True)
+class Row:
+    """A route, how to call it successfully, and the expected status per role."""
+
+    endpoint: str
+    url: Callable[[dict], str]
+    data: Callable[[dict], dict] = lambda ids: {}
+    expect: dict[str, int] | None = None
+    files: bool = False
+    to_login: bool = False  # success sends the visitor on to the sign-in page
+
+
+def _roles(default: int, **by_role: int) -> dict[str, int]:
+    table = dict.fromkeys(ROLES, default)
+    table.update(by_role)
+    return table
+
+
+# Who may do what, by kind of action.
+ACTIVE = _roles(OK, anonymous=LOGIN, pending=DENY, suspended=DENY)
+NOT_OWN = _roles(OK, anonymous=LOGIN, pending=DENY, suspended=DENY, author=DENY)
+AUTHOR_OR_MOD = _roles(DENY, anonymous=LOGIN, author=OK, moderator=OK, admin=OK)
+MODERATOR = _roles(DENY, anonymous=LOGIN, moderator=OK, admin=OK)
+ADMIN = _roles(DENY, anonymous=LOGIN, admin=OK)
+SIGNED_IN = _roles(OK, anonymous=LOGIN)
+# A moderator of another theme may still propose an edit (as any trusted member would).
+EDIT_OR_SUGGEST = _roles(DENY, anonymous=LOGIN, author=OK, moderator=OK, mod_other=OK, admin=OK)
+# Practices span several themes and are curated by every moderator; a draft is invisible
+# (404) to anyone else.
+DRAFT_CURATORS = _roles(404, anonymous=LOGIN, author=OK, moderator=OK, mod_other=OK, admin=OK)
+ANYONE = _roles(OK)
+
+QUESTION_FORM = {"title": "Come finanziare un nido aziendale tra enti?",
+                 "body": "Vorremmo condividere un nido con altri due comuni vicini.",
+                 "tags": "nido"}
+
+ROWS = [
+    Row("questions.ask", lambda i: "/domande/nuova",
+        lambda i: {**QUESTION_FORM, "theme": i["theme_a"]}, ACTIVE),
+    Row("questions.edit", lambda i: f"/domande/{i['question']}/modifica",
+        lambda i: {**QUESTION_FORM, "theme": i["theme_a"]}, EDIT_OR_SUGGEST),
+    Row("answers.create", lambda i: f"/domande/{i['question']}/risposte",
+        lambda i: {"body": "Da noi ha funzionato una convenzione tra enti."}, ACTIVE),
+    Row("answers.edit", lambda i: f"/risposte/{i['own_answer']}/modifica",
+        lambda i: {"body": "Testo aggiornato della risposta con i dettagli."}, EDIT_OR_SUGGEST),
+    Row("answers.accept", lambda i: f"/risposte/{i['other_answer']}/accetta",
+        expect=AUTHOR_OR_MOD),
+    Row("answers.withdraw", lambda i: f"/domande/{i['question']}/accettazione/ritira",
+        expect=AUTHOR_OR_MOD),
+    Row("comments.create", lambda i: f"/domande/{i['question']}/commenti",
+        lambda i: {"body": "Grazie, molto utile."}, ACTIVE),
+    Row("votes.cast", lambda i: f"/voti/question/{i['question']}", lambda i: {"voto": "su"},
+        NOT_OWN),
+    Row("moderation.flag", lambda i: f"/segnala/question/{i['question']}",
+        lambda i: {"reason": "off_topic"}, NOT_OWN),
+    Row("moderation.post_action",
+        lambda i: f"/moderazione/answer/{i['other_answer']}/nascondi",
+        lambda i: {"reason": "Pubblicità non richiesta."}, MODERATOR),
+    Row("moderation.close", lambda i: f"/domande/{i['question']}/moderazione/chiudi",
+        lambda i: {"reason": "off_topic"}, MODERATOR),
+    Row("moderation.thread_action", lambda i: f"/domande/{i['question']}/moderazione/blocca",
+        lambda i: {"reason": "Toni accesi."}, MODERATOR),
+    Row("moderation.decide_suggestion",
+        lambda i: f"/moderazione/modifiche/{i['suggestion']}/respingi", expect=MODERATOR),
+    Row("notifications.mark_read", lambda i: "/notifiche/lette", expect=SIGNED_IN),
+    Row("revisions.roll_back_question",
+        lambda i: f"/domande/{i['question']}/revisioni/{i['question_revision']}/ripristina",
+        expect=AUTHOR_OR_MOD),
+    Row("revisions.roll_back_answer",
+        lambda i: f"/risposte/{i['own_answer']}/revisioni/{i['answer_revision']}/ripristina",
+        expect=AUTHOR_OR_MOD),
+    Row("revisions.roll_back_practice",
+        lambda i: f"/buone-pratiche/{i['draft']}/revisioni/{i['practice_revision']}/ripristina",
+        expect=DRAFT_CURATORS),
+    Row("practices.create", lambda i: "/buone-pratiche/nuova", lambda i: {
+        "title": "Nido aziendale condiviso tra enti", "summary": "Un nido per i dipendenti.",
+        "description": "Descrizione della pratica.",
+        "lead_organisation": "Comune di Test (fittizio)", "organisation_type": "comune",
+        "region_code": "08", "main_theme": "servizi-educativi-0-6",
+        "target_groups": ["famiglie-figli-0-3"], "start_year": "2022", "stage": "avvio"},
+        ACTIVE),
+    Row("practices.edit", lambda i: f"/buone-pratiche/{i['draft']}/modifica", lambda i: {
+        "title": "Pratica in bozza di prova rivista", "summary": "Un nido per i dipendenti.",
+        "description": "Descrizione della pratica.",
+        "lead_organisation": "Comune di Test (fittizio)", "organisation_type": "comune",
+        "region_code": "08", "main_theme": "servizi-educativi-0-6",
+        "target_groups": ["famiglie-figli-0-3"], "start_year": "2022", "stage": "avvio"},
+        DRAFT_CURATORS),
+    Row("practices.change_status", lambda i: f"/buone-pratiche/{i['draft']}/stato",
+        lambda i: {"stato": "in-revisione"}, DRAFT_CURATORS),
+    Row("practices.upload", lambda i: f"/buone-pratiche/{i['draft']}/allegati",
+        lambda i: {"title": "Relazione", "file": (io.BytesIO(b"%PDF-1.7 prova"), "r.pdf")},
+        DRAFT_CURATORS, files=True),
+    Row("practices.replicate", lambda i: f"/buone-pratiche/{i['published']}/replica",
+        lambda i: {"note": "Da noi dal 2024."}, ACTIVE),
+    Row("practices.from_question", lambda i: f"/domande/{i['question']}/buona-pratica",
+        expect=MODERATOR),
+    Row("practices.pin", lambda i: f"/domande/{i['question']}/pratiche-collegate",
+        lambda i: {"practice": i["published"]}, MODERATOR),
+    Row("practices.unpin",
+        lambda i: f"/domande/{i['question']}/pratiche-collegate/{i['pinned']}/rimuovi",
+        expect=MODERATOR),
+    Row("admin.approve", lambda i: f"/amministrazione/iscrizioni/{i['applicant']}/approva",
+        expect=_roles(DENY, anonymous=LOGIN, moderator=OK, mod_other=OK, admin=OK)),
+    Row("admin.reject", lambda i: f"/amministrazione/iscrizioni/{i['applicant']}/rifiuta",
+        lambda i: {"reason": "Ente non riconosciuto."},
+        _roles(DENY, anonymous=LOGIN, moderator=OK, mod_other=OK, admin=OK)),
+    Row("admin.change_role", lambda i: f"/amministrazione/utenti/{i['target']}/ruolo",
+        lambda i: {"role": "moderator"}, ADMIN),
+    Row("admin.suspend", lambda i: f"/amministrazione/utenti/{i['target']}/sospendi",
+        lambda i: {"days": "3", "reason": "Messaggi offensivi ripetuti."}, ADMIN),
+    Row("admin.reactivate", lambda i: f"/amministrazione/utenti/{i['paused']}/riattiva",
+        expect=ADMIN),
+    Row("admin.themes", lambda i: "/amministrazione/temi",
+        lambda i: {"name": "Nuovo tema di prova", "description": "Descrizione", "position": "20"},
+        ADMIN),
+    Row("admin.edit_theme", lambda i: f"/amministrazione/temi/{i['theme_b']}",
+        lambda i: {"name": "Tema rinominato", "description": "Descrizione", "position": "3"},
+        ADMIN),
+    Row("admin.archive_theme", lambda i: f"/amministrazione/temi/{i['theme_b']}/archivio",
+        expect=ADMIN),
+    Row("admin.organisations", lambda i: "/amministrazione/enti",
+        lambda i: {"name": "Comune di Altrove", "organisation_type": "comune",
+                   "region_code": "08"}, ADMIN),
+    Row("admin.archive_organisation",
+        lambda i: f"/amministrazione/enti/{i['organisation']}/archivio", expect=ADMIN),
+    Row("admin.registration_settings", lambda i: "/amministrazione/impostazioni",
+        lambda i: {"policy": "approval", "domains": ""}, ADMIN),
+    Row("users.edit", lambda i: "/profilo/modifica", lambda i: {
+        "display_name": "Nome Nuovo", "organisation": "Comune di Prova",
+        "organisation_type": "comune", "region_code": "08", "bio": ""}, SIGNED_IN),
+    Row("auth.change_password", lambda i: "/profilo/password", lambda i: {
+        "current": PASSWORD, "new": "un-altra-password-sicura-2026",
+        "confirm": "un-altra-password-sicura-2026"}, SIGNED_IN),
+    Row("auth.logout", lambda i: "/esci", expect=_roles(OK, anonymous=LOGIN)),
+    Row("main.set_language", lambda i: "/lingua", lambda i: {"lingua": "en"}, ANYONE),
+    Row("main.preview", lambda i: "/anteprima", lambda i: {"body": "**ciao**"},
+        _roles(200, anonymous=LOGIN)),
+    Row("auth.login", lambda i: "/accedi",
+        lambda i: {"login": "membro", "password": PASSWORD}, ANYONE),
+    Row("auth.register", lambda i: "/registrati", lambda i: {
+        "username": "nuova.persona", "display_name": "Nuova Persona",
+        "email": "nuova@comune.esempio.it", "password": "una-password-lunga-e-sicura-2026",
+        "confirm": "una-password-lunga-e-sicura-2026", "organisation": "Comune di Prova",
+        "organisation_type": "comune", "region_code": "08"}, ANYONE),
+    Row("auth.forgot_password", lambda i: "/password/dimenticata",
+        lambda i: {"email": "membro@example.org"}, ANYONE, to_login=True),
+    Row("auth.reset_password", lambda i: "/password/reimposta/token-non-valido",
+        lambda i: {"password": "x", "confirm": "x"}, _roles(400)),
+]
+
+PAIRS = [pytest.param(row, role, id=f"{row.endpoint}-{role}") for row in ROWS for role in ROLES]
+
+
+def test_table_covers_every_route(app: Flask) -> None:
+    """Every route accepting POST has a row (a new route needs its expectations)."""
+    posting = {rule.endpoint for rule in app.url_map.iter_rules()
+               if "POST" in (rule.methods or ())}
+    assert posting == {row.endpoint for row in ROWS}
+
+
+@pytest.mark.parametrize(("row", "role"), PAIRS)
+def test_route_answers_role_as_the_rules_say(app, client, login, row: Row, role: str) -> None:
+    world = _world()
+    if role != "anonymous":
+        login(world.users[role])
+    kwargs: dict[str, Any] = {"data": row.data(world.ids)}
+    if row.files:
+        kwargs["content_type"] = "multipart/form-data"
+    response = client.post(row.url(world.ids), **kwargs)
+    expected = (row.expect or {})[role]
+    got = response.status_code
+    if expected == LOGIN:
+        assert got == 302 and "/accedi" in response.headers["Location"], (got, response.text[:300])
+    elif expected == OK:
+        location = response.headers.get("Location", "")
+        assert got in (200, 302, 303), (got, response.text[:500])
+        assert row.to_login or "/accedi" not in location, location
+    else:
+        assert got == expected, (got, response.text[:500])
+    assert got < 500
