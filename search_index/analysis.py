@@ -30,6 +30,8 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
+from itertools import accumulate, compress, repeat
+from operator import is_, not_
 
 from whoosh.analysis import (
     Analyzer,
@@ -52,6 +54,7 @@ __all__ = [
     "analyze",
     "analyze_spans",
     "fold",
+    "matching_spans",
     "italian_analyzer",
     "normalize_text",
     "reference_analyzer",
@@ -295,10 +298,62 @@ def analyze(text: str) -> list[str]:
     return [t.text for t in italian_analyzer()(normalize_text(text), mode="query")]
 
 
+_WORD_SPLIT = re.compile(f"({TOKEN_PATTERN})")
+_WORD_TERMS: dict[str, frozenset[str]] = {}  # surface word -> its index terms
+
+
+def _word_terms(word: str) -> frozenset[str]:
+    """Every index term of one surface word (its parts and joined form included)."""
+    found = _WORD_TERMS.get(word)
+    if found is None:
+        term_of = italian_analyzer().term
+        parts = ((word, 0, len(word), True),) if word.isalnum() else _split_word(word, True)
+        found = frozenset(filter(None, (term_of(p[0]) for p in parts)))
+        if len(_WORD_TERMS) >= _CACHE_LIMIT:
+            _WORD_TERMS.clear()
+        _WORD_TERMS[word] = found
+    return found
+
+
+def matching_spans(text: str, terms: frozenset[str]) -> list[tuple[str, int, int]]:
+    """``analyze_spans(text)`` restricted to ``terms``, for highlighting: the words are
+    split and tested against ``terms`` at C speed (a set of terms per distinct word is
+    remembered); only the few matching words are analysed again for their spans."""
+    pieces = _WORD_SPLIT.split(text)
+    words = pieces[1::2]
+    ends = list(accumulate(map(len, pieces)))[1::2]
+    known = list(map(_WORD_TERMS.get, words))
+    for i in compress(range(len(words)), map(is_, known, repeat(None))):
+        known[i] = _word_terms(words[i])
+    out = []
+    for i in compress(range(len(words)), map(not_, map(terms.isdisjoint, known))):
+        word = words[i]
+        base = ends[i] - len(word)
+        out += [(term, base + s, base + e) for term, s, e in analyze_spans(word)
+                if term in terms]
+    return out
+
+
 def analyze_spans(text: str, mode: str = "index") -> list[tuple[str, int, int]]:
     """(term, startchar, endchar) for each term of ``text`` (already NFC). In "index" mode
-    the joined form of a hyphenated word comes first, spanning the whole word."""
-    return [
-        (t.text, t.startchar, t.endchar)
-        for t in italian_analyzer()(text, chars=True, mode=mode)
-    ]
+    the joined form of a hyphenated word comes first, spanning the whole word.
+
+    The same terms as ``ItalianAnalyzer`` without its Token protocol (about three times
+    faster): snippets analyse a few thousand characters per hit.
+    """
+    term_of = italian_analyzer().term
+    join = mode == "index"
+    out = []
+    for m in _WORD.finditer(text):
+        word = m.group()
+        if word.isalnum():
+            term = term_of(word)
+            if term:
+                out.append((term, m.start(), m.end()))
+            continue
+        base = m.start()
+        for part, start, end, _advance in _split_word(word, join):
+            term = term_of(part)
+            if term:
+                out.append((term, base + start, base + end))
+    return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from .analysis import analyze_spans
+from .analysis import matching_spans
 
 __all__ = ["SNIPPET_CHARS", "make_snippet", "plain_snippet"]
 
@@ -42,7 +42,7 @@ def make_snippet(text: str, terms: frozenset[str], width: int = SNIPPET_CHARS) -
     text = " ".join(text.split())
     if not text:
         return ""
-    spans = [(s, e, term) for term, s, e in analyze_spans(text) if term in terms] if terms else []
+    spans = [(s, e, term) for term, s, e in matching_spans(text, terms)] if terms else []
     if not spans:
         return plain_snippet(text, width)
     best_i, best_key = 0, (-1, 0)

@@ -23,6 +23,7 @@ from whoosh import index as windex
 from whoosh.index import LockError
 from whoosh.util.filelock import try_for
 
+from .codec import SplitCodec
 from .engine import POSTINGS_BUDGET, Engine
 from .refresh import refreshed
 from .related import related
@@ -50,6 +51,7 @@ CHUNK_DOCS = 25_000  # per commit: ~12,500 documents per process fit in LIMIT_MB
 # at 100,000 documents ~320 MB per process and ~150 ms to open. Plain segment files are
 # read with seek/read from the shared page cache instead.
 COMPOUND = False
+CODEC = SplitCodec()  # W3 with postings readable without their positions: see codec.py
 
 
 def _create_index(path: Path) -> None:
@@ -189,7 +191,7 @@ class SearchIndex:
             assert gen is not None
             try:
                 writer = ix.writer(timeout=max(0.0, deadline - time.monotonic()),
-                                   delay=LOCK_POLL, compound=COMPOUND)
+                                   delay=LOCK_POLL, compound=COMPOUND, codec=CODEC)
             except LockError:
                 raise IndexBusy(
                     f"search index busy: write lock not obtained in {self.writer_timeout}s"
@@ -273,7 +275,7 @@ class SearchIndex:
             count = _bulk_index(new_ix, docs, progress, procs)
             lock = self._write_lock(time.monotonic() + SWAP_TIMEOUT)
             try:
-                replay = new_ix.writer(compound=COMPOUND)
+                replay = new_ix.writer(compound=COMPOUND, codec=CODEC)
                 try:
                     for upserts, deletes in layout.journal_read(new_gen):
                         _write(replay, upserts, deletes)
@@ -343,9 +345,9 @@ def _bulk_index(ix: Any, docs: Iterable[dict], progress: Callable[[int], None] |
             break
         if cpus > 1 and (count or len(chunk) >= PARALLEL_MIN_DOCS):
             writer = ix.writer(procs=cpus, limitmb=LIMIT_MB, multisegment=True, batchsize=250,
-                               compound=COMPOUND)
+                               compound=COMPOUND, codec=CODEC)
         else:
-            writer = ix.writer(limitmb=LIMIT_MB, compound=COMPOUND)
+            writer = ix.writer(limitmb=LIMIT_MB, compound=COMPOUND, codec=CODEC)
         try:
             for doc in chunk:
                 fields = to_whoosh(doc)

@@ -18,6 +18,7 @@ from typing import Any
 from whoosh import columns, fields
 
 from .analysis import italian_analyzer, normalize_text
+from .codec import RawPositions
 
 __all__ = [
     "REGION_NATIONAL",
@@ -40,9 +41,13 @@ STORED_FIELDS = (
 
 
 def build_schema() -> fields.Schema:
-    """A new schema object (Whoosh pickles it into the index's table of contents)."""
+    """A new schema object (Whoosh pickles it into the index's table of contents).
+
+    Text fields store their positions as ``RawPositions`` (fast phrase checks); indexes
+    built before keep Whoosh's ``Positions``, which the engine still reads.
+    """
     ana = italian_analyzer()
-    return fields.Schema(
+    schema = fields.Schema(
         doc_id=fields.ID(stored=True, unique=True, sortable=True),
         type=fields.ID(stored=True),
         id=fields.STORED(),
@@ -61,6 +66,10 @@ def build_schema() -> fields.Schema:
         stamp=fields.COLUMN(columns.VarBytesColumn()),
         display=fields.STORED(),
     )
+    for name in ("text", "title", "tags", "accepted"):
+        field = schema[name]
+        field.format = RawPositions(field_boost=field.format.field_boost)
+    return schema
 
 
 def region_key(region: str | None) -> str:

