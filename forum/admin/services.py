@@ -180,16 +180,22 @@ def suspend_user(
     reason = _reason(reason, required=True)
     with write_intent():
         user = _target(user_id)
-        if user.role == "admin":
-            raise Conflict(_(
-                "Un amministratore non può essere sospeso: se serve, cambia prima il suo ruolo."
-            ))
-        user.suspended_until, user.suspension_reason = end, reason
-        record_action(actor, "suspend_user", "user", user.id, reason=reason,
-                      until=end.isoformat(timespec="seconds"), days=days)
-        notify(user.id, "account_suspended", until=long_datetime(end), reason=reason)
+        apply_suspension(actor, user, end=end, reason=reason, days=days)
         db.session.commit()
     return user
+
+
+def apply_suspension(actor: User, user: User, *, end: datetime, reason: str,
+                     days: int | None = None, **details: Any) -> None:
+    """Suspend `user` in the current transaction (audited, notified); admins never."""
+    if user.role == "admin":
+        raise Conflict(_(
+            "Un amministratore non può essere sospeso: se serve, cambia prima il suo ruolo."
+        ))
+    user.suspended_until, user.suspension_reason = end, reason
+    record_action(actor, "suspend_user", "user", user.id, reason=reason,
+                  until=end.isoformat(timespec="seconds"), days=days, **details)
+    notify(user.id, "account_suspended", until=long_datetime(end), reason=reason)
 
 
 def reactivate_user(actor: User, user_id: int) -> User:

@@ -239,3 +239,31 @@ def decide_suggestion(suggestion_id: int, decision: str):
     flash(_("Modifica approvata e applicata.") if decision == "approva"
           else _("Proposta respinta."), "success")
     return redirect(url_for("moderation.suggestions"), code=303)
+
+
+@bp.route(f"/moderazione/<{POST_TYPES}:post_type>/<int:post_id>/sospendi-autore",
+          methods=["GET", "POST"])
+@login_required
+def suspend_author(post_type: str, post_id: int):
+    """Suspend the member who wrote a flagged post (moderators: members only)."""
+    from forum.admin.forms import SuspendForm
+
+    _require_moderator()
+    ref = _post_or_404(post_type, post_id)
+    form = SuspendForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = services.suspend_author(
+                current_user, post_type, post_id, reason=form.reason.data or "",
+                days=form.parsed_days(), until=form.parsed_until())
+        except DomainError as error:
+            status = form_error(form, error)
+        else:
+            flash(_("Account di %(name)s sospeso.", name=user.display_name), "success")
+            return redirect(_back(url_for("moderation.queue")), code=303)
+    elif request.method == "POST":
+        status = 422
+    return render_template("moderation/suspend.html", form=form, ref=ref,
+                           max_days=current_app.config["SUSPENSION_MAX_DAYS"],
+                           next=request.values.get("next", "")), status

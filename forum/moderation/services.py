@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import gettext as _
 
 from forum.database import write_intent
-from forum.errors import Conflict, InvalidInput
+from forum.errors import Conflict, InvalidInput, NotAllowed
 from forum.extensions import db
 from forum.models import User
 from forum.moderation.audit import record_action
@@ -99,3 +101,32 @@ def warn_author(actor: User, post_type: str, post_id: int, *, reason: str) -> Po
         notify(ref.author_id, "warning", link=ref.url, reason=reason)
         db.session.commit()
     return ref
+
+
+def suspend_author(
+    actor: User, post_type: str, post_id: int, *, reason: str,
+    days: int | None = None, until: date | None = None,
+) -> User:
+    """From the review queue: a theme's moderator suspends the member who wrote a post.
+
+    Moderators and admins can only be suspended by an admin, from the admin pages.
+    """
+    from forum.admin.services import apply_suspension, suspension_end
+
+    end = suspension_end(days=days, until=until)
+    reason = checked_reason(reason)
+    with write_intent():
+        ref = _moderated_post(actor, post_type, post_id)
+        author = db.session.get(User, ref.author_id, with_for_update=True)
+        if author is None:
+            raise Conflict(_("L'autore non esiste più."))
+        if author.id == actor.id:
+            raise Conflict(_("Non puoi sospendere te stesso."))
+        if author.role != "member" and not actor.is_admin:
+            raise NotAllowed(_(
+                "Solo un amministratore può sospendere moderatori e amministratori."))
+        apply_suspension(actor, author, end=end, reason=reason, days=days,
+                         post_type=post_type, post_id=post_id, question=ref.question.id)
+        resolve_flags(ref, actor, "author_suspended")
+        db.session.commit()
+    return author

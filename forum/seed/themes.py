@@ -10,7 +10,11 @@ from forum.taxonomy import THEMES
 
 
 def ensure_themes() -> int:
-    """Insert missing themes and refresh names and order; returns how many were added."""
+    """Insert missing themes; returns how many were added.
+
+    Existing themes are left alone: once created, their name, order and archive state
+    belong to the admin (Amministrazione > Temi), and a later seed must not undo that.
+    """
     existing = {t.slug: t for t in db.session.execute(select(Theme)).scalars()}
     added = 0
     for position, (slug, name, description) in enumerate(THEMES, start=1):
@@ -18,7 +22,5 @@ def ensure_themes() -> int:
         if theme is None:
             db.session.add(Theme(slug=slug, name=name, description=description, position=position))
             added += 1
-        else:
-            theme.name, theme.description, theme.position = name, description, position
     db.session.commit()
     return added

@@ -402,3 +402,39 @@ def test_audit_entries_cannot_be_deleted_through_the_orm(app, moderator):
         db.session.flush()
     db.session.rollback()
     assert len(_audit("hide_post")) == 1
+
+
+def test_moderator_suspends_a_member_author_from_the_queue(client, login):
+    from datetime import timedelta
+
+    from forum.models import User
+    from forum.models.base import utcnow
+
+    author = make_user()
+    question = make_question(author=author)
+    answer = make_answer(question, author=make_user())
+    moderator = make_user("moderator")
+    login(moderator)
+    url = f"/moderazione/answer/{answer.id}/sospendi-autore"
+    bad = client.post(url, data={"days": "tre", "reason": "Pubblicità ripetuta."})
+    assert bad.status_code == 422 and "Pubblicità ripetuta." in bad.text
+    ok = client.post(url, data={"days": "3", "reason": "Pubblicità ripetuta."})
+    assert ok.status_code == 303
+    db.session.expire_all()
+    suspended = db.session.get(User, answer.author_id)
+    assert suspended.is_suspended
+    assert suspended.suspended_until > utcnow() + timedelta(days=2)
+    assert db.session.scalar(select(AuditEntry.id).where(AuditEntry.action == "suspend_user"))
+    assert db.session.scalar(select(Notification.id).where(
+        Notification.user_id == suspended.id, Notification.kind == "account_suspended"))
+
+
+def test_moderator_cannot_suspend_another_moderator(client, login):
+    colleague = make_user("moderator")
+    answer = make_answer(make_question(), author=colleague)
+    login(make_user("moderator"))
+    response = client.post(f"/moderazione/answer/{answer.id}/sospendi-autore",
+                           data={"days": "3", "reason": "Motivo qualsiasi."})
+    assert response.status_code == 403
+    db.session.expire_all()
+    assert not colleague.is_suspended
