@@ -15,7 +15,9 @@ from forum.extensions import db
 from forum.models import (
     Acceptance,
     Answer,
+    AuditEntry,
     Comment,
+    Flag,
     Practice,
     PracticeCitation,
     PracticeFacet,
@@ -87,14 +89,22 @@ def test_seed_demo_loads_once_with_exact_invariants(app, runner):
     assert result.exit_code == 0, result.output
     counts = {m.__name__: db.session.scalar(select(func.count(m.id)))
               for m in (User, Question, Answer, Comment, Theme)}
-    assert counts["User"] == 12 and counts["Question"] == 30 and counts["Theme"] == 12
+    assert counts["User"] == 13 and counts["Question"] == 31 and counts["Theme"] == 12
     assert counts["Answer"] >= 30 and counts["Comment"] >= 20
     roles = dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())
-    assert roles == {"admin": 1, "moderator": 2, "member": 9}
+    assert roles == {"admin": 1, "moderator": 2, "member": 10}
+    statuses = dict(db.session.execute(
+        select(User.status, func.count()).group_by(User.status)).all())
+    assert statuses == {"active": 12, "pending": 1}
+    duplicate = db.session.execute(
+        select(Question).where(Question.duplicate_of_id.is_not(None))).scalar_one()
+    assert duplicate.close_reason == "duplicate"
+    assert db.session.scalar(select(func.count(Flag.id)).where(Flag.status == "open")) == 2
+    assert db.session.scalar(select(func.count(AuditEntry.id))) >= 1
     themes_used = db.session.scalar(select(func.count(func.distinct(Question.theme_id))))
     assert themes_used == 12
     solved = db.session.scalar(select(func.count()).where(Question.accepted_answer_id.is_not(None)))
-    assert 10 <= solved < 30
+    assert 10 <= solved < 31
     assert db.session.scalar(select(func.count()).where(Acceptance.as_moderator.is_(True))) >= 1
     published = db.session.scalar(
         select(func.count(Practice.id)).where(Practice.status == "pubblicata"))
@@ -107,7 +117,7 @@ def test_seed_demo_loads_once_with_exact_invariants(app, runner):
     assert themes_covered == 12
     again = runner.invoke(args=["seed-demo"])
     assert "0 utenti, 0 domande" in again.output and "0 buone pratiche" in again.output
-    assert db.session.scalar(select(func.count(Question.id))) == 30
+    assert db.session.scalar(select(func.count(Question.id))) == 31
     assert runner.invoke(args=["check-reputation"]).exit_code == 0
 
 

@@ -22,6 +22,7 @@ from forum.extensions import db
 from forum.models import Acceptance, Answer, Comment, Question, User, Vote
 from forum.models.base import utcnow
 from forum.questions.services import ask_question
+from forum.seed.moderation import seed_moderation
 from forum.seed.practices import seed_practices
 from forum.seed.themes import ensure_themes
 from forum.votes.services import cast_vote
@@ -60,6 +61,7 @@ def _ensure_users(data: dict, password: str, report: SeedReport) -> dict[str, Us
             region_code=item["region_code"],
             role=item["role"],
             bio=item.get("bio", ""),
+            status="active",  # demo authors write whatever the registration policy
         )
         report.users += 1
     return users
@@ -130,4 +132,5 @@ def seed_demo(password: str) -> SeedReport:
         if item["title"] not in existing:
             _seed_question(item, users, report)
     report.practices = seed_practices(data["questions"])
+    report.questions += seed_moderation(users, password)
     return report
