@@ -152,3 +152,43 @@ def test_query_string_filters_and_login_never_crash(app, client, tally):
                             ("/domande", {"tema": text}), ("/temi/giovani", {"ordina": text})):
             _check(client.get(url, query_string=params), tally)
         _check(client.post("/accedi", data={"login": text, "password": text}), tally)
+
+
+def test_moderation_texts_never_crash_and_stay_in_the_form(app, client, login, tally):
+    """Flag notes, close notes, duplicate links and warnings: 4xx with the text kept, or
+    stored and shown escaped in the author's notifications and the audit log."""
+    from tests.factories import make_comment
+
+    author = make_user()
+    question = make_question(author)
+    answer = make_answer(question, author)
+    comment = make_comment(question, author)
+    member, moderator = make_user(), make_user("moderator")
+    for text in HOSTILE:
+        login(member)
+        response = client.post(f"/segnala/comment/{comment.id}",
+                               data={"reason": "attention", "note": text})
+        _check(response, tally)
+        if response.status_code == 422 and clean_text(text):
+            assert "note" in form_values(response.get_data(as_text=True))
+        response = client.post(f"/segnala/question/{question.id}",
+                               data={"reason": "duplicate", "duplicate_of": text})
+        if not _check(response, tally) and response.status_code == 422 and (
+                text == clean_line(text) and "\r" not in text and len(text) <= 300):
+            assert form_values(response.get_data(as_text=True))["duplicate_of"] == text
+        login(moderator)
+        response = client.post(f"/moderazione/answer/{answer.id}/avvisa",
+                               data={"reason": text})
+        if _check(response, tally):
+            tally["accepted"] += 1
+        response = client.post(f"/domande/{question.id}/moderazione/chiudi",
+                               data={"reason": "duplicate", "duplicate_of": text, "note": text})
+        _check(response, tally)
+    for path in ("/moderazione/registro", "/moderazione"):
+        page = client.get(path)
+        assert page.status_code == 200
+        assert "<script>alert" not in page.get_data(as_text=True)
+    login(author)
+    notifications = client.get("/notifiche")
+    assert notifications.status_code == 200
+    assert "<script>alert" not in notifications.get_data(as_text=True)
