@@ -160,7 +160,8 @@ def practice_page(slug: str, viewer: Any) -> PracticePage:
     citing = list(db.session.execute(
         select(Question).where(Question.id.in_(
             select(PracticeCitation.question_id).where(PracticeCitation.practice_id == practice.id)
-        )).options(joinedload(Question.author)).order_by(Question.score.desc())
+        ), Question.hidden_at.is_(None))
+        .options(joinedload(Question.author)).order_by(Question.score.desc())
     ).scalars())
     replications = list(db.session.execute(
         select(PracticeReplication).where(PracticeReplication.practice_id == practice.id)

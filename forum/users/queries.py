@@ -25,13 +25,16 @@ class Profile:
 
 
 def profile(username: str, limit: int = 20) -> Profile:
-    """The profile page data, in four statements whatever the activity."""
+    """The profile page data, in four statements whatever the activity.
+
+    Hidden posts (and answers in hidden threads) are left out: a profile is public.
+    """
     user = db.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
     if user is None:
         raise NotFound(_("Utente non trovato."))
     questions = list(db.session.execute(
         select(Question)
-        .where(Question.author_id == user.id)
+        .where(Question.author_id == user.id, Question.hidden_at.is_(None))
         .options(joinedload(Question.theme), selectinload(Question.tags))
         .order_by(Question.created_at.desc())
         .limit(limit)
@@ -39,14 +42,17 @@ def profile(username: str, limit: int = 20) -> Profile:
     answers = [(a, q) for a, q in db.session.execute(
         select(Answer, Question)
         .join(Question, Question.id == Answer.question_id)
-        .where(Answer.author_id == user.id)
+        .where(Answer.author_id == user.id, Answer.hidden_at.is_(None),
+               Question.hidden_at.is_(None))
         .order_by(Answer.created_at.desc())
         .limit(limit)
     ).all()]
     q_count, a_count = db.session.execute(
         select(
-            select(func.count(Question.id)).where(Question.author_id == user.id).scalar_subquery(),
-            select(func.count(Answer.id)).where(Answer.author_id == user.id).scalar_subquery(),
+            select(func.count(Question.id)).where(
+                Question.author_id == user.id, Question.hidden_at.is_(None)).scalar_subquery(),
+            select(func.count(Answer.id)).where(
+                Answer.author_id == user.id, Answer.hidden_at.is_(None)).scalar_subquery(),
         )
     ).one()
     return Profile(user, questions, answers, q_count, a_count)

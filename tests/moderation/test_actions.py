@@ -438,3 +438,14 @@ def test_moderator_cannot_suspend_another_moderator(client, login):
     assert response.status_code == 403
     db.session.expire_all()
     assert not colleague.is_suspended
+
+
+def test_hidden_posts_leave_the_public_profile(client, login):
+    from forum.moderation.services import hide_post
+
+    author = make_user()
+    question = make_question(author=author, title="Una domanda che verrà nascosta presto")
+    moderator = make_user("moderator")
+    assert "verrà nascosta" in client.get(f"/utenti/{author.username}").text
+    hide_post(moderator, "question", question.id, reason="Fuori luogo qui.")
+    assert "verrà nascosta" not in client.get(f"/utenti/{author.username}").text
