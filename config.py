@@ -58,7 +58,7 @@ class Config:
     COMMENT_LIMIT = "60 per hour;10 per minute"
     VOTE_LIMIT = "120 per hour;30 per minute"
     FLAG_LIMIT = "30 per day;10 per minute"
-    # Reputation privileges (shown on /aiuto/privilegi); moderators have them all.
+    # Reputation privileges (shown on /aiuto/privilegi); moderators have them all; 0 = off.
     PRIVILEGE_COMMENT_EVERYWHERE = 10
     PRIVILEGE_VOTE_DOWN = 25
     PRIVILEGE_FLAG_WEIGHT = 50

@@ -25,10 +25,14 @@ def privilege_threshold(name: str) -> int:
 
 
 def has_privilege(user: Any, name: str) -> bool:
-    """Active members reach a privilege by reputation; moderators have them all."""
+    """Active members reach a privilege by reputation; moderators have them all.
+
+    A threshold of 0 or less turns the requirement off (reputation can go below zero).
+    """
     if not is_active_member(user):
         return False
-    return user.is_moderator or user.reputation >= privilege_threshold(name)
+    threshold = privilege_threshold(name)
+    return user.is_moderator or threshold <= 0 or user.reputation >= threshold
 
 
 def is_active_member(user: Any) -> bool:

@@ -42,7 +42,7 @@ def test_concurrent_votes_and_posts_keep_every_invariant(backend: str, tmp_path:
     assert {"200", "403", "404", "409"} <= set(votes["statuses"]), votes["statuses"]
     assert set(votes["accepted"]) == {"vote", "unvote", "change"}, votes["accepted"]
     assert votes["server_errors"] == 0 and posts["server_errors"] == 0
-    assert votes["unexpected"] == 0 and posts["unexpected"] == 0
+    assert votes["unexpected"] == 0 and posts["unexpected"] == 0, report["failures"]
     assert votes["rows_vs_clients"] == 0, "vote rows differ from what the clients were told"
     for when, problems in report["invariants"].items():
         assert not any(problems.values()), (when, problems)
