@@ -157,3 +157,17 @@ def test_wsgi_module_serves_production_config(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
                          text=True, check=True)
     assert out.stdout.strip() == "Flask True"
+
+
+def test_seed_demo_works_with_the_real_privilege_thresholds(app, runner):
+    """`make run` seeds under the development config, where privileges need reputation."""
+    from config import Config
+
+    for name in ("COMMENT_EVERYWHERE", "VOTE_DOWN", "FLAG_WEIGHT", "SUGGEST_EDIT"):
+        app.config[f"PRIVILEGE_{name}"] = getattr(Config, f"PRIVILEGE_{name}")
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert app.config["PRIVILEGE_VOTE_DOWN"] == Config.PRIVILEGE_VOTE_DOWN
+    from forum.models import Vote
+
+    assert db.session.scalar(select(func.count(Vote.id)).where(Vote.value < 0)) > 0

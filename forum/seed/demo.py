@@ -8,11 +8,14 @@ time so the demo reads like a living community.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from importlib import resources
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select, update
 
 from forum.answers.services import accept_answer, post_answer
@@ -121,8 +124,28 @@ def _seed_question(item: dict, users: dict[str, User], report: SeedReport) -> No
     db.session.commit()
 
 
+@contextmanager
+def _privileges_off() -> Iterator[None]:
+    """Replaying the demo history, authors have not earned their reputation yet: the
+    reputation privileges apply to live members, not to the seed."""
+    from forum.permissions import PRIVILEGES
+
+    keys = [f"PRIVILEGE_{name.upper()}" for name in PRIVILEGES]
+    saved = {key: current_app.config[key] for key in keys}
+    current_app.config.update(dict.fromkeys(keys, 0))
+    try:
+        yield
+    finally:
+        current_app.config.update(saved)
+
+
 def seed_demo(password: str) -> SeedReport:
     """Add the demo themes, users and threads that are not there yet (safe to re-run)."""
+    with _privileges_off():
+        return _seed_demo(password)
+
+
+def _seed_demo(password: str) -> SeedReport:
     ensure_themes()
     data = demo_content()
     report = SeedReport()

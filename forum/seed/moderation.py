@@ -41,7 +41,9 @@ def seed_moderation(users: dict[str, User], password: str) -> int:
     if quiet is not None and quiet.author_id != users["luca.moretti"].id:
         flag_post(users["luca.moretti"], "question", quiet.id, reason="attention",
                   note="Il link al regolamento citato nella domanda non funziona più.")
-    comment = db.session.scalar(select(Comment).order_by(Comment.id))
+    comment = db.session.scalar(
+        select(Comment).join(User, User.id == Comment.author_id)
+        .where(User.role == "member", User.id != users["sara.conti"].id).order_by(Comment.id))
     if comment is not None and comment.author_id != users["sara.conti"].id:
         flag_post(users["sara.conti"], "comment", comment.id, reason="off_topic")
     if db.session.scalar(select(User.id).where(User.username == "nuova.iscritta")) is None:

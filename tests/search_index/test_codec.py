@@ -77,3 +77,49 @@ def test_indexes_with_pickled_positions_still_search(make_index, monkeypatch):
     found = _sets(index)
     assert found["piano di zona"] and found["centro per le famiglie"]
     assert index.search('"piano di zona"').hits
+
+
+def test_coded_blocks_hold_the_score_codes_and_tagged_positions(make_index):
+    """Blocks written now carry ``tf * 256 + length byte`` per posting (what the engine
+    scores from) and doc-tagged positions; both agree with what Whoosh itself reads."""
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+
+    from search_index import engine as eng
+    from search_index.codec import BLOCK_LIMIT
+
+    index = make_index(DOCS)
+    engine = index._fresh()
+    checked = 0
+    for seg, _off in engine.leaves:
+        for field in ("text", "title", "tags", "accepted"):
+            for term in seg.lexicon(field):
+                term = term.decode("utf-8") if isinstance(term, bytes) else term
+                ids, tfs, _vals, codes = eng._read_postings(seg, field, term)
+                m = seg.postings(field, term)
+                expected_ids, weights, positions = [], [], []
+                while m.is_active():
+                    expected_ids.append(m.id())
+                    weights.append(m.weight())
+                    positions.append(m.value_as("positions"))
+                    m.next()
+                lengths = engine._leaf_column_bytes(seg, _lenfield(field), LENGTHS_COLUMN)
+                assert list(ids) == expected_ids
+                assert tfs is None and codes is not None
+                assert list(codes) == [int(w) * 256 + lengths[d]
+                                       for d, w in zip(expected_ids, weights, strict=True)]
+                assert [len(p) for p in positions] == [int(w) for w in weights]
+                checked += 1
+    assert checked > 100
+    assert BLOCK_LIMIT >= 128
+
+
+def test_long_posting_lists_span_several_coded_blocks(make_index):
+    docs = [make_doc(f"question:{i}", f"Asilo nido numero {i}", "Tariffe del nido e ISEE.")
+            for i in range(1, 2600)]
+    index = make_index(docs)
+    engine = index._fresh()
+    assert len(engine.docset("text", ("nid",)) & engine.live()) == len(docs)
+    assert len(engine.docset("text", ("asil", "nid")) & engine.live()) == len(docs)
+    assert index.search('"asilo nido"').total == len(docs)
+    index.apply([make_doc("question:1", "Solo tariffe", "Nessun servizio.")], [])
+    assert index.search('"asilo nido"').total == len(docs) - 1
