@@ -19,6 +19,10 @@ bound C methods (``dict.__getitem__``, ``float.__mul__``, ``operator.add``) run 
 about five times faster than the equivalent comprehension. A posting's score depends only
 on its term frequency and its field-length byte, so a segment's postings are also cached
 as ``tf * 256 + length byte`` codes and each generation scores the few distinct codes once.
+Blocks written by ``codec.SplitCodec`` store those codes and doc-tagged positions as plain
+arrays (``CODED``): a cold posting list or phrase check is a few ``frombytes`` per block.
+A term's document list is only materialised when a query iterates it (``DocList``), and
+dense lookups are single precision (half the memory, so twice the terms stay cached).
 
 Document numbers are global (segment offset + local number); deleted documents are kept
 in the cached posting sets and removed with one set difference per query.
@@ -27,6 +31,7 @@ in the cached posting sets and removed with one set difference per query.
 from __future__ import annotations
 
 import contextlib
+import math
 import struct
 import sys
 import threading
@@ -43,12 +48,13 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3TermsReader, _
 from whoosh.formats import Positions
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import EmptyReader, TermNotFound
+from whoosh.scoring import WeightingModel
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-from .codec import RawPositions, positions_array, read_block
+from .codec import RawPositions, coded_block, positions_array, read_block, tagged_positions
 
-__all__ = ["B", "K1", "POSTINGS_BUDGET", "Engine", "Lookup"]
+__all__ = ["B", "K1", "POSTINGS_BUDGET", "DocList", "Engine", "Lookup"]
 
 K1 = 1.2  # Whoosh BM25F defaults
 B = 0.75
@@ -60,9 +66,34 @@ DENSE_SHARE = 0.08  # a term in more than this share of the documents gets a den
 DICT_ENTRY_BYTES = 100  # rough size of one dict entry with its int key and float value
 POSITIONS_MEMO = 200_000  # distinct encoded position lists remembered (most repeat)
 
-# Scores by global docnum: an array('d') over every document (missing = 0.0) or a dict
-# holding only documents with a score; both are read with ``__getitem__``.
+# Scores by global docnum: an array('f') over every document (missing = 0.0; single
+# precision halves the memory of cached lookups, ranking differences stay below 1e-7
+# relative) or a dict holding only documents with a score; both are read with
+# ``__getitem__``.
 Lookup: TypeAlias = "array | dict[int, float]"
+
+
+class DocList:
+    """The global document numbers of a term's postings, ascending: its length is known
+    at once, the list is only built when first iterated (a term that is never the
+    smallest concept of a query is only looked up, never listed)."""
+
+    __slots__ = ("_items", "_parts", "_size")
+
+    def __init__(self, parts: list[tuple[array, int]]) -> None:
+        self._parts = parts
+        self._size = sum(len(ids) for ids, _off in parts)
+        self._items: list[int] | None = None
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __iter__(self) -> Any:
+        if self._items is None:
+            self._items = list(chain.from_iterable(
+                map(off.__add__, ids) if off else ids for ids, off in self._parts))
+            self._parts = []
+        return iter(self._items)
 
 
 class _Lru:
@@ -104,14 +135,17 @@ _POSITIONS: dict[bytes, frozenset[int]] = {}  # encoded positions -> positions
 _ADJACENT: dict[tuple[bytes, ...], bool] = {}  # encoded positions of a phrase -> match
 
 
-def _w3_blocks(seg: Any, field: str, term: Any, values: bool = False,
+def _w3_blocks(seg: Any, field: str, term: Any, values: bool | str = False,
                wanted: set[int] | None = None, joined: bool = False
-               ) -> list[tuple[Any, Any, Any]] | None:
-    """``(ids, weights, values)`` per block of a term's postings in a W3 (or split, see
-    ``codec.py``) segment, read in one go rather than through a matcher; the values only
-    when asked, and then only for blocks holding one of ``wanted`` (if given), as
-    ``(concatenated values, lengths)`` if ``joined``. None for any other codec; empty
-    when the term is absent.
+               ) -> list[tuple[Any, Any, Any, Any]] | None:
+    """``(ids, weights, values, codes)`` per block of a term's postings in a W3 (or split,
+    see ``codec.py``) segment, read in one go rather than through a matcher; the values
+    only when asked, and then only for blocks holding one of ``wanted`` (if given), as
+    ``(concatenated values, lengths)`` if ``joined``. A ``CODED`` block gives its score
+    codes (``tf * 256 + length byte``) and no weights; other blocks the weights and no
+    codes. ``values="tagged"`` reads only the positions, as ``CODED`` blocks keep them
+    (``codec.tagged_positions``; other blocks: ids and joined values, as above). None for
+    any other codec; empty when the term is absent.
 
     Block layout (``W3PostingsWriter._write_block``): a signed length (negative for the
     last block), a pickled info tuple (count, last id, max weight, compression, ...),
@@ -128,7 +162,7 @@ def _w3_blocks(seg: Any, field: str, term: Any, values: bool = False,
         ids, weights, inlined = info.inlined_postings()
         if values and joined:
             inlined = (b"".join(inlined), tuple(map(len, inlined)))
-        return [(ids, weights, inlined if values else None)]
+        return [(ids, weights, inlined if values else None, None)]
     offset, length = info.extent()
     if isinstance(length, tuple):  # Whoosh-Reloaded stores the extent's length as a 1-tuple
         length = length[0]
@@ -142,14 +176,29 @@ def _w3_blocks(seg: Any, field: str, term: Any, values: bool = False,
         count, _last, _maxweight, compression = load(stream)[:4]
         end = pos + 4 + abs(size)
         raw = buf[stream.tell():end]
-        deltas, weights, _ = read_block(raw, compression, values=False)
-        ids = list(accumulate(deltas))
-        if weights is None or isinstance(weights, float):
-            weights = repeat(1.0 if weights is None else weights, count)
-        vals = None
-        if values and (wanted is None or not wanted.isdisjoint(ids)):
-            vals = read_block(raw, compression, joined=joined)[2]
-        blocks.append((ids, weights, vals))
+        if values == "tagged":  # a phrase check: only the positions
+            tagged = tagged_positions(raw, compression)
+            if tagged is not None:
+                blocks.append((None, None, tagged, None))
+            else:
+                ids, _weights, joined_values = read_block(raw, compression, joined=True,
+                                                          absolute=True)
+                blocks.append((ids, None, joined_values, None))
+            if size < 0:
+                break
+            pos = end
+            continue
+        coded = coded_block(raw, compression, values and joined and wanted is None)
+        if coded is not None:
+            ids, codes, weights, vals = coded
+        else:
+            codes = vals = None
+            ids, weights, _ = read_block(raw, compression, values=False, absolute=True)
+            if weights is None or isinstance(weights, float):
+                weights = repeat(1.0 if weights is None else weights, count)
+        if vals is None and values and (wanted is None or not wanted.isdisjoint(ids)):
+            vals = read_block(raw, compression, joined=joined, absolute=True)[2]
+        blocks.append((ids, weights, vals, codes))
         if size < 0:
             break
         pos = end
@@ -157,24 +206,35 @@ def _w3_blocks(seg: Any, field: str, term: Any, values: bool = False,
 
 
 def _read_postings(seg: Any, field: str, term: Any, values: bool = False,
-                   wanted: set[int] | None = None) -> tuple[array, array, list | None]:
-    """All postings of ``term`` in one segment: local ids, weights (tf) and, if asked,
-    the encoded positions (None outside the blocks holding one of ``wanted``, if given).
-    Deleted documents are included."""
+                   wanted: set[int] | None = None
+                   ) -> tuple[array, array | None, list | None, array | None]:
+    """All postings of ``term`` in one segment: local ids, weights (tf), if asked the
+    encoded positions (None outside the blocks holding one of ``wanted``, if given), and
+    the score codes when every block has them (then the weights are None). Deleted
+    documents are included."""
     ids, tfs = array("I"), array("f")
     vals: list | None = [] if values else None
     blocks = _w3_blocks(seg, field, term, values, wanted)
     if blocks is not None:
-        for block_ids, weights, block_values in blocks:
+        if blocks and all(b[3] is not None for b in blocks):
+            codes = array("I")
+            for block_ids, _weights, block_values, block_codes in blocks:
+                ids.extend(block_ids)
+                codes.extend(block_codes)
+                if vals is not None:
+                    vals.extend(block_values or repeat(None, len(block_ids)))
+            return ids, None, vals, codes
+        for block_ids, weights, block_values, block_codes in blocks:
             ids.extend(block_ids)
-            tfs.extend(weights)
+            tfs.extend(weights if block_codes is None
+                       else map(float, map(rshift, block_codes, repeat(8))))
             if vals is not None:
                 vals.extend(block_values or repeat(None, len(block_ids)))
-        return ids, tfs, vals
+        return ids, tfs, vals, None
     try:
         m = seg.postings(field, term)
     except TermNotFound:
-        return ids, tfs, vals
+        return ids, tfs, vals, None
     if isinstance(m, FilterMatcher):  # deletions: handled by the caller
         m = m.child
     if isinstance(m, W3LeafMatcher):  # block at a time
@@ -194,7 +254,7 @@ def _read_postings(seg: Any, field: str, term: Any, values: bool = False,
             if vals is not None:
                 vals.append(m.value())
             m.next()
-    return ids, tfs, vals
+    return ids, tfs, vals, None
 
 
 def _positions(encoded: bytes, fmt: Any, fast: bool) -> frozenset[int]:
@@ -215,25 +275,45 @@ def _positions(encoded: bytes, fmt: Any, fast: bool) -> frozenset[int]:
 def _raw_phrase(seg: Any, field: str, terms: tuple, df: dict[str, int]) -> set[int]:
     """Local documents with the phrase ``terms`` (``RawPositions``).
 
-    Every occurrence of the k-th term becomes the integer ``doc << 32 | (position - k +
-    64)``: the phrase starts where the sets of all terms meet (rarest term first, ``df``
-    gives the postings per term). Built from each block's concatenated positions with
-    ``map`` and ``repeat``, no Python loop per posting.
+    Every occurrence of a term is the integer ``doc << 32 | position``; the k-th term of
+    the phrase at ``p`` continues a start at ``p - k``. The terms are taken rarest first
+    (``df`` gives the postings per term) and the candidates are kept as a set "in the
+    frame" of the term about to be checked (start + its k), so that the larger posting
+    lists are intersected as they are read, without a step per occurrence. ``CODED``
+    blocks store positions in that form already (one array per block); older blocks are
+    converted with ``map`` and ``repeat``, no Python loop per posting. A shift below
+    position 0 borrows from the document bits, giving a position near 2**32 that no
+    occurrence has.
     """
+    order = sorted(enumerate(terms), key=lambda kt: df[kt[1]])
     starts: set[int] | None = None
-    for k, term in sorted(enumerate(terms), key=lambda kt: df[kt[1]]):
-        keys = []
-        for ids, _weights, values in _w3_blocks(seg, field, term, True, None, True):
+    frame = 0
+    for i, (k, term) in enumerate(order):
+        keys: list[Iterable[int]] = []
+        for ids, _weights, values, _codes in _w3_blocks(seg, field, term, "tagged", None,
+                                                        True):
             if values is None:
+                continue
+            if isinstance(values, array):  # already doc << 32 | position
+                keys.append(values)
                 continue
             blob, lengths = values
             counts = map(rshift, lengths, repeat(2))  # 4 bytes per position
             docs = chain.from_iterable(map(repeat, map(lshift, ids, repeat(32)), counts))
-            keys.append(map(add, docs, map((64 - k).__add__, positions_array(blob))))
-        found = chain.from_iterable(keys)
-        starts = set(found) if starts is None else starts.intersection(found)
+            keys.append(map(add, docs, positions_array(blob)))
+        found: Iterable[int] = chain.from_iterable(keys)
+        if starts is None:
+            frame = order[1][0] if len(order) > 1 else k  # the next term's frame
+            starts = set(map((frame - k).__add__, found) if frame != k else found)
+        else:
+            starts = starts.intersection(
+                found if frame == k else map((frame - k).__add__, found))
         if not starts:
             return set()
+        if i and i + 1 < len(order) and order[i + 1][0] != frame:
+            nxt = order[i + 1][0]  # move the (fewer) candidates to the next term's frame
+            starts = set(map((nxt - frame).__add__, starts))
+            frame = nxt
     return set(map(rshift, starts or (), repeat(32)))
 
 
@@ -245,7 +325,8 @@ def _pickled_phrase(seg: Any, field: str, terms: tuple, candidates: set[int], fm
     docs = list(candidates)
     encodings = []
     for term in terms:
-        ids, _tfs, vals = _read_postings(seg, field, term, values=True, wanted=candidates)
+        ids, _tfs, vals, _codes = _read_postings(seg, field, term, values=True,
+                                                 wanted=candidates)
         encodings.append(map(dict(zip(ids, vals or (), strict=False)).__getitem__, docs))
     keys = list(zip(*encodings, strict=True))
     matched = list(map(_ADJACENT.get, keys))
@@ -296,6 +377,9 @@ class Engine:
         else:
             self.leaves = list(reader.leaf_readers())
         self.doc_count_all = searcher.doc_count_all()
+        # Whoosh's own idf (BM25F's): log(N / (df + 1)) + 1, df counting deleted postings
+        self._plain_idf = (type(searcher.weighting).idf is WeightingModel.idf
+                           and searcher.get_parent() is searcher)
         self._cache = _Lru(GENERATION_BUDGET)  # global sets of this generation
         self._scores = _Lru(SCORES_BUDGET)  # score lookups of this generation
         self._arrays: dict[Any, Any] = {}
@@ -305,13 +389,17 @@ class Engine:
 
     # -- postings ------------------------------------------------------------------------
 
-    def _leaf_postings(self, seg: Any, field: str, term: Any) -> tuple[array, array]:
+    def _leaf_postings(self, seg: Any, field: str, term: Any) -> tuple[array, Any]:
+        """(local ids, weights or None) of ``term`` in one segment, cached per process;
+        the score codes of ``CODED`` blocks are cached beside them."""
         key = (seg.segment().segment_id(), field, term)
         found = _POSTINGS.get(key)
         if found is None:
-            ids, tfs, _ = _read_postings(seg, field, term)
+            ids, tfs, _, codes = _read_postings(seg, field, term)
             found = (ids, tfs)
             _POSTINGS.put(key, found, len(ids) + 1)
+            if codes is not None:
+                _POSTINGS.put((*key, "codes"), codes, len(codes) // 2 + 1)
         return found
 
     def _leaf_codes(self, seg: Any, field: str, term: Any) -> array:
@@ -321,6 +409,14 @@ class Engine:
         found = _POSTINGS.get(key)
         if found is None:
             ids, tfs = self._leaf_postings(seg, field, term)
+            found = _POSTINGS.get(key)  # read with the postings (CODED blocks)
+            if found is not None:
+                return found
+            if tfs is None:  # the codes were evicted: read them again
+                ids, tfs, _, codes = _read_postings(seg, field, term)
+                if codes is not None:
+                    _POSTINGS.put(key, codes, len(codes) // 2 + 1)
+                    return codes
             lengths = self._leaf_column_bytes(seg, _lenfield(field), LENGTHS_COLUMN)
             found = array("I", map(add, map((256).__mul__, map(int, tfs)),
                                    map(lengths.__getitem__, ids)))
@@ -371,13 +467,15 @@ class Engine:
         if found is not None:
             return found
         out: set[int] = set()
+        if len(terms) > 1 and not all(self.doc_frequency(field, t) for t in terms):
+            return self._remember(key, out)  # a word of the phrase is nowhere
         for seg, off in self.leaves:
             local = (self._leaf_postings(seg, field, terms[0])[0] if len(terms) == 1
                      else self._leaf_phrase(seg, field, terms))
             out.update(local if not off else map(off.__add__, local))
         return self._remember(key, out)
 
-    def _leaf_phrase(self, seg: Any, field: str, terms: tuple) -> frozenset[int]:
+    def _leaf_phrase(self, seg: Any, field: str, terms: tuple) -> set[int] | frozenset[int]:
         key = (seg.segment().segment_id(), field, terms)
         found = _PHRASES.get(key)
         if found is not None:
@@ -397,7 +495,8 @@ class Engine:
                     break
             if candidates:
                 result = _pickled_phrase(seg, field, terms, candidates, fmt)
-        frozen = frozenset(result)
+        # a set from _raw_phrase is new and never modified: kept as is, without a copy
+        frozen = result if isinstance(result, (set, frozenset)) else frozenset(result)
         _PHRASES.put(key, frozen, len(frozen) + 1)
         return frozen
 
@@ -441,18 +540,27 @@ class Engine:
         return found
 
     def _scored_leaves(self, field: str, term: Any, weight: float
-                       ) -> list[tuple[Any, array, dict[int, float]]]:
-        """Per segment: (global ids, score codes, code -> weighted BM25 score)."""
+                       ) -> list[tuple[array, array, dict[int, float], int]]:
+        """Per segment: (local ids, score codes, code -> weighted BM25 score, offset)."""
         norm = self._lengths(field)[1]
-        c = weight * self.searcher.idf(field, term) * (K1 + 1)
-        out = []
+        present = []
         for seg, off in self.leaves:
             ids = self._leaf_postings(seg, field, term)[0]
-            if not ids:
-                continue
+            if ids:
+                present.append((seg, off, ids))
+        if not present:
+            return []
+        if self._plain_idf:  # Whoosh's idf, from the postings just read (no term lookups)
+            df = sum(len(ids) for _seg, _off, ids in present)
+            idf = math.log(self.doc_count_all / (df + 1)) + 1
+        else:
+            idf = self.searcher.idf(field, term)
+        c = weight * idf * (K1 + 1)
+        out = []
+        for seg, off, ids in present:
             codes = self._leaf_codes(seg, field, term)
             table = {k: c * (k >> 8) / ((k >> 8) + norm[k & 255]) for k in set(codes)}
-            out.append((list(map(off.__add__, ids)) if off else ids, codes, table))
+            out.append((ids, codes, table, off))
         return out
 
     def dense(self, count: int) -> bool:
@@ -461,13 +569,14 @@ class Engine:
 
     def lookup(self, dense: bool) -> Lookup:
         """An empty score lookup."""
-        return array("d", bytes(8 * self.doc_count_all)) if dense else {}
+        return array("f", bytes(4 * self.doc_count_all)) if dense else {}
 
     def remember_scores(self, key: Any, value: tuple[list[int], Lookup]
                         ) -> tuple[list[int], Lookup]:
         """Keep (documents, score lookup) for this generation (``SCORES_BUDGET``)."""
         docs, lookup = value
-        size = 8 * len(lookup) if isinstance(lookup, array) else DICT_ENTRY_BYTES * len(lookup)
+        size = (lookup.itemsize * len(lookup) if isinstance(lookup, array)
+                else DICT_ENTRY_BYTES * len(lookup))
         self._scores.put(key, value, size + 8 * len(docs) + 64)
         return value
 
@@ -475,37 +584,43 @@ class Engine:
         return self._scores.get(key)
 
     def scored(self, term: Any, weights: tuple[tuple[str, float], ...]
-               ) -> tuple[list[int], Lookup]:
+               ) -> tuple[DocList, Lookup]:
         """(documents with ``term`` in the first field, ascending, deleted ones included;
         their BM25F: ``sum(weight * bm25(field))`` over ``weights``), cached for this
         generation. The first field must hold every document of the others (as `text`
-        does). The list and the lookup replace a set: no hashing of every document."""
+        does). The list and the lookup replace a set: no hashing of every document; the
+        list is built only if iterated (``DocList``)."""
         key = ("scores", term, weights)
         found = self._scores.get(key)
         if found is not None:
             return found
         (first, weight), *others = weights
         leaves = self._scored_leaves(first, term, weight)
-        docs: list[int] = []
-        for ids, _codes, _table in leaves:
-            docs.extend(ids)
+        docs = DocList([(ids, off) for ids, _codes, _table, off in leaves])
         out = self.lookup(self.dense(len(docs)))
-        for ids, codes, table in leaves:
+        # A dense array is written through a view of each segment's range: local ids.
+        view = memoryview(out) if isinstance(out, array) else None
+        for ids, codes, table, off in leaves:
             values = map(table.__getitem__, codes)
-            if isinstance(out, array):
-                _run(map(out.__setitem__, ids, values))
+            if view is not None:
+                part = view[off:]
+                _run(map(part.__setitem__, ids, values))
             else:
-                out.update(zip(ids, values, strict=True))
+                out.update(zip(map(off.__add__, ids), values, strict=True))
         for field, weight in others:
-            for ids, codes, table in self._scored_leaves(field, term, weight):
-                if isinstance(out, array):
-                    old = map(out.__getitem__, ids)
-                    _run(map(out.__setitem__, ids,
-                             map(add, old, map(table.__getitem__, codes))))
+            for ids, codes, table, off in self._scored_leaves(field, term, weight):
+                if view is not None:
+                    part = view[off:]
+                    _run(map(part.__setitem__, ids,
+                             map(add, map(part.__getitem__, ids),
+                                 map(table.__getitem__, codes))))
                 else:
-                    old = map(out.get, ids, repeat(0.0))
-                    out.update(zip(ids, map(add, old, map(table.__getitem__, codes)),
+                    gids = list(map(off.__add__, ids))
+                    old = map(out.get, gids, repeat(0.0))
+                    out.update(zip(gids, map(add, old, map(table.__getitem__, codes)),
                                    strict=True))
+        if view is not None:
+            view.release()
         found = (docs, out)
         self.remember_scores(key, found)
         return found

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -78,8 +79,14 @@ def _alt_docs(engine: Engine, alt: tuple[str, ...], loose: bool) -> set[int]:
         return engine.docset("text", alt)
 
     def every_word() -> set[int]:
-        sets = sorted((engine.docset("text", (t,)) for t in dict.fromkeys(alt)), key=len)
-        return sets[0].intersection(*sets[1:])
+        # the rarest word's documents that the other words' score lookups hold (the
+        # lookups are needed to score the form anyway; no set per word)
+        scored = sorted((term_scored(engine, t) for t in dict.fromkeys(alt)),
+                        key=lambda e: len(e[0]))
+        docs: Iterable[int] = scored[0][0]
+        for _docs, lookup in scored[1:]:
+            docs = filter(engine.member(lookup), docs)
+        return set(docs)
 
     return engine.memo(("all-words", alt), every_word)
 
@@ -109,22 +116,59 @@ def concept_scored(engine: Engine, concept: Concept) -> tuple[list[int], Lookup]
     found = engine.cached_scores(key)
     if found is not None:
         return found
-    per_form = [(alt, boost, _alt_docs(engine, alt, loose))
+
+    def occurs(alt: tuple[str, ...], loose: bool) -> bool:
+        if len(alt) == 1:
+            return engine.doc_frequency("text", alt[0]) > 0
+        return bool(_alt_docs(engine, alt, loose))
+
+    present = [(alt, boost) for alt, loose, boost, _subsumed in forms if occurs(alt, loose)]
+    if len(present) == 1 and len(present[0][0]) == 1 and present[0][1] == 1.0:
+        # only the typed word occurs ("PNRR": its expansion is nowhere): its own scores
+        return term_scored(engine, present[0][0][0])
+    per_form = [(alt, boost, term_scored(engine, alt[0])[0] if len(alt) == 1
+                 else _alt_docs(engine, alt, loose))
                 for alt, loose, boost, _subsumed in forms]
-    out = engine.lookup(engine.dense(max(len(docs) for _a, _b, docs in per_form)))
-    for alt, boost, docs in per_form:
+    dense = engine.dense(max(len(docs) for _a, _b, docs in per_form))
+    out: Lookup | None = None
+    rest = per_form
+    first_alt, first_boost, _docs = per_form[0]
+    if len(first_alt) == 1 and first_boost == 1.0:  # typed word: start from a copy of its
+        _word_docs, word = term_scored(engine, first_alt[0])  # scores (no step per doc)
+        if isinstance(word, array) == dense:
+            out = array(word.typecode, word) if isinstance(word, array) else dict(word)
+            rest = per_form[1:]
+    empty = out is None  # nothing written yet: the first form needs no max()
+    if out is None:
+        out = engine.lookup(dense)
+    for alt, boost, docs in rest:
         if not docs:
             continue
         getters = [term_scored(engine, t)[1].__getitem__ for t in dict.fromkeys(alt)]
         values = _sum_of(getters, docs)
         if boost != 1.0:
             values = map(float(boost).__mul__, values)
-        if isinstance(out, dict):
+        if empty:
+            if isinstance(out, dict):
+                out.update(zip(docs, values, strict=True))
+            else:
+                _run(map(out.__setitem__, docs, values))
+            empty = False
+        elif isinstance(out, dict):
             best = map(max, map(out.get, docs, repeat(0.0)), values)
             out.update(zip(docs, best, strict=True))
         else:
             _run(map(out.__setitem__, docs, map(max, map(out.__getitem__, docs), values)))
-    matching = list(out) if isinstance(out, dict) else list(compress(range(len(out)), out))
+    wide = [alt for alt, _loose, _boost, subsumed in forms if not subsumed]
+    filled = [docs for _alt, _boost, docs in per_form if docs]
+    if len(wide) == 1 and len(wide[0]) == 1:  # the other forms only hold that word
+        matching = term_scored(engine, wide[0][0])[0]
+    elif len(filled) == 1:  # one form matches at all ("liste d'attesa")
+        matching = list(filled[0])
+    elif isinstance(out, dict):
+        matching = list(out)
+    else:
+        matching = list(compress(range(len(out)), out))
     return engine.remember_scores(key, (matching, out))
 
 
@@ -192,10 +236,18 @@ def _rank_scores(engine: Engine, docs: list[int], values: Sequence[float], depth
     head = sorted(pairs, key=_best_first)[:keep]
     votes_field = engine.schema["votes"]
     votes, solved = engine.column("votes"), engine.column("solved_flag")
-    top = []
-    for s, d in head[:RERANK]:
-        v = max(votes_field.from_column_value(votes[d]), 0)
-        top.append((s * (1 + 0.15 * (1 if solved[d] else 0) + 0.05 * math.log1p(v)), d))
+    # 1 + 0.15 * solved + 0.05 * log1p(votes), the votes part per distinct raw column value
+    # (a handful), remembered for the generation: no Python step per document
+    vote_bonus = engine.memo("vote-bonus", dict)
+    scores_top = [s for s, _d in head[:RERANK]]
+    docs_top = [d for _s, d in head[:RERANK]]
+    raws = list(map(votes.__getitem__, docs_top))
+    for raw in set(raws).difference(vote_bonus):
+        vote_bonus[raw] = 0.05 * math.log1p(max(votes_field.from_column_value(raw), 0))
+    base = {False: 1 + 0.15 * 0, True: 1 + 0.15 * 1}
+    factors = map(add, map(base.__getitem__, map(bool, map(solved.__getitem__, docs_top))),
+                  map(vote_bonus.__getitem__, raws))
+    top = list(zip(map(mul, scores_top, factors), docs_top, strict=True))
     top.sort(key=_best_first)
     return top + head[RERANK:]
 
@@ -306,19 +358,21 @@ def run_search(engine: Engine, thesaurus: Thesaurus, q: object, *, type: str | N
         if not coordinate:
             getters = [concept_lookup(engine, c).__getitem__ for c in concepts]
             return _rank_scores(engine, docs_list, list(_sum_of(getters, docs_list)), depth)
-        # OR fallback: documents matching more of the words first
-        sums = dict.fromkeys(docs_list, 0.0)
-        hits = dict.fromkeys(docs_list, 0)
+        # OR fallback: documents matching more of the words first. A lookup gives 0.0
+        # for a document without the concept (scores are always positive).
+        per_concept = []
         for c in concepts:
-            matching = concept_docs(engine, c).intersection(docs_list)
-            get = concept_lookup(engine, c).__getitem__
-            sums.update(zip(matching, map(add, map(sums.__getitem__, matching),
-                                          map(get, matching)), strict=True))
-            hits.update(zip(matching, map((1).__add__, map(hits.__getitem__, matching)),
-                            strict=True))
+            lookup = concept_lookup(engine, c)
+            per_concept.append(list(map(lookup.__getitem__, docs_list))
+                               if isinstance(lookup, array)
+                               else list(map(lookup.get, docs_list, repeat(0.0))))
+        sums: Iterable[float] = per_concept[0]
+        hits: Iterable[int] = map(bool, per_concept[0])
+        for values_c in per_concept[1:]:
+            sums = map(add, sums, values_c)
+            hits = map(add, hits, map(bool, values_c))
         share = 1.0 / len(concepts)
-        values = map(share.__mul__, map(mul, map(sums.__getitem__, docs_list),
-                                             map(hits.__getitem__, docs_list)))
+        values = map(share.__mul__, map(mul, sums, hits))
         return _rank_scores(engine, docs_list, list(values), depth)
 
     parsed = parse_query(q, thesaurus)
