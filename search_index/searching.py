@@ -27,8 +27,9 @@ from datetime import datetime
 from itertools import compress, filterfalse, repeat
 from operator import add, and_, mul
 
-from .engine import Engine, Lookup, _run, _sum_of
+from .engine import Engine, Lookup
 from .highlight import make_snippet
+from .postings import drain, sum_of
 from .query import Concept, ParsedQuery, parse_query
 from .results import Hit, SearchResults
 from .schema import as_datetime, as_int, hit_fields, region_key
@@ -145,20 +146,20 @@ def concept_scored(engine: Engine, concept: Concept) -> tuple[list[int], Lookup]
         if not docs:
             continue
         getters = [term_scored(engine, t)[1].__getitem__ for t in dict.fromkeys(alt)]
-        values = _sum_of(getters, docs)
+        values = sum_of(getters, docs)
         if boost != 1.0:
             values = map(float(boost).__mul__, values)
         if empty:
             if isinstance(out, dict):
                 out.update(zip(docs, values, strict=True))
             else:
-                _run(map(out.__setitem__, docs, values))
+                drain(map(out.__setitem__, docs, values))
             empty = False
         elif isinstance(out, dict):
             best = map(max, map(out.get, docs, repeat(0.0)), values)
             out.update(zip(docs, best, strict=True))
         else:
-            _run(map(out.__setitem__, docs, map(max, map(out.__getitem__, docs), values)))
+            drain(map(out.__setitem__, docs, map(max, map(out.__getitem__, docs), values)))
     wide = [alt for alt, _loose, _boost, subsumed in forms if not subsumed]
     filled = [docs for _alt, _boost, docs in per_form if docs]
     if len(wide) == 1 and len(wide[0]) == 1:  # the other forms only hold that word
@@ -357,7 +358,7 @@ def run_search(engine: Engine, thesaurus: Thesaurus, q: object, *, type: str | N
         docs_list = list(docs)
         if not coordinate:
             getters = [concept_lookup(engine, c).__getitem__ for c in concepts]
-            return _rank_scores(engine, docs_list, list(_sum_of(getters, docs_list)), depth)
+            return _rank_scores(engine, docs_list, list(sum_of(getters, docs_list)), depth)
         # OR fallback: documents matching more of the words first. A lookup gives 0.0
         # for a document without the concept (scores are always positive).
         per_concept = []

@@ -84,7 +84,7 @@ def test_coded_blocks_hold_the_score_codes_and_tagged_positions(make_index):
     scores from) and doc-tagged positions; both agree with what Whoosh itself reads."""
     from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 
-    from search_index import engine as eng
+    from search_index import postings
     from search_index.codec import BLOCK_LIMIT
 
     index = make_index(DOCS)
@@ -94,7 +94,7 @@ def test_coded_blocks_hold_the_score_codes_and_tagged_positions(make_index):
         for field in ("text", "title", "tags", "accepted"):
             for term in seg.lexicon(field):
                 term = term.decode("utf-8") if isinstance(term, bytes) else term
-                ids, tfs, _vals, codes = eng._read_postings(seg, field, term)
+                ids, tfs, _vals, codes = postings.read_postings(seg, field, term)
                 m = seg.postings(field, term)
                 expected_ids, weights, positions = [], [], []
                 while m.is_active():
