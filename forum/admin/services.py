@@ -23,11 +23,9 @@ from forum.i18n import long_datetime
 from forum.models import ROLES, Theme, User
 from forum.models.base import utcnow
 from forum.moderation.audit import record_action
+from forum.moderation.services import checked_reason
 from forum.notifications.services import notify
 from forum.taxonomy import ROLE_LABELS
-from forum.text import clean_text
-
-REASON_MAX = 1_000
 
 
 def can_review_accounts(user: Any) -> bool:
@@ -48,14 +46,7 @@ def _target(user_id: int) -> User:
 
 
 def _reason(text: str, *, required: bool) -> str:
-    reason = clean_text(text)
-    if required and not reason:
-        raise InvalidInput(_("Controlla i campi evidenziati."),
-                           field_errors={"reason": [_("Indica il motivo.")]})
-    if len(reason) > REASON_MAX:
-        raise InvalidInput(_("Controlla i campi evidenziati."), field_errors={
-            "reason": [_("Il motivo può avere al massimo %(n)d caratteri.", n=REASON_MAX)]})
-    return reason
+    return checked_reason(text, required=required)
 
 
 def approve_user(actor: User, user_id: int) -> User:

@@ -36,7 +36,7 @@ class FlagForm(FlaskForm):
 class ActionForm(FlaskForm):
     """A moderator's reason for an action (shown to the author when they are told)."""
 
-    reason = TextAreaField(_l("Motivo"), validators=[Length(max=500)])
+    reason = TextAreaField(_l("Motivo"), validators=[Length(max=1_000)])
 
 
 class CloseForm(FlaskForm):
@@ -46,4 +46,4 @@ class CloseForm(FlaskForm):
                         validators=[InputRequired(_l("Scegli un motivo."))])
     duplicate_of = StringField(_l("Link o numero della domanda originale"),
                                validators=[Optional(), Length(max=300)])
-    note = TextAreaField(_l("Nota (facoltativa)"), validators=[Length(max=500)])
+    note = TextAreaField(_l("Nota (facoltativa)"), validators=[Length(max=1_000)])

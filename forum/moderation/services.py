@@ -17,18 +17,20 @@ from forum.moderation.visibility import hide, restore
 from forum.notifications.services import notify
 from forum.text import clean_text
 
-REASON_MAX = 500
+REASON_MAX = 1_000
 
 
 def checked_reason(reason: str, *, required: bool = True) -> str:
-    """A moderator's reason: required for actions the author is told about, 3-500 characters."""
+    """A moderator's or admin's reason (shown to the member concerned): cleaned, at most
+    1,000 characters, and not empty when the action requires one. Shared by moderation and
+    the admin pages so a suspension's reason follows one rule whichever page gave it."""
     reason = clean_text(reason)
-    if required and len(reason) < 3:
+    if required and not reason:
         raise InvalidInput(_("Controlla i campi evidenziati."), field_errors={
             "reason": [_("Indica il motivo: verrà mostrato all'autore.")]})
     if len(reason) > REASON_MAX:
         raise InvalidInput(_("Controlla i campi evidenziati."), field_errors={
-            "reason": [_("Al massimo %(n)d caratteri.", n=REASON_MAX)]})
+            "reason": [_("Il motivo può avere al massimo %(n)d caratteri.", n=REASON_MAX)]})
     return reason
 
 
