@@ -26,6 +26,9 @@ class Config:
     PASSWORD_MAX_LENGTH = 128
     QUESTIONS_PER_PAGE = 20
     MAX_TAGS = 5
+    # Markdown renders in helper processes with a hard time budget (forum/markup.py).
+    MARKDOWN_RENDER_SECONDS = 0.5
+    MARKDOWN_RENDER_WORKERS = 2
     COMMENT_MAX_DEPTH = 3
     DEMO_PASSWORD: str | None = None
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
@@ -58,6 +61,7 @@ class Config:
     COMMENT_LIMIT = "60 per hour;10 per minute"
     VOTE_LIMIT = "120 per hour;30 per minute"
     FLAG_LIMIT = "30 per day;10 per minute"
+    PREVIEW_LIMIT = "600 per hour;30 per minute"  # the editor asks at most every ~0.5 s
     # Reputation privileges (shown on /aiuto/privilegi); moderators have them all; 0 = off.
     PRIVILEGE_COMMENT_EVERYWHERE = 10
     PRIVILEGE_VOTE_DOWN = 25
@@ -105,6 +109,7 @@ class TestingConfig(Config):
     PRIVILEGE_SUGGEST_EDIT = 100_000
     SEARCH_SYNC = "off"  # search tests turn on "inline": the index is current at commit
     PAGE_CACHE_SECONDS = 0  # tests that check the page cache turn it on
+    WRITE_INTENT_STRICT = True  # a request that writes outside write_intent() fails the test
 
 
 class ProductionConfig(Config):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import contextvars
+import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask import Flask, has_request_context, request
+from flask import Flask, has_request_context
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -64,13 +65,56 @@ def _end_deferred_read(session: Session) -> None:
 
 
 def _wants_immediate() -> bool:
-    if _write_intent.get():
-        return True
-    return has_request_context() and request.method in WRITE_METHODS
+    """Only `write_intent` takes the write lock: a POST that loads the member, renders
+    Markdown or checks a password before it writes must not hold the lock meanwhile."""
+    return _write_intent.get()
+
+
+class WriteOutsideIntent(RuntimeError):
+    """A SQLite write in a transaction begun without the write lock (see `write_intent`)."""
+
+
+def _without_lock(session: Session) -> bool:
+    """True when this session's next write would run in a SQLite transaction begun without
+    the write lock."""
+    bind = session.get_bind()
+    if bind.dialect.name != "sqlite":
+        return False
+    if not session.in_transaction():
+        return not _write_intent.get()
+    return not session.connection().info.get("immediate")
+
+
+def _complain(what: str) -> None:
+    from flask import current_app
+
+    message = f"{what} fuori da write_intent(): la transazione SQLite non ha il lock"
+    if has_request_context() and current_app.config.get("WRITE_INTENT_STRICT"):
+        raise WriteOutsideIntent(message)
+    logging.getLogger(__name__).warning(message)
+
+
+def _before_flush(session: Session, _ctx: object, _instances: object) -> None:
+    if (session.new or session.dirty or session.deleted) and _without_lock(session):
+        _complain("Scrittura")
+
+
+def _on_execute(state) -> None:  # type: ignore[no-untyped-def]
+    if (state.is_update or state.is_delete or state.is_insert) and _without_lock(state.session):
+        _complain("Aggiornamento")
+
+
+def guard_writes() -> None:
+    """Writes outside `write_intent` fail at once under contention on SQLite ("database is
+    locked" on the lock upgrade): in tests they raise, elsewhere they are logged."""
+    if not event.contains(Session, "before_flush", _before_flush):
+        event.listen(Session, "before_flush", _before_flush)
+        event.listen(Session, "do_orm_execute", _on_execute)
 
 
 def configure_engine(app: Flask, engine: Engine) -> None:
     """Attach the SQLite pragmas and the BEGIN IMMEDIATE rule to one engine."""
+    guard_writes()
     if engine.dialect.name != "sqlite":
         return
     busy_ms = int(app.config["SQLITE_BUSY_TIMEOUT_MS"])

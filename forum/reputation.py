@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import case, func, literal, select, union_all, update
 
+from forum.database import write_intent
 from forum.extensions import db
 from forum.models import Acceptance, Answer, Question, User, Vote
 
@@ -109,10 +110,12 @@ def find_drift() -> list[Drift]:
 
 def repair_reputation() -> list[Drift]:
     """Set every drifting reputation to its recomputed value; returns what was fixed."""
-    drift = find_drift()
-    for item in drift:
-        db.session.execute(
-            update(User).where(User.username == item.username).values(reputation=item.expected)
-        )
-    db.session.commit()
+    with write_intent():
+        drift = find_drift()
+        for item in drift:
+            db.session.execute(
+                update(User).where(User.username == item.username)
+                .values(reputation=item.expected)
+            )
+        db.session.commit()
     return drift

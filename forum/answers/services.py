@@ -43,6 +43,8 @@ def post_answer(
     """
     require_member(author, _("Accedi per rispondere."))
     body = clean_text(body)
+    check_answer_body(body)
+    body_html = render_markdown(body)  # CPU work before the write lock
     with write_intent():
         question = get_question_for_update(question_id)
         if question.hidden_at is not None:
@@ -51,13 +53,12 @@ def post_answer(
             raise Conflict(_("La discussione è bloccata: non accetta nuove risposte."))
         if question.closed_at is not None:
             raise Conflict(_("La domanda è chiusa: non accetta nuove risposte."))
-        check_answer_body(body)
         now = utcnow()
         answer = Answer(
             question_id=question.id,
             author_id=author.id,
             body=body,
-            body_html=render_markdown(body),
+            body_html=body_html,
             created_at=now,
         )
         db.session.add(answer)
@@ -86,6 +87,8 @@ def edit_answer(
 ) -> Answer:
     """Change an answer, keeping the previous text as a revision."""
     body = clean_text(body)
+    check_answer_body(body)
+    body_html = render_markdown(body)  # CPU work before the write lock
     with write_intent():
         answer = _answer_for_update(answer_id)
         question = get_question_for_update(answer.question_id)
@@ -94,13 +97,12 @@ def edit_answer(
                 raise NotAllowed(_("La discussione è bloccata: non si può modificare."))
             require_member(editor, _("Accedi per modificare la risposta."))
             raise NotAllowed(_("Solo l'autore o la moderazione possono modificare la risposta."))
-        check_answer_body(body)
         if editor.id != answer.author_id:
             record_action(editor, "edit_post", "answer", answer.id)
         db.session.add(AnswerRevision(answer_id=answer.id, editor_id=editor.id, body=answer.body))
         now = utcnow()
         answer.body = body
-        answer.body_html = render_markdown(body)
+        answer.body_html = body_html
         answer.updated_at = now
         sync_citations(answer, cited_slugs(body, practice))
         db.session.execute(

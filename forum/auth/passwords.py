@@ -39,8 +39,9 @@ def check_password_strength(password: str, *, hints: tuple[str, ...] = ()) -> li
 
 def _set_password(user: User, new: str) -> User:
     """Store the new hash and bump the session version: every other session ends."""
+    password_hash = hash_password(new)  # the slow part, before the write lock
     with write_intent():
-        user.password_hash = hash_password(new)
+        user.password_hash = password_hash
         user.session_version += 1
         db.session.commit()
     return user

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum.admin.settings import get_registration_policy
-from forum.database import commit_or_conflict
+from forum.database import commit_or_conflict, write_intent
 from forum.errors import Conflict, InvalidInput
 from forum.extensions import db
 from forum.models import User
@@ -86,29 +86,32 @@ def register_user(
     if errors:
         raise InvalidInput(_("Controlla i campi evidenziati."), field_errors=errors)
 
-    taken = db.session.execute(
-        select(User.username, User.email).where(
-            (User.username == username) | (func.lower(User.email) == email)
+    password_hash = hash_password(password)  # the slow part, before the write lock
+    with write_intent():
+        taken = db.session.execute(
+            select(User.username, User.email).where(
+                (User.username == username) | (func.lower(User.email) == email)
+            )
+        ).all()
+        if taken:
+            _raise_duplicate(username, taken)
+        if status is None:
+            status = "active" if role != "member" else get_registration_policy().status_for(
+                email)
+        user = User(
+            username=username,
+            display_name=display_name,
+            email=email,
+            password_hash=password_hash,
+            organisation=organisation,
+            organisation_type=organisation_type,
+            region_code=region_code,
+            role=role,
+            bio=bio,
+            status=status,
         )
-    ).all()
-    if taken:
-        _raise_duplicate(username, taken)
-    if status is None:
-        status = "active" if role != "member" else get_registration_policy().status_for(email)
-    user = User(
-        username=username,
-        display_name=display_name,
-        email=email,
-        password_hash=hash_password(password),
-        organisation=organisation,
-        organisation_type=organisation_type,
-        region_code=region_code,
-        role=role,
-        bio=bio,
-        status=status,
-    )
-    db.session.add(user)
-    commit_or_conflict(_("Nome utente o email già in uso."))
+        db.session.add(user)
+        commit_or_conflict(_("Nome utente o email già in uso."))
     return user
 
 
@@ -157,11 +160,13 @@ def load_user(session_id: str) -> User | None:
 
 def set_role(username: str, role: str) -> User:
     """Give an existing account a role (used by the admin CLI); staff accounts are active."""
-    user = db.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
-    if user is None:
-        raise InvalidInput(_("Utente inesistente."))
-    user.role = role
-    if role != "member":
-        user.status = "active"
-    db.session.commit()
+    with write_intent():
+        user = db.session.execute(
+            select(User).where(User.username == username)).scalar_one_or_none()
+        if user is None:
+            raise InvalidInput(_("Utente inesistente."))
+        user.role = role
+        if role != "member":
+            user.status = "active"
+        db.session.commit()
     return user

@@ -30,6 +30,15 @@ def post_comment(
     """Comment on a question or one of its answers, or reply to a comment of the same post."""
     require_member(author, _("Accedi per commentare."))
     body = clean_text(body)
+    if not BODY_MIN <= len(body) <= BODY_MAX:
+        raise InvalidInput(
+            _("Controlla i campi evidenziati."),
+            field_errors={"body": [_(
+                "Il commento deve avere da %(min)d a %(max)d caratteri.",
+                min=BODY_MIN, max=BODY_MAX,
+            )]},
+        )
+    body_html = render_markdown(body)  # CPU work before the write lock
     with write_intent():
         question = db.session.get(Question, question_id)
         if question is None or (
@@ -62,14 +71,6 @@ def post_comment(
             raise InvalidInput(_(
                 "Questa discussione è già molto annidata: rispondi al commento precedente."
             ), field_errors={"body": [_("Livello massimo di risposte raggiunto.")]})
-        if not BODY_MIN <= len(body) <= BODY_MAX:
-            raise InvalidInput(
-                _("Controlla i campi evidenziati."),
-                field_errors={"body": [_(
-                    "Il commento deve avere da %(min)d a %(max)d caratteri.",
-                    min=BODY_MIN, max=BODY_MAX,
-                )]},
-            )
         now = utcnow()
         comment = Comment(
             question_id=question_id,
@@ -78,7 +79,7 @@ def post_comment(
             depth=depth,
             author_id=author.id,
             body=body,
-            body_html=render_markdown(body),
+            body_html=body_html,
             created_at=now,
         )
         db.session.add(comment)

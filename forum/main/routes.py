@@ -13,11 +13,13 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from forum import permissions
+from forum.limits import write_limit
 from forum.markup import render_markdown
 from forum.questions import queries
+from forum.users.standing import require_member
 from forum.views import safe_next
 
 bp = Blueprint("main", __name__)
@@ -46,8 +48,13 @@ def set_language():
 
 @bp.route("/anteprima", methods=["POST"])
 @login_required
+@write_limit("PREVIEW_LIMIT", "preview")
 def preview():
-    """Render Markdown exactly as it will be published (sanitised), for the live preview."""
+    """Render Markdown exactly as it will be published (sanitised), for the live preview.
+
+    Only members who may write get it (a pending account has nothing to publish yet); a
+    text too complex to render answers 422 with the reason, like publishing would."""
+    require_member(current_user, _("Accedi per vedere l'anteprima."))
     text = request.form.get("testo", "")
     if len(text) > PREVIEW_MAX:
         return jsonify(error=_("Testo troppo lungo per l'anteprima.")), 413

@@ -14,6 +14,7 @@ from forum import permissions
 from forum.database import write_intent
 from forum.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from forum.extensions import db
+from forum.markup import prerender
 from forum.models import Answer, EditSuggestion, Question, Theme, User
 from forum.models.base import utcnow
 from forum.moderation.audit import record_action
@@ -94,6 +95,10 @@ def approve_suggestion(actor: User, suggestion_id: int) -> EditSuggestion:
     from forum.answers.services import edit_answer
     from forum.questions.services import edit_question
 
+    body = db.session.scalar(select(EditSuggestion.body)
+                             .where(EditSuggestion.id == suggestion_id))
+    if body is not None:
+        prerender([body])  # before the write lock; the edit service finds it rendered
     with write_intent():
         suggestion = _pending(suggestion_id)
         ref = load_post(suggestion.post_type, suggestion.post_id)

@@ -12,7 +12,7 @@ from forum import permissions
 from forum.database import write_intent
 from forum.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from forum.extensions import db
-from forum.markup import render_markdown
+from forum.markup import render_many
 from forum.models import Practice, PracticeFacet, PracticeRevision, User
 from forum.models.base import utcnow
 from forum.practices.validation import (
@@ -91,9 +91,11 @@ def apply_checked(practice: Practice, checked: Checked) -> None:
                  "evidence_transferability", "evidence_enduring_impact", "evidence_level",
                  "evidence_assessed_by", "contacts", "links"):
         setattr(practice, name, values[name])
+    if not checked.html:
+        render_checked(checked)
     for name in MARKDOWN_FIELDS:
         setattr(practice, name, values[name])
-        setattr(practice, f"{name}_html", render_markdown(values[name]))
+        setattr(practice, f"{name}_html", checked.html[name])
     practice.main_theme = checked.lists["themes"][0]
     facets = []
     for name, (facet, _allowed) in MULTI_FIELDS.items():
@@ -105,6 +107,14 @@ def apply_checked(practice: Practice, checked: Checked) -> None:
         practice.facets.clear()
         db.session.flush()  # old rows go before new ones hit the unique constraint
     practice.facets = facets
+
+
+def render_checked(checked: Checked) -> Checked:
+    """Render the Markdown fields in one time budget: call it before the write lock."""
+    texts = [checked.values[name] for name in MARKDOWN_FIELDS]
+    checked.html = dict(zip(MARKDOWN_FIELDS, render_many(texts, fields=MARKDOWN_FIELDS),
+                            strict=True))
+    return checked
 
 
 def snapshot(practice: Practice) -> dict[str, Any]:
@@ -133,8 +143,8 @@ def propose_practice(actor: User, data: dict[str, Any]) -> Practice:
     """A member proposes a practice: it starts as a draft ('bozza')."""
     if not permissions.is_active_member(actor):
         raise NotAllowed(_("Accedi per proporre una buona pratica."))
+    checked = render_checked(_check_for_app(actor, data))
     with write_intent():
-        checked = _check_for_app(actor, data)
         practice = Practice(slug=unique_slug(checked.values["title"]), status="bozza",
                             created_by_id=actor.id)
         apply_checked(practice, checked)
@@ -156,11 +166,11 @@ def practice_for_update(practice_id: int) -> Practice:
 
 def edit_practice(actor: User, practice_id: int, data: dict[str, Any]) -> Practice:
     """Change a practice, keeping the previous version as a revision."""
+    checked = render_checked(_check_for_app(actor, data))
     with write_intent():
         practice = practice_for_update(practice_id)
         if not can_edit(actor, practice):
             raise NotAllowed(_("Non puoi modificare questa buona pratica."))
-        checked = _check_for_app(actor, data)
         if practice.status == "pubblicata" and (errors := publication_errors(checked)):
             raise InvalidInput(_("Una pratica pubblicata deve restare completa."),
                                field_errors=errors)

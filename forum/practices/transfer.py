@@ -14,10 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from forum.database import write_intent
+from forum.errors import InvalidInput
 from forum.extensions import db
 from forum.models import Practice
 from forum.models.base import utcnow
-from forum.practices.services import apply_checked, unique_slug
+from forum.practices.services import apply_checked, render_checked, unique_slug
 from forum.practices.validation import MULTI_FIELDS, Checked, check_practice
 
 COLUMNS = (
@@ -100,6 +101,13 @@ def _validate(records: list[dict[str, Any]]) -> tuple[list[Checked], list[Reject
             result.fail("external_id", f"duplicato della riga {seen[key]}")
         elif key:
             seen[key] = number
+        if not result.errors:
+            try:
+                render_checked(result)  # Markdown before the write lock, bounded in time
+            except InvalidInput as error:
+                for name, messages in error.field_errors.items():
+                    for message in messages:
+                        result.fail(name, message)
         if result.errors:
             reasons = [f"{field}: {m}" for field, ms in result.errors.items() for m in ms]
             rejected.append(Rejected(number, result.values.get("title", "")[:80], reasons))

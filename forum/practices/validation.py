@@ -59,6 +59,7 @@ class Checked:
     values: dict[str, Any] = field(default_factory=dict)
     lists: dict[str, list[str]] = field(default_factory=dict)
     errors: dict[str, list[str]] = field(default_factory=dict)
+    html: dict[str, str] = field(default_factory=dict)  # rendered before the write lock
 
     def fail(self, name: str, message: str) -> None:
         self.errors.setdefault(name, []).append(message)

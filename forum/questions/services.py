@@ -89,8 +89,9 @@ def ask_question(
     require_member(author, _("Accedi per fare una domanda."))
     title, body = clean_line(title), clean_text(body)
     tag_names = parse_tags(tags)
+    errors = question_field_errors(title, body, tag_names)
+    body_html = "" if errors else render_markdown(body)  # CPU work before the write lock
     with write_intent():
-        errors = question_field_errors(title, body, tag_names)
         theme = _theme_by_slug(theme_slug or "")
         if theme is None or theme.is_archived:
             errors["theme"] = [_("Scegli un tema dall'elenco.")]
@@ -99,7 +100,7 @@ def ask_question(
         question = Question(
             title=title,
             body=body,
-            body_html=render_markdown(body),
+            body_html=body_html,
             theme=theme,
             author_id=author.id,
             tags=_tags_by_name(tag_names),
@@ -131,6 +132,8 @@ def edit_question(
     """Change a question, keeping the previous text as a revision."""
     title, body = clean_line(title), clean_text(body)
     tag_names = parse_tags(tags)
+    errors = question_field_errors(title, body, tag_names)
+    body_html = "" if errors else render_markdown(body)  # CPU work before the write lock
     with write_intent():
         question = get_question_for_update(question_id, selectinload(Question.tags))
         if not permissions.can_edit_question(editor, question):
@@ -138,7 +141,6 @@ def edit_question(
                 raise NotAllowed(_("La discussione è bloccata: non si può modificare."))
             require_member(editor, _("Accedi per modificare la domanda."))
             raise NotAllowed(_("Solo l'autore o la moderazione possono modificare la domanda."))
-        errors = question_field_errors(title, body, tag_names)
         theme = _theme_by_slug(theme_slug or "")
         if theme is None:
             errors["theme"] = [_("Scegli un tema dall'elenco.")]
@@ -155,7 +157,7 @@ def edit_question(
         ))
         question.title = title
         question.body = body
-        question.body_html = render_markdown(body)
+        question.body_html = body_html
         question.theme_id = theme.id
         question.tags = _tags_by_name(tag_names)
         now = utcnow()

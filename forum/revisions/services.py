@@ -22,6 +22,7 @@ from forum.answers.services import edit_answer
 from forum.database import write_intent
 from forum.errors import Conflict, NotAllowed, NotFound
 from forum.extensions import db
+from forum.markup import prerender
 from forum.models import (
     Answer,
     AnswerRevision,
@@ -35,6 +36,7 @@ from forum.models import (
 from forum.moderation.audit import record_action
 from forum.notifications.services import notify
 from forum.practices import services as practice_services
+from forum.practices.validation import MARKDOWN_FIELDS
 from forum.questions.services import edit_question
 from forum.revisions.queries import History, practice_state
 from forum.text import clean_line
@@ -82,11 +84,19 @@ def _record_if_moderating(
     notify(author_id, "post_rolled_back", link=url_for(endpoint, **values))
 
 
+def _prerender(model: Any, revision_id: int) -> None:
+    """Render the revision's text before the write lock; the edit service then finds it."""
+    body = db.session.scalar(select(model.body).where(model.id == revision_id))
+    if body is not None:
+        prerender([body])
+
+
 def roll_back_question(
     actor: User, question_id: int, revision_id: int, *, reason: str = ""
 ) -> Question:
     """Restore title, body, tags and theme of a question as they were in a revision."""
     reason = clean_line(reason)[:REASON_MAX]
+    _prerender(QuestionRevision, revision_id)
     with write_intent():
         question = db.session.execute(
             select(Question).where(Question.id == question_id)
@@ -123,6 +133,7 @@ def roll_back_answer(
 ) -> Answer:
     """Restore the body of an answer as it was in a revision."""
     reason = clean_line(reason)[:REASON_MAX]
+    _prerender(AnswerRevision, revision_id)
     with write_intent():
         answer = db.session.get(Answer, answer_id)
         if answer is None:
@@ -149,6 +160,10 @@ def roll_back_practice(
 ) -> Practice:
     """Restore every field of a practice as it was in a revision; the status stays as it is."""
     reason = clean_line(reason)[:REASON_MAX]
+    snap = db.session.scalar(select(PracticeRevision.snapshot)
+                             .where(PracticeRevision.id == revision_id))
+    if snap:
+        prerender([snap.get(name) or "" for name in MARKDOWN_FIELDS])
     with write_intent():
         practice = db.session.execute(
             select(Practice).where(Practice.slug == slug).options(selectinload(Practice.facets))

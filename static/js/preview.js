@@ -25,6 +25,13 @@ export function initPreviews(root = document) {
       if (ok && typeof payload.html === "string") {
         target.innerHTML = payload.html; // sanitised by the server (forum/markup.py)
         section.hidden = false;
+      } else if (typeof payload.error === "string") {
+        // too complex, too long or too many previews: say why, as plain text
+        const note = document.createElement("p");
+        note.className = "text-danger mb-0";
+        note.textContent = payload.error;
+        target.replaceChildren(note);
+        section.hidden = false;
       }
     };
     textarea.addEventListener("input", () => {
