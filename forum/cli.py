@@ -228,33 +228,29 @@ def init_search_cli(app: Flask) -> None:
     @search.command("check")
     def check() -> None:
         """Compare database and index; print missing, stale and orphan documents."""
-        from sqlalchemy.orm import Session
+        from forum.search.consistency import find_drift
 
-        from forum.search import documents
-        from forum.search.service import get_index
-
-        indexed = get_index().stamps()
-        missing, stale = [], []
-        with Session(db.engine) as session:
-            expected = {d["doc_id"]: d["stamp"] for d in documents.all_docs(session)}
-        for doc_id, stamp in expected.items():
-            if doc_id not in indexed:
-                missing.append(doc_id)
-            elif indexed[doc_id] != stamp:
-                stale.append(doc_id)
-        orphans = sorted(set(indexed) - set(expected))
-        for label, items in (("mancanti", missing), ("non aggiornati", stale),
-                             ("orfani", orphans)):
+        drift = find_drift()
+        for label, items in (("mancanti", drift.missing), ("non aggiornati", drift.stale),
+                             ("orfani", drift.orphans)):
             click.echo(f"Documenti {label}: {len(items)}")
             for doc_id in items[:20]:
                 click.echo(f"  {doc_id}")
-        if missing or stale or orphans:
+        if not drift.clean:
             raise SystemExit(1)
         click.echo("Indice allineato al database.")
 
     @search.command("sync")
     def sync() -> None:
-        """Apply what the outbox holds (work a crash or a busy index left behind)."""
+        """Apply the outbox, then repair whatever still differs from the database."""
+        from forum.search.consistency import find_drift, repair
         from forum.search.sync import drain_outbox
 
         click.echo(f"Documenti aggiornati dall'outbox: {drain_outbox()}.")
+        drift = find_drift()
+        if drift.clean:
+            click.echo("Indice allineato al database.")
+            return
+        click.echo(f"Documenti riallineati: {repair(drift)} "
+                   f"({len(drift.missing)} mancanti, {len(drift.stale)} non aggiornati, "
+                   f"{len(drift.orphans)} orfani).")

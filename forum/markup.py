@@ -7,9 +7,9 @@ Python-Markdown is not linear: unbalanced brackets, emphasis runs and deep nesti
 make it quadratic or worse (a 26 KB body took 83 s), and no pre-check can list every
 such shape. So the render runs in a small pool of helper processes (pebble) with a
 hard budget of CPU time: a render that overruns is stopped (or its helper killed, past
-a wall-clock backstop) and the writer told in their language to simplify the text. Nothing is saved half-rendered,
-and callers render before they open a write transaction, so a slow text never holds
-the database lock.
+a wall-clock backstop) and the writer told in their language to simplify the text.
+Nothing is saved half-rendered, and callers render before they open a write
+transaction, so a slow text never holds the database lock.
 """
 
 from __future__ import annotations

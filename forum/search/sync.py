@@ -15,10 +15,11 @@ import queue
 import threading
 import time
 from collections.abc import Iterable
+from typing import Any
 
 from flask import Flask, has_request_context
-from sqlalchemy import delete, event, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, event, insert, inspect, select
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from forum.database import write_intent
 from forum.models import (
@@ -28,6 +29,7 @@ from forum.models import (
     PracticeFacet,
     Question,
     SearchOutbox,
+    User,
 )
 from forum.models.base import utcnow
 
@@ -39,6 +41,11 @@ Doc = tuple[str, int]
 def touched_docs(session: Session) -> set[Doc]:
     """The documents whose text or state this flush changes."""
     docs: set[Doc] = set()
+    movers = [user.id for user in session.dirty if isinstance(user, User)
+              and inspect(user).attrs.region_code.history.has_changes()]
+    if movers:  # a question is filtered by its author's region
+        docs |= {("question", qid) for qid in session.connection().execute(
+            select(Question.id).where(Question.author_id.in_(movers))).scalars()}
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, Question):
             docs.add(("question", obj.id))
@@ -51,18 +58,52 @@ def touched_docs(session: Session) -> set[Doc]:
     return {d for d in docs if d[1] is not None}
 
 
-def _after_flush(session: Session, _context: object) -> None:
+def _syncing() -> bool:
     from flask import current_app, has_app_context
 
-    if not has_app_context() or current_app.config.get("SEARCH_SYNC", "off") == "off":
-        return
-    docs = touched_docs(session) - session.info.get(PENDING, set())
+    return has_app_context() and current_app.config.get("SEARCH_SYNC", "off") != "off"
+
+
+def _note(session: Session, docs: set[Doc]) -> None:
+    """Outbox rows for documents not yet noted in this transaction (same transaction)."""
+    docs = {d for d in docs if d[1] is not None} - session.info.get(PENDING, set())
     if not docs:
         return
     session.connection().execute(insert(SearchOutbox), [
         {"doc_type": kind, "doc_id": doc_id, "created_at": utcnow()} for kind, doc_id in docs
     ])
     session.info.setdefault(PENDING, set()).update(docs)
+
+
+def _after_flush(session: Session, _context: object) -> None:
+    if _syncing():
+        _note(session, touched_docs(session))
+
+
+# Bulk UPDATE/DELETE statements (counters, activity times, scores) bypass the unit of work,
+# so `after_flush` never sees them: which documents they touch is read with the same WHERE.
+_BULK_DOCS: dict[type, tuple[str, Any]] = {
+    Question: ("question", Question.id),
+    Answer: ("question", Answer.question_id),
+    Acceptance: ("question", Acceptance.question_id),
+    Practice: ("practice", Practice.id),
+    PracticeFacet: ("practice", PracticeFacet.practice_id),
+}
+
+
+def _on_bulk(state: ORMExecuteState) -> None:
+    if not (state.is_update or state.is_delete) or state.bind_mapper is None:
+        return
+    target = _BULK_DOCS.get(state.bind_mapper.class_)
+    if target is None or not _syncing():
+        return
+    kind, column = target
+    query = select(column).distinct()
+    where = state.statement.whereclause
+    if where is not None:
+        query = query.where(where)
+    ids = state.session.execute(query).scalars()
+    _note(state.session, {(kind, doc_id) for doc_id in ids})
 
 
 def _after_rollback(session: Session) -> None:
@@ -171,6 +212,8 @@ def init_sync(app: Flask, session_class: type[Session]) -> None:
     if not event.contains(session_class, "after_flush", _after_flush):
         event.listen(session_class, "after_flush", _after_flush)
         event.listen(session_class, "after_rollback", _after_rollback)
+    if not event.contains(Session, "do_orm_execute", _on_bulk):
+        event.listen(Session, "do_orm_execute", _on_bulk)
     app.extensions["search_after_commit"] = after_commit
     if not event.contains(session_class, "after_commit", _dispatch_after_commit):
         event.listen(session_class, "after_commit", _dispatch_after_commit)
