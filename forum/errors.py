@@ -38,6 +38,16 @@ class InvalidInput(DomainError):
     status_code = 422
 
 
+class TooManyRequests(DomainError):
+    """A limit counted by a service (sign-in attempts) is reached (429, Retry-After)."""
+
+    status_code = 429
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 def register_error_handlers(app) -> None:  # type: ignore[no-untyped-def]
     """HTTP errors render an Italian page (or JSON for scripts); domain errors map to codes."""
     import time
@@ -102,7 +112,10 @@ def register_error_handlers(app) -> None:  # type: ignore[no-untyped-def]
 
     @app.errorhandler(DomainError)
     def _domain(error: DomainError):
-        return render(error.status_code, error.message)
+        response, code = render(error.status_code, error.message)
+        if isinstance(error, TooManyRequests):
+            response.headers["Retry-After"] = str(error.retry_after)
+        return response, code
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):

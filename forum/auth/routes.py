@@ -18,20 +18,9 @@ from forum.auth.forms import (
 from forum.errors import DomainError
 from forum.extensions import limiter
 from forum.limits import config_limit
-from forum.text import clean_line
 from forum.views import form_error, fresh_session, safe_next
 
 bp = Blueprint("auth", __name__)
-
-
-def _failed(response) -> bool:  # type: ignore[no-untyped-def]
-    """Only failed sign-ins count against the limits."""
-    return response.status_code == 401
-
-
-def _account_key() -> str:
-    """Per-account limit key: the login typed, normalised like `authenticate` does."""
-    return "account:" + clean_line(request.form.get("login", "")).lower()[:254]
 
 
 @bp.route("/registrati", methods=["GET", "POST"])
@@ -73,13 +62,11 @@ def register():
 
 
 @bp.route("/accedi", methods=["GET", "POST"])
-@limiter.limit(config_limit("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"], deduct_when=_failed)
-@limiter.limit(
-    config_limit("LOGIN_LIMIT_PER_ACCOUNT"), methods=["POST"], key_func=_account_key,
-    deduct_when=_failed,
-)
 def login():
-    """Sign in with username or email; the same message whatever was wrong."""
+    """Sign in with username or email; the same message whatever was wrong.
+
+    Attempts are limited per account and per address inside `authenticate`, counted
+    before the password check (`forum/auth/throttle.py`)."""
     form = LoginForm()
     if request.method == "GET":
         form.next.data = request.args.get("next", "")

@@ -126,16 +126,34 @@ def _raise_duplicate(username: str, taken: list) -> None:
     raise Conflict(_("Controlla i campi evidenziati."), field_errors=errors)
 
 
-def authenticate(login: str, password: str) -> User | None:
-    """The user matching username or email and password, else None (same cost either way)."""
-    login = clean_line(login).lower()
-    user = db.session.execute(
+def normalise_login(login: str) -> str:
+    """A login as typed, the way accounts are looked up (trimmed, lower case)."""
+    return clean_line(login).lower()[:254]
+
+
+def find_account(login: str) -> User | None:
+    """The account whose username or e-mail is `login` (normalised), if any."""
+    login = normalise_login(login)
+    return db.session.execute(
         select(User).where((User.username == login) | (func.lower(User.email) == login))
     ).scalar_one_or_none()
+
+
+def authenticate(login: str, password: str) -> User | None:
+    """The user matching username or email and password, else None (same cost either way).
+
+    The attempt is counted before the password is checked (`throttle.begin_attempt`),
+    once per account whatever spelling was typed; a success gives its place back.
+    """
+    from forum.auth import throttle
+
+    user = find_account(login)
+    attempt = throttle.begin_attempt(str(user.id) if user else "?" + normalise_login(login))
     if user is None:
         authenticate_dummy(password)
         return None
     if check_password_hash(user.password_hash, password or ""):
+        attempt.succeeded()
         return user
     return None
 
