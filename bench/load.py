@@ -82,6 +82,7 @@ class Options:
     counterexamples: bool = False
     rate_limits: bool = False
     keep: bool = False
+    env: dict[str, str] = field(default_factory=dict)  # more FORUM_* settings for gunicorn
 
     @classmethod
     def quick(cls, **overrides: Any) -> Options:
@@ -331,7 +332,8 @@ def gunicorn(url: str, workdir: Path, opts: Options) -> Iterator[Server]:
     cmd.append("wsgi:app")
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
-            cmd, cwd=ROOT, env=server_env(url, workdir, rate_limits=opts.rate_limits),
+            cmd, cwd=ROOT, env={**server_env(url, workdir, rate_limits=opts.rate_limits),
+                                **opts.env},
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
         try:

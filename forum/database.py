@@ -88,8 +88,10 @@ def _without_lock(session: Session) -> bool:
 def _complain(what: str) -> None:
     from flask import current_app
 
+    if not has_request_context():
+        return  # CLI commands and seeds run alone; requests are where writers queue
     message = f"{what} fuori da write_intent(): la transazione SQLite non ha il lock"
-    if has_request_context() and current_app.config.get("WRITE_INTENT_STRICT"):
+    if current_app.config.get("WRITE_INTENT_STRICT"):
         raise WriteOutsideIntent(message)
     logging.getLogger(__name__).warning(message)
 

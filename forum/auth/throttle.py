@@ -47,8 +47,9 @@ def begin_attempt(account_key: str) -> Attempt:
     attempt = Attempt()
     if not limiter.enabled:
         return attempt
-    buckets = (("LOGIN_LIMIT_PER_ACCOUNT", f"login-account:{account_key}"),
-               ("LOGIN_LIMIT_PER_ADDRESS", f"login-address:{get_remote_address()}"))
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX", "")  # deployments sharing Redis
+    buckets = (("LOGIN_LIMIT_PER_ACCOUNT", f"{prefix}login-account:{account_key}"),
+               ("LOGIN_LIMIT_PER_ADDRESS", f"{prefix}login-address:{get_remote_address()}"))
     for config_name, key in buckets:
         for item in parse_many(current_app.config[config_name]):
             if not limiter.limiter.hit(item, key):
