@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import uuid
-import zipfile
 from pathlib import Path
 
 from flask import current_app
@@ -15,6 +13,7 @@ from forum.database import write_intent
 from forum.errors import InvalidInput, NotAllowed, NotFound
 from forum.extensions import db
 from forum.models import Practice, PracticeAttachment, User
+from forum.practices.filecheck import Refused, check_file
 from forum.practices.services import can_edit
 from forum.text import clean_line
 
@@ -31,37 +30,17 @@ TYPES = {
 }
 
 
-def sniff(head: bytes, data: bytes) -> str | None:
-    """The real kind of a file from its bytes: pdf, odt, docx, xlsx, png, jpg, csv or None."""
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpg"
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = set(archive.namelist())
-                if "mimetype" in names and archive.read("mimetype").strip() == (
-                    TYPES["odt"].encode()
-                ):
-                    return "odt"
-                if "[Content_Types].xml" in names:
-                    if any(n.startswith("word/") for n in names):
-                        return "docx"
-                    if any(n.startswith("xl/") for n in names):
-                        return "xlsx"
-        except zipfile.BadZipFile:
-            return None
-        return None
-    if b"\x00" not in data:
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
-        return "csv"
-    return None
+def _refusal_message(reason: str, filename: str) -> str:
+    if reason == "html":
+        return _("Il file «%(name)s» contiene codice di una pagina web (HTML): non è accettato.",
+                 name=filename)
+    if reason == "script":
+        return _("Il PDF «%(name)s» contiene script o azioni automatiche: salvalo senza "
+                 "(per esempio con «Stampa in PDF») e riprova.", name=filename)
+    if reason == "bomb":
+        return _("Il file «%(name)s» si espande oltre i limiti consentiti: non è accettato.",
+                 name=filename)
+    return _("Il contenuto del file non corrisponde al nome «%(name)s».", name=filename)
 
 
 def storage_dir() -> Path:
@@ -94,13 +73,12 @@ def add_attachment(actor: User, practice_id: int, upload: FileStorage | None,
                            field_errors={"file": [_("File troppo grande.")]})
     if not data:
         raise InvalidInput(_("Il file è vuoto."), field_errors={"file": [_("File vuoto.")]})
-    kind = sniff(data[:16], data)
     expected = "jpg" if extension == "jpeg" else extension
-    if kind != expected:
-        raise InvalidInput(
-            _("Il contenuto del file non corrisponde al nome «%(name)s».", name=filename),
-            field_errors={"file": [_("Il file non è ciò che il nome dichiara.")]},
-        )
+    try:
+        check_file(expected, data)
+    except Refused as refusal:
+        raise InvalidInput(_refusal_message(refusal.reason, filename),
+                           field_errors={"file": [_("File non accettato.")]}) from None
     title = clean_line(title)[:200] or filename
     stored = f"{uuid.uuid4().hex}.{expected}"
     (storage_dir() / stored).write_bytes(data)

@@ -11,6 +11,7 @@ from forum.extensions import db
 from forum.models import Practice, PracticeAttachment, PracticeFacet
 from forum.practices.queries import PracticeFilters, facet_counts
 from tests.factories import make_practice, make_question, make_user
+from tests.practices.test_uploads import pdf
 
 FORM = {
     "title": "Nido aziendale condiviso tra enti", "summary": "Un nido per i dipendenti.",
@@ -122,14 +123,15 @@ def test_upload_checks_content_size_and_serves_safely(client, login, app):
     app.config["ATTACHMENT_MAX_BYTES"] = 10
     assert upload("grande.pdf", b"%PDF-" + b"x" * 50).status_code == 422
     app.config["ATTACHMENT_MAX_BYTES"] = 10 * 2**20
-    assert upload("relazione.pdf", b"%PDF-1.7 contenuto").status_code == 303
+    real_pdf = pdf()
+    assert upload("relazione.pdf", real_pdf).status_code == 303
     attachment = db.session.scalars(select(PracticeAttachment)).one()
     response = client.get(f"/buone-pratiche/{practice.slug}/allegati/{attachment.id}")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/pdf"
     assert response.headers["Content-Disposition"].startswith("attachment;")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert response.get_data() == b"%PDF-1.7 contenuto"
+    assert response.get_data() == real_pdf
     response.close()
 
 
