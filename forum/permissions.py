@@ -19,6 +19,14 @@ def _signed_in(user: Any) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False))
 
 
+def can_view_profile(viewer: Any, user: User) -> bool:
+    """Approved members' profiles are public; one awaiting approval (or refused) is seen
+    only by its owner and by moderators and admins."""
+    if not user.is_pending:
+        return True
+    return _signed_in(viewer) and (viewer.id == user.id or viewer.is_moderator)
+
+
 def privilege_threshold(name: str) -> int:
     """Reputation needed for a privilege (`PRIVILEGE_<NAME>` in the configuration)."""
     return int(current_app.config[f"PRIVILEGE_{name.upper()}"])

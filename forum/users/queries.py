@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from forum import permissions
 from forum.errors import NotFound
 from forum.extensions import db
 from forum.models import Answer, Question, User
@@ -24,13 +26,14 @@ class Profile:
     answer_count: int
 
 
-def profile(username: str, limit: int = 20) -> Profile:
+def profile(username: str, viewer: Any = None, limit: int = 20) -> Profile:
     """The profile page data, in four statements whatever the activity.
 
-    Hidden posts (and answers in hidden threads) are left out: a profile is public.
+    Hidden posts (and answers in hidden threads) are left out: a profile is public. An
+    account awaiting approval is "not found" for anyone but its owner and the staff.
     """
     user = db.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
-    if user is None:
+    if user is None or not permissions.can_view_profile(viewer, user):
         raise NotFound(_("Utente non trovato."))
     questions = list(db.session.execute(
         select(Question)

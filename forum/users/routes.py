@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -19,10 +19,7 @@ bp = Blueprint("users", __name__)
 @bp.route("/utenti/<username>")
 def profile(username: str):
     """A member's profile: who they are, their questions and answers."""
-    try:
-        data = queries.profile(username)
-    except DomainError as error:
-        abort(error.status_code, description=error.message)
+    data = queries.profile(username, current_user)
     practices = [p for p in practice_queries.my_practices(data.user.id)
                  if practice_services.can_view(current_user, p)]
     return render_template("users/profile.html", profile=data, practices=practices)

@@ -272,8 +272,8 @@ ROWS = [
         "confirm": "un-altra-password-sicura-2026"}, SIGNED_IN),
     Row("auth.logout", lambda i: "/esci", expect=_roles(OK, anonymous=LOGIN)),
     Row("main.set_language", lambda i: "/lingua", lambda i: {"lingua": "en"}, ANYONE),
-    Row("main.preview", lambda i: "/anteprima", lambda i: {"body": "**ciao**"},
-        _roles(200, anonymous=LOGIN)),
+    Row("main.preview", lambda i: "/anteprima", lambda i: {"testo": "**ciao**"},
+        _roles(200, anonymous=LOGIN, pending=DENY, suspended=DENY)),
     Row("auth.login", lambda i: "/accedi",
         lambda i: {"login": "membro", "password": PASSWORD}, ANYONE),
     Row("auth.register", lambda i: "/registrati", lambda i: {
