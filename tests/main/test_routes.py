@@ -67,6 +67,8 @@ def test_security_headers_and_nonce_on_every_page(client, app):
     csp = response.headers["Content-Security-Policy"]
     assert "object-src 'none'" in csp and "base-uri 'none'" in csp
     assert "frame-ancestors 'none'" in csp and "'nonce-" in csp
+    assert "unsafe-inline" not in csp and "style-src 'self';" in csp  # styles held too
+    assert ' style="' not in response.get_data(as_text=True)
     nonce = csp.split("'nonce-")[1].split("'")[0]
     assert f'nonce="{nonce}"' in response.get_data(as_text=True)
     assert response.headers["X-Content-Type-Options"] == "nosniff"

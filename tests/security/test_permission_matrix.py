@@ -35,6 +35,7 @@ from forum.models import (
 from forum.models.base import utcnow
 from forum.practices.services import snapshot
 from tests.factories import make_answer, make_comment, make_practice, make_question, make_user
+from tests.practices.test_uploads import pdf
 
 ROLES = ("anonymous", "pending", "member", "author", "moderator", "mod_other", "admin",
          "suspended")
@@ -227,7 +228,7 @@ ROWS = [
     Row("practices.change_status", lambda i: f"/buone-pratiche/{i['draft']}/stato",
         lambda i: {"stato": "in-revisione"}, DRAFT_CURATORS),
     Row("practices.upload", lambda i: f"/buone-pratiche/{i['draft']}/allegati",
-        lambda i: {"title": "Relazione", "file": (io.BytesIO(b"%PDF-1.7 prova"), "r.pdf")},
+        lambda i: {"title": "Relazione", "file": (io.BytesIO(pdf()), "r.pdf")},
         DRAFT_CURATORS, files=True),
     Row("practices.replicate", lambda i: f"/buone-pratiche/{i['published']}/replica",
         lambda i: {"note": "Da noi dal 2024."}, ACTIVE),
