@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
@@ -99,6 +100,8 @@ class PageProblems:
     problems: list[str] = field(default_factory=list)
     # Pages answered with a 4xx that the test itself asserts (404 page, 422 form...).
     error_documents: set[str] = field(default_factory=set)
+    # Script requests a test expects to be refused: (path, status), via `expect_refusal`.
+    expected_refusals: set[tuple[str, int]] = field(default_factory=set)
 
     def watch(self, page: Page) -> None:
         page.on("console", self._console)
@@ -121,7 +124,8 @@ class PageProblems:
             return
         request = response.request
         main_document = request.is_navigation_request() and request.frame.parent_frame is None
-        if main_document and response.status < 500:
+        expected = (urlsplit(response.url).path, response.status) in self.expected_refusals
+        if (main_document or expected) and response.status < 500:
             self.error_documents.add(response.url)
         else:
             self.problems.append(f"HTTP {response.status}: {request.resource_type} {response.url}")
@@ -235,6 +239,16 @@ def new_page(
     yield _open
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def expect_refusal(request: pytest.FixtureRequest) -> Callable[[str, int], None]:
+    """`expect_refusal("/anteprima", 422)`: that script request may answer that 4xx."""
+
+    def _allow(path: str, status: int) -> None:
+        request.node._page_problems.expected_refusals.add((path, status))
+
+    return _allow
 
 
 @pytest.fixture

@@ -82,6 +82,23 @@ def test_ask_question_with_live_preview(page: Page) -> None:
     expect(page.locator("#domanda .post-body strong")).to_have_text("grassetto")
 
 
+def test_a_text_too_complex_is_explained_in_the_preview_and_kept_on_publish(
+    page: Page, expect_refusal: Callable[[str, int], None]
+) -> None:
+    expect_refusal("/anteprima", 422)
+    sign_in(page, "marco.esposito")
+    page.goto("/domande/nuova")
+    page.get_by_label("Titolo").fill(f"Una domanda con troppe parentesi ({unique('t')})")
+    page.get_by_label("Tema", exact=True).select_option("servizi-educativi-0-6")
+    hostile = "[" * 10000 + "*_" * 8000
+    page.get_by_label("Descrivi il problema").fill(hostile)
+    preview = page.locator(".markdown-preview .preview-body")
+    expect(preview).to_contain_text("troppo complesso da formattare")
+    page.get_by_role("button", name="Pubblica la domanda").click()
+    expect(_flash(page)).to_contain_text("troppo complesso da formattare")
+    expect(page.get_by_label("Descrivi il problema")).to_have_value(hostile)
+
+
 def test_answer_comment_and_reply(page: Page, live: LiveServer) -> None:
     asker = create_user(live.app)
     qid = create_question(live.app, asker)
