@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask import current_app, has_request_context, session
 from flask_babel import format_date, format_datetime, format_timedelta
@@ -33,3 +33,13 @@ def long_datetime(moment: datetime | None) -> str:
 def long_date(moment: datetime | None) -> str:
     """'12 marzo 2024'."""
     return format_date(moment, "d MMMM y") if moment else ""
+
+
+def machine_time(moment: datetime | None) -> str:
+    """A naive-UTC moment as HTML's `<time datetime>` wants it: whole seconds and a Z
+    (Python's isoformat gives microseconds, which the HTML standard does not allow)."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -17,11 +17,13 @@ from __future__ import annotations
 import atexit
 import multiprocessing
 import os
+import re
 import signal
 import threading
 from collections.abc import Sequence
 from concurrent.futures import TimeoutError as FutureTimeout
 from functools import partial
+from html import unescape
 
 import bleach
 import markdown
@@ -63,6 +65,18 @@ _cleaner = bleach.Cleaner(
     filters=[partial(bleach.linkifier.LinkifyFilter, callbacks=[*DEFAULT_CALLBACKS, _link_rel],
                      skip_tags={"pre", "code"})],
 )
+
+
+_BLOCK_END = re.compile(r"</(?:p|li|h[3-6]|blockquote|pre|tr|table)>|<br\s*/?>|<hr\s*/?>", re.I)
+_CELL_END = re.compile(r"</t[dh]>", re.I)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def plain_text(html: str) -> str:
+    """The words of sanitised HTML (ours, from `render_markdown`), for search and snippets:
+    no Markdown signs, no tags, entities decoded, one line per block."""
+    text = _TAG.sub("", _CELL_END.sub(" ", _BLOCK_END.sub("\n", html or "")))
+    return re.sub(r"\n{3,}", "\n\n", unescape(text)).strip()
 
 
 def render_unbounded(text: str) -> str:

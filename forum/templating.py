@@ -27,6 +27,18 @@ def _url_with(**changes: object) -> str:
     return url_for(request.endpoint or "main.home", **(request.view_args or {}), **args)
 
 
+def _login_url() -> str:
+    """The sign-in link: back to this page afterwards. On the sign-in pages themselves the
+    link keeps the destination it already has instead of adding itself (no endless URLs)."""
+    from forum.views import safe_next
+
+    if (request.endpoint or "").startswith("auth."):
+        target = safe_next(request.args.get("next"), "")
+    else:
+        target = request.full_path.rstrip("?") if request.method == "GET" else ""
+    return url_for("auth.login", next=target or None)
+
+
 def _page_url(page: int) -> str:
     args = request.args.to_dict()
     args["page"] = str(page)
@@ -63,6 +75,7 @@ def init_templating(app: Flask) -> None:
         organisation_type_label=organisation_type_label,
         role_label=lambda role: str(ROLE_LABELS.get(role, role)),
         url_with=_url_with,
+        login_url=_login_url,
         close_reason_label=moderation_labels.close_reason_label,
         action_label=moderation_labels.action_label,
         target_label=moderation_labels.target_label,
@@ -78,6 +91,7 @@ def init_templating(app: Flask) -> None:
         time_ago=i18n.time_ago,
         long_datetime=i18n.long_datetime,
         long_date=i18n.long_date,
+        machine_time=i18n.machine_time,
     )
     env.trim_blocks = True
     env.lstrip_blocks = True

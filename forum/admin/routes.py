@@ -193,16 +193,13 @@ def approve(user_id: int):
 @bp.route("/iscrizioni/<int:user_id>/rifiuta", methods=["POST"])
 def reject(user_id: int):
     """Refuse a sign-up, with an optional reason the member will read."""
-    form = RejectForm()
-    if not form.validate():
-        flash(_("Il motivo può avere al massimo %(n)d caratteri.", n=services.REASON_MAX),
-              "danger")
-        return redirect(_back_from_review(user_id), code=303)
+    form = RejectForm()  # the length rule is the service's (checked_reason), said once
     try:
         user = services.reject_user(_actor(), user_id, reason=form.reason.data or "")
     except DomainError as error:
         _not_found_or(error)
-        flash(error.message, "danger")
+        for message in [m for ms in error.field_errors.values() for m in ms] or [error.message]:
+            flash(message, "danger")  # the page behind the redirect has no form to mark
         return redirect(_back_from_review(user_id), code=303)
     flash(_("Iscrizione di %(name)s rifiutata.", name=user.display_name), "success")
     return redirect(_back_from_review(user_id), code=303)

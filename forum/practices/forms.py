@@ -121,6 +121,14 @@ class StatusForm(FlaskForm):
     note = TextAreaField(_l("Nota per l'autore"), validators=[Length(max=2_000)])
 
 
+def field_label(name: str) -> str:
+    """The form's label of a record field (in the user's language), for messages that name
+    a field away from the form; the name itself if the form has no such field."""
+    unbound = getattr(PracticeForm, name, None)
+    args = getattr(unbound, "args", ())
+    return str(args[0]) if args else name
+
+
 def _lines(items: list[dict], keys: tuple[str, ...]) -> str:
     return "\n".join(" | ".join(item.get(k) or "" for k in keys) for item in items)
 

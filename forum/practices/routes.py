@@ -29,6 +29,7 @@ from forum.practices.forms import (
     PracticeForm,
     ReplicationForm,
     StatusForm,
+    field_label,
     fill_form,
     form_data,
 )
@@ -189,7 +190,7 @@ def change_status(slug: str):
         flash(error.message, "danger")
         for field, messages in error.field_errors.items():
             for message in messages:
-                flash(f"{field}: {message}", "danger")
+                flash(f"{field_label(field)}: {message}", "danger")
         if error.status_code == 404:
             abort(404)
         return _render_detail(slug, error.status_code, status_form=form)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from forum.markup import plain_text
 from forum.models import Answer, Practice, Question, User
 
 BATCH = 500
@@ -42,14 +43,16 @@ def question_docs(session: Session, ids: Iterable[int]) -> tuple[list[dict], lis
 
 def question_doc(question: Question, answers: list[Answer]) -> dict[str, Any]:
     """One question with its answers' text; the accepted answer also on its own field."""
-    accepted = next((a.body for a in answers if a.id == question.accepted_answer_id), "")
+    accepted = next((plain_text(a.body_html) for a in answers
+                     if a.id == question.accepted_answer_id), "")
     author: User = question.author
     return {
         "doc_id": f"question:{question.id}",
         "type": "question",
         "id": question.id,
         "title": question.title,
-        "body": "\n\n".join([question.body, *(a.body for a in answers)]),
+        "body": "\n\n".join([plain_text(question.body_html),
+                              *(plain_text(a.body_html) for a in answers)]),
         "accepted": accepted,
         "tags": [t.name for t in question.tags],
         "theme": question.theme.slug,
@@ -82,9 +85,11 @@ def practice_docs(session: Session, ids: Iterable[int]) -> tuple[list[dict], lis
 
 def practice_doc(practice: Practice) -> dict[str, Any]:
     """One practice: every text field searchable, visible only when published."""
-    text = [practice.summary, practice.description, practice.lead_organisation,
-            practice.municipality or "", practice.results, practice.evaluation,
-            practice.transferability_notes, practice.challenges, practice.budget_notes or "",
+    text = [practice.summary, plain_text(practice.description_html),
+            practice.lead_organisation, practice.municipality or "",
+            plain_text(practice.results_html), plain_text(practice.evaluation_html),
+            plain_text(practice.transferability_notes_html), plain_text(practice.challenges_html),
+            practice.budget_notes or "",
             " ".join(p.get("name", "") for p in practice.partners or [])]
     return {
         "doc_id": f"practice:{practice.id}",

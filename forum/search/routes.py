@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 
+from forum.admin.queries import all_themes
+from forum.models import Theme
 from forum.models.base import utcnow
 from forum.search import service
-from forum.taxonomy import REGIONS, THEMES
+from forum.taxonomy import REGIONS
 from forum.views import page_arg
 
 bp = Blueprint("search", __name__)
@@ -19,18 +22,20 @@ TYPES = {"discussioni": "question", "buone-pratiche": "practice",
 SORTS = {"rilevanza": "relevance", "recenti": "newest", "voti": "votes",
          "relevance": "relevance", "newest": "newest", "votes": "votes"}
 PERIODS = {"mese": 31, "anno": 366, "tre-anni": 3 * 366}
-THEME_SLUGS = {slug for slug, _n, _d in THEMES}
 QUERY_MAX = 5_000
 
 
-def _params() -> dict:
-    """Filters from the query string; unknown values are a 400 with a clear message."""
+def _params(themes: list[Theme]) -> dict[str, Any]:
+    """Filters from the query string; unknown values are a 400 with a clear message.
+
+    Themes are those of the database (an admin's new theme included, archived ones too:
+    their threads stay findable)."""
     args = request.args
     kind = args.get("tipo") or args.get("type") or ""
     if kind and kind not in TYPES:
         abort(400, description=_("Tipo di contenuto non valido."))
     theme = args.get("tema") or args.get("theme") or None
-    if theme and theme not in THEME_SLUGS:
+    if theme and theme not in {t.slug for t in themes}:
         abort(400, description=_("Tema non valido."))
     region = args.get("regione") or args.get("region") or None
     if region and region not in REGIONS:
@@ -53,14 +58,15 @@ def _params() -> dict:
 def index():
     """One box over discussions and best practices, with filters and highlighted snippets."""
     q = (request.args.get("q") or "")[:QUERY_MAX]
-    params = _params()
+    themes = all_themes()
+    params = _params(themes)
     page = page_arg()
     results = None
     if q.strip():
         results = service.search(q, page=page, per_page=current_app.config["SEARCH_PER_PAGE"],
                                  **params)
     return render_template("search/index.html", q=q, results=results, params=params,
-                           themes=THEMES, regions=REGIONS)
+                           themes=themes, regions=REGIONS)
 
 
 def _hit_url(hit) -> str:  # type: ignore[no-untyped-def]
@@ -73,7 +79,8 @@ def _hit_url(hit) -> str:  # type: ignore[no-untyped-def]
 def api_search():
     """Public JSON search: {"total", "results": [{"type","id","title","url","snippet","score"}]}."""
     q = (request.args.get("q") or "")[:QUERY_MAX]
-    params = _params()
+    themes = all_themes()
+    params = _params(themes)
     page = page_arg()
     if not q.strip():
         return jsonify(total=0, results=[], page=page)
@@ -90,7 +97,7 @@ def api_search():
 def _related_json(kind: str):  # type: ignore[no-untyped-def]
     text = (request.args.get("text") or "")[:QUERY_MAX]
     theme = request.args.get("tema") or request.args.get("theme") or None
-    if theme and theme not in THEME_SLUGS:
+    if theme and theme not in {t.slug for t in all_themes()}:
         abort(400, description=_("Tema non valido."))
     hits = service.related_for_text(text, kind=kind, theme=theme, limit=5)
     return jsonify(results=[{"type": h.type, "id": h.id, "title": h.title, "url": _hit_url(h),
