@@ -5,6 +5,7 @@ Serious or critical violations fail; the count by impact is printed for every pa
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 
@@ -139,3 +140,27 @@ def test_axe_catches_what_it_should(page: Page) -> None:
     }""")
     found = {v["id"]: v["impact"] for v in _axe.run(page, options=WCAG_AA).response["violations"]}
     assert found.get("image-alt") == "critical" and found.get("color-contrast") == "serious"
+
+
+NARROW = {"width": 390, "height": 800}
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_signed_in_pages_fit_a_390px_phone(new_page: Callable[..., Page], live: LiveServer,
+                                           javascript: bool) -> None:
+    """No sideways scroll; search is an icon; the menu is reachable with or without JS."""
+    page = new_page(viewport=NARROW, java_script_enabled=javascript)
+    sign_in(page, "giulia.ferraris")
+    for path in ("/", "/domande", f"/domande/{question_id(live.app, THREAD_TITLE)}",
+                 "/buone-pratiche", "/cerca?q=nido", "/utenti/giulia.ferraris"):
+        page.goto(path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= NARROW["width"], f"{path}: {width} px wide"
+        expect(page.get_by_role("link", name="Cerca in Officina")).to_be_visible()
+    if not javascript:
+        menu = page.locator("#menu-principale")
+        expect(menu.get_by_role("link", name="Buone pratiche")).to_be_visible()
+        menu.get_by_role("link", name="Domande").click()
+        expect(page).to_have_url(re.compile(r"/domande$"))
+    else:
+        check_page(page, "telefono 390 px")  # axe needs scripts: the JS variant runs it
