@@ -1,5 +1,7 @@
 """Flask extensions, created unbound; `create_app` binds them."""
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -26,6 +28,12 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+# The models' base class: Flask-SQLAlchemy's `db.Model` at run time, typed as the
+# declarative base it is built on, so mypy sees every mapped column.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -14,8 +14,8 @@ def select_locale() -> str:
     """The language chosen with the switcher, Italian otherwise."""
     chosen = session.get("lang") if has_request_context() else None
     if chosen in current_app.config["LANGUAGES"]:
-        return chosen
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+        return str(chosen)
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 def time_ago(moment: datetime | None) -> str:

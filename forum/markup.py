@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from concurrent.futures import TimeoutError as FutureTimeout
 from functools import partial
 from html import unescape
+from typing import Any
 
 import bleach
 import markdown
@@ -116,7 +117,7 @@ class _Renderer:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._pool = None
+        self._pool: Any = None  # pebble.ProcessPool, imported when first needed
         self._pid = 0
 
     def _get_pool(self, workers: int):  # type: ignore[no-untyped-def]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, g, request, url_for
 from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
@@ -17,7 +19,7 @@ from forum.taxonomy import ROLE_LABELS, organisation_type_label, region_name
 
 def _url_with(**changes: object) -> str:
     """The current URL with some query arguments changed (None removes one); page resets."""
-    args = request.args.to_dict()
+    args: dict[str, Any] = request.args.to_dict()
     args.pop("page", None)
     for key, value in changes.items():
         if value is None or value == "":
@@ -40,7 +42,7 @@ def _login_url() -> str:
 
 
 def _page_url(page: int) -> str:
-    args = request.args.to_dict()
+    args: dict[str, Any] = request.args.to_dict()
     args["page"] = str(page)
     return url_for(request.endpoint or "main.home", **(request.view_args or {}), **args)
 
@@ -61,7 +63,7 @@ def init_templating(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
     env = app.jinja_env
-    env.install_gettext_callables(  # same behaviour as Flask-Babel's, a page has hundreds
+    env.install_gettext_callables(  # type: ignore[attr-defined]  # i18n extension; same behaviour as Flask-Babel's, a page has hundreds
         gettext=lambda s: _translations().ugettext(s),
         ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
         pgettext=lambda c, s: _translations().upgettext(c, s),

@@ -209,7 +209,7 @@ class ItalianAnalyzer(Analyzer):
         return {}
 
     def __setstate__(self, state: dict) -> None:
-        self.__init__()
+        ItalianAnalyzer.__init__(self)
 
     def __eq__(self, other: object) -> bool:
         return other is not None and self.__class__ is other.__class__
@@ -326,7 +326,8 @@ def matching_spans(text: str, terms: frozenset[str]) -> list[tuple[str, int, int
     for i in compress(range(len(words)), map(is_, known, repeat(None))):
         known[i] = _word_terms(words[i])
     out = []
-    for i in compress(range(len(words)), map(not_, map(terms.isdisjoint, known))):
+    filled: list[frozenset[str]] = known  # type: ignore[assignment]  # no None left
+    for i in compress(range(len(words)), map(not_, map(terms.isdisjoint, filled))):
         word = words[i]
         base = ends[i] - len(word)
         out += [(term, base + s, base + e) for term, s, e in analyze_spans(word)

@@ -240,6 +240,10 @@ def positions_array(blob: bytes) -> array:
 class SplitPostingsWriter(W3PostingsWriter):
     """Writes ``CODED`` blocks (term vectors, keyed by bytes, keep the W3 layout)."""
 
+    _maxweight: float  # kept by Whoosh's writer, which declares no types
+    _minlength: int | None
+    _maxlength: int
+
     def _new_block(self) -> None:
         super()._new_block()
         self._lengths = array("I")

@@ -284,8 +284,7 @@ class Engine:
         """An empty score lookup."""
         return array("f", bytes(4 * self.doc_count_all)) if dense else {}
 
-    def remember_scores(self, key: Any, value: tuple[list[int], Lookup]
-                        ) -> tuple[list[int], Lookup]:
+    def remember_scores(self, key: Any, value: tuple[Any, Lookup]) -> tuple[Any, Lookup]:
         """Keep (documents, score lookup) for this generation (``SCORES_BUDGET``)."""
         docs, lookup = value
         size = (lookup.itemsize * len(lookup) if isinstance(lookup, array)
@@ -293,7 +292,8 @@ class Engine:
         self._scores.put(key, value, size + 8 * len(docs) + 64)
         return value
 
-    def cached_scores(self, key: Any) -> tuple[list[int], Lookup] | None:
+    def cached_scores(self, key: Any) -> tuple[Any, Lookup] | None:
+        """(documents, lookup) kept by ``remember_scores``: a list or a ``DocList``."""
         return self._scores.get(key)
 
     def scored(self, term: Any, weights: tuple[tuple[str, float], ...]
@@ -313,13 +313,14 @@ class Engine:
         out = self.lookup(self.dense(len(docs)))
         # A dense array is written through a view of each segment's range: local ids.
         view = memoryview(out) if isinstance(out, array) else None
+        sparse: dict[int, float] = out if isinstance(out, dict) else {}
         for ids, codes, table, off in leaves:
             values = map(table.__getitem__, codes)
             if view is not None:
                 part = view[off:]
-                drain(map(part.__setitem__, ids, values))
+                drain(map(part.__setitem__, ids, values))  # type: ignore[arg-type]
             else:
-                out.update(zip(map(off.__add__, ids), values, strict=True))
+                sparse.update(zip(map(off.__add__, ids), values, strict=True))
         for field, weight in others:
             for ids, codes, table, off in self._scored_leaves(field, term, weight):
                 if view is not None:
@@ -329,9 +330,9 @@ class Engine:
                                  map(table.__getitem__, codes))))
                 else:
                     gids = list(map(off.__add__, ids))
-                    old = map(out.get, gids, repeat(0.0))
-                    out.update(zip(gids, map(add, old, map(table.__getitem__, codes)),
-                                   strict=True))
+                    old = map(sparse.get, gids, repeat(0.0))
+                    sparse.update(zip(gids, map(add, old, map(table.__getitem__, codes)),
+                                      strict=True))
         if view is not None:
             view.release()
         found = (docs, out)

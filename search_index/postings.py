@@ -125,7 +125,7 @@ def _w3_blocks(seg: Any, field: str, term: Any, values: bool | str = False,
         length = length[0]
     buf = terms._postfile.get(offset, length)
     stream = BytesIO(buf)
-    blocks = []
+    blocks: list[tuple[Any, Any, Any, Any]] = []
     pos = 4  # the header magic
     while pos < len(buf):
         size = _BLOCK_LENGTH.unpack_from(buf, pos)[0]
@@ -145,7 +145,7 @@ def _w3_blocks(seg: Any, field: str, term: Any, values: bool | str = False,
                 break
             pos = end
             continue
-        coded = coded_block(raw, compression, values and joined and wanted is None)
+        coded = coded_block(raw, compression, bool(values and joined and wanted is None))
         if coded is not None:
             ids, codes, weights, vals = coded
         else:
@@ -248,7 +248,7 @@ def raw_phrase(seg: Any, field: str, terms: tuple, df: dict[str, int]) -> set[in
     for i, (k, term) in enumerate(order):
         keys: list[Iterable[int]] = []
         for ids, _weights, values, _codes in _w3_blocks(seg, field, term, "tagged", None,
-                                                        True):
+                                                        True) or []:
             if values is None:
                 continue
             if isinstance(values, array):  # already doc << 32 | position

@@ -73,9 +73,9 @@ def refreshed(ix: Any, searcher: Searcher) -> Searcher:
     for gone in old.values():
         gone.close()
     if not readers:
-        reader: Any = EmptyReader(toc.schema)
+        merged: Any = EmptyReader(toc.schema)
     elif len(readers) == 1:
-        reader = readers[0]
+        merged = readers[0]
     else:
-        reader = MultiReader(readers, generation=toc.generation)
-    return Searcher(reader, fromindex=ix)
+        merged = MultiReader(readers, generation=toc.generation)
+    return Searcher(merged, fromindex=ix)

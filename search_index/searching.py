@@ -26,6 +26,7 @@ from dataclasses import replace
 from datetime import datetime
 from itertools import compress, filterfalse, repeat
 from operator import add, and_, mul
+from typing import Any
 
 from .engine import Engine, Lookup
 from .highlight import make_snippet
@@ -101,7 +102,7 @@ def concept_docs(engine: Engine, concept: Concept) -> set[int]:
                        lambda: set().union(*(_alt_docs(engine, *f) for f in forms)))
 
 
-def term_scored(engine: Engine, term: str) -> tuple[list[int], Lookup]:
+def term_scored(engine: Engine, term: str) -> tuple[Any, Lookup]:
     """(documents with ``term``, their BM25F on `text` plus the bonus fields)."""
     return engine.scored(term, TERM_WEIGHTS)
 
@@ -378,10 +379,10 @@ def run_search(engine: Engine, thesaurus: Thesaurus, q: object, *, type: str | N
 
     parsed = parse_query(q, thesaurus)
     if parsed.blank:  # browse: filters only, newest first unless asked otherwise
-        docs = restrict(engine.live())
-        ranked = _rank(engine, engine.of_type(docs, want),
+        browsed = restrict(engine.live())
+        ranked = _rank(engine, engine.of_type(browsed, want),
                        "newest" if sort == "relevance" else sort, depth)
-        return _page(engine, None, engine.count_by_type(docs), ranked, want, page, per_page)
+        return _page(engine, None, engine.count_by_type(browsed), ranked, want, page, per_page)
     if not parsed.concepts:
         return SearchResults(total=0, counts_by_type={}, hits=[], page=page, pages=1,
                              error=NO_TERMS)

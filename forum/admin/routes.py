@@ -94,10 +94,7 @@ def users():
 
 
 def _render_user(user_id: int, status: int = 200, **forms):  # type: ignore[no-untyped-def]
-    try:
-        page = queries.user_page(user_id)
-    except DomainError as error:
-        abort(error.status_code, description=error.message)
+    page = queries.user_page(user_id)
     user = page.user
     role_form = forms.get("role_form")
     if role_form is None:
@@ -230,10 +227,7 @@ def themes():
 @bp.route("/temi/<int:theme_id>", methods=["GET", "POST"])
 def edit_theme(theme_id: int):
     """Rename, describe or reorder a theme; the address (slug) does not change."""
-    try:
-        theme = queries.theme_for_admin(theme_id)
-    except DomainError as error:
-        abort(error.status_code, description=error.message)
+    theme = queries.theme_for_admin(theme_id)
     form = ThemeForm(obj=theme if request.method == "GET" else None)
     status = 200
     if form.validate_on_submit():
@@ -257,10 +251,7 @@ def edit_theme(theme_id: int):
 def archive_theme(theme_id: int):
     """Archive a theme (archivia=1) or bring it back (archivia=0)."""
     archived = request.form.get("archivia") == "1"
-    try:
-        theme = catalogue.set_theme_archived(_actor(), theme_id, archived)
-    except DomainError as error:
-        abort(error.status_code, description=error.message)
+    theme = catalogue.set_theme_archived(_actor(), theme_id, archived)
     message = (_("Tema «%(name)s» archiviato: le discussioni restano consultabili.",
                  name=theme.name) if archived
                else _("Tema «%(name)s» ripristinato.", name=theme.name))
@@ -295,10 +286,7 @@ def organisations():
 def archive_organisation(organisation_id: int):
     """Archive an administration (archivia=1) or put it back on the list (archivia=0)."""
     archived = request.form.get("archivia") == "1"
-    try:
-        organisation = catalogue.set_organisation_archived(_actor(), organisation_id, archived)
-    except DomainError as error:
-        abort(error.status_code, description=error.message)
+    organisation = catalogue.set_organisation_archived(_actor(), organisation_id, archived)
     message = (_("Ente «%(name)s» archiviato.", name=organisation.name) if archived
                else _("Ente «%(name)s» ripristinato.", name=organisation.name))
     flash(message, "success")

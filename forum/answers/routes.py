@@ -48,10 +48,7 @@ def create(question_id: int):
 @login_required
 def edit(answer_id: int):
     """Edit an answer (author or moderator)."""
-    try:
-        answer = queries.answer_for_edit(answer_id)
-    except DomainError as error:
-        abort(error.status_code, description=error.message)
+    answer = queries.answer_for_edit(answer_id)
     suggesting = not permissions.can_edit_answer(current_user, answer, answer.question)
     if suggesting and (answer.hidden_at is not None or not permissions.can_suggest_edit(
             current_user, answer.author_id, answer.question)):
@@ -98,10 +95,7 @@ def _acceptance_result(question_id: int, answer_id: int | None, message: str, er
 @login_required
 def accept(answer_id: int):
     """Mark the answer as the solution (asker or moderator)."""
-    try:
-        answer = queries.answer_for_edit(answer_id)
-    except DomainError as error:
-        abort(error.status_code, description=error.message)
+    answer = queries.answer_for_edit(answer_id)
     try:
         services.accept_answer(current_user, answer_id, note=request.form.get("note", ""))
     except DomainError as error:

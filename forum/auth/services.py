@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
+from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -115,7 +117,7 @@ def register_user(
     return user
 
 
-def _raise_duplicate(username: str, taken: list) -> None:
+def _raise_duplicate(username: str, taken: Sequence[Any]) -> None:
     errors: dict[str, list[str]] = {}
     if any(row.username == username for row in taken):
         errors["username"] = [_("Questo nome utente è già in uso: scegline un altro.")]

@@ -7,13 +7,13 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from forum.extensions import db
+from forum.extensions import Model
 from forum.models.base import utcnow
 from forum.models.question import Question
 from forum.models.user import User
 
 
-class Answer(db.Model):
+class Answer(Model):
     """An answer to a question; `score` is kept equal to the sum of its votes."""
 
     __tablename__ = "answers"
@@ -42,7 +42,7 @@ class Answer(db.Model):
         return self.hidden_at is not None
 
 
-class AnswerRevision(db.Model):
+class AnswerRevision(Model):
     """The text of an answer before an edit."""
 
     __tablename__ = "answer_revisions"
@@ -56,7 +56,7 @@ class AnswerRevision(db.Model):
     editor: Mapped[User] = relationship(lazy="raise_on_sql")
 
 
-class Acceptance(db.Model):
+class Acceptance(Model):
     """Who accepted which answer, when, and in what capacity; withdrawn rows stay for audit.
 
     At most one current (not withdrawn) acceptance per question, enforced by a

@@ -7,12 +7,12 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from forum.extensions import db
+from forum.extensions import Model
 from forum.models.base import utcnow
 from forum.models.user import User
 
 
-class Comment(db.Model):
+class Comment(Model):
     """A comment; `question_id` is always set so a whole thread loads in one query."""
 
     __tablename__ = "comments"

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from forum.extensions import db
+from forum.extensions import Model
 from forum.models.base import utcnow
 from forum.models.user import User
 
@@ -17,7 +17,7 @@ FLAG_REASONS = ("spam", "offensive", "off_topic", "duplicate", "attention")
 FLAG_STATUSES = ("open", "dismissed", "actioned")
 
 
-class Flag(db.Model):
+class Flag(Model):
     """A member's report on a post; one open flag per member and post (partial unique index)."""
 
     __tablename__ = "flags"
@@ -68,7 +68,7 @@ class Flag(db.Model):
     reporter: Mapped[User] = relationship(foreign_keys=[reporter_id], lazy="raise_on_sql")
 
 
-class EditSuggestion(db.Model):
+class EditSuggestion(Model):
     """An edit proposed by a member who may not edit the post directly; a moderator decides."""
 
     __tablename__ = "edit_suggestions"
@@ -99,7 +99,7 @@ class EditSuggestion(db.Model):
     author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="raise_on_sql")
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     """One moderator or admin action. Rows are only ever inserted (see the guard below)."""
 
     __tablename__ = "audit_entries"
@@ -127,7 +127,7 @@ def _audit_is_append_only(*_args: Any) -> None:
     raise RuntimeError("audit entries are append-only")
 
 
-class Notification(db.Model):
+class Notification(Model):
     """An in-app message; `kind` + `params` are rendered in the reader's language."""
 
     __tablename__ = "notifications"
@@ -142,7 +142,7 @@ class Notification(db.Model):
     read_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
-class SiteSetting(db.Model):
+class SiteSetting(Model):
     """A setting the admin changes at run time (e.g. the registration policy)."""
 
     __tablename__ = "site_settings"
@@ -152,7 +152,7 @@ class SiteSetting(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     """An administration on the managed list offered at registration and in the directory."""
 
     __tablename__ = "organisations"

@@ -17,12 +17,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from forum.extensions import db
+from forum.extensions import Model
 from forum.models.base import utcnow
 from forum.models.user import User
 
 
-class Practice(db.Model):
+class Practice(Model):
     """One practice; multi-valued lists live in `practice_facets` so they can be counted."""
 
     __tablename__ = "practices"
@@ -106,7 +106,7 @@ class Practice(db.Model):
         return self.status == "pubblicata"
 
 
-class PracticeFacet(db.Model):
+class PracticeFacet(Model):
     """One value of a multi-valued field (theme, target group, age group, funding, keyword)."""
 
     __tablename__ = "practice_facets"
@@ -124,7 +124,7 @@ class PracticeFacet(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
 
-class PracticeAttachment(db.Model):
+class PracticeAttachment(Model):
     """A file stored under the instance folder, served with a safe type and disposition."""
 
     __tablename__ = "practice_attachments"
@@ -144,7 +144,7 @@ class PracticeAttachment(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class PracticeReplication(db.Model):
+class PracticeReplication(Model):
     """"Ha funzionato anche da noi": one per administration and practice."""
 
     __tablename__ = "practice_replications"
@@ -166,7 +166,7 @@ class PracticeReplication(db.Model):
     user: Mapped[User] = relationship(lazy="raise_on_sql")
 
 
-class PracticeCitation(db.Model):
+class PracticeCitation(Model):
     """An answer citing a practice; the practice page lists the threads that cite it."""
 
     __tablename__ = "practice_citations"
@@ -185,7 +185,7 @@ class PracticeCitation(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class PracticeRevision(db.Model):
+class PracticeRevision(Model):
     """The whole record before an edit, as a JSON snapshot."""
 
     __tablename__ = "practice_revisions"
@@ -201,7 +201,7 @@ class PracticeRevision(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class PracticeLink(db.Model):
+class PracticeLink(Model):
     """A practice a moderator pinned to a discussion: shown first among related ones."""
 
     __tablename__ = "practice_links"

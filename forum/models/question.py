@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from forum.extensions import db
+from forum.extensions import Model, db
 from forum.models.base import utcnow
 from forum.models.theme import Theme
 from forum.models.user import User
@@ -20,7 +20,7 @@ question_tags = Table(
 )
 
 
-class Tag(db.Model):
+class Tag(Model):
     """A free tag, stored lower-case."""
 
     __tablename__ = "tags"
@@ -29,7 +29,7 @@ class Tag(db.Model):
     name: Mapped[str] = mapped_column(String(30), unique=True)
 
 
-class Question(db.Model):
+class Question(Model):
     """A question under one theme; counters and solved state are denormalised."""
 
     __tablename__ = "questions"
@@ -98,7 +98,7 @@ class Question(db.Model):
         return self.accepted_answer_id is not None
 
 
-class QuestionRevision(db.Model):
+class QuestionRevision(Model):
     """The text of a question before an edit: who changed it and when."""
 
     __tablename__ = "question_revisions"

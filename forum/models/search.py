@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from forum.extensions import db
+from forum.extensions import Model
 from forum.models.base import utcnow
 
 
-class SearchOutbox(db.Model):
+class SearchOutbox(Model):
     """A document to re-index; rows survive a crash and are applied by `flask search sync`."""
 
     __tablename__ = "search_outbox"

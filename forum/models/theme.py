@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from forum.extensions import db
+from forum.extensions import Model
 
 
-class Theme(db.Model):
+class Theme(Model):
     """A policy theme; the slug is the stable key used in URLs."""
 
     __tablename__ = "themes"

@@ -8,14 +8,14 @@ from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from forum.extensions import db
+from forum.extensions import Model
 from forum.models.base import utcnow
 
 ROLES = ("member", "moderator", "admin")
 STATUSES = ("active", "pending", "rejected")
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A registered operator; `reputation` is kept by services and recomputable."""
 
     __tablename__ = "users"

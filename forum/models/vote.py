@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from forum.extensions import db
+from forum.extensions import Model
 from forum.models.base import utcnow
 
 
-class Vote(db.Model):
+class Vote(Model):
     """An up (+1) or down (-1) vote on exactly one question or answer."""
 
     __tablename__ = "votes"

@@ -57,7 +57,8 @@ def load_post(post_type: str, post_id: int, *, for_update: bool = False) -> Post
     stmt = select(model).where(model.id == post_id)
     if for_update:
         stmt = stmt.with_for_update()
-    post = db.session.execute(stmt).scalar_one_or_none()
+    post: Question | Answer | Comment | None = db.session.execute(
+        stmt).scalar_one_or_none()  # type: ignore[assignment]  # one of MODELS
     if post is None:
         raise NotFound(_("Contenuto non trovato."))
     if isinstance(post, Question):

@@ -91,13 +91,15 @@ def review_queue(
     ).scalars():
         by_key[(flag.post_type, flag.post_id)].flags.append(flag)
     posts: dict[tuple[str, int], Any] = {}
-    for post_type, model in (("answer", Answer), ("comment", Comment)):
+    pairs: tuple[tuple[str, type[Answer] | type[Comment]], ...] = (
+        ("answer", Answer), ("comment", Comment))
+    for post_type, model in pairs:
         if ids[post_type]:
             for post in db.session.execute(
                 select(model).where(model.id.in_(ids[post_type])).options(
                     joinedload(model.author))
             ).scalars():
-                posts[(post_type, post.id)] = post
+                posts[(post_type, post.id)] = post  # type: ignore[attr-defined]  # Answer/Comment
     question_ids = set(ids["question"]) | {p.question_id for p in posts.values()}
     questions = {q.id: q for q in db.session.execute(
         select(Question).where(Question.id.in_(question_ids))

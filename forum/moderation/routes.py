@@ -49,10 +49,7 @@ def _require_moderator() -> None:
 
 
 def _post_or_404(post_type: str, post_id: int):  # type: ignore[no-untyped-def]
-    try:
-        return load_post(post_type, post_id)
-    except DomainError as error:
-        abort(error.status_code, description=error.message)
+    return load_post(post_type, post_id)
 
 
 def _back(default: str) -> str:

@@ -64,7 +64,7 @@ def propose_edit(
             errors = question_field_errors(title, body, tag_names)
             if errors:
                 raise InvalidInput(_("Controlla i campi evidenziati."), field_errors=errors)
-            unchanged = (title, body) == (ref.post.title, ref.post.body)
+            unchanged = (title, body) == (ref.question.title, ref.question.body)
         else:
             check_answer_body(body)
             unchanged = body == ref.post.body
@@ -103,7 +103,7 @@ def approve_suggestion(actor: User, suggestion_id: int) -> EditSuggestion:
         suggestion = _pending(suggestion_id)
         ref = load_post(suggestion.post_type, suggestion.post_id)
         require_moderator_of(actor, ref)
-        changed_at = ref.post.updated_at
+        changed_at = getattr(ref.post, "updated_at", None)  # comments are never suggested
         if changed_at is not None and changed_at > suggestion.created_at:
             raise Conflict(_(
                 "Il contenuto è cambiato dopo la proposta: respingila e chiedi una nuova proposta."

@@ -54,4 +54,4 @@ def mark_all_read(user: User) -> int:
             .values(read_at=utcnow())
         )
         db.session.commit()
-    return int(result.rowcount or 0)
+    return int(getattr(result, "rowcount", 0) or 0)  # a CursorResult for UPDATE

@@ -105,13 +105,15 @@ def draft_from_question(actor: User, question_id: int) -> Practice:
         if existing is not None:
             raise Conflict(_("Da questa discussione è già nata una buona pratica."))
         answer = db.session.get(Answer, question.accepted_answer_id)
-        author = db.session.get(User, answer.author_id)
+        author = db.session.get(User, answer.author_id) if answer else None
         theme_slug = db.session.execute(
             select(Question.theme_id).where(Question.id == question.id)
         ).scalar_one()
         from forum.models import Theme
 
         theme = db.session.get(Theme, theme_slug)
+        if answer is None or author is None or theme is None:
+            raise NotFound(_("Domanda non trovata."))
         title = question.title if len(question.title) >= 10 else f"Pratica: {question.title}"
         summary = re.sub(r"\s+", " ", re.sub(r"[#*_`>|\[\]()]", "", answer.body)).strip()
         checked = check_practice({
@@ -173,7 +175,7 @@ def unpin_practice(actor: User, question_id: int, practice_id: int) -> None:
         _require_theme_moderator(actor, question)
         deleted = db.session.execute(delete(PracticeLink).where(
             PracticeLink.question_id == question_id, PracticeLink.practice_id == practice_id))
-        if not deleted.rowcount:
+        if not getattr(deleted, "rowcount", 0):  # a CursorResult for DELETE
             raise NotFound(_("Collegamento non trovato."))
         db.session.commit()
 

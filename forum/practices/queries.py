@@ -131,8 +131,8 @@ def facet_counts(filters: PracticeFilters) -> dict[str, dict[str, int]]:
                 .where(where).group_by(value)
             )
     counts: dict[str, dict[str, int]] = {name: {} for name in FILTERS}
-    for facet, value, n in db.session.execute(union_all(*parts)):
-        counts[facet][str(value)] = n
+    for row in db.session.execute(union_all(*parts)):
+        counts[row.facet][str(row.value)] = row.n
     return counts
 
 

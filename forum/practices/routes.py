@@ -125,10 +125,7 @@ def create():
 @login_required
 def edit(slug: str):
     """Edit a practice (author while draft or under review, moderators always)."""
-    try:
-        practice = queries.practice_for_edit(slug)
-    except DomainError as error:
-        abort(error.status_code, description=error.message)
+    practice = queries.practice_for_edit(slug)
     if not services.can_view(current_user, practice):
         abort(404, description=_("Buona pratica non trovata."))
     if not services.can_edit(current_user, practice):
@@ -137,10 +134,7 @@ def edit(slug: str):
 
 
 def _render_detail(slug: str, status: int = 200, **forms):  # type: ignore[no-untyped-def]
-    try:
-        page = queries.practice_page(slug, current_user)
-    except DomainError as error:
-        abort(error.status_code, description=error.message)
+    page = queries.practice_page(slug, current_user)
     similar = search_service.related_to_practice(page.practice,
                                                  [q.id for q in page.citing_questions])
     return render_template(
@@ -170,10 +164,7 @@ def detail(slug: str):
 
 
 def _practice_id(slug: str) -> int:
-    try:
-        return queries.practice_for_edit(slug).id
-    except DomainError as error:
-        abort(error.status_code, description=error.message)
+    return queries.practice_for_edit(slug).id
 
 
 @bp.route("/buone-pratiche/<slug>/stato", methods=["POST"])
@@ -235,10 +226,7 @@ def upload(slug: str):
 @bp.route("/buone-pratiche/<slug>/allegati/<int:attachment_id>")
 def download(slug: str, attachment_id: int):
     """Serve an attachment as a download with the type recognised at upload."""
-    try:
-        page = queries.practice_page(slug, current_user)
-    except DomainError as error:
-        abort(error.status_code, description=error.message)
+    page = queries.practice_page(slug, current_user)
     attachment = db.session.get(PracticeAttachment, attachment_id)
     if attachment is None or attachment.practice_id != page.practice.id:
         abort(404, description=_("Allegato non trovato."))
@@ -286,9 +274,6 @@ def pin(question_id: int):
 @login_required
 def unpin(question_id: int, practice_id: int):
     """Remove a pinned practice from a discussion."""
-    try:
-        links.unpin_practice(current_user, question_id, practice_id)
-    except DomainError as error:
-        abort(error.status_code, description=error.message)
+    links.unpin_practice(current_user, question_id, practice_id)
     flash(_("Collegamento rimosso."), "success")
     return redirect(url_for("questions.detail", question_id=question_id), code=303)

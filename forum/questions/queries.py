@@ -61,7 +61,7 @@ def _list_select(filters: ListFilters) -> Select:
     stmt = select(Question).options(
         joinedload(Question.author), joinedload(Question.theme), selectinload(Question.tags)
     )
-    order = {
+    order: tuple[Any, ...] = {
         "recenti": (Question.created_at.desc(), Question.id.desc()),
         "voti": (Question.score.desc(), Question.id.desc()),
     }.get(filters.sort, (Question.last_activity_at.desc(), Question.id.desc()))
@@ -223,7 +223,7 @@ def question_page(question_id: int, viewer: Any) -> QuestionPage:
             )
         ).all()
         for q_id, a_id, value in rows:
-            my_votes[("question", q_id) if q_id else ("answer", a_id)] = value
+            my_votes[("question", q_id) if q_id else ("answer", a_id or 0)] = value
     on_question, on_answers = _comment_forest(comments)
     citations = practice_queries.citations_for_answers([a.id for a in answers])
     derived = [p for p in practice_queries.practices_from_question(question_id)

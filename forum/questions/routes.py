@@ -100,10 +100,7 @@ def render_question(
     comment_form: CommentForm | None = None,
 ):
     """The question page; views re-render it with a status and the user's text on errors."""
-    try:
-        page = queries.question_page(question_id, current_user)
-    except DomainError as error:
-        abort(error.status_code, description=error.message)
+    page = queries.question_page(question_id, current_user)
     accepted = next((a.body for a in page.answers
                      if a.id == page.question.accepted_answer_id), "")
     related = search_service.related_to_question(page.question, accepted, page.pinned)
@@ -127,10 +124,7 @@ def detail(question_id: int, slug: str | None = None):
 @login_required
 def edit(question_id: int):
     """Edit a question (author or moderator); the old text is kept as a revision."""
-    try:
-        question = queries.question_for_edit(question_id)
-    except DomainError as error:
-        abort(error.status_code, description=error.message)
+    question = queries.question_for_edit(question_id)
     suggesting = not permissions.can_edit_question(current_user, question)
     if suggesting and (question.hidden_at is not None or not permissions.can_suggest_edit(
             current_user, question.author_id, question)):

@@ -144,7 +144,7 @@ def edit_question(
         theme = _theme_by_slug(theme_slug or "")
         if theme is None:
             errors["theme"] = [_("Scegli un tema dall'elenco.")]
-        if errors:
+        if errors or theme is None:
             raise InvalidInput(_("Controlla i campi evidenziati."), field_errors=errors)
         old_tags = [tag.name for tag in question.tags]
         db.session.add(QuestionRevision(

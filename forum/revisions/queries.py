@@ -7,6 +7,7 @@ time recorded on revision k; version 1 by the author when the post was created.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -97,7 +98,7 @@ class History:
 
 def _versions(
     states: list[dict[str, str]],
-    makers: list[tuple[User | None, datetime]],
+    makers: Sequence[tuple[User | None, datetime]],
     revision_ids: list[int],
     labels: dict[str, Any],
 ) -> list[Version]:

@@ -38,10 +38,7 @@ def _reason() -> str:
 @bp.route("/domande/<int:question_id>/revisioni")
 def question_history(question_id: int):
     """Every version of a question, newest first, with a word-level diff."""
-    try:
-        history = queries.question_history(question_id, current_user)
-    except DomainError as error:
-        abort(error.status_code, description=error.message)
+    history = queries.question_history(question_id, current_user)
     return _render(history, url_for("questions.detail", question_id=question_id),
                    "revisions.roll_back_question", question_id=question_id)
 
@@ -49,10 +46,7 @@ def question_history(question_id: int):
 @bp.route("/risposte/<int:answer_id>/revisioni")
 def answer_history(answer_id: int):
     """Every version of an answer, newest first, with a word-level diff."""
-    try:
-        history = queries.answer_history(answer_id, current_user)
-    except DomainError as error:
-        abort(error.status_code, description=error.message)
+    history = queries.answer_history(answer_id, current_user)
     back = url_for("questions.detail", question_id=history.post.question_id)
     return _render(history, f"{back}#risposta-{answer_id}",
                    "revisions.roll_back_answer", answer_id=answer_id)
@@ -61,10 +55,7 @@ def answer_history(answer_id: int):
 @bp.route("/buone-pratiche/<slug>/revisioni")
 def practice_history(slug: str):
     """Every version of a practice, newest first, with a diff of each changed field."""
-    try:
-        history = queries.practice_history(slug, current_user)
-    except DomainError as error:
-        abort(error.status_code, description=error.message)
+    history = queries.practice_history(slug, current_user)
     return _render(history, url_for("practices.detail", slug=slug),
                    "revisions.roll_back_practice", slug=slug)
 

@@ -49,7 +49,8 @@ def can_roll_back(user: Any, history: History) -> bool:
     if history.kind == "question":
         return permissions.can_edit_question(user, history.post)
     if history.kind == "answer":
-        return permissions.can_edit_answer(user, history.post, history.question)
+        return history.question is not None and permissions.can_edit_answer(
+            user, history.post, history.question)
     return practice_services.can_edit(user, history.post)
 
 
@@ -139,6 +140,8 @@ def roll_back_answer(
         if answer is None:
             raise NotFound(_("Risposta non trovata."))
         question = db.session.get(Question, answer.question_id)
+        if question is None:
+            raise NotFound(_("Risposta non trovata."))
         _require_visible(actor, question.hidden_at, question.author_id, question.theme_id)
         _require_visible(actor, answer.hidden_at, answer.author_id, question.theme_id)
         revision = _revision(AnswerRevision, revision_id, "answer_id", answer.id)

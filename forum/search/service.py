@@ -15,7 +15,7 @@ _lock = threading.Lock()
 
 def get_index() -> Any:
     """This process's index, opened once (opening costs far more than a query)."""
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     index = app.extensions.get("search_index")
     if index is None:
         with _lock:

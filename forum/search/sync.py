@@ -99,7 +99,7 @@ def _on_bulk(state: ORMExecuteState) -> None:
         return
     kind, column = target
     query = select(column).distinct()
-    where = state.statement.whereclause
+    where = getattr(state.statement, "whereclause", None)  # Update / Delete
     if where is not None:
         query = query.where(where)
     ids = state.session.execute(query).scalars()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template
 from flask_babel import gettext as _
 
-from forum.errors import DomainError
 from forum.practices import queries as practice_queries
 from forum.questions import queries
 from forum.questions.routes import _filters_from_args
@@ -23,10 +22,7 @@ def index():
 @bp.route("/temi/<slug>")
 def detail(slug: str):
     """One theme and its questions, with the same filters as the question list."""
-    try:
-        theme = queries.theme_by_slug(slug)
-    except DomainError as error:
-        abort(error.status_code, description=error.message)
+    theme = queries.theme_by_slug(slug)
     base = _filters_from_args()
     filters = queries.ListFilters(theme=slug, tag=base.tag, state=base.state, sort=base.sort)
     page = page_arg()

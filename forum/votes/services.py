@@ -14,7 +14,7 @@ from forum.extensions import db
 from forum.models import Answer, Question, User, Vote
 from forum.users.standing import require_member
 
-KINDS = {"question": Question, "answer": Answer}
+KINDS: dict[str, type[Question] | type[Answer]] = {"question": Question, "answer": Answer}
 
 
 @dataclass(frozen=True)

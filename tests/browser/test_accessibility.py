@@ -156,7 +156,7 @@ def test_signed_in_pages_fit_a_390px_phone(new_page: Callable[..., Page], live: 
         page.goto(path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= NARROW["width"], f"{path}: {width} px wide"
-        expect(page.get_by_role("link", name="Cerca in Officina")).to_be_visible()
+        expect(page.get_by_role("link", name="Apri la ricerca")).to_be_visible()
     if not javascript:
         menu = page.locator("#menu-principale")
         expect(menu.get_by_role("link", name="Buone pratiche")).to_be_visible()

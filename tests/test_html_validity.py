@@ -1,0 +1,86 @@
+"""Every main page is valid HTML by the W3C Nu HTML Checker (vnu-jar), signed out and in.
+
+`make install` fetches the checker from the npm registry into `.venv/vnu/`; Java runs it.
+Without either the test is skipped, visibly.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from forum.extensions import db
+from forum.models import Practice, Question, User
+from forum.seed.demo import seed_demo
+
+ROOT = Path(__file__).resolve().parent.parent
+VNU = ROOT / ".venv/vnu/node_modules/vnu-jar/build/dist/vnu.jar"
+JAVA = shutil.which("java")
+
+pytestmark = pytest.mark.skipif(
+    not (VNU.exists() and JAVA),
+    reason="Nu HTML Checker assente (make install lo scarica; serve Java): HTML non verificato",
+)
+
+
+@pytest.fixture
+def app_overrides() -> dict:
+    """Search on, so that result pages have hits and snippets to check."""
+    return {"SEARCH_SYNC": "inline"}
+
+
+def _pages(client, login) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    question = db.session.scalars(select(Question).order_by(Question.id)).first()
+    practice = db.session.scalars(select(Practice).where(Practice.status == "pubblicata")).first()
+    member = db.session.scalars(select(User).where(User.role == "member")).first()
+    moderator = db.session.scalars(select(User).where(User.role == "admin")).first()
+    assert question and practice and member and moderator
+    public = ["/", "/domande", f"/domande/{question.id}", "/buone-pratiche",
+              f"/buone-pratiche/{practice.slug}", "/temi", "/temi/servizi-educativi-0-6",
+              "/cerca?q=nido", "/accedi", "/registrati", f"/utenti/{member.username}",
+              "/aiuto/privilegi", f"/domande/{question.id}/revisioni", "/pagina-inesistente"]
+    member_pages = ["/", f"/domande/{question.id}", "/domande/nuova", "/notifiche",
+                    "/profilo/modifica", "/buone-pratiche/nuova", "/cerca?q=tariffe"]
+    staff_pages = ["/moderazione", "/moderazione/registro", "/amministrazione/utenti",
+                   "/amministrazione/temi", f"/domande/{question.id}"]
+    out: dict[str, str] = {}
+    for who, user, paths in (("anonimo", None, public), ("membro", member, member_pages),
+                             ("amministratore", moderator, staff_pages)):
+        if user is not None:
+            login(user)
+        for path in paths:
+            response = client.get(path)
+            assert response.status_code in (200, 404), path
+            out[f"{who} {path}"] = response.get_data(as_text=True)
+    return out
+
+
+def test_main_pages_have_no_html_errors(app, client, login, tmp_path):
+    seed_demo(app.config["DEMO_PASSWORD"])
+    pages = _pages(client, login)
+    files = {}
+    for n, (name, html) in enumerate(pages.items()):
+        path = tmp_path / f"page{n}.html"
+        path.write_text(html, encoding="utf-8")
+        files["file:" + str(path.resolve())] = name
+    control = tmp_path / "page-control.html"  # the checker must see a planted fault
+    control.write_text("<!doctype html><html lang=it><title>x</title><p><time datetime="
+                       "'2026-03-01T09:05:07.123456Z'>x</time></p>", encoding="utf-8")
+    files["file:" + str(control.resolve())] = "controllo"
+    done = subprocess.run(
+        [JAVA or "java", "-jar", str(VNU), "--errors-only", "--format", "json",
+         "--exit-zero-always", *[str(p) for p in tmp_path.glob("page*.html")]],
+        capture_output=True, text=True, timeout=300,
+    )
+    messages = json.loads(done.stderr or done.stdout or '{"messages": []}')["messages"]
+    errors = [f"{files.get(m.get('url', ''), m.get('url'))}: line {m.get('lastLine')}: "
+              f"{m.get('message')}" for m in messages if m.get("type") == "error"]
+    assert len(pages) >= 25
+    assert [e for e in errors if e.startswith("controllo:")], "the checker found nothing"
+    errors = [e for e in errors if not e.startswith("controllo:")]
+    assert not errors, "\n".join(errors[:40])
