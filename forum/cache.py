@@ -3,34 +3,29 @@
 from __future__ import annotations
 
 import threading
-import time
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
+import cachetools
+
 
 class TTLCache:
-    """Thread-safe LRU with expiry; keys must change when the inputs change."""
+    """Thread-safe LRU with expiry (cachetools); keys must change when the inputs change."""
 
     def __init__(self, size: int = 1024, ttl: float = 600.0) -> None:
-        self.size, self.ttl = size, ttl
-        self.data: OrderedDict[Any, tuple[float, Any]] = OrderedDict()
+        self.data: cachetools.TTLCache[Any, Any] = cachetools.TTLCache(maxsize=size, ttl=ttl)
         self.lock = threading.Lock()
 
     def get_or_compute(self, key: Any, compute: Callable[[], Any]) -> Any:
         """The cached value for `key`, computing (outside the lock) on a miss or expiry."""
-        now = time.monotonic()
         with self.lock:
-            hit = self.data.get(key)
-            if hit is not None and now - hit[0] < self.ttl:
-                self.data.move_to_end(key)
-                return hit[1]
+            try:
+                return self.data[key]
+            except KeyError:
+                pass
         value = compute()
         with self.lock:
-            self.data[key] = (now, value)
-            self.data.move_to_end(key)
-            while len(self.data) > self.size:
-                self.data.popitem(last=False)
+            self.data[key] = value
         return value
 
     def clear(self) -> None:

@@ -15,11 +15,11 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import cachetools
 from flask import (
     Flask,
     Response,
@@ -102,28 +102,21 @@ class PageCache:
         self.ttl = ttl
         self.max_entries = max_entries
         self.clock: Callable[[], float] = time.monotonic
-        self._entries: OrderedDict[CacheKey, CachedPage] = OrderedDict()
+        # each page carries its own expiry; the timer reads `clock`, which tests replace
+        self._entries: cachetools.TLRUCache[CacheKey, CachedPage] = cachetools.TLRUCache(
+            maxsize=max_entries, ttu=lambda _key, entry, _now: entry.expires,
+            timer=lambda: self.clock())
         self._lock = threading.Lock()
 
     def get(self, key: CacheKey) -> CachedPage | None:
         """The live entry for `key`, marked most recently used; expired ones are dropped."""
         with self._lock:
-            entry = self._entries.get(key)
-            if entry is None:
-                return None
-            if entry.expires <= self.clock():
-                del self._entries[key]
-                return None
-            self._entries.move_to_end(key)
-            return entry
+            return self._entries.get(key)
 
     def put(self, key: CacheKey, entry: CachedPage) -> None:
         """Store `entry`, evicting the least recently used pages beyond the bound."""
         with self._lock:
             self._entries[key] = entry
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
 
     def clear(self) -> None:
         """Forget every page."""

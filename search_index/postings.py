@@ -10,14 +10,15 @@ from __future__ import annotations
 import struct
 import threading
 from array import array
-from collections import OrderedDict, deque
+from collections import deque
 from collections.abc import Iterable
 from io import BytesIO
 from itertools import accumulate, chain, compress, repeat
-from operator import add, lshift, rshift
+from operator import add, itemgetter, lshift, rshift
 from pickle import load, loads
 from typing import Any
 
+import cachetools
 from whoosh.codec.whoosh3 import W3LeafMatcher, W3TermsReader
 from whoosh.formats import Positions
 from whoosh.matching.wrappers import FilterMatcher
@@ -59,27 +60,27 @@ class LruCache:
 
     def __init__(self, budget: int) -> None:
         self.budget = budget
-        self.size = 0
-        self._data: OrderedDict[Any, tuple[Any, int]] = OrderedDict()
+        self._data: cachetools.LRUCache[Any, tuple[Any, int]] = cachetools.LRUCache(
+            maxsize=budget, getsizeof=itemgetter(1))
         self._lock = threading.Lock()
+
+    @property
+    def size(self) -> int:
+        """The summed size of the values held."""
+        return int(self._data.currsize)
 
     def get(self, key: Any) -> Any:
         with self._lock:
             found = self._data.get(key)
-            if found is None:
-                return None
-            self._data.move_to_end(key)
-            return found[0]
+            return None if found is None else found[0]
 
     def put(self, key: Any, value: Any, size: int) -> None:
+        """Keep `value` unless already there; one larger than the whole budget is not kept."""
+        if size > self.budget:
+            return
         with self._lock:
-            if key in self._data:
-                return
-            self._data[key] = (value, size)
-            self.size += size
-            while self.size > self.budget and len(self._data) > 1:
-                _k, (_v, s) = self._data.popitem(last=False)
-                self.size -= s
+            if key not in self._data:
+                self._data[key] = (value, size)
 
 
 POSTINGS_CACHE = LruCache(POSTINGS_BUDGET)  # (segment id, field, term) -> (ids, tfs)
