@@ -78,6 +78,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if not _in_this_folder(item):
             continue
         item.add_marker(pytest.mark.browser)
+        # The live server's thread may drop a static file a browser stopped downloading (a
+        # navigation cancels it): the file is closed by the garbage collector, outside the
+        # app, and its ResourceWarning can land in any test. Only those are let through.
+        item.add_marker(pytest.mark.filterwarnings(
+            r"ignore:unclosed file <_io\.BufferedReader name='[^']*/static/:ResourceWarning"))
+        item.add_marker(pytest.mark.filterwarnings(
+            r"ignore:Exception ignored in. <_io\.FileIO name='[^']*/static/"
+            ":pytest.PytestUnraisableExceptionWarning"))
         if chromium_missing:
             item.add_marker(pytest.mark.skip(reason=SKIP_REASON))
 
