@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import current_app
 
-from forum.models import Answer, Question, User
+from forum.models import Answer, Practice, Question, User
 
 PRIVILEGES = ("comment_everywhere", "vote_down", "flag_weight", "suggest_edit")
 
@@ -143,7 +143,56 @@ def can_flag(user: Any, author_id: int) -> bool:
     return is_active_member(user) and user.id != author_id
 
 
+def can_curate_practices(user: Any) -> bool:
+    """Moderators and admins curate practices (review, publish, link, edit any): a practice
+    spans several themes, so a moderator's theme limits do not apply here."""
+    return can_moderate(user)
+
+
+def can_view_practice(user: Any, practice: Practice) -> bool:
+    """Published practices are public; drafts only for their author and the curators."""
+    if practice.is_public:
+        return True
+    if not _signed_in(user):
+        return False
+    return can_curate_practices(user) or practice.created_by_id == user.id
+
+
+def can_edit_practice(user: Any, practice: Practice) -> bool:
+    """Curators edit anything; authors edit their own drafts and records under review."""
+    if not is_active_member(user):
+        return False
+    if can_curate_practices(user):
+        return True
+    return practice.created_by_id == user.id and practice.status in ("bozza", "in-revisione")
+
+
+def can_suspend(actor: Any, user: User) -> bool:
+    """Admins suspend anyone but admins; moderators suspend members; nobody themself."""
+    if not _signed_in(actor) or user.id == actor.id or user.role == "admin":
+        return False
+    return is_admin(actor) or (can_moderate(actor) and user.role == "member")
+
+
+def can_review_accounts(user: Any) -> bool:
+    """Moderators (of any theme) and admins approve or reject new accounts."""
+    return can_moderate(user)
+
+
+def can_roll_back(user: Any, kind: str, post: Any, question: Question | None) -> bool:
+    """Whoever may edit a post now may restore one of its versions."""
+    if kind == "question":
+        return can_edit_question(user, post)
+    if kind == "answer":
+        return question is not None and can_edit_answer(user, post, question)
+    return can_edit_practice(user, post)
+
+
 TEMPLATE_PREDICATES = {
+    "can_edit_practice": can_edit_practice,
+    "can_view_practice": can_view_practice,
+    "can_curate_practices": can_curate_practices,
+    "can_suspend": can_suspend,
     "can_edit_question": can_edit_question,
     "can_edit_answer": can_edit_answer,
     "can_suggest_edit": can_suggest_edit,

@@ -44,7 +44,7 @@ def _guard():  # type: ignore[no-untyped-def]
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     if request.endpoint in MODERATOR_ENDPOINTS:
-        allowed = services.can_review_accounts(current_user)
+        allowed = permissions.can_review_accounts(current_user)
     else:
         allowed = permissions.is_admin(current_user)
     if not allowed:

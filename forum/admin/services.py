@@ -28,11 +28,6 @@ from forum.notifications.services import notify
 from forum.taxonomy import ROLE_LABELS
 
 
-def can_review_accounts(user: Any) -> bool:
-    """Moderators (of any theme) and admins approve or reject new accounts."""
-    return permissions.can_moderate(user)
-
-
 def _require_admin(actor: Any) -> None:
     if not permissions.is_admin(actor):
         raise NotAllowed(_("Solo gli amministratori possono gestire gli account."))
@@ -51,7 +46,7 @@ def _reason(text: str, *, required: bool) -> str:
 
 def approve_user(actor: User, user_id: int) -> User:
     """Let a pending (or previously rejected) account write; the member is told in-app."""
-    if not can_review_accounts(actor):
+    if not permissions.can_review_accounts(actor):
         raise NotAllowed(_("Solo moderatori e amministratori approvano le iscrizioni."))
     with write_intent():
         user = _target(user_id)
@@ -67,7 +62,7 @@ def approve_user(actor: User, user_id: int) -> User:
 
 def reject_user(actor: User, user_id: int, *, reason: str = "") -> User:
     """Refuse a pending account, with an optional reason the member reads in-app."""
-    if not can_review_accounts(actor):
+    if not permissions.can_review_accounts(actor):
         raise NotAllowed(_("Solo moderatori e amministratori approvano le iscrizioni."))
     reason = _reason(reason, required=False)
     with write_intent():

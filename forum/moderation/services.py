@@ -6,6 +6,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
+from forum import permissions
 from forum.database import write_intent
 from forum.errors import Conflict, InvalidInput, NotAllowed
 from forum.extensions import db
@@ -124,7 +125,7 @@ def suspend_author(
             raise Conflict(_("L'autore non esiste più."))
         if author.id == actor.id:
             raise Conflict(_("Non puoi sospendere te stesso."))
-        if author.role != "member" and not actor.is_admin:
+        if author.role != "admin" and not permissions.can_suspend(actor, author):
             raise NotAllowed(_(
                 "Solo un amministratore può sospendere moderatori e amministratori."))
         apply_suspension(actor, author, end=end, reason=reason, days=days,

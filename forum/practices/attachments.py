@@ -9,12 +9,12 @@ from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
+from forum import permissions
 from forum.database import write_intent
 from forum.errors import InvalidInput, NotAllowed, NotFound
 from forum.extensions import db
 from forum.models import Practice, PracticeAttachment, User
 from forum.practices.filecheck import Refused, check_file
-from forum.practices.services import can_edit
 from forum.text import clean_line
 
 # Extension -> MIME type we serve it with, once the content has been recognised.
@@ -56,7 +56,7 @@ def add_attachment(actor: User, practice_id: int, upload: FileStorage | None,
     practice = db.session.get(Practice, practice_id)
     if practice is None:
         raise NotFound(_("Buona pratica non trovata."))
-    if not can_edit(actor, practice):
+    if not permissions.can_edit_practice(actor, practice):
         raise NotAllowed(_("Non puoi aggiungere allegati a questa buona pratica."))
     if upload is None or not upload.filename:
         raise InvalidInput(_("Scegli un file da allegare."),

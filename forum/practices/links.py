@@ -22,7 +22,7 @@ from forum.models import (
     Question,
     User,
 )
-from forum.practices.services import apply_checked, is_moderator, unique_slug
+from forum.practices.services import apply_checked, unique_slug
 from forum.practices.validation import check_practice
 from forum.text import clean_line, clean_text
 
@@ -90,7 +90,7 @@ def record_replication(user: User, practice_id: int, *, note: str = "") -> Pract
 
 def draft_from_question(actor: User, question_id: int) -> Practice:
     """A moderator turns a solved thread into a practice draft, pre-filled and linked."""
-    if not is_moderator(actor):
+    if not permissions.can_curate_practices(actor):
         raise NotAllowed(_("Solo la moderazione può trasformare una discussione in pratica."))
     with write_intent():
         question = db.session.get(Question, question_id)
@@ -140,7 +140,7 @@ def draft_from_question(actor: User, question_id: int) -> Practice:
 
 def pin_practice(actor: User, question_id: int, reference: str) -> PracticeLink:
     """A moderator pins a published practice (slug or link) to a discussion."""
-    if not is_moderator(actor):
+    if not permissions.can_curate_practices(actor):
         raise NotAllowed(_("Solo la moderazione può collegare buone pratiche a una discussione."))
     slugs = cited_slugs("", reference)
     with write_intent():
@@ -166,7 +166,7 @@ def pin_practice(actor: User, question_id: int, reference: str) -> PracticeLink:
 
 def unpin_practice(actor: User, question_id: int, practice_id: int) -> None:
     """Remove a pinned practice from a discussion."""
-    if not is_moderator(actor):
+    if not permissions.can_curate_practices(actor):
         raise NotAllowed(_("Solo la moderazione può scollegare buone pratiche."))
     with write_intent():
         question = db.session.get(Question, question_id)

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, String, and_, case, cast, func, literal, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
+from forum import permissions
 from forum.cache import TTLCache
 from forum.errors import NotFound
 from forum.extensions import db
@@ -20,7 +21,6 @@ from forum.models import (
     PracticeReplication,
     Question,
 )
-from forum.practices.services import can_view
 
 # URL parameter -> (kind, where the value lives). "facet" rows live in practice_facets.
 FILTERS: dict[str, tuple[str, Any]] = {
@@ -155,7 +155,7 @@ def practice_page(slug: str, viewer: Any) -> PracticePage:
             joinedload(Practice.curated_by),
         )
     ).unique().scalar_one_or_none()
-    if practice is None or not can_view(viewer, practice):
+    if practice is None or not permissions.can_view_practice(viewer, practice):
         raise NotFound(_("Buona pratica non trovata."))
     citing = list(db.session.execute(
         select(Question).where(Question.id.in_(

@@ -19,6 +19,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from forum import permissions
 from forum.errors import DomainError
 from forum.extensions import db
 from forum.limits import write_limit
@@ -63,7 +64,7 @@ def index():
     pages = max(1, -(-total // per_page))
     if page > pages:
         abort(404, description=_("Questa pagina non esiste: l'elenco ha meno pagine."))
-    pending = queries.pending_review() if services.is_moderator(current_user) else []
+    pending = queries.pending_review() if permissions.can_curate_practices(current_user) else []
     return render_template(
         "practices/index.html", items=items, total=total, page=page, pages=pages,
         filters=filters, counts=queries.cached_facet_counts(filters), pending=pending,
@@ -126,9 +127,9 @@ def create():
 def edit(slug: str):
     """Edit a practice (author while draft or under review, moderators always)."""
     practice = queries.practice_for_edit(slug)
-    if not services.can_view(current_user, practice):
+    if not permissions.can_view_practice(current_user, practice):
         abort(404, description=_("Buona pratica non trovata."))
-    if not services.can_edit(current_user, practice):
+    if not permissions.can_edit_practice(current_user, practice):
         abort(403, description=_("Non puoi modificare questa buona pratica."))
     return _save_form(practice)
 
@@ -142,7 +143,7 @@ def _render_detail(slug: str, status: int = 200, **forms):  # type: ignore[no-un
         replication_form=forms.get("replication_form") or ReplicationForm(formdata=None),
         attachment_form=forms.get("attachment_form") or AttachmentForm(formdata=None),
         status_form=forms.get("status_form") or StatusForm(formdata=None),
-        can_edit=services.can_edit(current_user, page.practice),
+        can_edit=permissions.can_edit_practice(current_user, page.practice),
         transitions=[to for (frm, to), _rule in services.TRANSITIONS.items()
                      if frm == page.practice.status],
     ), status
@@ -152,7 +153,7 @@ def _render_detail(slug: str, status: int = 200, **forms):  # type: ignore[no-un
 def detail_by_id(practice_id: int):
     """Stable link by number (search results); redirects to the slug URL."""
     practice = db.session.get(Practice, practice_id)
-    if practice is None or not services.can_view(current_user, practice):
+    if practice is None or not permissions.can_view_practice(current_user, practice):
         abort(404, description=_("Buona pratica non trovata."))
     return redirect(url_for("practices.detail", slug=practice.slug), code=301)
 

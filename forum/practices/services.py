@@ -42,29 +42,6 @@ TRANSITIONS = {
 }
 
 
-def is_moderator(user: Any) -> bool:
-    """Moderators and admins curate practices."""
-    return permissions.can_moderate(user)
-
-
-def can_view(user: Any, practice: Practice) -> bool:
-    """Published practices are public; drafts only for their author and moderators."""
-    if practice.is_public:
-        return True
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return is_moderator(user) or practice.created_by_id == user.id
-
-
-def can_edit(user: Any, practice: Practice) -> bool:
-    """Moderators edit anything; authors edit their own drafts and records under review."""
-    if not permissions.is_active_member(user):
-        return False
-    if is_moderator(user):
-        return True
-    return practice.created_by_id == user.id and practice.status in ("bozza", "in-revisione")
-
-
 def unique_slug(title: str, wanted: str | None = None, *, exclude_id: int | None = None) -> str:
     """A free slug from the title (or the one asked for), suffixed -2, -3... on clashes."""
     base = wanted or slugify(title)
@@ -130,7 +107,8 @@ def snapshot(practice: Practice) -> dict[str, Any]:
 def _check_for_app(actor: User, data: dict[str, Any]) -> Checked:
     checked = check_practice(data)
     assessed = checked.values.get("evidence_assessed_by")
-    if assessed in ("redazione", "valutatore-esterno") and not is_moderator(actor):
+    curator = permissions.can_curate_practices(actor)
+    if assessed in ("redazione", "valutatore-esterno") and not curator:
         checked.fail("evidence_assessed_by", _(
             "Solo la redazione può indicare una valutazione della redazione o esterna."
         ))
@@ -169,7 +147,7 @@ def edit_practice(actor: User, practice_id: int, data: dict[str, Any]) -> Practi
     checked = render_checked(_check_for_app(actor, data))
     with write_intent():
         practice = practice_for_update(practice_id)
-        if not can_edit(actor, practice):
+        if not permissions.can_edit_practice(actor, practice):
             raise NotAllowed(_("Non puoi modificare questa buona pratica."))
         if practice.status == "pubblicata" and (errors := publication_errors(checked)):
             raise InvalidInput(_("Una pratica pubblicata deve restare completa."),

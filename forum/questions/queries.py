@@ -17,7 +17,6 @@ from forum.extensions import db
 from forum.models import Acceptance, Answer, Comment, Practice, Question, Tag, Theme, Vote
 from forum.practices import queries as practice_queries
 from forum.practices.links import pinned_practices
-from forum.practices.services import can_view as can_view_practice
 
 STATES = ("risolte", "non-risolte", "senza-risposta")
 SORTS = ("recenti", "attive", "voti")
@@ -227,7 +226,7 @@ def question_page(question_id: int, viewer: Any) -> QuestionPage:
     on_question, on_answers = _comment_forest(comments)
     citations = practice_queries.citations_for_answers([a.id for a in answers])
     derived = [p for p in practice_queries.practices_from_question(question_id)
-               if can_view_practice(viewer, p)]
+               if permissions.can_view_practice(viewer, p)]
     pinned = pinned_practices(question_id)
     original, duplicates = _duplicate_links(question)
     return QuestionPage(question, answers, acceptance, on_question, on_answers, my_votes,

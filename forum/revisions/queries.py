@@ -30,7 +30,6 @@ from forum.models import (
     Theme,
     User,
 )
-from forum.practices.services import can_view as can_view_practice
 from forum.practices.services import snapshot
 from forum.revisions.diff import FieldDiff, diff_fields, plain_fields
 
@@ -216,7 +215,7 @@ def practice_history(slug: str, viewer: Any) -> History:
             selectinload(Practice.facets), joinedload(Practice.created_by)
         )
     ).unique().scalar_one_or_none()
-    if practice is None or not can_view_practice(viewer, practice):
+    if practice is None or not permissions.can_view_practice(viewer, practice):
         raise NotFound(_("Buona pratica non trovata."))
     revisions = list(db.session.execute(
         select(PracticeRevision).where(PracticeRevision.practice_id == practice.id)

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from forum import permissions
 from forum.errors import DomainError
 from forum.revisions import queries, services
 
@@ -27,7 +28,8 @@ def _render(  # type: ignore[no-untyped-def]
         back_url=back_url,
         rollback_endpoint=rollback_endpoint,
         rollback_ids=ids,
-        can_roll_back=services.can_roll_back(current_user, history),
+        can_roll_back=permissions.can_roll_back(current_user, history.kind, history.post,
+                                                history.question),
     )
 
 

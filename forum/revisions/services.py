@@ -38,20 +38,10 @@ from forum.notifications.services import notify
 from forum.practices import services as practice_services
 from forum.practices.validation import MARKDOWN_FIELDS
 from forum.questions.services import edit_question
-from forum.revisions.queries import History, practice_state
+from forum.revisions.queries import practice_state
 from forum.text import clean_line
 
 REASON_MAX = 500
-
-
-def can_roll_back(user: Any, history: History) -> bool:
-    """Whoever may edit the post now may restore one of its versions."""
-    if history.kind == "question":
-        return permissions.can_edit_question(user, history.post)
-    if history.kind == "answer":
-        return history.question is not None and permissions.can_edit_answer(
-            user, history.post, history.question)
-    return practice_services.can_edit(user, history.post)
 
 
 def _revision(model: Any, revision_id: int, owner: str, owner_id: int) -> Any:
@@ -171,10 +161,10 @@ def roll_back_practice(
         practice = db.session.execute(
             select(Practice).where(Practice.slug == slug).options(selectinload(Practice.facets))
         ).scalar_one_or_none()
-        if practice is None or not practice_services.can_view(actor, practice):
+        if practice is None or not permissions.can_view_practice(actor, practice):
             raise NotFound(_("Buona pratica non trovata."))
         revision = _revision(PracticeRevision, revision_id, "practice_id", practice.id)
-        if not practice_services.can_edit(actor, practice):
+        if not permissions.can_edit_practice(actor, practice):
             raise NotAllowed(_("Non puoi ripristinare una versione di questa buona pratica."))
         if practice_state(revision.snapshot) == practice_state(
             practice_services.snapshot(practice)

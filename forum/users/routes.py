@@ -6,9 +6,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from forum import permissions
 from forum.errors import DomainError
 from forum.practices import queries as practice_queries
-from forum.practices import services as practice_services
 from forum.users import queries, services
 from forum.users.forms import ProfileForm
 from forum.views import form_error
@@ -21,7 +21,7 @@ def profile(username: str):
     """A member's profile: who they are, their questions and answers."""
     data = queries.profile(username, current_user)
     practices = [p for p in practice_queries.my_practices(data.user.id)
-                 if practice_services.can_view(current_user, p)]
+                 if permissions.can_view_practice(current_user, p)]
     return render_template("users/profile.html", profile=data, practices=practices)
 
 
