@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import current_app
 
-from forum.models import Answer, Practice, Question, User
+from forum.models import Answer, Practice, PracticeStatus, Question, User
 
 PRIVILEGES = ("comment_everywhere", "vote_down", "flag_weight", "suggest_edit")
 
@@ -164,7 +164,8 @@ def can_edit_practice(user: Any, practice: Practice) -> bool:
         return False
     if can_curate_practices(user):
         return True
-    return practice.created_by_id == user.id and practice.status in ("bozza", "in-revisione")
+    return practice.created_by_id == user.id and practice.status in (
+        PracticeStatus.DRAFT, PracticeStatus.IN_REVIEW)
 
 
 def can_suspend(actor: Any, user: User) -> bool:

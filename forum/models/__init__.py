@@ -13,6 +13,7 @@ from forum.models.moderation import (
     SiteSetting,
 )
 from forum.models.practice import (
+    PRACTICE_WORKFLOW,
     Practice,
     PracticeAttachment,
     PracticeCitation,
@@ -20,6 +21,7 @@ from forum.models.practice import (
     PracticeLink,
     PracticeReplication,
     PracticeRevision,
+    PracticeStatus,
 )
 from forum.models.question import Question, QuestionRevision, Tag, question_tags
 from forum.models.search import SearchOutbox
@@ -41,6 +43,7 @@ __all__ = [
     "Flag",
     "Notification",
     "Organisation",
+    "PRACTICE_WORKFLOW",
     "Practice",
     "PracticeAttachment",
     "PracticeCitation",
@@ -48,6 +51,7 @@ __all__ = [
     "PracticeLink",
     "PracticeReplication",
     "PracticeRevision",
+    "PracticeStatus",
     "Question",
     "QuestionRevision",
     "SearchOutbox",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 
 from sqlalchemy import (
     JSON,
@@ -22,13 +23,34 @@ from forum.models.base import utcnow
 from forum.models.user import User
 
 
+class PracticeStatus(StrEnum):
+    """Where a practice stands in the editorial workflow (the values are stored)."""
+
+    DRAFT = "bozza"
+    IN_REVIEW = "in-revisione"
+    PUBLISHED = "pubblicata"
+    ARCHIVED = "archiviata"
+
+
+# Who may move a record from one status to another (domain.md 3.8): read by the services
+# and by the practice page, which offers only the moves its reader may make.
+PRACTICE_WORKFLOW: dict[tuple[str, str], str] = {
+    (PracticeStatus.DRAFT, PracticeStatus.IN_REVIEW): "author",
+    (PracticeStatus.IN_REVIEW, PracticeStatus.PUBLISHED): "moderator",
+    (PracticeStatus.IN_REVIEW, PracticeStatus.DRAFT): "moderator",
+    (PracticeStatus.PUBLISHED, PracticeStatus.ARCHIVED): "moderator",
+    (PracticeStatus.ARCHIVED, PracticeStatus.PUBLISHED): "admin",
+}
+
+
 class Practice(Model):
     """One practice; multi-valued lists live in `practice_facets` so they can be counted."""
 
     __tablename__ = "practices"
     __table_args__ = (
         CheckConstraint(
-            "status IN ('bozza', 'in-revisione', 'pubblicata', 'archiviata')", name="status_valid"
+            "status IN (" + ", ".join(f"'{s.value}'" for s in PracticeStatus) + ")",
+            name="status_valid",
         ),
         CheckConstraint("end_year IS NULL OR end_year >= start_year", name="years_ordered"),
         CheckConstraint("budget_eur IS NULL OR budget_eur >= 0", name="budget_positive"),
@@ -71,7 +93,7 @@ class Practice(Model):
     challenges_html: Mapped[str] = mapped_column(Text, default="")
     contacts: Mapped[list] = mapped_column(JSON, default=list)
     links: Mapped[list] = mapped_column(JSON, default=list)
-    status: Mapped[str] = mapped_column(String(20), default="bozza")
+    status: Mapped[str] = mapped_column(String(20), default=PracticeStatus.DRAFT.value)
     review_note: Mapped[str | None] = mapped_column(Text, default=None)
     source_question_id: Mapped[int | None] = mapped_column(
         ForeignKey("questions.id", ondelete="SET NULL"), default=None
@@ -103,7 +125,7 @@ class Practice(Model):
     @property
     def is_public(self) -> bool:
         """Only published practices are visible to everyone."""
-        return self.status == "pubblicata"
+        return self.status == PracticeStatus.PUBLISHED
 
 
 class PracticeFacet(Model):

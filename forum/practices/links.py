@@ -19,6 +19,7 @@ from forum.models import (
     PracticeCitation,
     PracticeLink,
     PracticeReplication,
+    PracticeStatus,
     Question,
     User,
 )
@@ -48,7 +49,8 @@ def sync_citations(answer: Answer, slugs: list[str]) -> list[Practice]:
     practices = []
     if slugs:
         practices = list(db.session.execute(
-            select(Practice).where(Practice.slug.in_(slugs), Practice.status == "pubblicata")
+            select(Practice).where(Practice.slug.in_(slugs),
+                                   Practice.status == PracticeStatus.PUBLISHED)
         ).scalars())
     db.session.execute(delete(PracticeCitation).where(PracticeCitation.answer_id == answer.id))
     for practice in practices:
@@ -130,7 +132,7 @@ def draft_from_question(actor: User, question_id: int) -> Practice:
         if checked.errors:
             raise InvalidInput(_("La discussione non basta a compilare la bozza."),
                                field_errors=checked.errors)
-        practice = Practice(slug=unique_slug(checked.values["title"]), status="bozza",
+        practice = Practice(slug=unique_slug(checked.values["title"]), status=PracticeStatus.DRAFT,
                             created_by_id=actor.id, source_question_id=question.id)
         apply_checked(practice, checked)
         db.session.add(practice)
@@ -152,7 +154,7 @@ def pin_practice(actor: User, question_id: int, reference: str) -> PracticeLink:
         if slugs:
             practice = db.session.execute(
                 select(Practice).where(Practice.slug == slugs[0],
-                                       Practice.status == "pubblicata")
+                                       Practice.status == PracticeStatus.PUBLISHED)
             ).scalar_one_or_none()
         if practice is None:
             raise InvalidInput(_("Nessuna buona pratica pubblicata con questo link o nome."),
@@ -190,6 +192,6 @@ def pinned_practices(question_id: int) -> list[Practice]:
     """Published practices pinned to a discussion, oldest pin first."""
     return list(db.session.execute(
         select(Practice).join(PracticeLink, PracticeLink.practice_id == Practice.id)
-        .where(PracticeLink.question_id == question_id, Practice.status == "pubblicata")
+        .where(PracticeLink.question_id == question_id, Practice.status == PracticeStatus.PUBLISHED)
         .order_by(PracticeLink.created_at)
     ).scalars())

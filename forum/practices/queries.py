@@ -19,6 +19,7 @@ from forum.models import (
     PracticeCitation,
     PracticeFacet,
     PracticeReplication,
+    PracticeStatus,
     Question,
 )
 
@@ -47,7 +48,7 @@ class PracticeFilters:
 
     def condition(self, skip: str | None = None) -> list[Any]:
         """WHERE clauses for every facet but `skip` (for disjunctive facet counts)."""
-        clauses: list[Any] = [Practice.status == "pubblicata"]
+        clauses: list[Any] = [Practice.status == PracticeStatus.PUBLISHED]
         for name, values in self.selected.items():
             if name == skip or not values:
                 continue
@@ -191,7 +192,7 @@ def theme_practices(theme_slug: str, limit: int = 5) -> tuple[list[Practice], in
     """Published practices of a theme (newest first) and how many there are."""
     in_theme = Practice.id.in_(select(PracticeFacet.practice_id).where(
         PracticeFacet.facet == "theme", PracticeFacet.value == theme_slug))
-    where = and_(Practice.status == "pubblicata", in_theme)
+    where = and_(Practice.status == PracticeStatus.PUBLISHED, in_theme)
     total = db.session.scalar(select(func.count(Practice.id)).where(where)) or 0
     items = list(db.session.execute(
         select(Practice).where(where).order_by(Practice.published_at.desc()).limit(limit)
@@ -206,7 +207,8 @@ def citations_for_answers(answer_ids: list[int]) -> dict[int, list[Practice]]:
     rows = db.session.execute(
         select(PracticeCitation.answer_id, Practice)
         .join(Practice, Practice.id == PracticeCitation.practice_id)
-        .where(PracticeCitation.answer_id.in_(answer_ids), Practice.status == "pubblicata")
+        .where(PracticeCitation.answer_id.in_(answer_ids),
+               Practice.status == PracticeStatus.PUBLISHED)
         .order_by(Practice.title)
     ).all()
     cited: dict[int, list[Practice]] = {}
@@ -229,7 +231,7 @@ def suggest(text: str, limit: int = 8) -> list[Practice]:
         return []
     like = f"%{term.replace('%', '').replace('_', '')}%"
     return list(db.session.execute(
-        select(Practice).where(Practice.status == "pubblicata",
+        select(Practice).where(Practice.status == PracticeStatus.PUBLISHED,
                                func.lower(Practice.title).like(func.lower(like)))
         .order_by(Practice.title).limit(limit)
     ).scalars())
@@ -246,5 +248,6 @@ def my_practices(user_id: int) -> list[Practice]:
 def pending_review() -> list[Practice]:
     """Practices waiting for a moderator."""
     return list(db.session.execute(
-        select(Practice).where(Practice.status == "in-revisione").order_by(Practice.updated_at)
+        select(Practice).where(Practice.status == PracticeStatus.IN_REVIEW)
+        .order_by(Practice.updated_at)
     ).scalars())

@@ -13,7 +13,14 @@ from forum.database import write_intent
 from forum.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from forum.extensions import db
 from forum.markup import render_many
-from forum.models import Practice, PracticeFacet, PracticeRevision, User
+from forum.models import (
+    PRACTICE_WORKFLOW,
+    Practice,
+    PracticeFacet,
+    PracticeRevision,
+    PracticeStatus,
+    User,
+)
 from forum.models.base import utcnow
 from forum.practices.validation import (
     MARKDOWN_FIELDS,
@@ -32,14 +39,6 @@ SNAPSHOT_FIELDS = (
     "evidence_enduring_impact", "evidence_assessed_by", "transferability_notes", "challenges",
     "contacts", "links", "status",
 )
-# Who may move a record from one status to another (domain.md 3.8).
-TRANSITIONS = {
-    ("bozza", "in-revisione"): "author",
-    ("in-revisione", "pubblicata"): "moderator",
-    ("in-revisione", "bozza"): "moderator",
-    ("pubblicata", "archiviata"): "moderator",
-    ("archiviata", "pubblicata"): "admin",
-}
 
 
 def unique_slug(title: str, wanted: str | None = None, *, exclude_id: int | None = None) -> str:
@@ -123,7 +122,7 @@ def propose_practice(actor: User, data: dict[str, Any]) -> Practice:
         raise NotAllowed(_("Accedi per proporre una buona pratica."))
     checked = render_checked(_check_for_app(actor, data))
     with write_intent():
-        practice = Practice(slug=unique_slug(checked.values["title"]), status="bozza",
+        practice = Practice(slug=unique_slug(checked.values["title"]), status=PracticeStatus.DRAFT,
                             created_by_id=actor.id)
         apply_checked(practice, checked)
         db.session.add(practice)
@@ -149,7 +148,7 @@ def edit_practice(actor: User, practice_id: int, data: dict[str, Any]) -> Practi
         practice = practice_for_update(practice_id)
         if not permissions.can_edit_practice(actor, practice):
             raise NotAllowed(_("Non puoi modificare questa buona pratica."))
-        if practice.status == "pubblicata" and (errors := publication_errors(checked)):
+        if practice.status == PracticeStatus.PUBLISHED and (errors := publication_errors(checked)):
             raise InvalidInput(_("Una pratica pubblicata deve restare completa."),
                                field_errors=errors)
         db.session.add(PracticeRevision(practice_id=practice.id, editor_id=actor.id,
@@ -174,13 +173,13 @@ def change_status(actor: User, practice_id: int, to: str, *, note: str = "") -> 
         raise NotAllowed(_("Accedi per continuare."))
     with write_intent():
         practice = practice_for_update(practice_id)
-        rule = TRANSITIONS.get((practice.status, to))
+        rule = PRACTICE_WORKFLOW.get((practice.status, to))
         if rule is None:
             raise Conflict(_("Passaggio di stato non previsto: da «%(a)s» a «%(b)s».",
                              a=practice.status, b=to))
         if not _role_allows(actor, rule, practice):
             raise NotAllowed(_("Non hai i permessi per questo passaggio di stato."))
-        if to == "pubblicata":
+        if to == PracticeStatus.PUBLISHED:
             checked = check_practice({**snapshot(practice),
                                       "budget_eur": practice.budget_eur})
             errors = {**checked.errors, **publication_errors(checked)}
@@ -189,13 +188,13 @@ def change_status(actor: User, practice_id: int, to: str, *, note: str = "") -> 
                                    field_errors=errors)
             practice.published_at = practice.published_at or utcnow()
             practice.curated_by_id = actor.id
-        if (practice.status, to) == ("in-revisione", "bozza"):
+        if (practice.status, to) == (PracticeStatus.IN_REVIEW, PracticeStatus.DRAFT):
             note = (note or "").strip()
             if not note:
                 raise InvalidInput(_("Scrivi una nota per l'autore: cosa va completato?"),
                                    field_errors={"note": [_("La nota è obbligatoria.")]})
             practice.review_note = note[:2000]
-        elif to == "in-revisione":
+        elif to == PracticeStatus.IN_REVIEW:
             practice.review_note = None
         practice.status = to
         practice.updated_at = utcnow()

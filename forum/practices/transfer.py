@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from forum.database import write_intent
 from forum.errors import InvalidInput
 from forum.extensions import db
-from forum.models import Practice
+from forum.models import Practice, PracticeStatus
 from forum.models.base import utcnow
 from forum.practices.services import apply_checked, render_checked, unique_slug
 from forum.practices.validation import MULTI_FIELDS, Checked, check_practice
@@ -141,7 +141,7 @@ def import_practices(records: list[dict[str, Any]], *,
             apply_checked(practice, item)
             if practice.status != item.values["status"] or practice.published_at is None:
                 practice.status = item.values["status"]
-                if practice.status == "pubblicata" and practice.published_at is None:
+                if practice.status == PracticeStatus.PUBLISHED and practice.published_at is None:
                     practice.published_at = utcnow()
             db.session.flush()
         db.session.commit()
@@ -167,7 +167,7 @@ def _match(item: Checked) -> Practice | None:
 def published_records() -> list[dict[str, Any]]:
     """Every published practice as a plain record with the schema's field names."""
     practices = db.session.execute(
-        select(Practice).where(Practice.status == "pubblicata")
+        select(Practice).where(Practice.status == PracticeStatus.PUBLISHED)
         .options(selectinload(Practice.facets)).order_by(Practice.slug)
     ).scalars()
     return [as_record(p) for p in practices]

@@ -14,6 +14,7 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
+from forum.models import PracticeStatus
 from forum.practices import vocabulary as v
 from forum.taxonomy import ORGANISATION_TYPES, REGIONS, THEMES
 from forum.text import clean_line, clean_text
@@ -267,7 +268,7 @@ def check_practice(data: dict[str, Any], *, for_import: bool = False) -> Checked
     val["evidence_assessed_by"] = assessed
 
     _check_objects(out, data)
-    status = text["status"] or ("pubblicata" if for_import else "bozza")
+    status = text["status"] or (PracticeStatus.PUBLISHED if for_import else PracticeStatus.DRAFT)
     if status not in v.STATUSES:
         out.fail("status", _("Stato sconosciuto: %(v)s.", v=status[:30]))
     val["status"] = status

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
+
+from forum.models import PracticeStatus
 
 LEVELS = {
     "comunale": _l("Comunale"),
@@ -102,11 +106,11 @@ EVIDENCE_ASSESSORS = {
     "valutatore-esterno": _l("Valutatore esterno"),
 }
 
-STATUSES = {
-    "bozza": _l("Bozza"),
-    "in-revisione": _l("In revisione"),
-    "pubblicata": _l("Pubblicata"),
-    "archiviata": _l("Archiviata"),
+STATUSES: dict[str, Any] = {  # keyed by PracticeStatus (a str)
+    PracticeStatus.DRAFT: _l("Bozza"),
+    PracticeStatus.IN_REVIEW: _l("In revisione"),
+    PracticeStatus.PUBLISHED: _l("Pubblicata"),
+    PracticeStatus.ARCHIVED: _l("Archiviata"),
 }
 
 FACETS = ("theme", "target_group", "age_group", "funding_source", "keyword")

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from forum.markup import plain_text
-from forum.models import Answer, Practice, Question, User
+from forum.models import Answer, Practice, PracticeStatus, Question, User
 
 BATCH = 500
 
@@ -106,7 +106,7 @@ def practice_doc(practice: Practice) -> dict[str, Any]:
         "votes": 0,
         "created": practice.published_at or practice.created_at,
         "updated": practice.updated_at or practice.created_at,
-        "visible": practice.status == "pubblicata",
+        "visible": practice.status == PracticeStatus.PUBLISHED,
         "level": practice.level_of_government,
         "evidence": practice.evidence_level,
         "stamp": _stamp(practice.updated_at, practice.published_at) + f"|{practice.status}",

@@ -10,7 +10,15 @@ from typing import Any
 from sqlalchemy import select
 
 from forum.extensions import db
-from forum.models import Answer, Practice, PracticeCitation, PracticeReplication, Question, User
+from forum.models import (
+    Answer,
+    Practice,
+    PracticeCitation,
+    PracticeReplication,
+    PracticeStatus,
+    Question,
+    User,
+)
 from forum.models.base import utcnow
 from forum.practices.links import organisation_key
 from forum.practices.services import apply_checked
@@ -65,7 +73,7 @@ def seed_practices(questions: list[dict[str, Any]]) -> int:
         )
         if item.get("published_days_ago") is not None:
             practice.published_at = now - timedelta(days=item["published_days_ago"])
-        elif practice.status == "pubblicata":
+        elif practice.status == PracticeStatus.PUBLISHED:
             practice.published_at = created
         apply_checked(practice, checked)
         db.session.add(practice)
