@@ -73,7 +73,7 @@ def can_edit_question(user: Any, question: Question) -> bool:
     if can_moderate(user, question.theme_id):
         return True
     return (
-        is_active_member(user) and user.id == question.author_id and question.locked_at is None
+        is_active_member(user) and user.id == question.author_id and not question.is_locked
     )
 
 
@@ -81,7 +81,7 @@ def can_edit_answer(user: Any, answer: Answer, question: Question) -> bool:
     """The author (unless the thread is locked) or a moderator of the question's theme."""
     if can_moderate(user, question.theme_id):
         return True
-    return is_active_member(user) and user.id == answer.author_id and question.locked_at is None
+    return is_active_member(user) and user.id == answer.author_id and not question.is_locked
 
 
 def can_suggest_edit(user: Any, author_id: int, question: Question) -> bool:
@@ -89,7 +89,7 @@ def can_suggest_edit(user: Any, author_id: int, question: Question) -> bool:
     return (
         has_privilege(user, "suggest_edit")
         and user.id != author_id
-        and question.locked_at is None
+        and not question.is_locked
         and not can_moderate(user, question.theme_id)
     )
 
@@ -99,7 +99,7 @@ def can_accept(user: Any, question: Question) -> bool:
     if can_moderate(user, question.theme_id):
         return True
     return (
-        is_active_member(user) and user.id == question.author_id and question.locked_at is None
+        is_active_member(user) and user.id == question.author_id and not question.is_locked
     )
 
 
@@ -107,7 +107,7 @@ def can_vote(user: Any, author_id: int, value: int = 1, question: Question | Non
     """Active members vote, never on their own posts nor in locked threads; down needs rep."""
     if not is_active_member(user) or user.id == author_id:
         return False
-    if question is not None and question.locked_at is not None:
+    if question is not None and question.is_locked:
         return False
     return value >= 0 or has_privilege(user, "vote_down")
 
@@ -121,9 +121,9 @@ def can_answer(user: Any, question: Question) -> bool:
     """Open, unlocked, visible questions take answers from active members."""
     return (
         is_active_member(user)
-        and question.closed_at is None
-        and question.locked_at is None
-        and question.hidden_at is None
+        and not question.is_closed
+        and not question.is_locked
+        and not question.is_hidden
     )
 
 
@@ -131,7 +131,7 @@ def can_comment(user: Any, question: Question, post_author_id: int) -> bool:
     """Comment on your own posts and your question's answers; elsewhere it takes reputation."""
     if not is_active_member(user):
         return False
-    if question.locked_at is not None:
+    if question.is_locked:
         return can_moderate(user, question.theme_id)
     return user.id in (post_author_id, question.author_id) or has_privilege(
         user, "comment_everywhere"

@@ -50,7 +50,7 @@ def edit(answer_id: int):
     """Edit an answer (author or moderator)."""
     answer = queries.answer_for_edit(answer_id)
     suggesting = not permissions.can_edit_answer(current_user, answer, answer.question)
-    if suggesting and (answer.hidden_at is not None or not permissions.can_suggest_edit(
+    if suggesting and (answer.is_hidden or not permissions.can_suggest_edit(
             current_user, answer.author_id, answer.question)):
         abort(403, description=_("Solo l'autore o la moderazione possono modificare la risposta."))
     form = AnswerForm()

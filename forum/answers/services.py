@@ -47,11 +47,11 @@ def post_answer(
     body_html = render_markdown(body)  # CPU work before the write lock
     with write_intent():
         question = get_question_for_update(question_id)
-        if question.hidden_at is not None:
+        if question.is_hidden:
             raise NotFound(_("Domanda non trovata."))
-        if question.locked_at is not None:
+        if question.is_locked:
             raise Conflict(_("La discussione è bloccata: non accetta nuove risposte."))
-        if question.closed_at is not None:
+        if question.is_closed:
             raise Conflict(_("La domanda è chiusa: non accetta nuove risposte."))
         now = utcnow()
         answer = Answer(
@@ -93,7 +93,7 @@ def edit_answer(
         answer = _answer_for_update(answer_id)
         question = get_question_for_update(answer.question_id)
         if not permissions.can_edit_answer(editor, answer, question):
-            if question.locked_at is not None and permissions.is_active_member(editor):
+            if question.is_locked and permissions.is_active_member(editor):
                 raise NotAllowed(_("La discussione è bloccata: non si può modificare."))
             require_member(editor, _("Accedi per modificare la risposta."))
             raise NotAllowed(_("Solo l'autore o la moderazione possono modificare la risposta."))
@@ -155,7 +155,7 @@ def accept_answer(actor: User, answer_id: int, *, note: str = "") -> Acceptance:
             raise NotAllowed(_(
                 "Solo chi ha posto la domanda o la moderazione possono accettare una risposta."
             ))
-        if answer.hidden_at is not None:
+        if answer.is_hidden:
             raise Conflict(_("Una risposta nascosta non può essere la soluzione."))
         current = _current_acceptance(question.id)
         if current is not None and current.answer_id == answer.id:

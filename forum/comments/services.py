@@ -42,7 +42,7 @@ def post_comment(
     with write_intent():
         question = db.session.get(Question, question_id)
         if question is None or (
-            question.hidden_at is not None and not permissions.can_moderate(
+            question.is_hidden and not permissions.can_moderate(
                 author, question.theme_id)
         ):
             raise NotFound(_("Domanda non trovata."))
@@ -60,7 +60,7 @@ def post_comment(
                 raise NotFound(_("Risposta non trovata."))
             post_author_id = answer.author_id
         if not permissions.can_comment(author, question, post_author_id):
-            if question.locked_at is not None:
+            if question.is_locked:
                 raise Conflict(_("La discussione è bloccata: non accetta commenti."))
             raise NotAllowed(_(
                 "Servono almeno %(n)d punti di reputazione per commentare i contenuti altrui "

@@ -51,7 +51,7 @@ def flag_post(
     note = _checked_note(reason, note)
     with write_intent():
         ref = load_post(post_type, post_id, for_update=True)
-        if ref.post.hidden_at is not None or ref.question.hidden_at is not None:
+        if ref.post.is_hidden or ref.question.is_hidden:
             raise Conflict(_("Questo contenuto è già stato nascosto dalla moderazione."))
         if not permissions.can_flag(reporter, ref.author_id):
             raise NotAllowed(_("Non puoi segnalare i tuoi contenuti."))

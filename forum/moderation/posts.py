@@ -85,7 +85,7 @@ def parse_question_ref(raw: str | None, field: str) -> int:
 def visible_original(question_id: int, field: str, *, not_id: int | None = None) -> Question:
     """The question a duplicate points to: it must exist, be visible and not be itself."""
     original = db.session.get(Question, question_id)
-    if original is None or original.hidden_at is not None:
+    if original is None or original.is_hidden:
         raise InvalidInput(_("Controlla i campi evidenziati."), field_errors={
             field: [_("La domanda originale indicata non esiste.")]})
     if original.id == not_id:

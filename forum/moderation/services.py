@@ -46,9 +46,9 @@ def hide_post(actor: User, post_type: str, post_id: int, *, reason: str) -> Post
     reason = checked_reason(reason)
     with write_intent():
         ref = _moderated_post(actor, post_type, post_id)
-        if ref.post.hidden_at is not None and ref.post.hidden_by_id is not None:
+        if ref.post.is_hidden and ref.post.hidden_by_id is not None:
             raise Conflict(_("Questo contenuto è già nascosto."))
-        if ref.post.hidden_at is not None:
+        if ref.post.is_hidden:
             restore(ref)  # hidden by flags: the moderator's decision replaces the automatic one
         hide(ref, actor, reason)
         resolve_flags(ref, actor, "hidden")
@@ -64,7 +64,7 @@ def restore_post(actor: User, post_type: str, post_id: int, *, reason: str = "")
     reason = checked_reason(reason, required=False)
     with write_intent():
         ref = _moderated_post(actor, post_type, post_id)
-        if ref.post.hidden_at is None:
+        if not ref.post.is_hidden:
             raise Conflict(_("Questo contenuto non è nascosto."))
         restore(ref)
         resolve_flags(ref, actor, "restored", status="dismissed")
@@ -81,7 +81,7 @@ def dismiss_flags(actor: User, post_type: str, post_id: int, *, reason: str = ""
     with write_intent():
         ref = _moderated_post(actor, post_type, post_id)
         require_open_flags(ref)
-        if ref.post.hidden_at is not None and ref.post.hidden_by_id is None:
+        if ref.post.is_hidden and ref.post.hidden_by_id is None:
             restore(ref)
             notify(ref.author_id, "post_restored", link=ref.url)
         count = resolve_flags(ref, actor, "dismissed", status="dismissed")

@@ -52,7 +52,7 @@ def propose_edit(
             "summary": [_("Al massimo %(n)d caratteri.", n=SUMMARY_MAX)]})
     with write_intent():
         ref = load_post(post_type, post_id)
-        if ref.post.hidden_at is not None or ref.question.hidden_at is not None:
+        if ref.post.is_hidden or ref.question.is_hidden:
             raise NotFound(_("Contenuto non trovato."))
         if not permissions.can_suggest_edit(author, ref.author_id, ref.question):
             raise NotAllowed(_(

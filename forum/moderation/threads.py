@@ -40,7 +40,7 @@ def close_question(
     with write_intent():
         ref = _moderated_question(actor, question_id)
         question = ref.question
-        if question.closed_at is not None:
+        if question.is_closed:
             raise Conflict(_("La domanda è già chiusa."))
         original = None
         if reason == "duplicate":
@@ -71,7 +71,7 @@ def reopen_question(actor: User, question_id: int, *, reason: str = "") -> Quest
     with write_intent():
         ref = _moderated_question(actor, question_id)
         question = ref.question
-        if question.closed_at is None:
+        if not question.is_closed:
             raise Conflict(_("La domanda non è chiusa."))
         record_action(actor, "reopen_question", "question", question.id, reason=reason,
                       was=question.close_reason)
@@ -90,7 +90,7 @@ def lock_question(actor: User, question_id: int, *, reason: str) -> Question:
     reason = checked_reason(reason)
     with write_intent():
         question = _moderated_question(actor, question_id).question
-        if question.locked_at is not None:
+        if question.is_locked:
             raise Conflict(_("La discussione è già bloccata."))
         question.locked_at = utcnow()
         question.locked_by_id = actor.id
@@ -105,7 +105,7 @@ def unlock_question(actor: User, question_id: int, *, reason: str = "") -> Quest
     reason = checked_reason(reason, required=False)
     with write_intent():
         question = _moderated_question(actor, question_id).question
-        if question.locked_at is None:
+        if not question.is_locked:
             raise Conflict(_("La discussione non è bloccata."))
         question.locked_at = None
         question.locked_by_id = None

@@ -185,7 +185,7 @@ def question_page(question_id: int, viewer: Any) -> QuestionPage:
         )
     ).unique().scalar_one_or_none()
     if question is None or (
-        question.hidden_at is not None
+        question.is_hidden
         and not permissions.can_view_hidden(viewer, question.author_id, question.theme_id)
     ):
         raise NotFound(_("Domanda non trovata."))

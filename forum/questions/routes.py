@@ -126,7 +126,7 @@ def edit(question_id: int):
     """Edit a question (author or moderator); the old text is kept as a revision."""
     question = queries.question_for_edit(question_id)
     suggesting = not permissions.can_edit_question(current_user, question)
-    if suggesting and (question.hidden_at is not None or not permissions.can_suggest_edit(
+    if suggesting and (question.is_hidden or not permissions.can_suggest_edit(
             current_user, question.author_id, question)):
         abort(403, description=_("Solo l'autore o la moderazione possono modificare la domanda."))
     form = QuestionForm()

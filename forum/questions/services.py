@@ -137,7 +137,7 @@ def edit_question(
     with write_intent():
         question = get_question_for_update(question_id, selectinload(Question.tags))
         if not permissions.can_edit_question(editor, question):
-            if question.locked_at is not None and permissions.is_active_member(editor):
+            if question.is_locked and permissions.is_active_member(editor):
                 raise NotAllowed(_("La discussione è bloccata: non si può modificare."))
             require_member(editor, _("Accedi per modificare la domanda."))
             raise NotAllowed(_("Solo l'autore o la moderazione possono modificare la domanda."))

@@ -62,9 +62,9 @@ def question_doc(question: Question, answers: list[Answer]) -> dict[str, Any]:
         "votes": question.score,
         "created": question.created_at,
         "updated": question.last_activity_at,
-        "visible": question.hidden_at is None,
+        "visible": not question.is_hidden,
         "stamp": _stamp(question.last_activity_at, question.updated_at) + f"|{len(answers)}"
-                 + f"|{question.accepted_answer_id or 0}|{int(question.hidden_at is not None)}"
+                 + f"|{question.accepted_answer_id or 0}|{int(question.is_hidden)}"
                  + f"|{question.score}|{author.region_code or ''}",
     }
 
