@@ -46,6 +46,7 @@ def create(question_id: int):
 
 @bp.route("/risposte/<int:answer_id>/modifica", methods=["GET", "POST"])
 @login_required
+@write_limit("EDIT_LIMIT", "editing")
 def edit(answer_id: int):
     """Edit an answer (author or moderator)."""
     answer = queries.answer_for_edit(answer_id)

@@ -124,6 +124,7 @@ def create():
 
 @bp.route("/buone-pratiche/<slug>/modifica", methods=["GET", "POST"])
 @login_required
+@write_limit("EDIT_LIMIT", "editing")
 def edit(slug: str):
     """Edit a practice (author while draft or under review, moderators always)."""
     practice = queries.practice_for_edit(slug)

@@ -122,6 +122,7 @@ def detail(question_id: int, slug: str | None = None):
 
 @bp.route("/domande/<int:question_id>/modifica", methods=["GET", "POST"])
 @login_required
+@write_limit("EDIT_LIMIT", "editing")
 def edit(question_id: int):
     """Edit a question (author or moderator); the old text is kept as a revision."""
     question = queries.question_for_edit(question_id)

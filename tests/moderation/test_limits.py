@@ -13,7 +13,7 @@ def app_overrides() -> dict:
     """Limits on, two writes a minute of each kind."""
     return {"RATELIMIT_ENABLED": True, "VOTE_LIMIT": "2 per minute",
             "COMMENT_LIMIT": "2 per minute", "POST_LIMIT": "2 per minute",
-            "FLAG_LIMIT": "2 per minute"}
+            "FLAG_LIMIT": "2 per minute", "EDIT_LIMIT": "2 per minute"}
 
 
 @pytest.fixture
@@ -150,3 +150,17 @@ def test_help_page_shows_the_configured_limits(limited, client):
     text = page_text(client.get("/aiuto/privilegi"))
     assert "Voti: 2 al minuto" in text
     assert "Commenti: 2 al minuto" in text
+
+
+def test_third_edit_in_a_minute_gets_429(limited, client, login):
+    """Each edit renders Markdown: an author cannot loop on their own post."""
+    author = make_user()
+    question = make_question(author)
+    answer = make_answer(question, author)
+    login(author)
+    for n in range(2):
+        assert client.post(f"/risposte/{answer.id}/modifica", data={
+            "body": f"Versione {n} della risposta, con abbastanza testo."}).status_code == 303
+    _assert_too_many(client.post(f"/risposte/{answer.id}/modifica", data={
+        "body": "Terza versione della risposta, con abbastanza testo."}))
+    assert client.get(f"/risposte/{answer.id}/modifica").status_code == 200  # reading is free
