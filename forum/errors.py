@@ -60,7 +60,7 @@ def register_error_handlers(app) -> None:  # type: ignore[no-untyped-def]
     from werkzeug.exceptions import HTTPException
 
     from forum.extensions import limiter
-    from forum.views import wants_json
+    from forum.negotiation import wants_json
 
     titles = {
         400: lambda: _("Richiesta non valida"),

@@ -49,14 +49,6 @@ def fresh_session() -> None:
         session["lang"] = lang
 
 
-def wants_json() -> bool:
-    """True for requests made by our scripts (fetch with Accept: application/json)."""
-    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
-    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes[
-        "text/html"
-    ]
-
-
 def optional_int(raw: str | None) -> int | None:
     """A hidden form id: None when empty, 0 (never a real id) when malformed."""
     if raw is None or raw == "":

@@ -11,10 +11,11 @@ from forum.answers import services
 from forum.errors import DomainError
 from forum.limits import write_limit
 from forum.moderation.suggestions import propose_edit
+from forum.negotiation import wants_json
 from forum.questions import queries
 from forum.questions.forms import AnswerForm
 from forum.questions.routes import render_question
-from forum.views import form_error, wants_json
+from forum.views import form_error
 
 bp = Blueprint("answers", __name__)
 

@@ -14,6 +14,7 @@ from forum.models import User
 from forum.moderation.audit import record_action
 from forum.moderation.flags import require_moderator_of, require_open_flags, resolve_flags
 from forum.moderation.posts import PostRef, load_post
+from forum.moderation.suspensions import apply_suspension, suspension_end
 from forum.moderation.visibility import hide, restore
 from forum.notifications.services import notify
 from forum.text import clean_text
@@ -114,8 +115,6 @@ def suspend_author(
 
     Moderators and admins can only be suspended by an admin, from the admin pages.
     """
-    from forum.admin.services import apply_suspension, suspension_end
-
     end = suspension_end(days=days, until=until)
     reason = checked_reason(reason)
     with write_intent():

@@ -8,8 +8,8 @@ from flask_login import current_user
 
 from forum.errors import DomainError
 from forum.limits import write_limit
+from forum.negotiation import wants_json
 from forum.questions.routes import render_question
-from forum.views import wants_json
 from forum.votes import services
 
 bp = Blueprint("votes", __name__)
