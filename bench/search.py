@@ -30,6 +30,7 @@ import time
 import traceback
 import unicodedata
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from statistics import mean, median
@@ -49,7 +50,7 @@ from forum.questions.services import ask_question  # noqa: E402
 from forum.search.service import get_index  # noqa: E402
 from forum.seed.themes import ensure_themes  # noqa: E402
 from forum.taxonomy import REGIONS, THEMES  # noqa: E402
-from search_index import SearchIndex  # noqa: E402
+from search_index import SearchDocument, SearchIndex  # noqa: E402
 
 # -- targets -------------------------------------------------------------------------------
 
@@ -324,7 +325,7 @@ class Corpus:
             self.rng.shuffle(out)
         return out
 
-    def doc(self) -> dict[str, Any]:
+    def doc(self) -> SearchDocument:
         """The next document (about 15% practices)."""
         rng = self.rng
         kind = "practice" if rng.random() < 0.15 else "question"
@@ -333,31 +334,29 @@ class Corpus:
         theme = rng.choices(self.themes, weights=THEME_WEIGHTS)[0]
         created = self.start + timedelta(minutes=rng.randint(0, 7 * 365 * 24 * 60))
         updated = created + timedelta(hours=rng.randint(0, 2000))
-        tags = rng.sample(TAGS, rng.randint(1, 3))
-        doc: dict[str, Any] = {"doc_id": f"{kind}:{num}", "type": kind, "id": num,
-                               "tags": tags, "theme": theme, "created": created,
-                               "updated": updated, "stamp": f"s0-{kind}:{num}"}
+        tags = tuple(rng.sample(TAGS, rng.randint(1, 3)))
+        common: dict[str, Any] = {"tags": tags, "theme": theme, "created": created,
+                                  "updated": updated, "stamp": f"s0-{kind}:{num}"}
         if kind == "question":
             parts = self.sentences(rng.randint(3, 6), theme)
             solved = rng.random() < 0.4
-            doc.update(
-                title=self.fill(rng.choice(QUESTION_TITLES), theme), body=" ".join(parts),
+            return SearchDocument(
+                kind, num, title=self.fill(rng.choice(QUESTION_TITLES), theme),
+                body=" ".join(parts),
                 accepted=" ".join(parts[-rng.randint(1, 2):]) if solved else "",
-                themes=[theme], region=rng.choice(self.regions), solved=solved,
+                themes=(theme,), region=rng.choice(self.regions), solved=solved,
                 votes=int(rng.paretovariate(1.5)) - 1 - (rng.random() < 0.05),
-                visible=True)
-        else:
-            extra = rng.sample(self.themes, rng.randint(0, 2))
-            doc.update(
-                title=self.fill(rng.choice(PRACTICE_TITLES), theme),
-                body="\n\n".join(self.sentences(rng.randint(4, 7), theme, practice=True)),
-                accepted="", themes=[theme, *(t for t in extra if t != theme)],
-                region="" if rng.random() < 0.1 else rng.choice(self.regions), solved=False,
-                votes=0, visible=rng.random() < 0.9, level=rng.choice(self.levels),
-                evidence=rng.choice(self.evidence))
-        return doc
+                visible=True, **common)
+        extra = rng.sample(self.themes, rng.randint(0, 2))
+        return SearchDocument(
+            kind, num, title=self.fill(rng.choice(PRACTICE_TITLES), theme),
+            body="\n\n".join(self.sentences(rng.randint(4, 7), theme, practice=True)),
+            accepted="", themes=(theme, *(t for t in extra if t != theme)),
+            region="" if rng.random() < 0.1 else rng.choice(self.regions), solved=False,
+            votes=0, visible=rng.random() < 0.9, level=rng.choice(self.levels),
+            evidence=rng.choice(self.evidence), **common)
 
-    def docs(self, count: int) -> list[dict[str, Any]]:
+    def docs(self, count: int) -> list[SearchDocument]:
         """The next ``count`` documents."""
         return [self.doc() for _ in range(count)]
 
@@ -397,7 +396,7 @@ def fts5_match(q: str) -> str:
     return " ".join(terms)
 
 
-def build_fts(path: Path, docs: Sequence[dict[str, Any]]) -> sqlite3.Connection:
+def build_fts(path: Path, docs: Sequence[SearchDocument]) -> sqlite3.Connection:
     """An FTS5 table of title + body for ``docs`` (rowid = position + 1), optimised."""
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA journal_mode = OFF")
@@ -405,7 +404,7 @@ def build_fts(path: Path, docs: Sequence[dict[str, Any]]) -> sqlite3.Connection:
     conn.execute(f"CREATE VIRTUAL TABLE docs USING fts5(title, body, tokenize = '{FTS_TOKENIZER}')")
     with conn:
         conn.executemany("INSERT INTO docs (rowid, title, body) VALUES (?, ?, ?)",
-                         ((i, d["title"], d["body"]) for i, d in enumerate(docs, 1)))
+                         ((i, d.title, d.body) for i, d in enumerate(docs, 1)))
     with conn:
         conn.execute("INSERT INTO docs (docs) VALUES ('optimize')")
     return conn
@@ -448,14 +447,14 @@ def _progress(label: str, total: int, start: float) -> Callable[[int], None]:
 
 # -- library level -------------------------------------------------------------------------
 
-def bench_size(size: int, docs: list[dict[str, Any]], queries: list[str], warm: list[str],
+def bench_size(size: int, docs: list[SearchDocument], queries: list[str], warm: list[str],
                args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     """Every library-level measurement on the first ``size`` documents."""
     corpus = docs[:size]
     folder = tmp / f"size-{size}"
     folder.mkdir()
     out: dict[str, Any] = {"docs": size,
-                           "practices": sum(d["type"] == "practice" for d in corpus)}
+                           "practices": sum(d.kind == "practice" for d in corpus)}
     index = SearchIndex(folder / "index", writer_timeout=30.0)
     try:
         print(f"[{size}] rebuild", flush=True)
@@ -505,12 +504,12 @@ def bench_size(size: int, docs: list[dict[str, Any]], queries: list[str], warm: 
         conn.close()
 
         rng = random.Random(args.seed + size)
-        questions = [d for d in corpus if d["type"] == "question"]
+        questions = [d for d in corpus if d.kind == "question"]
         sample = rng.sample(questions, min(len(questions), args.related + 10))
 
-        def related(doc: dict[str, Any]) -> list:
-            text = "\n".join([doc["title"], doc["title"], doc["body"]])
-            return index.more_like(text, type="practice", theme=doc["theme"], limit=5)
+        def related(doc: SearchDocument) -> list:
+            text = "\n".join([doc.title, doc.title, doc.body])
+            return index.more_like(text, type="practice", theme=doc.theme, limit=5)
 
         print(f"[{size}] related practices x{len(sample) - 10}", flush=True)
         timed(related, sample[:10])
@@ -522,8 +521,8 @@ def bench_size(size: int, docs: list[dict[str, Any]], queries: list[str], warm: 
         print(f"[{size}] single updates x{args.updates}", flush=True)
         u_times, after = [], []
         for k, doc in enumerate(rng.sample(corpus, args.updates)):
-            changed = {**doc, "body": doc["body"] + f" Aggiornamento {k}: verificate le tariffe.",
-                       "votes": doc["votes"] + 1, "stamp": f"s1-{doc['doc_id']}-{k}"}
+            changed = replace(doc, body=doc.body + f" Aggiornamento {k}: verificate le tariffe.",
+                              votes=doc.votes + 1, stamp=f"s1-{doc.doc_id}-{k}")
             start = time.perf_counter()
             index.apply([changed], [])
             u_times.append((time.perf_counter() - start) * 1000)
@@ -561,7 +560,7 @@ def _wait_outbox(app: Flask, timeout: float) -> float | None:
 class Poster:
     """One app with one user and one question, posting answers through the test client."""
 
-    def __init__(self, mode: str, folder: Path, prefill: list[dict[str, Any]],
+    def __init__(self, mode: str, folder: Path, prefill: list[SearchDocument],
                  corpus: Corpus) -> None:
         folder.mkdir()
         self.mode, self.corpus, self.count = mode, corpus, 0
@@ -643,7 +642,7 @@ def _summary(times: list[float]) -> dict[str, float]:
             "p95_ms": percentile(times, 0.95)}
 
 
-def bench_app(args: argparse.Namespace, prefill: list[dict[str, Any]], tmp: Path
+def bench_app(args: argparse.Namespace, prefill: list[SearchDocument], tmp: Path
               ) -> dict[str, Any]:
     """Answers posted with indexing off and with the worker thread on a pre-filled index,
     in alternating blocks (off, on, on, off, ...) so that drift hits both alike; the worker

@@ -9,7 +9,9 @@ Documents go in as dicts, results come out as dataclasses::
 Every Whoosh call stays inside this package, so the engine can be replaced.
 """
 
+from .documents import SearchDocument, doc_id, parse_doc_id
 from .indexer import SearchIndex
 from .results import Hit, IndexBusy, SearchResults
 
-__all__ = ["Hit", "IndexBusy", "SearchIndex", "SearchResults"]
+__all__ = ["Hit", "IndexBusy", "SearchDocument", "SearchIndex", "SearchResults", "doc_id",
+           "parse_doc_id"]

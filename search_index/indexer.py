@@ -13,7 +13,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from itertools import islice
 from pathlib import Path
@@ -24,6 +24,7 @@ from whoosh.index import LockError
 from whoosh.util.filelock import try_for
 
 from .codec import SplitCodec
+from .documents import SearchDocument
 from .engine import POSTINGS_BUDGET, Engine
 from .refresh import refreshed
 from .related import related
@@ -216,12 +217,12 @@ class SearchIndex:
                 return lock
             lock.release()
 
-    def apply(self, upserts: list[dict], deletes: list[str]) -> None:
+    def apply(self, upserts: Sequence[SearchDocument], deletes: Sequence[str]) -> None:
         """Add or replace ``upserts`` (by doc_id) and delete ``deletes`` in one commit.
 
         A doc_id in both lists is deleted. Raises ``IndexBusy`` when the write lock is not
-        free within ``writer_timeout`` seconds, ``ValueError`` for a document without
-        doc_id. The next search of this instance sees the change.
+        free within ``writer_timeout`` seconds. The next search of this instance sees the
+        change.
         """
         deleted = list(dict.fromkeys(str(d) for d in deletes))
         gone = set(deleted)
@@ -247,7 +248,8 @@ class SearchIndex:
             if not self._closed:
                 self._fresh()
 
-    def rebuild(self, docs: Iterable[dict], *, progress: Callable[[int], None] | None = None,
+    def rebuild(self, docs: Iterable[SearchDocument], *,
+                progress: Callable[[int], None] | None = None,
                 procs: int | None = None) -> int:
         """Index ``docs`` into a new generation, then swap it in atomically.
 
@@ -327,7 +329,7 @@ def _cancel(writer: Any) -> None:
     writer.cancel()
 
 
-def _bulk_index(ix: Any, docs: Iterable[dict], progress: Callable[[int], None] | None,
+def _bulk_index(ix: Any, docs: Iterable[SearchDocument], progress: Callable[[int], None] | None,
                 procs: int | None) -> int:
     """Add every document to the empty index ``ix``; returns how many.
 
@@ -335,7 +337,7 @@ def _bulk_index(ix: Any, docs: Iterable[dict], progress: Callable[[int], None] |
     merging: every indexing process then keeps its postings in memory (``LIMIT_MB``)
     instead of spilling sorted runs to disk and merging them in Python at the end.
     """
-    it: Iterator[dict] = iter(docs)
+    it: Iterator[SearchDocument] = iter(docs)
     cpus = procs if procs is not None else min(2, os.cpu_count() or 1)
     count = 0
     seen: set[str] = set()

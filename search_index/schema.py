@@ -1,4 +1,4 @@
-"""The index schema and the mapping between document dicts and Whoosh fields.
+"""The index schema and the mapping between ``SearchDocument`` and Whoosh fields.
 
 Text fields:
     text      everything searchable (title + tags + body + accepted answer): matching, BM25F
@@ -19,6 +19,7 @@ from whoosh import columns, fields
 
 from .analysis import italian_analyzer, normalize_text
 from .codec import RawPositions
+from .documents import SearchDocument
 
 __all__ = [
     "REGION_NATIONAL",
@@ -103,30 +104,22 @@ def as_datetime(value: Any) -> datetime | None:
     return None
 
 
-def to_whoosh(doc: dict[str, Any]) -> dict[str, Any]:
-    """Whoosh field values for a document dict; tolerates missing optional keys.
-
-    Raises ``ValueError`` when ``doc_id`` is missing.
-    """
-    doc_id = str(doc.get("doc_id") or "").strip()
-    if not doc_id:
-        raise ValueError("document without doc_id")
-    doc_type = str(doc.get("type") or doc_id.partition(":")[0])
-    num = as_int(doc.get("id"), as_int(doc_id.partition(":")[2]))
-    title = normalize_text(doc.get("title"))
-    body = normalize_text(doc.get("body"))
-    accepted = normalize_text(doc.get("accepted"))
-    tags = _str_list(doc.get("tags"))
-    theme = str(doc.get("theme") or "")
-    themes = _str_list(doc.get("themes"))
+def to_whoosh(doc: SearchDocument) -> dict[str, Any]:
+    """Whoosh field values for a document."""
+    title = normalize_text(doc.title)
+    body = normalize_text(doc.body)
+    accepted = normalize_text(doc.accepted)
+    tags = _str_list(doc.tags)
+    theme = doc.theme or ""
+    themes = _str_list(doc.themes)
     if theme and theme not in themes:
         themes.insert(0, theme)
-    solved = bool(doc.get("solved"))
-    visible = bool(doc.get("visible", True))
-    votes = as_int(doc.get("votes"))
-    created = as_datetime(doc.get("created"))
-    region = str(doc.get("region") or "")
-    stamp = str(doc.get("stamp") or "")
+    solved = bool(doc.solved)
+    visible = bool(doc.visible)
+    votes = as_int(doc.votes)
+    created = as_datetime(doc.created)
+    region = doc.region or ""
+    stamp = doc.stamp or ""
 
     text_parts = [title, " ; ".join(tags), body]
     if accepted and accepted not in body:
@@ -138,17 +131,17 @@ def to_whoosh(doc: dict[str, Any]) -> dict[str, Any]:
         "solved": solved,
         "votes": votes,
         "created": created,
-        "updated": as_datetime(doc.get("updated")),
+        "updated": as_datetime(doc.updated),
         "tags": tags,
-        "level": doc.get("level") or None,
-        "evidence": doc.get("evidence") or None,
+        "level": doc.level or None,
+        "evidence": doc.evidence or None,
         "stamp": stamp,
         "visible": visible,
     }
     out: dict[str, Any] = {
-        "doc_id": doc_id,
-        "type": doc_type,
-        "id": num,
+        "doc_id": doc.doc_id,
+        "type": doc.kind,
+        "id": doc.id,
         "text": "\n".join(p for p in text_parts if p),
         "title": title,
         "snippet": (body or accepted)[:SNIPPET_SOURCE_CHARS],

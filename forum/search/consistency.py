@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from forum.extensions import db
 from forum.search import documents
 from forum.search.service import get_index
+from search_index import SearchDocument, parse_doc_id
 
 
 @dataclass
@@ -34,7 +35,7 @@ def find_drift() -> Drift:
     indexed = get_index().stamps()
     drift = Drift()
     with Session(db.engine) as session:
-        expected = {d["doc_id"]: d["stamp"] for d in documents.all_docs(session)}
+        expected = {d.doc_id: d.stamp for d in documents.all_docs(session)}
     for doc_id, stamp in expected.items():
         if doc_id not in indexed:
             drift.missing.append(doc_id)
@@ -48,10 +49,13 @@ def repair(drift: Drift) -> int:
     """Re-index the missing and stale documents and drop the orphans; returns how many."""
     wanted: dict[str, list[int]] = {"question": [], "practice": []}
     for doc_id in (*drift.missing, *drift.stale):
-        kind, _sep, number = doc_id.partition(":")
-        if kind in wanted and number.isdigit():
-            wanted[kind].append(int(number))
-    upserts: list[dict] = []
+        try:
+            kind, number = parse_doc_id(doc_id)
+        except ValueError:
+            continue
+        if kind in wanted:
+            wanted[kind].append(number)
+    upserts: list[SearchDocument] = []
     deletes = list(drift.orphans)
     with Session(db.engine) as session:
         for kind, build in (("question", documents.question_docs),

@@ -1,4 +1,8 @@
-"""Database rows to search documents (plain dicts), in a fixed number of queries."""
+"""Database rows to ``SearchDocument``s, in a fixed number of queries.
+
+The only place the app builds search documents: sync, drift checks and rebuilds all read
+them from here, so whatever one indexes, the others compare and repair.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from forum.markup import plain_text
 from forum.models import Answer, Practice, PracticeStatus, Question, User
+from search_index import SearchDocument, doc_id
 
 BATCH = 500
 
@@ -19,7 +24,8 @@ def _stamp(*moments: Any) -> str:
     return "|".join(m.isoformat() if m else "-" for m in moments)
 
 
-def question_docs(session: Session, ids: Iterable[int]) -> tuple[list[dict], list[str]]:
+def question_docs(session: Session, ids: Iterable[int]
+                  ) -> tuple[list[SearchDocument], list[str]]:
     """Documents for these questions, and the doc ids of those that no longer exist."""
     wanted = sorted(set(ids))
     if not wanted:
@@ -38,38 +44,38 @@ def question_docs(session: Session, ids: Iterable[int]) -> tuple[list[dict], lis
         answers[answer.question_id].append(answer)
     docs = [question_doc(q, answers[q.id]) for q in questions]
     found = {q.id for q in questions}
-    return docs, [f"question:{i}" for i in wanted if i not in found]
+    return docs, [doc_id("question", i) for i in wanted if i not in found]
 
 
-def question_doc(question: Question, answers: list[Answer]) -> dict[str, Any]:
+def question_doc(question: Question, answers: list[Answer]) -> SearchDocument:
     """One question with its answers' text; the accepted answer also on its own field."""
     accepted = next((plain_text(a.body_html) for a in answers
                      if a.id == question.accepted_answer_id), "")
     author: User = question.author
-    return {
-        "doc_id": f"question:{question.id}",
-        "type": "question",
-        "id": question.id,
-        "title": question.title,
-        "body": "\n\n".join([plain_text(question.body_html),
-                              *(plain_text(a.body_html) for a in answers)]),
-        "accepted": accepted,
-        "tags": [t.name for t in question.tags],
-        "theme": question.theme.slug,
-        "themes": [question.theme.slug],
-        "region": author.region_code or "",
-        "solved": question.accepted_answer_id is not None,
-        "votes": question.score,
-        "created": question.created_at,
-        "updated": question.last_activity_at,
-        "visible": not question.is_hidden,
-        "stamp": _stamp(question.last_activity_at, question.updated_at) + f"|{len(answers)}"
-                 + f"|{question.accepted_answer_id or 0}|{int(question.is_hidden)}"
-                 + f"|{question.score}|{author.region_code or ''}",
-    }
+    return SearchDocument(
+        kind="question",
+        id=question.id,
+        title=question.title,
+        body="\n\n".join([plain_text(question.body_html),
+                           *(plain_text(a.body_html) for a in answers)]),
+        accepted=accepted,
+        tags=tuple(t.name for t in question.tags),
+        theme=question.theme.slug,
+        themes=(question.theme.slug,),
+        region=author.region_code or "",
+        solved=question.accepted_answer_id is not None,
+        votes=question.score,
+        created=question.created_at,
+        updated=question.last_activity_at,
+        visible=not question.is_hidden,
+        stamp=_stamp(question.last_activity_at, question.updated_at) + f"|{len(answers)}"
+              + f"|{question.accepted_answer_id or 0}|{int(question.is_hidden)}"
+              + f"|{question.score}|{author.region_code or ''}",
+    )
 
 
-def practice_docs(session: Session, ids: Iterable[int]) -> tuple[list[dict], list[str]]:
+def practice_docs(session: Session, ids: Iterable[int]
+                  ) -> tuple[list[SearchDocument], list[str]]:
     """Documents for these practices (hidden unless published), and vanished doc ids."""
     wanted = sorted(set(ids))
     if not wanted:
@@ -79,11 +85,11 @@ def practice_docs(session: Session, ids: Iterable[int]) -> tuple[list[dict], lis
     ).scalars())
     found = {p.id for p in practices}
     return [practice_doc(p) for p in practices], [
-        f"practice:{i}" for i in wanted if i not in found
+        doc_id("practice", i) for i in wanted if i not in found
     ]
 
 
-def practice_doc(practice: Practice) -> dict[str, Any]:
+def practice_doc(practice: Practice) -> SearchDocument:
     """One practice: every text field searchable, visible only when published."""
     text = [practice.summary, plain_text(practice.description_html),
             practice.lead_organisation, practice.municipality or "",
@@ -91,29 +97,28 @@ def practice_doc(practice: Practice) -> dict[str, Any]:
             plain_text(practice.transferability_notes_html), plain_text(practice.challenges_html),
             practice.budget_notes or "",
             " ".join(p.get("name", "") for p in practice.partners or [])]
-    return {
-        "doc_id": f"practice:{practice.id}",
-        "type": "practice",
-        "id": practice.id,
-        "title": practice.title,
-        "body": "\n\n".join(t for t in text if t),
-        "accepted": "",
-        "tags": practice.values("keyword"),
-        "theme": practice.main_theme,
-        "themes": practice.values("theme"),
-        "region": practice.region_code or "",
-        "solved": False,
-        "votes": 0,
-        "created": practice.published_at or practice.created_at,
-        "updated": practice.updated_at or practice.created_at,
-        "visible": practice.status == PracticeStatus.PUBLISHED,
-        "level": practice.level_of_government,
-        "evidence": practice.evidence_level,
-        "stamp": _stamp(practice.updated_at, practice.published_at) + f"|{practice.status}",
-    }
+    return SearchDocument(
+        kind="practice",
+        id=practice.id,
+        title=practice.title,
+        body="\n\n".join(t for t in text if t),
+        accepted="",
+        tags=tuple(practice.values("keyword")),
+        theme=practice.main_theme,
+        themes=tuple(practice.values("theme")),
+        region=practice.region_code or "",
+        solved=False,
+        votes=0,
+        created=practice.published_at or practice.created_at,
+        updated=practice.updated_at or practice.created_at,
+        visible=practice.status == PracticeStatus.PUBLISHED,
+        level=practice.level_of_government,
+        evidence=practice.evidence_level,
+        stamp=_stamp(practice.updated_at, practice.published_at) + f"|{practice.status}",
+    )
 
 
-def all_docs(session: Session) -> Iterator[dict[str, Any]]:
+def all_docs(session: Session) -> Iterator[SearchDocument]:
     """Every document, in batches (for rebuilds and drift checks)."""
     for model, build in ((Question, question_docs), (Practice, practice_docs)):
         ids = list(session.execute(select(model.id).order_by(model.id)).scalars())

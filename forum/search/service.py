@@ -9,6 +9,7 @@ from typing import Any
 from flask import current_app
 
 from forum.cache import TTLCache
+from search_index import doc_id
 
 _lock = threading.Lock()
 
@@ -71,11 +72,11 @@ def related_to_question(question: Any, accepted_body: str, pinned: list) -> dict
     text = "\n".join([question.title, question.title, question.body, accepted_body])
     key = ("question", question.id, question.last_activity_at, question.updated_at,
            tuple(p.id for p in pinned))
-    exclude = tuple(f"practice:{p.id}" for p in pinned)
+    exclude = tuple(doc_id("practice", p.id) for p in pinned)
     practices = cached_related(key, text, kind="practice", theme=question.theme.slug,
                                exclude=exclude, limit=max(0, 5 - len(pinned)))
     questions = cached_related(key, text, kind="question", theme=question.theme.slug,
-                               exclude=(f"question:{question.id}",), limit=5)
+                               exclude=(doc_id("question", question.id),), limit=5)
     return {"practices": practices, "questions": questions}
 
 
@@ -86,4 +87,4 @@ def related_to_practice(practice: Any, citing_ids: list[int]) -> list:
     text = "\n".join([practice.title, practice.title, practice.summary, practice.description])
     key = ("practice", practice.id, practice.updated_at, tuple(citing_ids))
     return cached_related(key, text, kind="question", theme=practice.main_theme,
-                          exclude=tuple(f"question:{i}" for i in citing_ids), limit=5)
+                          exclude=tuple(doc_id("question", i) for i in citing_ids), limit=5)

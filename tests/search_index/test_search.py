@@ -55,7 +55,7 @@ def test_syntax_is_ignored_but_words_still_count(corpus):
 
 
 def test_five_thousand_character_paste_is_truncated_and_fast(corpus):
-    paste = " ".join(d["body"] for d in DOCS)[:5000]
+    paste = " ".join(d.body for d in DOCS)[:5000]
     started = time.perf_counter()
     results = corpus.search(paste)
     assert time.perf_counter() - started < 5
