@@ -6,11 +6,12 @@ help page, the services and the buttons on a page always agree.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from flask import current_app
 
-from forum.models import Answer, Practice, PracticeStatus, Question, User
+from forum.models import PRACTICE_WORKFLOW, Answer, Practice, PracticeStatus, Question, Role, User
 
 PRIVILEGES = ("comment_everywhere", "vote_down", "flag_weight", "suggest_edit")
 
@@ -94,6 +95,29 @@ def can_suggest_edit(user: Any, author_id: int, question: Question) -> bool:
     )
 
 
+class EditMode(StrEnum):
+    """What the edit page does for its reader: change the post, or propose a change."""
+
+    EDIT = "edit"
+    SUGGEST = "suggest"
+
+
+def edit_mode(user: Any, post: Question | Answer, question: Question) -> EditMode | None:
+    """Edit directly (author, moderator), suggest (enough reputation), or neither (None).
+
+    The one place that decides: the edit pages ask it to answer 403 early, and
+    `edit_or_suggest` asks it again inside the transaction to choose the service."""
+    if isinstance(post, Question):
+        if can_edit_question(user, post):
+            return EditMode.EDIT
+    elif can_edit_answer(user, post, question):
+        return EditMode.EDIT
+    if not post.is_hidden and not question.is_hidden and can_suggest_edit(
+            user, post.author_id, question):
+        return EditMode.SUGGEST
+    return None
+
+
 def can_accept(user: Any, question: Question) -> bool:
     """The asker (unless locked) or a moderator of the theme marks, changes or withdraws."""
     if can_moderate(user, question.theme_id):
@@ -168,11 +192,30 @@ def can_edit_practice(user: Any, practice: Practice) -> bool:
         PracticeStatus.DRAFT, PracticeStatus.IN_REVIEW)
 
 
+def can_move_practice(user: Any, practice: Practice, to: str) -> bool:
+    """The workflow table says who may make each move: the author (or a curator), a
+    curator, or only an admin (bringing an archived record back)."""
+    rule = PRACTICE_WORKFLOW.get((practice.status, to))
+    if rule is None or not is_active_member(user):
+        return False
+    if rule == "admin":
+        return is_admin(user)
+    if rule == "moderator":
+        return can_curate_practices(user)
+    return can_curate_practices(user) or practice.created_by_id == user.id
+
+
+def practice_moves(user: Any, practice: Practice) -> list[str]:
+    """The statuses this reader may move the practice to, in workflow order."""
+    return [to for (frm, to) in PRACTICE_WORKFLOW
+            if frm == practice.status and can_move_practice(user, practice, to)]
+
+
 def can_suspend(actor: Any, user: User) -> bool:
     """Admins suspend anyone but admins; moderators suspend members; nobody themself."""
-    if not _signed_in(actor) or user.id == actor.id or user.role == "admin":
+    if not _signed_in(actor) or user.id == actor.id or user.role == Role.ADMIN:
         return False
-    return is_admin(actor) or (can_moderate(actor) and user.role == "member")
+    return is_admin(actor) or (can_moderate(actor) and user.role == Role.MEMBER)
 
 
 def can_review_accounts(user: Any) -> bool:

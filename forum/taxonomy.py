@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from forum.models.user import Role
+
 
 def N_(message: str) -> str:
     """Mark a string for extraction without translating it (stored in Italian, shown via _)."""
@@ -89,9 +91,9 @@ REGIONS = {
 }
 
 ROLE_LABELS = {
-    "member": _l("Membro"),
-    "moderator": _l("Moderatore"),
-    "admin": _l("Amministratore"),
+    Role.MEMBER: _l("Membro"),
+    Role.MODERATOR: _l("Moderatore"),
+    Role.ADMIN: _l("Amministratore"),
 }
 
 

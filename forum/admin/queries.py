@@ -10,11 +10,11 @@ from sqlalchemy import Select, func, or_, select
 
 from forum.errors import NotFound
 from forum.extensions import db
-from forum.models import Organisation, Theme, User
+from forum.models import AccountStatus, Organisation, Role, Theme, User
 from forum.models.base import utcnow
 
 # URL values (Italian) of the list filters, mapped to the stored codes.
-ROLE_FILTERS = {"membro": "member", "moderatore": "moderator", "amministratore": "admin"}
+ROLE_FILTERS = {"membro": Role.MEMBER, "moderatore": Role.MODERATOR, "amministratore": Role.ADMIN}
 STATUS_FILTERS = ("attivo", "in-attesa", "rifiutato", "sospeso")
 
 
@@ -50,13 +50,13 @@ def _filtered_users(filters: UserFilters) -> Select:
     now = utcnow()
     if filters.status == "attivo":
         stmt = stmt.where(
-            User.status == "active",
+            User.status == AccountStatus.ACTIVE,
             or_(User.suspended_until.is_(None), User.suspended_until <= now),
         )
     elif filters.status == "in-attesa":
-        stmt = stmt.where(User.status == "pending")
+        stmt = stmt.where(User.status == AccountStatus.PENDING)
     elif filters.status == "rifiutato":
-        stmt = stmt.where(User.status == "rejected")
+        stmt = stmt.where(User.status == AccountStatus.REJECTED)
     elif filters.status == "sospeso":
         stmt = stmt.where(User.suspended_until > now)
     if filters.region:
@@ -89,7 +89,7 @@ def user_page(user_id: int) -> UserPage:
 def pending_accounts(limit: int = 200) -> list[User]:
     """Accounts waiting for approval, oldest first (the order they should be reviewed in)."""
     return list(db.session.execute(
-        select(User).where(User.status == "pending")
+        select(User).where(User.status == AccountStatus.PENDING)
         .order_by(User.created_at, User.id).limit(limit)
     ).scalars())
 
@@ -97,7 +97,7 @@ def pending_accounts(limit: int = 200) -> list[User]:
 def pending_accounts_count() -> int:
     """How many accounts wait for approval (the moderators' header badge): one COUNT."""
     return db.session.scalar(
-        select(func.count(User.id)).where(User.status == "pending")
+        select(func.count(User.id)).where(User.status == AccountStatus.PENDING)
     ) or 0
 
 

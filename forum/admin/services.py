@@ -17,7 +17,7 @@ from forum import permissions
 from forum.database import write_intent
 from forum.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from forum.extensions import db
-from forum.models import ROLES, Theme, User
+from forum.models import ROLES, AccountStatus, Role, Theme, User
 from forum.moderation.audit import record_action
 from forum.moderation.services import checked_reason
 from forum.moderation.suspensions import apply_suspension, suspension_end
@@ -47,10 +47,10 @@ def approve_user(actor: User, user_id: int) -> User:
         raise NotAllowed(_("Solo moderatori e amministratori approvano le iscrizioni."))
     with write_intent():
         user = _target(user_id)
-        if user.status == "active":
+        if user.status == AccountStatus.ACTIVE:
             raise Conflict(_("Questo account è già attivo."))
         previous = user.status
-        user.status = "active"
+        user.status = AccountStatus.ACTIVE
         record_action(actor, "approve_user", "user", user.id, previous_status=previous)
         notify(user.id, "account_approved")
         db.session.commit()
@@ -64,9 +64,9 @@ def reject_user(actor: User, user_id: int, *, reason: str = "") -> User:
     reason = _reason(reason, required=False)
     with write_intent():
         user = _target(user_id)
-        if user.status != "pending":
+        if user.status != AccountStatus.PENDING:
             raise Conflict(_("Solo le iscrizioni in attesa possono essere rifiutate."))
-        user.status = "rejected"
+        user.status = AccountStatus.REJECTED
         record_action(actor, "reject_user", "user", user.id, reason=reason)
         notify(user.id, "account_rejected", reason=reason)
         db.session.commit()
@@ -74,7 +74,7 @@ def reject_user(actor: User, user_id: int, *, reason: str = "") -> User:
 
 
 def _admin_count() -> int:
-    return db.session.scalar(select(func.count(User.id)).where(User.role == "admin")) or 0
+    return db.session.scalar(select(func.count(User.id)).where(User.role == Role.ADMIN)) or 0
 
 
 def _theme_ids(wanted: Iterable[int]) -> list[int]:
@@ -101,9 +101,9 @@ def change_role(
                            field_errors={"role": [_("Ruolo non valido.")]})
     with write_intent():
         user = _target(user_id)
-        scope = _theme_ids(theme_ids) if role == "moderator" else []
+        scope = _theme_ids(theme_ids) if role == Role.MODERATOR else []
         scope_csv = ",".join(map(str, scope))
-        if user.role == "admin" and role != "admin" and _admin_count() <= 1:
+        if user.role == Role.ADMIN and role != Role.ADMIN and _admin_count() <= 1:
             raise Conflict(_(
                 "Sei l'unico amministratore: nomina prima un altro amministratore, poi "
                 "potrai cambiare il tuo ruolo."
@@ -115,7 +115,7 @@ def change_role(
         record_action(actor, "change_role", "user", user.id,
                       previous_role=previous, role=role, theme_ids=scope or None)
         if previous != role:
-            notify(user.id, "role_changed", role=str(ROLE_LABELS[role]))
+            notify(user.id, "role_changed", role=str(ROLE_LABELS[Role(role)]))
         db.session.commit()
     return user
 

@@ -18,7 +18,7 @@ from forum import permissions
 from forum.database import write_intent
 from forum.errors import InvalidInput, NotAllowed
 from forum.extensions import db
-from forum.models import SiteSetting, User
+from forum.models import AccountStatus, SiteSetting, User
 from forum.models.base import utcnow
 from forum.moderation.audit import record_action
 from forum.text import clean_text
@@ -48,10 +48,10 @@ class RegistrationPolicy:
     def status_for(self, email: str) -> str:
         """The status a new member with this e-mail address starts with."""
         if self.policy == "open":
-            return "active"
+            return AccountStatus.ACTIVE
         if self.policy == "domains" and domain_allowed(email, self.domains):
-            return "active"
-        return "pending"
+            return AccountStatus.ACTIVE
+        return AccountStatus.PENDING
 
 
 def domain_allowed(email: str, domains: tuple[str, ...]) -> bool:

@@ -10,8 +10,10 @@ from forum import permissions
 from forum.answers import services
 from forum.errors import DomainError
 from forum.limits import write_limit
-from forum.moderation.suggestions import propose_edit
+from forum.models import PostType
+from forum.moderation.suggestions import edit_or_suggest
 from forum.negotiation import wants_json
+from forum.permissions import EditMode
 from forum.questions import queries
 from forum.questions.forms import AnswerForm
 from forum.questions.routes import render_question
@@ -51,9 +53,8 @@ def create(question_id: int):
 def edit(answer_id: int):
     """Edit an answer (author or moderator)."""
     answer = queries.answer_for_edit(answer_id)
-    suggesting = not permissions.can_edit_answer(current_user, answer, answer.question)
-    if suggesting and (answer.is_hidden or not permissions.can_suggest_edit(
-            current_user, answer.author_id, answer.question)):
+    mode = permissions.edit_mode(current_user, answer, answer.question)
+    if mode is None:
         abort(403, description=_("Solo l'autore o la moderazione possono modificare la risposta."))
     form = AnswerForm()
     if request.method == "GET":
@@ -61,22 +62,19 @@ def edit(answer_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            if suggesting:
-                propose_edit(current_user, "answer", answer_id, body=form.body.data,
-                             summary=request.form.get("summary", ""))
-            else:
-                services.edit_answer(current_user, answer_id, body=form.body.data,
-                                     practice=request.form.get("practice"))
+            mode = edit_or_suggest(current_user, PostType.ANSWER, answer_id, body=form.body.data,
+                                   summary=request.form.get("summary", ""),
+                                   practice=request.form.get("practice"))
         except DomainError as error:
             status = form_error(form, error)
         else:
             flash(_("Proposta inviata alla moderazione: riceverai una notifica con l'esito.")
-                  if suggesting else _("Risposta aggiornata."), "success")
+                  if mode == EditMode.SUGGEST else _("Risposta aggiornata."), "success")
             return redirect(_to_answer(answer.question_id, answer.id), code=303)
     elif request.method == "POST":
         status = 422
     return render_template("answers/edit.html", form=form, answer=answer,
-                           suggesting=suggesting), status
+                           suggesting=mode == EditMode.SUGGEST), status
 
 
 def _acceptance_result(question_id: int, answer_id: int | None, message: str, error=None):

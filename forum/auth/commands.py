@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 from forum.auth.services import register_user, set_role
 from forum.errors import DomainError
 from forum.extensions import db
-from forum.models import User
+from forum.models import Role, User
 
 
 @click.command("create-admin")
@@ -26,7 +26,7 @@ def create_admin(username, email, display_name, organisation, region, password) 
     ).scalar_one_or_none()
     try:
         if exists is not None:
-            set_role(username.lower(), "admin")
+            set_role(username.lower(), Role.ADMIN)
             click.echo(f"{username}: ora è amministratore.")
             return
         if not email:
@@ -36,7 +36,7 @@ def create_admin(username, email, display_name, organisation, region, password) 
         register_user(
             username=username, display_name=display_name or username, email=email,
             password=password, organisation=organisation, organisation_type="altro",
-            region_code=region, role="admin",
+            region_code=region, role=Role.ADMIN,
         )
     except DomainError as error:
         details = "; ".join(m for ms in error.field_errors.values() for m in ms)

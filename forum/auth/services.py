@@ -16,7 +16,7 @@ from forum.admin.settings import get_registration_policy
 from forum.database import commit_or_conflict, write_intent
 from forum.errors import Conflict, InvalidInput
 from forum.extensions import db
-from forum.models import User
+from forum.models import AccountStatus, Role, User
 from forum.taxonomy import ORGANISATION_TYPES, REGIONS
 from forum.text import clean_line
 
@@ -55,7 +55,7 @@ def register_user(
     organisation: str,
     organisation_type: str,
     region_code: str,
-    role: str = "member",
+    role: str = Role.MEMBER,
     bio: str = "",
     status: str | None = None,
 ) -> User:
@@ -98,8 +98,8 @@ def register_user(
         if taken:
             _raise_duplicate(username, taken)
         if status is None:
-            status = "active" if role != "member" else get_registration_policy().status_for(
-                email)
+            status = (AccountStatus.ACTIVE if role != Role.MEMBER
+                      else get_registration_policy().status_for(email))
         user = User(
             username=username,
             display_name=display_name,
@@ -186,7 +186,7 @@ def set_role(username: str, role: str) -> User:
         if user is None:
             raise InvalidInput(_("Utente inesistente."))
         user.role = role
-        if role != "member":
-            user.status = "active"
+        if role != Role.MEMBER:
+            user.status = AccountStatus.ACTIVE
         db.session.commit()
     return user

@@ -8,9 +8,13 @@ from forum.models.moderation import (
     AuditEntry,
     EditSuggestion,
     Flag,
+    FlagReason,
+    FlagStatus,
     Notification,
     Organisation,
+    PostType,
     SiteSetting,
+    SuggestionStatus,
 )
 from forum.models.practice import (
     PRACTICE_WORKFLOW,
@@ -26,7 +30,7 @@ from forum.models.practice import (
 from forum.models.question import Question, QuestionRevision, Tag, question_tags
 from forum.models.search import SearchOutbox
 from forum.models.theme import Theme
-from forum.models.user import ROLES, STATUSES, User
+from forum.models.user import ROLES, STATUSES, AccountStatus, Role, User
 from forum.models.vote import Vote
 
 __all__ = [
@@ -34,7 +38,13 @@ __all__ = [
     "POST_TYPES",
     "ROLES",
     "STATUSES",
+    "AccountStatus",
     "Acceptance",
+    "FlagReason",
+    "FlagStatus",
+    "PostType",
+    "Role",
+    "SuggestionStatus",
     "Answer",
     "AnswerRevision",
     "AuditEntry",

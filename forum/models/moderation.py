@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, event, text
@@ -12,9 +13,44 @@ from forum.extensions import Model
 from forum.models.base import utcnow
 from forum.models.user import User
 
-POST_TYPES = ("question", "answer", "comment")
-FLAG_REASONS = ("spam", "offensive", "off_topic", "duplicate", "attention")
-FLAG_STATUSES = ("open", "dismissed", "actioned")
+
+class PostType(StrEnum):
+    """The kinds of post members write and moderators act on."""
+
+    QUESTION = "question"
+    ANSWER = "answer"
+    COMMENT = "comment"
+
+
+class FlagReason(StrEnum):
+    """Why a member reports a post."""
+
+    SPAM = "spam"
+    OFFENSIVE = "offensive"
+    OFF_TOPIC = "off_topic"
+    DUPLICATE = "duplicate"
+    ATTENTION = "attention"
+
+
+class FlagStatus(StrEnum):
+    """A flag waits in the queue (open) until a moderator dismisses it or acts on the post."""
+
+    OPEN = "open"
+    DISMISSED = "dismissed"
+    ACTIONED = "actioned"
+
+
+class SuggestionStatus(StrEnum):
+    """An edit suggestion waits (pending) until the author or a moderator decides."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+POST_TYPES = tuple(PostType)
+FLAG_REASONS = tuple(FlagReason)
+FLAG_STATUSES = tuple(FlagStatus)
 
 
 class Flag(Model):
@@ -59,7 +95,7 @@ class Flag(Model):
     )
     # Flags from members above the trust threshold count towards hiding a post.
     is_trusted: Mapped[bool] = mapped_column(default=False)
-    status: Mapped[str] = mapped_column(String(10), default="open")
+    status: Mapped[str] = mapped_column(String(10), default=FlagStatus.OPEN)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     resolved_at: Mapped[datetime | None] = mapped_column(default=None)
@@ -91,7 +127,7 @@ class EditSuggestion(Model):
     body: Mapped[str] = mapped_column(Text)
     tags: Mapped[str] = mapped_column(String(200), default="")
     summary: Mapped[str] = mapped_column(String(300), default="")
-    status: Mapped[str] = mapped_column(String(10), default="pending")
+    status: Mapped[str] = mapped_column(String(10), default=SuggestionStatus.PENDING)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     reviewed_at: Mapped[datetime | None] = mapped_column(default=None)

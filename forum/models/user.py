@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, String, Text
@@ -11,8 +12,25 @@ from sqlalchemy.orm import Mapped, mapped_column
 from forum.extensions import Model
 from forum.models.base import utcnow
 
-ROLES = ("member", "moderator", "admin")
-STATUSES = ("active", "pending", "rejected")
+
+class Role(StrEnum):
+    """What an account may do beyond writing: moderate some themes, or administer."""
+
+    MEMBER = "member"
+    MODERATOR = "moderator"
+    ADMIN = "admin"
+
+
+class AccountStatus(StrEnum):
+    """Whether a sign-up may write: pending and rejected accounts only read."""
+
+    ACTIVE = "active"
+    PENDING = "pending"
+    REJECTED = "rejected"
+
+
+ROLES = tuple(Role)
+STATUSES = tuple(AccountStatus)
 
 
 class User(UserMixin, Model):
@@ -33,12 +51,13 @@ class User(UserMixin, Model):
     organisation_type: Mapped[str] = mapped_column(String(40))
     region_code: Mapped[str] = mapped_column(String(2))
     bio: Mapped[str] = mapped_column(Text, default="")
-    role: Mapped[str] = mapped_column(String(16), default="member")
+    role: Mapped[str] = mapped_column(String(16), default=Role.MEMBER)
     reputation: Mapped[int] = mapped_column(default=1)
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Membership: pending accounts read but do not post until a moderator approves them.
-    status: Mapped[str] = mapped_column(String(16), default="active", server_default="active")
+    status: Mapped[str] = mapped_column(String(16), default=AccountStatus.ACTIVE,
+                                        server_default="active")
     suspended_until: Mapped[datetime | None] = mapped_column(default=None)
     suspension_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     # Theme ids a moderator is limited to, comma-separated; empty means every theme.
@@ -51,17 +70,27 @@ class User(UserMixin, Model):
     @property
     def is_moderator(self) -> bool:
         """Moderators and admins both moderate."""
-        return self.role in ("moderator", "admin")
+        return self.role in (Role.MODERATOR, Role.ADMIN)
 
     @property
     def is_admin(self) -> bool:
         """Only admins manage roles."""
-        return self.role == "admin"
+        return self.role == Role.ADMIN
 
     @property
     def is_pending(self) -> bool:
         """Waiting for a moderator's approval (or rejected): may read, may not post."""
-        return self.status != "active"
+        return self.status != AccountStatus.ACTIVE
+
+    @property
+    def awaits_review(self) -> bool:
+        """A sign-up nobody has approved or rejected yet (shown in the review queue)."""
+        return self.status == AccountStatus.PENDING
+
+    @property
+    def is_rejected(self) -> bool:
+        """A sign-up a moderator refused: reads only, and may be approved later."""
+        return self.status == AccountStatus.REJECTED
 
     @property
     def is_suspended(self) -> bool:

@@ -10,7 +10,7 @@ from forum import permissions
 from forum.database import commit_or_conflict, write_intent
 from forum.errors import Conflict, InvalidInput, NotAllowed
 from forum.extensions import db
-from forum.models import FLAG_REASONS, Flag, User
+from forum.models import FLAG_REASONS, Flag, FlagStatus, User
 from forum.models.base import utcnow
 from forum.moderation.audit import record_action
 from forum.moderation.posts import PostRef, load_post, parse_question_ref, visible_original
@@ -92,7 +92,7 @@ def _open_flag_exists(reporter_id: int, post_type: str, post_id: int) -> bool:
     return db.session.execute(
         select(Flag.id).where(
             Flag.reporter_id == reporter_id, Flag.post_type == post_type,
-            Flag.post_id == post_id, Flag.status == "open",
+            Flag.post_id == post_id, Flag.status == FlagStatus.OPEN,
         )
     ).first() is not None
 
@@ -102,7 +102,7 @@ def _hide_when_enough_trusted_flags(ref: PostRef) -> None:
     trusted = db.session.scalar(
         select(func.count(Flag.id)).where(
             Flag.post_type == ref.post_type, Flag.post_id == ref.post.id,
-            Flag.status == "open", Flag.is_trusted.is_(True),
+            Flag.status == FlagStatus.OPEN, Flag.is_trusted.is_(True),
         )
     ) or 0
     if threshold > 0 and trusted >= threshold:
@@ -112,11 +112,13 @@ def _hide_when_enough_trusted_flags(ref: PostRef) -> None:
         notify(ref.author_id, "post_hidden_by_flags", link=ref.url)
 
 
-def resolve_flags(ref: PostRef, actor: User, resolution: str, status: str = "actioned") -> int:
+def resolve_flags(ref: PostRef, actor: User, resolution: str,
+                  status: str = FlagStatus.ACTIONED) -> int:
     """Close the post's open flags with the moderator's decision; returns how many."""
     flags = list(db.session.execute(
         select(Flag).where(
-            Flag.post_type == ref.post_type, Flag.post_id == ref.post.id, Flag.status == "open"
+            Flag.post_type == ref.post_type, Flag.post_id == ref.post.id,
+            Flag.status == FlagStatus.OPEN,
         )
     ).scalars())
     now = utcnow()
@@ -132,7 +134,8 @@ def require_open_flags(ref: PostRef) -> None:
     """Dismissing needs something to dismiss: a clear 409 when the flags were handled."""
     exists = db.session.execute(
         select(Flag.id).where(
-            Flag.post_type == ref.post_type, Flag.post_id == ref.post.id, Flag.status == "open"
+            Flag.post_type == ref.post_type, Flag.post_id == ref.post.id,
+            Flag.status == FlagStatus.OPEN,
         )
     ).first()
     if exists is None:

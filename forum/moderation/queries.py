@@ -12,12 +12,15 @@ from sqlalchemy.orm import joinedload
 
 from forum.extensions import db
 from forum.models import (
+    AccountStatus,
     Answer,
     AuditEntry,
     Comment,
     EditSuggestion,
     Flag,
+    FlagStatus,
     Question,
+    SuggestionStatus,
     Theme,
     User,
 )
@@ -52,7 +55,7 @@ def theme_scope_clause(viewer: Any, question_id_column: Any) -> Any:
 def _open_groups(viewer: Any, reason: str | None, theme: str | None) -> Select:
     stmt = (
         select(Flag.post_type, Flag.post_id, func.min(Flag.created_at).label("first"))
-        .where(Flag.status == "open", theme_scope_clause(viewer, Flag.question_id))
+        .where(Flag.status == FlagStatus.OPEN, theme_scope_clause(viewer, Flag.question_id))
         .group_by(Flag.post_type, Flag.post_id)
     )
     if reason:
@@ -86,7 +89,7 @@ def review_queue(
         ids[item.post_type].append(item.post_id)
     wanted = or_(*(and_(Flag.post_type == t, Flag.post_id.in_(v)) for t, v in ids.items() if v))
     for flag in db.session.execute(
-        select(Flag).where(Flag.status == "open", wanted)
+        select(Flag).where(Flag.status == FlagStatus.OPEN, wanted)
         .options(joinedload(Flag.reporter)).order_by(Flag.created_at)
     ).scalars():
         by_key[(flag.post_type, flag.post_id)].flags.append(flag)
@@ -117,9 +120,10 @@ def review_queue(
 def pending_counts(viewer: Any) -> dict[str, int]:
     """Open flagged posts, accounts awaiting approval and edit suggestions, in one statement."""
     flagged = select(func.count()).select_from(_open_groups(viewer, None, None).subquery())
-    accounts = select(func.count(User.id)).where(User.status == "pending")
+    accounts = select(func.count(User.id)).where(User.status == AccountStatus.PENDING)
     suggestions = select(func.count(EditSuggestion.id)).where(
-        EditSuggestion.status == "pending", theme_scope_clause(viewer, EditSuggestion.question_id))
+        EditSuggestion.status == SuggestionStatus.PENDING,
+        theme_scope_clause(viewer, EditSuggestion.question_id))
     row = db.session.execute(select(
         flagged.scalar_subquery(), accounts.scalar_subquery(), suggestions.scalar_subquery()
     )).one()

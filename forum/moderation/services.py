@@ -10,7 +10,7 @@ from forum import permissions
 from forum.database import write_intent
 from forum.errors import Conflict, InvalidInput, NotAllowed
 from forum.extensions import db
-from forum.models import User
+from forum.models import FlagStatus, Role, User
 from forum.moderation.audit import record_action
 from forum.moderation.flags import require_moderator_of, require_open_flags, resolve_flags
 from forum.moderation.posts import PostRef, load_post
@@ -68,7 +68,7 @@ def restore_post(actor: User, post_type: str, post_id: int, *, reason: str = "")
         if not ref.post.is_hidden:
             raise Conflict(_("Questo contenuto non è nascosto."))
         restore(ref)
-        resolve_flags(ref, actor, "restored", status="dismissed")
+        resolve_flags(ref, actor, "restored", status=FlagStatus.DISMISSED)
         record_action(actor, "restore_post", post_type, post_id, reason=reason,
                       question=ref.question.id)
         notify(ref.author_id, "post_restored", link=ref.url)
@@ -85,7 +85,7 @@ def dismiss_flags(actor: User, post_type: str, post_id: int, *, reason: str = ""
         if ref.post.is_hidden and ref.post.hidden_by_id is None:
             restore(ref)
             notify(ref.author_id, "post_restored", link=ref.url)
-        count = resolve_flags(ref, actor, "dismissed", status="dismissed")
+        count = resolve_flags(ref, actor, "dismissed", status=FlagStatus.DISMISSED)
         record_action(actor, "dismiss_flags", post_type, post_id, reason=reason,
                       flags=count, question=ref.question.id)
         db.session.commit()
@@ -124,7 +124,7 @@ def suspend_author(
             raise Conflict(_("L'autore non esiste più."))
         if author.id == actor.id:
             raise Conflict(_("Non puoi sospendere te stesso."))
-        if author.role != "admin" and not permissions.can_suspend(actor, author):
+        if author.role != Role.ADMIN and not permissions.can_suspend(actor, author):
             raise NotAllowed(_(
                 "Solo un amministratore può sospendere moderatori e amministratori."))
         apply_suspension(actor, author, end=end, reason=reason, days=days,

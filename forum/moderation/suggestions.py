@@ -15,7 +15,7 @@ from forum.database import write_intent
 from forum.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from forum.extensions import db
 from forum.markup import prerender
-from forum.models import Answer, EditSuggestion, Question, Theme, User
+from forum.models import Answer, EditSuggestion, PostType, Question, SuggestionStatus, Theme, User
 from forum.models.base import utcnow
 from forum.moderation.audit import record_action
 from forum.moderation.flags import require_moderator_of
@@ -27,6 +27,30 @@ from forum.text import clean_line, clean_text
 from forum.users.standing import require_member
 
 SUMMARY_MAX = 300
+
+
+def edit_or_suggest(
+    actor: User, post_type: str, post_id: int, *, body: str, title: str = "",
+    tags: str = "", theme_slug: str = "", summary: str = "", practice: str | None = None,
+) -> permissions.EditMode:
+    """The edit page's one call: an author or moderator edits, another member with enough
+    reputation proposes the change to a moderator (`permissions.edit_mode` decides)."""
+    from forum.answers.services import edit_answer
+    from forum.questions.services import edit_question
+
+    if post_type not in (PostType.QUESTION, PostType.ANSWER):
+        raise NotFound(_("Contenuto non trovato."))
+    ref = load_post(post_type, post_id)
+    assert isinstance(ref.post, Question | Answer)  # comments are not edited here
+    mode = permissions.edit_mode(actor, ref.post, ref.question)
+    if mode == permissions.EditMode.SUGGEST:
+        propose_edit(actor, post_type, post_id, body=body, title=title, tags=tags,
+                     summary=summary)
+    elif post_type == PostType.QUESTION:
+        edit_question(actor, post_id, title=title, body=body, theme_slug=theme_slug, tags=tags)
+    else:
+        edit_answer(actor, post_id, body=body, practice=practice)
+    return mode or permissions.EditMode.EDIT
 
 
 def propose_edit(
@@ -44,7 +68,7 @@ def propose_edit(
     from forum.questions.services import parse_tags, question_field_errors
 
     require_member(author, _("Accedi per proporre una modifica."))
-    if post_type not in ("question", "answer"):
+    if post_type not in (PostType.QUESTION, PostType.ANSWER):
         raise NotFound(_("Contenuto non trovato."))
     body, title, summary = clean_text(body), clean_line(title), clean_line(summary)
     if len(summary) > SUMMARY_MAX:
@@ -59,8 +83,8 @@ def propose_edit(
                 "Servono almeno %(n)d punti di reputazione per proporre modifiche ai contenuti "
                 "altrui.", n=permissions.privilege_threshold("suggest_edit"),
             ))
-        tag_names = parse_tags(tags) if post_type == "question" else []
-        if post_type == "question":
+        tag_names = parse_tags(tags) if post_type == PostType.QUESTION else []
+        if post_type == PostType.QUESTION:
             errors = question_field_errors(title, body, tag_names)
             if errors:
                 raise InvalidInput(_("Controlla i campi evidenziati."), field_errors=errors)
@@ -68,7 +92,7 @@ def propose_edit(
         else:
             check_answer_body(body)
             unchanged = body == ref.post.body
-        if unchanged and post_type == "answer":
+        if unchanged and post_type == PostType.ANSWER:
             raise InvalidInput(_("Controlla i campi evidenziati."), field_errors={
                 "body": [_("La proposta è identica al testo attuale.")]})
         suggestion = EditSuggestion(
@@ -85,7 +109,7 @@ def _pending(suggestion_id: int) -> EditSuggestion:
     suggestion = db.session.get(EditSuggestion, suggestion_id, with_for_update=True)
     if suggestion is None:
         raise NotFound(_("Proposta di modifica non trovata."))
-    if suggestion.status != "pending":
+    if suggestion.status != SuggestionStatus.PENDING:
         raise Conflict(_("Questa proposta è già stata esaminata."))
     return suggestion
 
@@ -108,7 +132,7 @@ def approve_suggestion(actor: User, suggestion_id: int) -> EditSuggestion:
             raise Conflict(_(
                 "Il contenuto è cambiato dopo la proposta: respingila e chiedi una nuova proposta."
             ))
-        suggestion.status = "approved"
+        suggestion.status = SuggestionStatus.APPROVED
         suggestion.reviewed_by_id = actor.id
         suggestion.reviewed_at = utcnow()
         record_action(actor, "approve_suggestion", "suggestion", suggestion.id,
@@ -133,7 +157,7 @@ def reject_suggestion(actor: User, suggestion_id: int, *, reason: str = "") -> E
     with write_intent():
         suggestion = _pending(suggestion_id)
         require_moderator_of(actor, load_post(suggestion.post_type, suggestion.post_id))
-        suggestion.status = "rejected"
+        suggestion.status = SuggestionStatus.REJECTED
         suggestion.reviewed_by_id = actor.id
         suggestion.reviewed_at = utcnow()
         record_action(actor, "reject_suggestion", "suggestion", suggestion.id, reason=reason,
@@ -148,7 +172,7 @@ def pending_suggestions(viewer: User) -> list[tuple[EditSuggestion, Question | A
     """Pending suggestions within the moderator's themes, each with the post it changes."""
     suggestions = list(db.session.execute(
         select(EditSuggestion)
-        .where(EditSuggestion.status == "pending",
+        .where(EditSuggestion.status == SuggestionStatus.PENDING,
                theme_scope_clause(viewer, EditSuggestion.question_id))
         .options(joinedload(EditSuggestion.author))
         .order_by(EditSuggestion.created_at).limit(50)

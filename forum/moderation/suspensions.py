@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from forum.errors import Conflict, InvalidInput
 from forum.i18n import long_datetime
-from forum.models import User
+from forum.models import Role, User
 from forum.models.base import utcnow
 from forum.moderation.audit import record_action
 from forum.notifications.services import notify
@@ -47,7 +47,7 @@ def suspension_end(*, days: int | None = None, until: date | None = None) -> dat
 def apply_suspension(actor: User, user: User, *, end: datetime, reason: str,
                      days: int | None = None, **details: Any) -> None:
     """Suspend `user` in the current transaction (audited, notified); admins never."""
-    if user.role == "admin":
+    if user.role == Role.ADMIN:
         raise Conflict(_(
             "Un amministratore non può essere sospeso: se serve, cambia prima il suo ruolo."
         ))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from forum.models import PracticeStatus
 from forum.practices import vocabulary as v
 from forum.taxonomy import ORGANISATION_TYPES, REGIONS, THEMES
 
@@ -62,6 +63,17 @@ def status_label(status: str) -> str:
     return str(v.STATUSES.get(status, status))
 
 
+def move_label(to: str) -> str:
+    """The button that moves a practice to `to` ('Pubblica', 'Archivia'...)."""
+    labels = {
+        PracticeStatus.IN_REVIEW: _("Invia in revisione"),
+        PracticeStatus.PUBLISHED: _("Pubblica"),
+        PracticeStatus.ARCHIVED: _("Archivia"),
+        PracticeStatus.DRAFT: _("Rimanda all'autore"),
+    }
+    return labels.get(PracticeStatus(to), to)
+
+
 def label_of(kind: str, slug: str | None) -> str:
     """A translated label from one of the practice vocabularies."""
     table = {
@@ -104,5 +116,6 @@ TEMPLATE_HELPERS = {
     "facet_groups": facet_groups,
     "evidence_label": evidence_label,
     "status_label": status_label,
+    "move_label": move_label,
     "label_of": label_of,
 }

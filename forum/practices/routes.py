@@ -23,7 +23,7 @@ from forum import permissions
 from forum.errors import DomainError
 from forum.extensions import db
 from forum.limits import write_limit
-from forum.models import PRACTICE_WORKFLOW, Practice, PracticeAttachment
+from forum.models import Practice, PracticeAttachment, PracticeStatus
 from forum.practices import attachments, links, queries, services, transfer
 from forum.practices.forms import (
     AttachmentForm,
@@ -145,8 +145,8 @@ def _render_detail(slug: str, status: int = 200, **forms):  # type: ignore[no-un
         attachment_form=forms.get("attachment_form") or AttachmentForm(formdata=None),
         status_form=forms.get("status_form") or StatusForm(formdata=None),
         can_edit=permissions.can_edit_practice(current_user, page.practice),
-        transitions=[to for (frm, to), _rule in PRACTICE_WORKFLOW.items()
-                     if frm == page.practice.status],
+        moves=permissions.practice_moves(current_user, page.practice),
+        returning=PracticeStatus.DRAFT,
     ), status
 
 

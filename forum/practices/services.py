@@ -159,25 +159,16 @@ def edit_practice(actor: User, practice_id: int, data: dict[str, Any]) -> Practi
     return practice
 
 
-def _role_allows(actor: User, rule: str, practice: Practice) -> bool:
-    if rule == "admin":
-        return actor.is_admin
-    if rule == "moderator":
-        return actor.is_moderator
-    return actor.is_moderator or practice.created_by_id == actor.id
-
-
 def change_status(actor: User, practice_id: int, to: str, *, note: str = "") -> Practice:
     """Move a practice along the workflow; publishing checks the publication fields."""
     if not permissions.is_active_member(actor):
         raise NotAllowed(_("Accedi per continuare."))
     with write_intent():
         practice = practice_for_update(practice_id)
-        rule = PRACTICE_WORKFLOW.get((practice.status, to))
-        if rule is None:
+        if (practice.status, to) not in PRACTICE_WORKFLOW:
             raise Conflict(_("Passaggio di stato non previsto: da «%(a)s» a «%(b)s».",
                              a=practice.status, b=to))
-        if not _role_allows(actor, rule, practice):
+        if not permissions.can_move_practice(actor, practice, to):
             raise NotAllowed(_("Non hai i permessi per questo passaggio di stato."))
         if to == PracticeStatus.PUBLISHED:
             checked = check_practice({**snapshot(practice),

@@ -10,7 +10,9 @@ from forum import permissions
 from forum.auth.forms import as_choices
 from forum.errors import DomainError
 from forum.limits import write_limit
-from forum.moderation.suggestions import propose_edit
+from forum.models import PostType
+from forum.moderation.suggestions import edit_or_suggest
+from forum.permissions import EditMode
 from forum.questions import queries, services
 from forum.questions.forms import AnswerForm, CommentForm, QuestionForm
 from forum.search import service as search_service
@@ -126,9 +128,8 @@ def detail(question_id: int, slug: str | None = None):
 def edit(question_id: int):
     """Edit a question (author or moderator); the old text is kept as a revision."""
     question = queries.question_for_edit(question_id)
-    suggesting = not permissions.can_edit_question(current_user, question)
-    if suggesting and (question.is_hidden or not permissions.can_suggest_edit(
-            current_user, question.author_id, question)):
+    mode = permissions.edit_mode(current_user, question, question)
+    if mode is None:
         abort(403, description=_("Solo l'autore o la moderazione possono modificare la domanda."))
     form = QuestionForm()
     form.theme.choices = _theme_choices()
@@ -140,26 +141,17 @@ def edit(question_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            if suggesting:
-                propose_edit(current_user, "question", question_id, title=form.title.data,
-                             body=form.body.data, tags=form.tags.data or "",
-                             summary=request.form.get("summary", ""))
-            else:
-                services.edit_question(
-                    current_user,
-                    question_id,
-                    title=form.title.data,
-                    body=form.body.data,
-                    theme_slug=form.theme.data,
-                    tags=form.tags.data or "",
-                )
+            mode = edit_or_suggest(
+                current_user, PostType.QUESTION, question_id, title=form.title.data,
+                body=form.body.data, theme_slug=form.theme.data, tags=form.tags.data or "",
+                summary=request.form.get("summary", ""))
         except DomainError as error:
             status = form_error(form, error)
         else:
             flash(_("Proposta inviata alla moderazione: riceverai una notifica con l'esito.")
-                  if suggesting else _("Domanda aggiornata."), "success")
+                  if mode == EditMode.SUGGEST else _("Domanda aggiornata."), "success")
             return redirect(url_for("questions.detail", question_id=question_id), code=303)
     elif request.method == "POST":
         status = 422
     return render_template("questions/ask.html", form=form, editing=question,
-                           suggesting=suggesting), status
+                           suggesting=mode == EditMode.SUGGEST), status

@@ -9,18 +9,19 @@ from flask_babel import gettext as _
 from forum import permissions
 from forum.errors import NotAllowed
 from forum.i18n import long_datetime
+from forum.models import AccountStatus
 
 
 def standing_message(user: Any) -> str | None:
     """The reason a signed-in account cannot write (pending, rejected, suspended), or None."""
     if not getattr(user, "is_authenticated", False):
         return None
-    if user.status == "pending":
+    if user.status == AccountStatus.PENDING:
         return _(
             "Il tuo account è in attesa di approvazione da parte della moderazione: puoi "
             "leggere, ma non ancora scrivere, votare o segnalare."
         )
-    if user.status == "rejected":
+    if user.status == AccountStatus.REJECTED:
         return _(
             "La tua richiesta di iscrizione non è stata approvata: puoi leggere, ma non "
             "scrivere."

@@ -162,3 +162,22 @@ def test_list_page_statements_do_not_grow_with_results(client, app, query_counte
     with query_counter.counting() as many:
         client.get("/buone-pratiche?regione=08")
     assert few.count == many.count
+
+
+def test_practice_page_offers_only_the_moves_its_reader_may_make(client, login, app):
+    author = make_user()
+    practice = make_practice(author, status="in-revisione")
+    page = f"/buone-pratiche/{practice.slug}"
+    login(author)
+    html = client.get(page).get_data(as_text=True)
+    assert 'value="pubblicata"' not in html  # the workflow table gives publishing to curators
+    assert "Rimanda all'autore con una nota" not in html
+    login(make_user("moderator"))
+    html = client.get(page).get_data(as_text=True)
+    assert 'value="pubblicata"' in html and ">\n          Pubblica\n" in html
+    assert "Rimanda all'autore con una nota" in html
+    login(make_user("admin"))
+    make_practice(author, status="archiviata", title="Pratica archiviata di prova")
+    archived = db.session.scalar(select(Practice).where(Practice.status == "archiviata"))
+    html = client.get(f"/buone-pratiche/{archived.slug}").get_data(as_text=True)
+    assert 'value="pubblicata"' in html  # only an admin brings an archived record back
