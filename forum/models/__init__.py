@@ -2,6 +2,7 @@
 
 from forum.models.answer import Acceptance, Answer, AnswerRevision
 from forum.models.comment import Comment
+from forum.models.job import Job, JobStatus
 from forum.models.moderation import (
     FLAG_REASONS,
     POST_TYPES,
@@ -51,6 +52,8 @@ __all__ = [
     "Comment",
     "EditSuggestion",
     "Flag",
+    "Job",
+    "JobStatus",
     "Notification",
     "Organisation",
     "PRACTICE_WORKFLOW",
