@@ -34,8 +34,20 @@ class Config:
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
     PRACTICES_PER_PAGE = 20
+    # Background jobs (forum/jobs): mail and index updates run off the request path, from
+    # an outbox row written with the change. Runner: "thread" (a daemon thread per process),
+    # "inline" (at commit, tests) or "rq" (Redis; chosen when FORUM_JOBS_URL is set, with
+    # `flask jobs worker` running the jobs).
+    JOBS_RUNNER = "thread"
+    JOBS_URL: str | None = None  # e.g. redis://127.0.0.1:6379/0
+    JOBS_QUEUE = "officina"
+    JOBS_MAX_ATTEMPTS = 5
+    JOBS_BACKOFF_MAX_SECONDS = 3600  # retries wait 2, 4, 8... seconds, at most this
+    JOBS_POLL_SECONDS = 5.0  # the thread runner looks for due retries this often
+    JOBS_LEASE_SECONDS = 900  # a job "running" longer was lost with its worker: run again
+    JOBS_KEEP_DAYS = 14  # done jobs older than this are pruned by `flask jobs prune`
     # Search: the Whoosh index folder (default instance/search_index) and how changes reach
-    # it: "thread" (a worker per process, off the request path), "inline" or "off".
+    # it: "thread" (off the request path, through the job runner), "inline" or "off".
     SEARCH_INDEX_PATH: str | None = None
     SEARCH_SYNC = "thread"
     SEARCH_WRITER_TIMEOUT = 5.0
@@ -109,6 +121,7 @@ class TestingConfig(Config):
     PRIVILEGE_FLAG_WEIGHT = 0
     PRIVILEGE_SUGGEST_EDIT = 100_000
     SEARCH_SYNC = "off"  # search tests turn on "inline": the index is current at commit
+    JOBS_RUNNER = "inline"  # mail is in the outbox folder when the request returns
     PAGE_CACHE_SECONDS = 0  # tests that check the page cache turn it on
     WRITE_INTENT_STRICT = True  # a request that writes outside write_intent() fails the test
 

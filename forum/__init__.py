@@ -76,8 +76,10 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     templating.init_templating(app)
     from flask_sqlalchemy.session import Session as AppSession
 
+    from forum.jobs.runners import init_jobs
     from forum.search.sync import init_sync
 
+    init_jobs(app)
     init_sync(app, AppSession)
     cli.init_cli(app)
     page_cache.init_page_cache(app)

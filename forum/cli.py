@@ -10,11 +10,12 @@ def init_cli(app: Flask) -> None:
     """Register every feature's commands on the app."""
     from forum.admin import commands as admin
     from forum.auth import commands as auth
+    from forum.jobs import commands as jobs
     from forum.practices import commands as practices
     from forum.search import commands as search
     from forum.seed import commands as seed
     from forum.users import commands as users
 
-    for module in (seed, auth, practices, users, admin, search):
+    for module in (seed, auth, practices, users, admin, search, jobs):
         for command in module.COMMANDS:
             app.cli.add_command(command)

@@ -41,6 +41,12 @@ def write_intent(session: Session | None = None) -> Iterator[None]:
         _write_intent.reset(token)
 
 
+def in_write_intent() -> bool:
+    """Whether the caller is inside `write_intent`: its writes join the transaction it
+    is about to commit (used by `forum.jobs.enqueue`)."""
+    return _write_intent.get()
+
+
 def commit_or_conflict(message: str) -> None:
     """Commit; a unique constraint hit by a concurrent request becomes a 409, not a 500."""
     from sqlalchemy.exc import IntegrityError
