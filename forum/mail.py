@@ -1,4 +1,9 @@
-"""Outgoing e-mail: an outbox folder by default, SMTP when configured."""
+"""Outgoing e-mail: an outbox folder by default, SMTP when configured.
+
+`send_mail` only enqueues the "mail.send" job (forum/jobs): an SMTP server that is slow or
+down never holds a request, and a message asked for in a transaction is sent only if that
+transaction commits. `deliver` is the task that talks to the server.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +14,19 @@ from pathlib import Path
 
 from flask import current_app
 
+from forum.jobs import enqueue, task
 
-def send_mail(to: str, subject: str, body: str) -> None:
-    """Send a plain-text message; without MAIL_SMTP_HOST it lands in instance/outbox."""
+
+def send_mail(to: str, subject: str, body: str, *, key: str | None = None) -> int:
+    """Queue a plain-text message in the current transaction (the caller commits; with no
+    transaction open it commits on its own); returns the job id. With `key`, a message of
+    that key still waiting is not queued twice."""
+    return enqueue("mail.send", to, str(subject), str(body), key=key).id
+
+
+@task("mail.send")
+def deliver(to: str, subject: str, body: str) -> None:
+    """Send now; without MAIL_SMTP_HOST the message lands in instance/outbox."""
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_SENDER"]

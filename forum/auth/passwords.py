@@ -83,16 +83,17 @@ def request_password_reset(email: str) -> None:
         return
     link = url_for("auth.reset_password", token=reset_token(user), _external=True)
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
-    send_mail(
-        user.email,
-        _("Officina: reimposta la password"),
-        _(
-            "Ciao %(name)s,\n\nper scegliere una nuova password apri questo link entro "
-            "%(minutes)d minuti:\n\n%(link)s\n\nSe non hai chiesto tu di reimpostare la "
-            "password, ignora questo messaggio: la password attuale resta valida.\n",
-            name=user.display_name, minutes=minutes, link=link,
-        ),
+    subject = _("Officina: reimposta la password")
+    body = _(
+        "Ciao %(name)s,\n\nper scegliere una nuova password apri questo link entro "
+        "%(minutes)d minuti:\n\n%(link)s\n\nSe non hai chiesto tu di reimpostare la "
+        "password, ignora questo messaggio: la password attuale resta valida.\n",
+        name=user.display_name, minutes=minutes, link=link,
     )
+    to, key = user.email, f"password-reset:{user.id}"  # one mail while one is waiting
+    with write_intent():  # the mail job is saved with this commit, then sent off the request
+        send_mail(to, subject, body, key=key)
+        db.session.commit()
 
 
 def user_for_token(token: str) -> User | None:
