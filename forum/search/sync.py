@@ -1,27 +1,28 @@
 """Keep the search index in step with the database.
 
 `after_flush` notes which documents a transaction touches and writes a durable outbox
-row for each (same transaction); `after_commit` hands them to a per-process worker
-thread, which rebuilds the documents from the database, applies them in one index
-writer with a timeout, and clears the outbox rows. A rollback discards the notes.
-Whatever a crash leaves in the outbox is applied by `flask search sync` and by the
-worker when it starts. Indexing never fails or slows the user's request.
+row for each (same transaction), plus one "search.apply_outbox" job keyed "search-outbox"
+(forum/jobs): however many commits pile up while it waits, one pending job applies the
+whole outbox in one index writer. The job runner runs it after commit, off the request
+path (the thread runner waits SEARCH_SYNC_DELAY to batch a burst); "inline" runs it at
+commit. A rollback discards notes, rows and job. Whatever a crash leaves in the outbox
+is applied by the next job, by `flask search sync`, or by `flask jobs worker`.
+Indexing never fails or slows the user's request.
 """
 
 from __future__ import annotations
 
 import logging
-import queue
-import threading
-import time
 from collections.abc import Iterable
 from typing import Any
 
-from flask import Flask, has_request_context
+from flask import Flask, current_app, has_request_context
 from sqlalchemy import delete, event, insert, inspect, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from forum.database import write_intent
+from forum.jobs import task
+from forum.jobs.api import enqueue_id
 from forum.models import (
     Acceptance,
     Answer,
@@ -35,6 +36,8 @@ from forum.models.base import utcnow
 
 log = logging.getLogger(__name__)
 PENDING = "search_pending"
+JOB_NOTED = "search_job"  # session.info: this transaction already wrote the search job
+SEARCH_TASK, SEARCH_KEY = "search.apply_outbox", "search-outbox"
 Doc = tuple[str, int]
 
 
@@ -73,6 +76,25 @@ def _note(session: Session, docs: set[Doc]) -> None:
         {"doc_type": kind, "doc_id": doc_id, "created_at": utcnow()} for kind, doc_id in docs
     ])
     session.info.setdefault(PENDING, set()).update(docs)
+    _enqueue_apply(session)
+
+
+def _enqueue_apply(session: Session) -> None:
+    """One apply job per transaction, in it; the key makes it one per burst of commits."""
+    if session.info.get(JOB_NOTED):
+        return
+    if current_app.config["SEARCH_SYNC"] == "inline":
+        runner: str | None = "inline"
+    elif not has_request_context():
+        # outside requests (CLI, scripts) the outbox keeps the work: commands that change
+        # data finish with `drain_outbox()`, and the next job applies the whole outbox
+        return
+    else:  # off the request path: the app's runner, a thread where that one is inline
+        from forum.jobs.runners import runner_name
+
+        runner = "thread" if runner_name(current_app) == "inline" else None
+    enqueue_id(session, SEARCH_TASK, [], key=SEARCH_KEY, runner=runner)
+    session.info[JOB_NOTED] = True
 
 
 def _after_flush(session: Session, _context: object) -> None:
@@ -106,47 +128,16 @@ def _on_bulk(state: ORMExecuteState) -> None:
     _note(state.session, {(kind, doc_id) for doc_id in ids})
 
 
-def _after_rollback(session: Session) -> None:
+def _end_transaction(session: Session) -> None:
+    """Commit or rollback: the next transaction notes its own documents and job."""
     session.info.pop(PENDING, None)
+    session.info.pop(JOB_NOTED, None)
 
 
-class IndexWorker:
-    """One per process: applies document changes off the request path."""
-
-    def __init__(self, app: Flask) -> None:
-        self.app = app
-        self.queue: queue.Queue[set[Doc] | None] = queue.Queue()
-        self.thread: threading.Thread | None = None
-        self.lock = threading.Lock()
-
-    def submit(self, docs: set[Doc]) -> None:
-        """Queue documents; starts the thread on first use (after a fork, too)."""
-        with self.lock:
-            if self.thread is None or not self.thread.is_alive():
-                self.thread = threading.Thread(target=self._run, name="search-index",
-                                               daemon=True)
-                self.thread.start()
-                self.queue.put(set())  # first round also drains what a crash left behind
-        self.queue.put(docs)
-
-    def _run(self) -> None:
-        while True:
-            docs = self.queue.get()
-            if docs is None:
-                return
-            # let a burst of commits pile up: one index commit serves them all, and the
-            # requests of this process compete less with indexing for the interpreter
-            time.sleep(self.app.config["SEARCH_SYNC_DELAY"])
-            while not self.queue.empty():  # batch whatever piled up
-                more = self.queue.get_nowait()
-                if more is None:
-                    return
-                docs |= more
-            with self.app.app_context():
-                try:
-                    apply_outbox(extra=docs)
-                except Exception:  # noqa: BLE001 - the outbox keeps the work for later
-                    log.warning("Indicizzazione rimandata: resta nell'outbox", exc_info=True)
+@task(SEARCH_TASK, batch_seconds="SEARCH_SYNC_DELAY")
+def apply_pending() -> int:
+    """The job: apply the whole outbox; an index failure raises, so the job is retried."""
+    return drain_outbox()
 
 
 def apply_outbox(extra: Iterable[Doc] = (), limit: int = 5_000) -> int:
@@ -183,54 +174,21 @@ def apply_outbox(extra: Iterable[Doc] = (), limit: int = 5_000) -> int:
 
 
 def init_sync(app: Flask, session_class: type[Session]) -> None:
-    """Install the session hooks for this app's sessions and the after-commit hand-off."""
+    """Install the session hooks that note documents, outbox rows and the apply job."""
     mode = app.config["SEARCH_SYNC"]
     if mode == "off":
         return
-    worker = IndexWorker(app)
-    app.extensions["search_worker"] = worker
+    if mode == "thread":
+        from forum.jobs.runners import get_runner, runner_name
 
-    def after_commit(session: Session) -> None:
-        docs = session.info.pop(PENDING, None)
-        if not docs:
-            return
-        if mode == "inline":
-            try:
-                apply_outbox(extra=docs)
-            except Exception:  # noqa: BLE001 - never fail the user's request
-                log.warning("Indicizzazione rimandata: resta nell'outbox", exc_info=True)
-        elif has_request_context():
-            worker.submit(docs)
-        # outside requests (CLI, scripts) the outbox keeps the work: commands that change
-        # data finish with `drain_outbox()`, and each worker drains it when it starts
-
-    @app.before_request
-    def _start_worker() -> None:
-        if mode == "thread" and worker.thread is None:
-            worker.submit(set())
-
+        if runner_name(app) in ("inline", "thread"):  # benchmarks stop and watch it
+            app.extensions["search_worker"] = get_runner(app, "thread")
     if not event.contains(session_class, "after_flush", _after_flush):
         event.listen(session_class, "after_flush", _after_flush)
-        event.listen(session_class, "after_rollback", _after_rollback)
+        event.listen(session_class, "after_commit", _end_transaction)
+        event.listen(session_class, "after_rollback", _end_transaction)
     if not event.contains(Session, "do_orm_execute", _on_bulk):
         event.listen(Session, "do_orm_execute", _on_bulk)
-    app.extensions["search_after_commit"] = after_commit
-    if not event.contains(session_class, "after_commit", _dispatch_after_commit):
-        event.listen(session_class, "after_commit", _dispatch_after_commit)
-
-
-def _dispatch_after_commit(session: Session) -> None:
-    """Route the commit to the current app's hand-off (one listener for every app)."""
-    from flask import current_app, has_app_context
-
-    if not has_app_context():
-        session.info.pop(PENDING, None)
-        return
-    handler = current_app.extensions.get("search_after_commit")
-    if handler is None:
-        session.info.pop(PENDING, None)
-        return
-    handler(session)
 
 
 def drain_outbox() -> int:
