@@ -50,7 +50,7 @@ from forum.questions.services import ask_question  # noqa: E402
 from forum.search.service import get_index  # noqa: E402
 from forum.seed.themes import ensure_themes  # noqa: E402
 from forum.taxonomy import REGIONS, THEMES  # noqa: E402
-from search_index import SearchDocument, SearchIndex  # noqa: E402
+from search_index import SearchDocument, WhooshBackend  # noqa: E402
 
 # -- targets -------------------------------------------------------------------------------
 
@@ -455,7 +455,7 @@ def bench_size(size: int, docs: list[SearchDocument], queries: list[str], warm: 
     folder.mkdir()
     out: dict[str, Any] = {"docs": size,
                            "practices": sum(d.kind == "practice" for d in corpus)}
-    index = SearchIndex(folder / "index", writer_timeout=30.0)
+    index = WhooshBackend(folder / "index", writer_timeout=30.0)
     try:
         print(f"[{size}] rebuild", flush=True)
         start = time.perf_counter()
@@ -568,7 +568,7 @@ class Poster:
         index_path = folder / "index"
         if prefill:
             start = time.perf_counter()
-            with SearchIndex(index_path) as index:
+            with WhooshBackend(index_path) as index:
                 index.rebuild(prefill)
             self.prefill_seconds = time.perf_counter() - start
             print(f"  index pre-filled with {len(prefill)} docs in {self.prefill_seconds:.1f} s",

@@ -1,17 +1,35 @@
-"""Officina's full-text search: a plain library over Whoosh (no Flask, no ``forum``).
+"""Officina's full-text search: a plain library with a typed API (no Flask, no ``forum``).
 
-Documents go in as dicts, results come out as dataclasses::
+``SearchDocument`` in, ``SearchResults``/``Hit`` out, ``doc_id`` the one spelling of a
+document id, and ``SearchBackend`` the protocol each engine implements::
 
-    index = SearchIndex("instance/search")          # one per process, kept open
-    index.apply([{"doc_id": "question:1", "type": "question", "id": 1, ...}], [])
-    results = index.search("asili nido", theme="servizi-educativi-0-6")
+    backend = open_backend("instance/search")      # one per process, kept open
+    backend.apply([SearchDocument("question", 1, "Asili nido", body="...")], [])
+    results = backend.search("asili nido", theme="servizi-educativi-0-6")
 
-Every Whoosh call stays inside this package, so the engine can be replaced.
+Engines live in subpackages (Whoosh in ``search_index.whoosh``), imported on first use:
+importing this package loads no engine.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .backend import SearchBackend, open_backend
 from .documents import SearchDocument, doc_id, parse_doc_id
-from .indexer import SearchIndex
 from .results import Hit, IndexBusy, SearchResults
 
-__all__ = ["Hit", "IndexBusy", "SearchDocument", "SearchIndex", "SearchResults", "doc_id",
-           "parse_doc_id"]
+if TYPE_CHECKING:
+    from .whoosh import WhooshBackend
+
+__all__ = ["Hit", "IndexBusy", "SearchBackend", "SearchDocument", "SearchResults",
+           "WhooshBackend", "doc_id", "open_backend", "parse_doc_id"]
+
+
+def __getattr__(name: str) -> Any:
+    """``WhooshBackend``, imported only when asked for (Whoosh takes ~0.3 s to load)."""
+    if name == "WhooshBackend":
+        from .whoosh import WhooshBackend
+
+        return WhooshBackend
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,4 +1,8 @@
-"""The app's side of search: one index per process, searches, related lists (cached)."""
+"""The app's side of search: one backend per process, searches, related lists (cached).
+
+The app only knows the ``SearchBackend`` protocol; which engine stores the index is
+``open_backend``'s business.
+"""
 
 from __future__ import annotations
 
@@ -9,29 +13,27 @@ from typing import Any
 from flask import current_app
 
 from forum.cache import TTLCache
-from search_index import doc_id
+from search_index import Hit, SearchBackend, SearchResults, doc_id, open_backend
 
 _lock = threading.Lock()
 
 
-def get_index() -> Any:
-    """This process's index, opened once (opening costs far more than a query)."""
+def get_index() -> SearchBackend:
+    """This process's search backend, opened once (opening costs far more than a query)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    index = app.extensions.get("search_index")
+    index: SearchBackend | None = app.extensions.get("search_index")
     if index is None:
         with _lock:
             index = app.extensions.get("search_index")
             if index is None:
-                from search_index import SearchIndex
-
                 path = app.config.get("SEARCH_INDEX_PATH") or str(
                     Path(app.instance_path) / "search_index")
-                index = SearchIndex(path, writer_timeout=app.config["SEARCH_WRITER_TIMEOUT"])
+                index = open_backend(path, writer_timeout=app.config["SEARCH_WRITER_TIMEOUT"])
                 app.extensions["search_index"] = index
     return index
 
 
-def search(q: str, **filters: Any) -> Any:
+def search(q: str, **filters: Any) -> SearchResults:
     """Full-text search over discussions and published practices."""
     return get_index().search(q, **filters)
 
@@ -40,7 +42,7 @@ related_cache = TTLCache()
 
 
 def related_for_text(text: str, *, kind: str = "practice", theme: str | None = None,
-                     exclude: tuple[str, ...] = (), limit: int = 5) -> list:
+                     exclude: tuple[str, ...] = (), limit: int = 5) -> list[Hit]:
     """Documents related to any text (the ask page, the public API)."""
     text = (text or "").strip()[:5_000]
     if len(text) < 3:
@@ -52,7 +54,7 @@ def related_for_text(text: str, *, kind: str = "practice", theme: str | None = N
         return []
 
 
-def cached_related(key: tuple, text: str, **kwargs: Any) -> list:
+def cached_related(key: tuple, text: str, **kwargs: Any) -> list[Hit]:
     """`related_for_text`, cached under a key that changes when its inputs change."""
     return related_cache.get_or_compute(
         (key, kwargs.get("kind"), kwargs.get("limit")),
@@ -65,7 +67,8 @@ def enabled() -> bool:
     return current_app.config["SEARCH_SYNC"] != "off"
 
 
-def related_to_question(question: Any, accepted_body: str, pinned: list) -> dict[str, list]:
+def related_to_question(question: Any, accepted_body: str, pinned: list
+                        ) -> dict[str, list[Hit]]:
     """'Buone pratiche correlate' (pinned first, same theme preferred) and similar threads."""
     if not enabled():
         return {"practices": [], "questions": []}
@@ -80,7 +83,7 @@ def related_to_question(question: Any, accepted_body: str, pinned: list) -> dict
     return {"practices": practices, "questions": questions}
 
 
-def related_to_practice(practice: Any, citing_ids: list[int]) -> list:
+def related_to_practice(practice: Any, citing_ids: list[int]) -> list[Hit]:
     """Similar discussions for a practice page, after the ones that cite it."""
     if not enabled():
         return []

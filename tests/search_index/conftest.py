@@ -7,18 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from search_index import SearchIndex
+from search_index import SearchDocument, WhooshBackend
 
 from .relevance import DOCS
 
 
 @pytest.fixture
-def make_index(tmp_path: Path) -> Iterator[Callable[..., SearchIndex]]:
-    """Factory: ``make_index(docs=(), name="ix", **kwargs)`` -> an open SearchIndex."""
-    opened: list[SearchIndex] = []
+def make_index(tmp_path: Path) -> Iterator[Callable[..., WhooshBackend]]:
+    """Factory: ``make_index(docs=(), name="ix", **kwargs)`` -> an open WhooshBackend."""
+    opened: list[WhooshBackend] = []
 
-    def make(docs: list[dict] | tuple = (), name: str = "ix", **kwargs) -> SearchIndex:
-        index = SearchIndex(tmp_path / name, **kwargs)
+    def make(docs: list[SearchDocument] | tuple = (), name: str = "ix", **kwargs) -> WhooshBackend:
+        index = WhooshBackend(tmp_path / name, **kwargs)
         opened.append(index)
         if docs:
             index.apply(list(docs), [])
@@ -30,9 +30,9 @@ def make_index(tmp_path: Path) -> Iterator[Callable[..., SearchIndex]]:
 
 
 @pytest.fixture(scope="session")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WhooshBackend]:
     """The relevance documents, indexed once for read-only tests."""
-    index = SearchIndex(tmp_path_factory.mktemp("corpus"))
+    index = WhooshBackend(tmp_path_factory.mktemp("corpus"))
     index.rebuild(DOCS)
     yield index
     index.close()

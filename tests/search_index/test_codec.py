@@ -7,9 +7,9 @@ from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.formats import Positions
 
-from search_index.analysis import analyze
-from search_index.codec import RawPositions, SplitCodec, positions_array
-from search_index.schema import build_schema
+from search_index.whoosh.analysis import analyze
+from search_index.whoosh.codec import RawPositions, SplitCodec, positions_array
+from search_index.whoosh.schema import build_schema
 
 from .factories import make_doc
 from .relevance import DOCS
@@ -71,7 +71,7 @@ def test_indexes_with_pickled_positions_still_search(make_index, monkeypatch):
             schema[name].format = Positions()
         return schema
 
-    monkeypatch.setattr("search_index.indexer.build_schema", old_schema)
+    monkeypatch.setattr("search_index.whoosh.indexer.build_schema", old_schema)
     index = make_index(DOCS)
     assert type(index._fresh().schema["text"].format) is Positions
     found = _sets(index)
@@ -84,8 +84,8 @@ def test_coded_blocks_hold_the_score_codes_and_tagged_positions(make_index):
     scores from) and doc-tagged positions; both agree with what Whoosh itself reads."""
     from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 
-    from search_index import postings
-    from search_index.codec import BLOCK_LIMIT
+    from search_index.whoosh import postings
+    from search_index.whoosh.codec import BLOCK_LIMIT
 
     index = make_index(DOCS)
     engine = index._fresh()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from whoosh import query as wq
 
-from search_index.analysis import analyze
+from search_index.whoosh.analysis import analyze
 
 from .factories import make_doc
 from .relevance import DOCS

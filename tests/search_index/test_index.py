@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from search_index import IndexBusy, SearchDocument, SearchIndex
-from search_index import indexer as indexer_module
+from search_index import IndexBusy, SearchDocument, WhooshBackend
+from search_index.whoosh import indexer as indexer_module
 
 from .factories import make_doc
 
@@ -72,7 +72,7 @@ def test_minimal_documents_are_accepted(make_index):
 
 def test_another_instance_sees_commits(make_index, tmp_path):
     writer = make_index(name="shared")
-    reader = SearchIndex(tmp_path / "shared")
+    reader = WhooshBackend(tmp_path / "shared")
     try:
         assert reader.search("nido").total == 0
         writer.apply([make_doc("question:1", "Nido")], [])
@@ -101,8 +101,8 @@ def test_index_busy_when_another_process_holds_the_writer(make_index, tmp_path):
     index = make_index(name="busy", writer_timeout=0.2)
     holder = _run("""
         import sys, time
-        from search_index import SearchIndex
-        index = SearchIndex(sys.argv[1])
+        from search_index import WhooshBackend
+        index = WhooshBackend(sys.argv[1])
         writer = index._ix.writer()
         print("locked", flush=True)
         time.sleep(2.5)
@@ -121,10 +121,10 @@ def test_index_busy_when_another_process_holds_the_writer(make_index, tmp_path):
 
 def test_concurrent_apply_from_two_threads_loses_nothing(make_index, tmp_path):
     first = make_index(name="threads", writer_timeout=30)
-    second = SearchIndex(tmp_path / "threads", writer_timeout=30)
+    second = WhooshBackend(tmp_path / "threads", writer_timeout=30)
     errors: list[BaseException] = []
 
-    def work(index: SearchIndex, start: int) -> None:
+    def work(index: WhooshBackend, start: int) -> None:
         try:
             for n in range(start, start + 12):
                 index.apply([make_doc(f"question:{n}", f"Domanda numero {n} sul nido")], [])
@@ -149,8 +149,8 @@ def test_concurrent_apply_from_two_processes_loses_nothing(make_index, tmp_path)
     worker = """
         import sys
         from datetime import datetime
-        from search_index import SearchDocument, SearchIndex
-        index = SearchIndex(sys.argv[1], writer_timeout=60)
+        from search_index import SearchDocument, WhooshBackend
+        index = WhooshBackend(sys.argv[1], writer_timeout=60)
         start = int(sys.argv[2])
         for n in range(start, start + 10):
             index.apply([SearchDocument("question", n, f"Domanda {n} sul nido",
@@ -168,7 +168,7 @@ def test_concurrent_apply_from_two_processes_loses_nothing(make_index, tmp_path)
 def test_rebuild_swaps_while_another_instance_keeps_searching(make_index, tmp_path):
     builder = make_index([make_doc("question:1", "Vecchio nido"),
                           make_doc("question:2", "Vecchio affido")], name="swap")
-    other = SearchIndex(tmp_path / "swap")
+    other = WhooshBackend(tmp_path / "swap")
     during: list[tuple[int, int]] = []
     progress: list[int] = []
 
@@ -203,8 +203,8 @@ def test_rebuild_in_another_process_is_seen_after_the_swap(make_index, tmp_path)
     index = make_index([make_doc("question:1", "Vecchio")], name="xproc")
     rebuilder = _run("""
         import sys, time
-        from search_index import SearchDocument, SearchIndex
-        index = SearchIndex(sys.argv[1])
+        from search_index import SearchDocument, WhooshBackend
+        index = WhooshBackend(sys.argv[1])
         def docs():
             for n in range(20):
                 if n == 10:

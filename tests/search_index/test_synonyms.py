@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from search_index.analysis import analyze
-from search_index.synonyms import SYNONYMS_PATH, Thesaurus, default_thesaurus
+from search_index.whoosh.analysis import analyze
+from search_index.whoosh.synonyms import SYNONYMS_PATH, Thesaurus, default_thesaurus
 
 from .factories import make_doc
 

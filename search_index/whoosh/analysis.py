@@ -20,8 +20,8 @@ Accents are folded *before* stemming so that a query typed without accents stems
 same term as the accented text. Stop words do not take a position, so a phrase such as
 "nido d'infanzia" matches "nido infanzia" at index and query time alike.
 
-The analyzer is pickled into the index schema by Whoosh, so the classes here must stay
-importable under this module path (rename them only together with a rebuild).
+Whoosh pickles the analyzer into the index schema, as the stable factory
+``search_index.persisted.italian_analyzer_v1`` (see there), so this module can move.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from itertools import accumulate, compress, repeat
 from operator import is_, not_
+from typing import Any
 
 from whoosh.analysis import (
     Analyzer,
@@ -45,6 +46,8 @@ from whoosh.analysis import (
 from whoosh.analysis.acore import Token
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 from whoosh.support.charset import accent_map
+
+from .. import persisted
 
 __all__ = [
     "APOSTROPHES",
@@ -210,6 +213,10 @@ class ItalianAnalyzer(Analyzer):
 
     def __setstate__(self, state: dict) -> None:
         ItalianAnalyzer.__init__(self)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled by a stable name, not by this module's path (see ``persisted``)."""
+        return persisted.italian_analyzer_v1, ()
 
     def __eq__(self, other: object) -> bool:
         return other is not None and self.__class__ is other.__class__

@@ -14,10 +14,10 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 
+from ..results import Hit
 from .analysis import analyze
 from .engine import Engine
 from .highlight import plain_snippet
-from .results import Hit
 from .schema import as_int
 from .searching import to_hit
 

@@ -17,9 +17,9 @@ from typing import Any
 
 from whoosh import columns, fields
 
+from ..documents import SearchDocument
 from .analysis import italian_analyzer, normalize_text
 from .codec import RawPositions
-from .documents import SearchDocument
 
 __all__ = [
     "REGION_NATIONAL",

@@ -1,4 +1,7 @@
-"""Query-time synonyms and acronyms, read from ``synonyms.json`` beside this module.
+"""Query-time synonyms and acronyms, read from ``search_index/synonyms.json``.
+
+The groups themselves are engine-neutral data (package data of ``search_index``, so a
+second engine reads the same file); this module is how the Whoosh engine matches them.
 
 Every synonym term is analysed with the index analyzer, so matching happens on stems:
 "asili nido" in a query matches the group term "asilo nido", "auu" matches "AUU". A query
@@ -18,7 +21,7 @@ from .analysis import analyze
 
 __all__ = ["SYNONYMS_PATH", "SynonymMatch", "Thesaurus", "default_thesaurus"]
 
-SYNONYMS_PATH = Path(__file__).with_name("synonyms.json")
+SYNONYMS_PATH = Path(__file__).resolve().parent.parent / "synonyms.json"
 
 Stems = tuple[str, ...]
 

@@ -22,7 +22,8 @@ or running a Python loop per posting. Blocks are also larger (``BLOCK_LIMIT``): 
 per-block steps when a whole posting list is read.
 
 Whoosh pickles the codec into each segment's entry of the table of contents and the
-format into the schema, so these classes must stay importable under this module path.
+format into the schema: both pickle as factories of ``search_index.persisted`` (see
+there), never by this module's path, so this module can move.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ from whoosh.codec.whoosh3 import (
 )
 from whoosh.formats import Positions
 from whoosh.util.numeric import length_to_byte
+
+from .. import persisted
 
 __all__ = ["BLOCK_LIMIT", "CODED", "SPLIT", "RawPositions", "SplitCodec", "coded_block",
            "positions_array", "read_block", "read_coded", "tagged_positions"]
@@ -227,6 +230,10 @@ class RawPositions(Positions):
     def decode_weight(self, valuestring: bytes) -> float:
         return self.decode_frequency(valuestring) * self.field_boost
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled by a stable name, not by this module's path (see ``persisted``)."""
+        return persisted.raw_positions_v1, (), self.__dict__.copy()
+
 
 def positions_array(blob: bytes) -> array:
     """The positions in ``RawPositions`` values (one or several concatenated)."""
@@ -335,6 +342,10 @@ class SplitCodec(W3Codec):
                  inlinelimit: int = 1) -> None:
         super().__init__(blocklimit=blocklimit, compression=compression,
                          inlinelimit=inlinelimit)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled by a stable name, not by this module's path (see ``persisted``)."""
+        return persisted.split_codec_v1, (), self.__dict__.copy()
 
     def postings_writer(self, dbfile: Any, byteids: bool = False) -> W3PostingsWriter:
         return SplitPostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,

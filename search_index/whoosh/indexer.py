@@ -1,4 +1,4 @@
-"""``SearchIndex``: the one object the application talks to.
+"""``WhooshBackend``: the ``SearchBackend`` stored in a folder of Whoosh indexes.
 
 Open one instance per process (per worker) and keep it: opening costs far more than a
 query. Its methods are thread-safe (an internal lock serialises searches and refreshes;
@@ -23,18 +23,18 @@ from whoosh import index as windex
 from whoosh.index import LockError
 from whoosh.util.filelock import try_for
 
+from ..documents import SearchDocument
+from ..results import Hit, IndexBusy, SearchResults
 from .codec import SplitCodec
-from .documents import SearchDocument
 from .engine import POSTINGS_BUDGET, Engine
 from .refresh import refreshed
 from .related import related
-from .results import Hit, IndexBusy, SearchResults
 from .schema import build_schema, to_whoosh
 from .searching import failed_results, run_search
 from .storage import Layout
 from .synonyms import Thesaurus, default_thesaurus
 
-__all__ = ["SearchIndex"]
+__all__ = ["WhooshBackend"]
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +59,9 @@ def _create_index(path: Path) -> None:
     windex.create_in(str(path), build_schema())
 
 
-class SearchIndex:
-    """Search index stored in the folder ``path`` (created if missing)."""
+class WhooshBackend:
+    """Search index stored in the folder ``path`` (created if missing); implements
+    ``search_index.SearchBackend``."""
 
     def __init__(self, path: str | os.PathLike, *, writer_timeout: float = 5.0,
                  thesaurus: Thesaurus | None = None) -> None:
@@ -91,7 +92,7 @@ class SearchIndex:
     def _fresh(self) -> Engine:
         """The query engine, reopened after a swap or refreshed after a commit."""
         if self._closed:
-            raise RuntimeError("SearchIndex is closed")
+            raise RuntimeError("search index is closed")
         if self._layout.signature() != self._sig:
             gen = self._layout.current() or self._layout.ensure(_create_index)
             if gen != self._gen:
@@ -307,7 +308,7 @@ class SearchIndex:
                 self._state.searcher.close()
             self._state, self._ix, self._closed = None, None, True
 
-    def __enter__(self) -> SearchIndex:
+    def __enter__(self) -> WhooshBackend:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -56,7 +56,7 @@ class DocList:
 
 class LruCache:
     """A thread-safe least-recently-used cache bounded by the summed ``size`` of its
-    values (the process-wide caches are shared by every SearchIndex of the process)."""
+    values (the process-wide caches are shared by every WhooshBackend of the process)."""
 
     def __init__(self, budget: int) -> None:
         self.budget = budget

@@ -28,11 +28,11 @@ from itertools import compress, filterfalse, repeat
 from operator import add, and_, mul
 from typing import Any
 
+from ..results import Hit, SearchResults
 from .engine import Engine, Lookup
 from .highlight import make_snippet
 from .postings import drain, sum_of
 from .query import Concept, ParsedQuery, parse_query
-from .results import Hit, SearchResults
 from .schema import as_datetime, as_int, hit_fields, region_key
 from .spelling import suggest
 from .synonyms import Thesaurus
@@ -323,7 +323,7 @@ def run_search(engine: Engine, thesaurus: Thesaurus, q: object, *, type: str | N
                theme: str | None, region: str | None, solved: bool | None,
                since: datetime | None, until: datetime | None, sort: str, page: int,
                per_page: int, include_hidden: bool) -> SearchResults:
-    """The whole search: see ``SearchIndex.search``.
+    """The whole search: see ``WhooshBackend.search``.
 
     Every word (or synonym group) is required. With no match at all, a corrected query is
     tried ("Forse cercavi"). When fewer than ``FILL_MIN`` documents match every word,
