@@ -169,6 +169,8 @@ class WhooshBackend:
         """doc_id -> stamp for every indexed document (for drift checks)."""
         with self._lock:
             reader = self._fresh().searcher.reader()
+            if not reader.doc_count_all():  # an empty index has no columns to read
+                return {}
             ids = reader.column_reader("doc_id")
             stamps = reader.column_reader("stamp")
             out = {}
