@@ -112,7 +112,9 @@ def register_error_handlers(app) -> None:  # type: ignore[no-untyped-def]
 
     @app.errorhandler(DomainError)
     def _domain(error: DomainError):
-        response, code = render(error.status_code, error.message)
+        # no form on this page to show field errors beside: say every reason in the message
+        details = [message for messages in error.field_errors.values() for message in messages]
+        response, code = render(error.status_code, " ".join([error.message, *details]))
         if isinstance(error, TooManyRequests):
             response.headers["Retry-After"] = str(error.retry_after)
         return response, code

@@ -171,3 +171,47 @@ def test_seed_demo_works_with_the_real_privilege_thresholds(app, runner):
     from forum.models import Vote
 
     assert db.session.scalar(select(func.count(Vote.id)).where(Vote.value < 0)) > 0
+
+
+def test_revisions_survive_the_move_to_one_table_and_back(tmp_path):
+    """The migration to one revisions table copies every old row, and its downgrade too."""
+    from flask_migrate import downgrade, upgrade
+
+    from forum.answers.services import edit_answer
+    from forum.models import Revision
+    from forum.questions.services import edit_question
+    from forum.seed.themes import ensure_themes
+    from tests.factories import make_answer, make_question, make_user
+
+    app = _migrated_app(tmp_path)
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        upgrade()
+        ensure_themes()
+        author = make_user()
+        question = make_question(author)
+        answerer = make_user()
+        answer = make_answer(question, answerer)
+        first_answer = answer.body
+        edit_question(author, question.id, title="Un titolo cambiato per la prova",
+                      body="Un testo cambiato, abbastanza lungo da essere valido.",
+                      theme_slug=db.session.get(Theme, question.theme_id).slug, tags="nido, rette")
+        edit_answer(answerer, answer.id, body="Una risposta cambiata, lunga abbastanza.")
+        before = sorted((r.content_type, r.content_id, r.editor_id, r.snapshot)
+                        for r in db.session.scalars(select(Revision)))
+        assert [kind for kind, *_rest in before] == ["answer", "question"]
+        db.session.remove()
+        downgrade(revision="-1")
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM question_revisions")).scalar() == 1
+            assert conn.execute(text("SELECT body FROM answer_revisions")).scalar() == (
+                first_answer)
+        upgrade()
+        after = sorted((r.content_type, r.content_id, r.editor_id, r.snapshot)
+                       for r in db.session.scalars(select(Revision)))
+        assert after == before
+        db.session.remove()
+        downgrade(revision="base")
+        db.engine.dispose()

@@ -10,11 +10,12 @@ from forum.database import write_intent
 from forum.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from forum.extensions import db
 from forum.markup import render_markdown
-from forum.models import Acceptance, Answer, AnswerRevision, Question, User
+from forum.models import Acceptance, Answer, Question, RevisionKind, User
 from forum.models.base import utcnow
 from forum.moderation.audit import record_action
 from forum.practices.links import cited_slugs, sync_citations
 from forum.questions.services import get_question_for_update
+from forum.revisions.records import answer_snapshot, record_revision
 from forum.text import clean_line, clean_text
 from forum.users.standing import require_member
 
@@ -99,7 +100,7 @@ def edit_answer(
             raise NotAllowed(_("Solo l'autore o la moderazione possono modificare la risposta."))
         if editor.id != answer.author_id:
             record_action(editor, "edit_post", "answer", answer.id)
-        db.session.add(AnswerRevision(answer_id=answer.id, editor_id=editor.id, body=answer.body))
+        record_revision(RevisionKind.ANSWER, answer.id, editor.id, answer_snapshot(answer))
         now = utcnow()
         answer.body = body
         answer.body_html = body_html

@@ -1,6 +1,6 @@
 """All models, imported in one place so Alembic sees the whole schema."""
 
-from forum.models.answer import Acceptance, Answer, AnswerRevision
+from forum.models.answer import Acceptance, Answer
 from forum.models.comment import Comment
 from forum.models.job import Job, JobStatus
 from forum.models.moderation import (
@@ -25,10 +25,10 @@ from forum.models.practice import (
     PracticeFacet,
     PracticeLink,
     PracticeReplication,
-    PracticeRevision,
     PracticeStatus,
 )
-from forum.models.question import Question, QuestionRevision, Tag, question_tags
+from forum.models.question import Question, Tag, question_tags
+from forum.models.revision import Revision, RevisionKind
 from forum.models.search import SearchOutbox
 from forum.models.theme import Theme
 from forum.models.user import ROLES, STATUSES, AccountStatus, Role, User
@@ -47,7 +47,6 @@ __all__ = [
     "Role",
     "SuggestionStatus",
     "Answer",
-    "AnswerRevision",
     "AuditEntry",
     "Comment",
     "EditSuggestion",
@@ -63,10 +62,10 @@ __all__ = [
     "PracticeFacet",
     "PracticeLink",
     "PracticeReplication",
-    "PracticeRevision",
     "PracticeStatus",
     "Question",
-    "QuestionRevision",
+    "Revision",
+    "RevisionKind",
     "SearchOutbox",
     "SiteSetting",
     "Tag",

@@ -42,20 +42,6 @@ class Answer(Model):
         return self.hidden_at is not None
 
 
-class AnswerRevision(Model):
-    """The text of an answer before an edit."""
-
-    __tablename__ = "answer_revisions"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id", ondelete="CASCADE"), index=True)
-    editor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    editor: Mapped[User] = relationship(lazy="raise_on_sql")
-
-
 class Acceptance(Model):
     """Who accepted which answer, when, and in what capacity; withdrawn rows stay for audit.
 

@@ -207,22 +207,6 @@ class PracticeCitation(Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class PracticeRevision(Model):
-    """The whole record before an edit, as a JSON snapshot."""
-
-    __tablename__ = "practice_revisions"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    practice_id: Mapped[int] = mapped_column(
-        ForeignKey("practices.id", ondelete="CASCADE"), index=True
-    )
-    editor_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), default=None
-    )
-    snapshot: Mapped[dict] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
 class PracticeLink(Model):
     """A practice a moderator pinned to a discussion: shown first among related ones."""
 

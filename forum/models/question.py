@@ -96,22 +96,3 @@ class Question(Model):
     def is_solved(self) -> bool:
         """Solved means an answer is currently accepted."""
         return self.accepted_answer_id is not None
-
-
-class QuestionRevision(Model):
-    """The text of a question before an edit: who changed it and when."""
-
-    __tablename__ = "question_revisions"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    question_id: Mapped[int] = mapped_column(
-        ForeignKey("questions.id", ondelete="CASCADE"), index=True
-    )
-    editor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    title: Mapped[str] = mapped_column(String(150))
-    body: Mapped[str] = mapped_column(Text)
-    tags: Mapped[str] = mapped_column(String(200), default="")
-    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    editor: Mapped[User] = relationship(lazy="raise_on_sql")

@@ -17,8 +17,8 @@ from forum.models import (
     PRACTICE_WORKFLOW,
     Practice,
     PracticeFacet,
-    PracticeRevision,
     PracticeStatus,
+    RevisionKind,
     User,
 )
 from forum.models.base import utcnow
@@ -30,6 +30,7 @@ from forum.practices.validation import (
     publication_errors,
     slugify,
 )
+from forum.revisions.records import record_revision
 
 SNAPSHOT_FIELDS = (
     "title", "summary", "description", "lead_organisation", "organisation_type",
@@ -151,8 +152,7 @@ def edit_practice(actor: User, practice_id: int, data: dict[str, Any]) -> Practi
         if practice.status == PracticeStatus.PUBLISHED and (errors := publication_errors(checked)):
             raise InvalidInput(_("Una pratica pubblicata deve restare completa."),
                                field_errors=errors)
-        db.session.add(PracticeRevision(practice_id=practice.id, editor_id=actor.id,
-                                        snapshot=snapshot(practice)))
+        record_revision(RevisionKind.PRACTICE, practice.id, actor.id, snapshot(practice))
         apply_checked(practice, checked)
         practice.updated_at = utcnow()
         db.session.commit()

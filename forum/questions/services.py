@@ -15,9 +15,10 @@ from forum.database import write_intent
 from forum.errors import InvalidInput, NotAllowed, NotFound
 from forum.extensions import db
 from forum.markup import render_markdown
-from forum.models import Question, QuestionRevision, Tag, Theme, User
+from forum.models import Question, RevisionKind, Tag, Theme, User
 from forum.models.base import utcnow
 from forum.moderation.audit import record_action
+from forum.revisions.records import question_snapshot, record_revision
 from forum.text import clean_line, clean_text
 from forum.users.standing import require_member
 
@@ -146,15 +147,8 @@ def edit_question(
             errors["theme"] = [_("Scegli un tema dall'elenco.")]
         if errors or theme is None:
             raise InvalidInput(_("Controlla i campi evidenziati."), field_errors=errors)
-        old_tags = [tag.name for tag in question.tags]
-        db.session.add(QuestionRevision(
-            question_id=question.id,
-            editor_id=editor.id,
-            title=question.title,
-            body=question.body,
-            tags=", ".join(old_tags),
-            theme_id=question.theme_id,
-        ))
+        record_revision(RevisionKind.QUESTION, question.id, editor.id,
+                        question_snapshot(question))
         question.title = title
         question.body = body
         question.body_html = body_html

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forum import permissions
-from forum.errors import DomainError
+from forum.models import RevisionKind
 from forum.revisions import queries, services
 
 bp = Blueprint("revisions", __name__)
-
-
-def _abort_with(error: DomainError):  # type: ignore[no-untyped-def]
-    """Map a refused rollback to its status; an old version that fails today's checks says why."""
-    details = [message for messages in error.field_errors.values() for message in messages]
-    abort(error.status_code, description=" ".join([error.message, *details]))
 
 
 def _render(  # type: ignore[no-untyped-def]
@@ -40,7 +34,7 @@ def _reason() -> str:
 @bp.route("/domande/<int:question_id>/revisioni")
 def question_history(question_id: int):
     """Every version of a question, newest first, with a word-level diff."""
-    history = queries.question_history(question_id, current_user)
+    history = queries.history(RevisionKind.QUESTION, question_id, current_user)
     return _render(history, url_for("questions.detail", question_id=question_id),
                    "revisions.roll_back_question", question_id=question_id)
 
@@ -48,7 +42,7 @@ def question_history(question_id: int):
 @bp.route("/risposte/<int:answer_id>/revisioni")
 def answer_history(answer_id: int):
     """Every version of an answer, newest first, with a word-level diff."""
-    history = queries.answer_history(answer_id, current_user)
+    history = queries.history(RevisionKind.ANSWER, answer_id, current_user)
     back = url_for("questions.detail", question_id=history.post.question_id)
     return _render(history, f"{back}#risposta-{answer_id}",
                    "revisions.roll_back_answer", answer_id=answer_id)
@@ -57,7 +51,7 @@ def answer_history(answer_id: int):
 @bp.route("/buone-pratiche/<slug>/revisioni")
 def practice_history(slug: str):
     """Every version of a practice, newest first, with a diff of each changed field."""
-    history = queries.practice_history(slug, current_user)
+    history = queries.history(RevisionKind.PRACTICE, slug, current_user)
     return _render(history, url_for("practices.detail", slug=slug),
                    "revisions.roll_back_practice", slug=slug)
 
@@ -67,10 +61,8 @@ def practice_history(slug: str):
 @login_required
 def roll_back_question(question_id: int, revision_id: int):
     """Restore a question to an earlier version (a new version, the history stays)."""
-    try:
-        services.roll_back_question(current_user, question_id, revision_id, reason=_reason())
-    except DomainError as error:
-        _abort_with(error)
+    services.roll_back(current_user, RevisionKind.QUESTION, question_id, revision_id,
+                       reason=_reason())
     flash(_("Versione ripristinata."), "success")
     return redirect(url_for("questions.detail", question_id=question_id), code=303)
 
@@ -79,11 +71,8 @@ def roll_back_question(question_id: int, revision_id: int):
 @login_required
 def roll_back_answer(answer_id: int, revision_id: int):
     """Restore an answer to an earlier version (a new version, the history stays)."""
-    try:
-        answer = services.roll_back_answer(current_user, answer_id, revision_id,
-                                           reason=_reason())
-    except DomainError as error:
-        _abort_with(error)
+    answer = services.roll_back(current_user, RevisionKind.ANSWER, answer_id, revision_id,
+                                reason=_reason())
     flash(_("Versione ripristinata."), "success")
     url = url_for("questions.detail", question_id=answer.question_id)
     return redirect(f"{url}#risposta-{answer_id}", code=303)
@@ -93,9 +82,7 @@ def roll_back_answer(answer_id: int, revision_id: int):
 @login_required
 def roll_back_practice(slug: str, revision_id: int):
     """Restore a practice to an earlier version; its workflow status does not change."""
-    try:
-        services.roll_back_practice(current_user, slug, revision_id, reason=_reason())
-    except DomainError as error:
-        _abort_with(error)
+    services.roll_back(current_user, RevisionKind.PRACTICE, slug, revision_id,
+                       reason=_reason())
     flash(_("Versione ripristinata."), "success")
     return redirect(url_for("practices.detail", slug=slug), code=303)

@@ -9,7 +9,7 @@ from forum import reputation
 from forum.answers.services import accept_answer, edit_answer, post_answer, withdraw_acceptance
 from forum.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from forum.extensions import db
-from forum.models import Acceptance, Answer, AnswerRevision, Question, User
+from forum.models import Acceptance, Answer, Question, Revision, User
 from tests.factories import make_answer, make_question, make_user
 
 
@@ -43,9 +43,9 @@ def test_edit_answer_keeps_a_revision_and_only_author_or_moderator_may(app):
     moderator = make_user("moderator")
     edit_answer(moderator, answer.id, body="Terza versione, corretta dalla moderazione.")
     revisions = db.session.scalars(
-        select(AnswerRevision).order_by(AnswerRevision.id)
+        select(Revision).order_by(Revision.id)
     ).all()
-    assert [r.body for r in revisions] == [
+    assert [r.snapshot["body"] for r in revisions] == [
         "Prima versione della risposta, lunga.",
         "Seconda versione della risposta, lunga.",
     ]

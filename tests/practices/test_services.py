@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from forum.answers.services import accept_answer, edit_answer, post_answer
 from forum.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from forum.extensions import db
-from forum.models import Practice, PracticeCitation, PracticeReplication, PracticeRevision
+from forum.models import Practice, PracticeCitation, PracticeReplication, Revision
 from forum.practices import links
 from forum.practices.queries import practice_for_edit
 from forum.practices.services import change_status, edit_practice, propose_practice
@@ -121,7 +121,7 @@ def test_edit_keeps_revisions_and_strangers_cannot_edit(app):
     with pytest.raises(NotAllowed):
         edit_practice(make_user(), practice.id, practice_data())
     edit_practice(author, practice.id, practice_data(title="Titolo della seconda versione"))
-    revision = db.session.scalars(select(PracticeRevision)).one()
+    revision = db.session.scalars(select(Revision)).one()
     assert revision.snapshot["title"] == "Titolo della prima versione"
     assert revision.snapshot["themes"] == ["centri-famiglia-consultori"]
 

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from forum.answers.services import accept_answer
 from forum.comments.services import post_comment
 from forum.extensions import db
-from forum.models import Question, QuestionRevision
+from forum.models import Question, Revision
 from tests.factories import make_answer, make_question, make_user
 
 
@@ -141,8 +141,8 @@ def test_edit_by_author_keeps_revision_and_stranger_gets_403(client, login, app)
         "theme": "giovani", "tags": "casa",
     })
     assert response.status_code == 303
-    revision = db.session.scalars(select(QuestionRevision)).one()
-    assert revision.title == "Titolo originale della domanda"
+    revision = db.session.scalars(select(Revision)).one()
+    assert revision.snapshot["title"] == "Titolo originale della domanda"
     assert revision.editor_id == author.id
     assert "Titolo corretto" in client.get(f"/domande/{question.id}").get_data(as_text=True)
 

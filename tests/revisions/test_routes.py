@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from forum.answers.services import edit_answer
 from forum.extensions import db
-from forum.models import AnswerRevision, AuditEntry, Notification, QuestionRevision, Theme
+from forum.models import AuditEntry, Notification, Revision, RevisionKind, Theme
 from forum.practices.services import edit_practice
 from forum.questions.services import edit_question
 from tests.factories import make_answer, make_practice, make_question, make_user, practice_data
@@ -26,7 +26,8 @@ def _edited_question(author=None, body: str = ORIGINAL):  # type: ignore[no-unty
     question = make_question(author, body=body)
     _edit_body(author, question, CHANGED)
     revision_id = db.session.scalar(
-        select(QuestionRevision.id).where(QuestionRevision.question_id == question.id))
+        select(Revision.id).where(Revision.content_type == RevisionKind.QUESTION,
+                                  Revision.content_id == question.id))
     return author, question, revision_id
 
 
@@ -64,7 +65,8 @@ def test_author_rolls_back_own_question(client, login, app):
     assert response.headers["Location"].endswith(f"/domande/{question.id}")
     db.session.expire_all()
     assert question.body == ORIGINAL
-    assert db.session.scalar(select(func.count(QuestionRevision.id))) == 2
+    assert db.session.scalar(select(func.count(Revision.id)).where(
+        Revision.content_type == RevisionKind.QUESTION)) == 2
     page = client.get(f"/domande/{question.id}/revisioni").get_data(as_text=True)
     assert "Versione 3" in page
 
@@ -186,7 +188,8 @@ def test_answer_history_and_rollback(client, login, app):
     answer = make_answer(question, author, body=ORIGINAL)
     edit_answer(author, answer.id, body=CHANGED)
     revision_id = db.session.scalar(
-        select(AnswerRevision.id).where(AnswerRevision.answer_id == answer.id))
+        select(Revision.id).where(Revision.content_type == RevisionKind.ANSWER,
+                                  Revision.content_id == answer.id))
     page = client.get(f"/risposte/{answer.id}/revisioni").get_data(as_text=True)
     assert "Cronologia della risposta" in page and question.title in page
     login(make_user())
@@ -211,9 +214,9 @@ def test_practice_history_and_rollback(client, login, app):
     assert "Cronologia della buona pratica" in page and "Titolo" in page
     detail = client.get(f"/buone-pratiche/{practice.slug}").get_data(as_text=True)
     assert f'href="/buone-pratiche/{practice.slug}/revisioni"' in detail
-    from forum.models import PracticeRevision
 
-    revision_id = db.session.scalar(select(PracticeRevision.id))
+    revision_id = db.session.scalar(select(Revision.id).where(
+        Revision.content_type == RevisionKind.PRACTICE))
     response = client.post(f"/buone-pratiche/{practice.slug}/revisioni/{revision_id}/ripristina")
     assert response.status_code == 303
     db.session.expire_all()

@@ -10,13 +10,13 @@ from sqlalchemy import update
 from forum.answers.services import accept_answer, edit_answer, withdraw_acceptance
 from forum.comments.services import post_comment
 from forum.extensions import db
-from forum.models import Question, User
+from forum.models import Question, RevisionKind, User
 from forum.moderation.services import hide_post, restore_post
 from forum.moderation.threads import close_question, lock_question, reopen_question, unlock_question
 from forum.practices.links import pin_practice, record_replication
 from forum.practices.services import change_status, edit_practice
 from forum.questions.services import edit_question
-from forum.revisions.services import roll_back_answer
+from forum.revisions.services import roll_back
 from forum.users.services import update_profile
 from forum.votes.services import cast_vote
 from tests.factories import make_answer, make_practice, make_question, make_user, practice_data
@@ -55,7 +55,8 @@ def test_every_write_service_leaves_check_clean(app, runner):
                               body="Testo rivisto della domanda sul centro.",
                               theme_slug="servizi-educativi-0-6"),
         lambda: edit_answer(other, answer.id, body="Risposta rivista con più dettagli utili."),
-        lambda: roll_back_answer(other, answer.id, _first_revision(answer.id)),
+        lambda: roll_back(other, RevisionKind.ANSWER, answer.id,
+                          _first_revision(answer.id)),
         lambda: accept_answer(asker, answer.id),
         lambda: withdraw_acceptance(asker, question.id),
         lambda: accept_answer(asker, answer.id),
@@ -98,10 +99,11 @@ def test_practice_services_leave_check_clean(app, runner):
 def _first_revision(answer_id: int) -> int:
     from sqlalchemy import select
 
-    from forum.models import AnswerRevision
+    from forum.models import Revision
 
-    return db.session.scalar(select(AnswerRevision.id).where(
-        AnswerRevision.answer_id == answer_id).order_by(AnswerRevision.id))
+    return db.session.scalar(select(Revision.id).where(
+        Revision.content_type == RevisionKind.ANSWER,
+        Revision.content_id == answer_id).order_by(Revision.id))
 
 
 def test_sync_repairs_what_check_reports(app, runner):

@@ -28,7 +28,8 @@ from forum.models import (
     Organisation,
     Practice,
     PracticeLink,
-    PracticeRevision,
+    Revision,
+    RevisionKind,
     Theme,
     User,
 )
@@ -101,8 +102,8 @@ def _world() -> World:
     ).scalar_one()
     state = snapshot(draft)
     state["title"] = "Titolo precedente della bozza"
-    practice_revision = PracticeRevision(practice_id=draft.id, editor_id=author.id,
-                                         snapshot=state)
+    practice_revision = Revision(content_type=RevisionKind.PRACTICE, content_id=draft.id,
+                                 editor_id=author.id, snapshot=state)
     pinned = make_practice(author, title="Pratica collegata di prova")
     db.session.add_all([
         practice_revision,
@@ -116,15 +117,16 @@ def _world() -> World:
         Organisation(name="Comune di Prova", organisation_type="comune", region_code="08"),
     ])
     db.session.commit()
-    from forum.models import AnswerRevision, QuestionRevision
     from forum.models import EditSuggestion as Suggestion
 
     ids = {
         "question": question.id, "own_answer": own_answer.id, "other_answer": other_answer.id,
         "comment": comment.id, "published": published.slug, "draft": draft.slug,
         "pinned": pinned.id, "theme_a": themes[0].slug, "theme_b": themes[1].id,
-        "question_revision": db.session.query(QuestionRevision.id).scalar(),
-        "answer_revision": db.session.query(AnswerRevision.id).scalar(),
+        "question_revision": db.session.query(Revision.id).filter(
+            Revision.content_type == RevisionKind.QUESTION).scalar(),
+        "answer_revision": db.session.query(Revision.id).filter(
+            Revision.content_type == RevisionKind.ANSWER).scalar(),
         "practice_revision": practice_revision.id,
         "suggestion": db.session.query(Suggestion.id).scalar(),
         "organisation": db.session.query(Organisation.id).scalar(),
