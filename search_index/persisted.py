@@ -14,18 +14,20 @@ moving that module would make every existing index unreadable. So:
   maps those old paths to the modules that now hold the classes. Whoosh rewrites the
   table of contents with the stable names at such an index's next commit.
 
-The factories import the engine lazily: unpickling resolves them before the engine
-package has to be loaded, and this module imports nothing of Whoosh itself.
+The engine modules register their classes here by name (``register``) and the
+factories load those modules by name on first use: unpickling resolves the factories
+before the engine package has to be loaded, and this module imports nothing of Whoosh.
 """
 
 from __future__ import annotations
 
 import importlib
 import sys
+from collections.abc import Callable
 from typing import Any
 
 __all__ = ["LEGACY_MODULES", "install_legacy_modules", "italian_analyzer_v1",
-           "raw_positions_v1", "split_codec_v1"]
+           "raw_positions_v1", "register", "split_codec_v1"]
 
 # module path pickled by an earlier layout -> module holding those classes now
 LEGACY_MODULES = {
@@ -34,25 +36,38 @@ LEGACY_MODULES = {
 }
 
 
+# the modules that register the classes below; imported by name when a factory is first
+# called (unpickling), so this module imports nothing of the engine and no import circle
+# ties it to the modules that point their ``__reduce__`` here
+ENGINE_MODULES = ("search_index.whoosh.codec", "search_index.whoosh.analysis")
+_CLASSES: dict[str, Callable[[], Any]] = {}
+
+
+def register(name: str, cls: Callable[[], Any]) -> None:
+    """Called by the engine module that holds the class pickled under ``name``."""
+    _CLASSES[name] = cls
+
+
+def _make(name: str) -> Any:
+    if name not in _CLASSES:
+        for module in ENGINE_MODULES:
+            importlib.import_module(module)
+    return _CLASSES[name]()
+
+
 def split_codec_v1() -> Any:
     """A ``SplitCodec`` with its defaults (the pickled state then restores its settings)."""
-    from search_index.whoosh.codec import SplitCodec
-
-    return SplitCodec()
+    return _make("split_codec_v1")
 
 
 def raw_positions_v1() -> Any:
     """A ``RawPositions`` format (its field boost comes back with the pickled state)."""
-    from search_index.whoosh.codec import RawPositions
-
-    return RawPositions()
+    return _make("raw_positions_v1")
 
 
 def italian_analyzer_v1() -> Any:
     """The Italian analyzer of the text fields (it keeps no state worth pickling)."""
-    from search_index.whoosh.analysis import ItalianAnalyzer
-
-    return ItalianAnalyzer()
+    return _make("italian_analyzer_v1")
 
 
 def install_legacy_modules() -> None:

@@ -1,4 +1,4 @@
-"""Password rules, password change and reset by e-mail with single-use tokens."""
+"""Password change, and reset by e-mail with single-use tokens."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
-from zxcvbn import zxcvbn
 
-from forum.auth.services import authenticate_dummy, check_password_policy, hash_password
+from forum.auth.password_rules import check_password_strength
+from forum.auth.services import authenticate_dummy, hash_password
 from forum.database import write_intent
 from forum.errors import InvalidInput
 from forum.extensions import db
@@ -21,20 +21,6 @@ from forum.models import User
 from forum.text import clean_line
 
 RESET_SALT = "officina-password-reset"
-
-
-def check_password_strength(password: str, *, hints: tuple[str, ...] = ()) -> list[str]:
-    """Length rules plus a refusal of common or trivially guessable passwords (zxcvbn)."""
-    problems = check_password_policy(password)
-    if problems:
-        return problems
-    result = zxcvbn(password[:64], user_inputs=[h for h in hints if h])
-    if result["score"] < 2:
-        problems.append(_(
-            "Questa password è troppo comune o facile da indovinare: "
-            "usa una frase di più parole o aggiungi parole meno prevedibili."
-        ))
-    return problems
 
 
 def _set_password(user: User, new: str) -> User:

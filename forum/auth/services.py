@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,6 +12,7 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum.admin.settings import get_registration_policy
+from forum.auth.password_rules import check_password_strength
 from forum.database import commit_or_conflict, write_intent
 from forum.errors import Conflict, InvalidInput
 from forum.extensions import db
@@ -31,19 +31,6 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=method) if method else generate_password_hash(
         password
     )
-
-
-def check_password_policy(password: str) -> list[str]:
-    """Reasons the password is refused, in the user's language; empty when acceptable."""
-    problems = []
-    min_len = current_app.config["PASSWORD_MIN_LENGTH"]
-    max_len = current_app.config["PASSWORD_MAX_LENGTH"]
-    length = len(unicodedata.normalize("NFC", password))
-    if length < min_len:
-        problems.append(_("La password deve avere almeno %(n)d caratteri.", n=min_len))
-    if length > max_len:
-        problems.append(_("La password può avere al massimo %(n)d caratteri.", n=max_len))
-    return problems
 
 
 def register_user(
@@ -81,8 +68,6 @@ def register_user(
         errors["display_name"] = [_("Indica il nome da mostrare.")]
     if not 1 <= len(organisation) <= 200:
         errors["organisation"] = [_("Indica l'ente di appartenenza.")]
-    from forum.auth.passwords import check_password_strength
-
     if problems := check_password_strength(password, hints=(username, email, display_name)):
         errors["password"] = problems
     if errors:

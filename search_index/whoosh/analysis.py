@@ -365,3 +365,6 @@ def analyze_spans(text: str, mode: str = "index") -> list[tuple[str, int, int]]:
             if term:
                 out.append((term, base + start, base + end))
     return out
+
+
+persisted.register("italian_analyzer_v1", ItalianAnalyzer)

@@ -359,3 +359,7 @@ class SplitCodec(W3Codec):
                                            scorer=scorer)
         offset, length = terminfo.extent()
         return SplitLeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
+
+
+persisted.register("split_codec_v1", SplitCodec)
+persisted.register("raw_positions_v1", RawPositions)

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from forum.auth.passwords import check_password_strength, reset_token
+from forum.auth.password_rules import check_password_strength
+from forum.auth.passwords import reset_token
 from forum.extensions import db
 from forum.mail import outbox_messages
 from forum.models import User
