@@ -218,10 +218,27 @@ def run_due(app: Flask | None = None, limit: int = 100) -> int:
 
 
 def retry(job_ids: list[int]) -> int:
-    """Failed jobs back to pending with fresh attempts; returns how many."""
+    """Failed jobs back to pending with fresh attempts; returns how many.
+
+    A key allows one pending job: a failed job whose key is already pending again stays
+    failed (the pending one does the same work), and of several failed jobs with one key
+    only the newest goes back."""
     with write_intent():
+        failed = db.session.execute(
+            select(Job.id, Job.key).where(Job.id.in_(job_ids), Job.status == JobStatus.FAILED)
+            .order_by(Job.id.desc())).all()
+        keys = {key for _id, key in failed if key is not None}
+        taken = set(db.session.scalars(select(Job.key).where(
+            Job.key.in_(keys), Job.status == JobStatus.PENDING))) if keys else set()
+        chosen = []
+        for job_id, key in failed:
+            if key is not None:
+                if key in taken:
+                    continue
+                taken.add(key)
+            chosen.append(job_id)
         result = db.session.execute(
-            update(Job).where(Job.id.in_(job_ids), Job.status == JobStatus.FAILED)
+            update(Job).where(Job.id.in_(chosen), Job.status == JobStatus.FAILED)
             .values(status=JobStatus.PENDING, attempts=0, run_after=utcnow(),
                     finished_at=None, updated_at=utcnow()))
         db.session.commit()

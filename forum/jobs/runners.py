@@ -20,13 +20,12 @@ import time
 from datetime import UTC
 from typing import Protocol
 
-from flask import Flask, current_app, has_app_context
+from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from forum.jobs.api import HANDOFF, Handoff, execute, run_due
 from forum.jobs.registry import get_task
-from forum.models import JobStatus
 from forum.models.base import utcnow
 
 log = logging.getLogger(__name__)
@@ -133,8 +132,13 @@ class ThreadRunner:
             log.warning("Job in attesa non letti", exc_info=True)
 
 
+# What RQ workers import and call, by name: that module builds an app for a plain
+# `rq worker`, so naming it here (not importing it) keeps the factory out of this module.
+RQ_ENTRY = "forum.jobs.rq_worker.run_rq_job"
+
+
 class RqRunner:
-    """Puts job ids on an RQ queue; the rq worker calls `run_rq_job(job_id)`."""
+    """Puts job ids on an RQ queue; the rq worker calls `RQ_ENTRY(job_id)`."""
 
     def __init__(self, app: Flask) -> None:
         self.app = app
@@ -160,10 +164,10 @@ class RqRunner:
 
         description = f"officina job {job_id}"
         if isinstance(run_after, datetime) and run_after > utcnow():
-            self.queue().enqueue_at(run_after.replace(tzinfo=UTC), run_rq_job, job_id,
+            self.queue().enqueue_at(run_after.replace(tzinfo=UTC), RQ_ENTRY, job_id,
                                     description=description)
         else:
-            self.queue().enqueue(run_rq_job, job_id, description=description)
+            self.queue().enqueue(RQ_ENTRY, job_id, description=description)
 
     def start(self) -> None:
         """Hand the due pending jobs (crash leftovers) to the queue."""
@@ -172,31 +176,6 @@ class RqRunner:
         recover_stale(self.app)
         for job_id in due_job_ids(self.app, limit=10_000):
             self.schedule(job_id)
-
-
-_rq_app: Flask | None = None
-
-
-def run_rq_job(job_id: int) -> str | None:
-    """The function RQ workers call; outside `flask jobs worker` (plain `rq worker`) it
-    builds the app from FORUM_* settings once per worker process."""
-    global _rq_app
-    if has_app_context():
-        app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-    else:
-        if _rq_app is None:
-            from forum import create_app
-
-            _rq_app = create_app()
-        app = _rq_app
-    outcome = execute(job_id, app)
-    if outcome is None:
-        return None
-    if outcome.status == JobStatus.PENDING:
-        runner = get_runner(app, "rq")
-        assert isinstance(runner, RqRunner)
-        runner.schedule(job_id, outcome.run_after)
-    return str(outcome.status)
 
 
 def runner_name(app: Flask) -> str:

@@ -201,3 +201,25 @@ def test_prune_deletes_old_done_jobs_and_keeps_failed_ones(app, runner, ran):
 def test_unknown_task_name_fails_in_the_caller(app):
     with pytest.raises(KeyError):
         enqueue("tests.inesistente")
+
+
+def test_retry_skips_a_failed_job_whose_key_is_pending_again(app, runner, ran):
+    def fail(key: str) -> Job:
+        job = enqueue("tests.fail", "rotto", key=key)
+        for _ in range(2):
+            make_due(job.id)
+            execute(job.id)
+        return job
+
+    first, second = fail("casella"), fail("casella")  # failed twice with one key
+    pending = enqueue("tests.fail", "di nuovo", key="altra")
+    lone = fail("sola")
+    assert jobs(id=pending.id)[0].status == JobStatus.PENDING
+    with write_intent():  # a new pending job of the failed jobs' key
+        db.session.execute(update(Job).where(Job.id == pending.id).values(key="sola"))
+        db.session.commit()
+    result = runner.invoke(args=["jobs", "retry", "--failed"])
+    assert result.exit_code == 0 and "Job rimessi in coda: 1." in result.output
+    states = {job.id: job.status for job in jobs()}
+    assert states[second.id] == JobStatus.PENDING  # the newest of its key
+    assert states[first.id] == states[lone.id] == JobStatus.FAILED
