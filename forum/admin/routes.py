@@ -57,8 +57,9 @@ def _actor():  # type: ignore[no-untyped-def]
 
 
 def _not_found_or(error: DomainError) -> None:
+    """A missing account is the error handler's 404 page, not a message on this one."""
     if error.status_code == 404:
-        abort(404, description=error.message)
+        raise error
 
 
 @bp.route("/")

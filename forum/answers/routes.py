@@ -41,7 +41,7 @@ def create(question_id: int):
                                       practice=request.form.get("practice"))
     except DomainError as error:
         if error.status_code == 404:
-            abort(404, description=error.message)
+            raise  # the error handler answers 404 with the message
         return render_question(question_id, status=form_error(form, error), answer_form=form)
     flash(_("Risposta pubblicata."), "success")
     return redirect(_to_answer(question_id, answer.id), code=303)
@@ -78,13 +78,11 @@ def edit(answer_id: int):
 
 
 def _acceptance_result(question_id: int, answer_id: int | None, message: str, error=None):
+    if error is not None and (wants_json() or error.status_code == 404):
+        raise error  # the error handler answers: JSON for scripts, the 404 page for people
     if wants_json():
-        if error is not None:
-            return jsonify(error=error.message), error.status_code
         return jsonify(message=message, accepted_answer_id=answer_id)
     if error is not None:
-        if error.status_code == 404:
-            abort(404, description=error.message)
         flash(error.message, "danger")
         return render_question(question_id, status=error.status_code)
     flash(message, "success")

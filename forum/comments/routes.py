@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, url_for
+from flask import Blueprint, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -35,7 +35,7 @@ def create(question_id: int):
         )
     except DomainError as error:
         if error.status_code == 404:
-            abort(404, description=error.message)
+            raise  # the error handler answers 404 with the message
         flash(error.message, "danger")
         return render_question(question_id, status=error.status_code, comment_form=form)
     flash(_("Commento pubblicato."), "success")

@@ -228,7 +228,7 @@ def decide_suggestion(suggestion_id: int, decision: str):
                                                reason=request.form.get("reason", ""))
     except DomainError as error:
         if error.status_code in (403, 404):
-            abort(error.status_code, description=error.message)
+            raise  # the error handler maps it
         flash(error.message, "danger")
         return render_template("moderation/suggestions.html",
                                pairs=edit_suggestions.pending_suggestions(current_user),

@@ -201,7 +201,7 @@ def replicate(slug: str):
         links.record_replication(current_user, practice_id, note=form.note.data or "")
     except DomainError as error:
         if error.status_code == 404:
-            abort(404, description=error.message)
+            raise  # the error handler answers 404 with the message
         return _render_detail(slug, form_error(form, error), replication_form=form)
     flash(_("Grazie: la tua amministrazione è ora tra quelle che l'hanno replicata."), "success")
     return redirect(url_for("practices.detail", slug=slug) + "#replicata", code=303)
@@ -247,7 +247,7 @@ def from_question(question_id: int):
         practice = links.draft_from_question(current_user, question_id)
     except DomainError as error:
         if error.status_code in (403, 404):
-            abort(error.status_code, description=error.message)
+            raise  # the error handler maps it
         flash(error.message, "danger")
         return redirect(url_for("questions.detail", question_id=question_id), code=303)
     flash(_("Bozza creata dalla discussione: completala e pubblicala."), "success")
@@ -262,7 +262,7 @@ def pin(question_id: int):
         links.pin_practice(current_user, question_id, request.form.get("practice", ""))
     except DomainError as error:
         if error.status_code in (403, 404):
-            abort(error.status_code, description=error.message)
+            raise  # the error handler maps it
         from forum.questions.routes import render_question
 
         flash(error.message, "danger")

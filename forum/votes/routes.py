@@ -33,9 +33,9 @@ def cast(kind: str, post_id: int):
         result = services.cast_vote(current_user, kind, post_id, value)
     except DomainError as error:
         if wants_json():
-            return jsonify(error=error.message), error.status_code
+            raise  # the error handler answers scripts in JSON
         if question_id is None or error.status_code == 404:
-            abort(error.status_code, description=error.message)
+            raise  # the error handler maps it
         flash(error.message, "danger")
         return render_question(question_id, status=error.status_code)
     if wants_json():
