@@ -1,18 +1,21 @@
 """Every state-changing route, called as every kind of visitor, answers as the rules say.
 
 One table: a row per route (with the request that would succeed for someone allowed),
-a column per role. Each pair runs on a fresh database, so one role's success cannot
-change what the next one sees. A new POST route fails `test_table_covers_every_route`
-until it is given a row.
+a column per role. Each pair runs on a fresh copy of one database holding the world
+below (built once per worker: building it for each of the 368 pairs took most of the
+suite's time), so one role's success cannot change what the next one sees. A new POST
+route fails `test_table_covers_every_route` until it is given a row.
 """
 
 from __future__ import annotations
 
 import io
 import os
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +23,7 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from forum import create_app
 from forum.extensions import db
 from forum.models import (
     Acceptance,
@@ -35,6 +39,7 @@ from forum.models import (
 )
 from forum.models.base import utcnow
 from forum.practices.services import snapshot
+from forum.seed.themes import ensure_themes
 from tests.factories import make_answer, make_comment, make_practice, make_question, make_user
 from tests.practices.test_uploads import pdf
 
@@ -49,9 +54,18 @@ LOGIN, OK, DENY = 302, 303, 403
 
 @dataclass
 class World:
-    """Everything the table refers to, built fresh for each (route, role) pair."""
+    """Everything the table refers to, as committed in the world database."""
 
     users: dict[str, User]
+    ids: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class WorldFile:
+    """The world, built once: a SQLite file to copy, and what its rows are called."""
+
+    path: Path
+    user_ids: dict[str, int]
     ids: dict[str, Any]
 
 
@@ -300,14 +314,48 @@ def test_table_covers_every_route(app: Flask) -> None:
     assert posting == {row.endpoint for row in ROWS}
 
 
+@pytest.fixture(scope="module")
+def world_file(tmp_path_factory: pytest.TempPathFactory) -> WorldFile:
+    """The world committed to a SQLite file, once per worker (WAL checkpointed in)."""
+    folder = tmp_path_factory.mktemp("world")
+    path = folder / "world.sqlite3"
+    builder = create_app("config.TestingConfig", SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")
+    builder.instance_path = str(folder)
+    with builder.app_context():
+        db.create_all()
+        ensure_themes()
+        world = _world()
+        user_ids = {role: user.id for role, user in world.users.items()}
+        db.session.remove()
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.engine.dispose()
+    return WorldFile(path, user_ids, world.ids)
+
+
+def _enter(world_file: WorldFile) -> World:
+    """This test's database becomes a fresh copy of the world."""
+    db.session.remove()
+    db.engine.dispose()
+    target = Path(db.engine.url.database or "")
+    for leftover in (target.with_name(target.name + "-wal"),
+                     target.with_name(target.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    shutil.copyfile(world_file.path, target)
+    users = {role: db.session.get(User, user_id) for role, user_id in world_file.user_ids.items()}
+    return World({role: user for role, user in users.items() if user is not None},
+                 world_file.ids)
+
+
 @pytest.mark.skipif(
     bool(os.environ.get("FORUM_TEST_DATABASE_URL")),
     reason="the rules do not depend on the database: the SQLite run checks all 368 pairs "
            "(PostgreSQL locking and constraints are covered by the feature and load tests)",
 )
 @pytest.mark.parametrize(("row", "role"), PAIRS)
-def test_route_answers_role_as_the_rules_say(app, client, login, row: Row, role: str) -> None:
-    world = _world()
+def test_route_answers_role_as_the_rules_say(app, client, login, world_file: WorldFile,
+                                             row: Row, role: str) -> None:
+    world = _enter(world_file)
     if role != "anonymous":
         login(world.users[role])
     kwargs: dict[str, Any] = {"data": row.data(world.ids)}
