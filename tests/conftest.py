@@ -1,11 +1,13 @@
-"""Fixtures: an app per test on a fresh database (SQLite by default, PostgreSQL when
-FORUM_TEST_DATABASE_URL is set), clients, sign-in helper and a SQL statement counter."""
+"""Fixtures: one app for the session on a fresh database per test (SQLite by default,
+PostgreSQL when FORUM_TEST_DATABASE_URL is set), clients, sign-in helper, SQL counter."""
 
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -84,24 +86,123 @@ class SharedBytecode(BytecodeCache):
 BYTECODE = SharedBytecode()
 
 
-@pytest.fixture
-def app(tmp_path, app_overrides) -> Iterator[Flask]:
-    """The app with a fresh, empty schema and the twelve themes."""
-    url = PG_URL or f"sqlite:///{tmp_path / 'test.sqlite3'}"
-    application = create_app("config.TestingConfig", SQLALCHEMY_DATABASE_URI=url, **app_overrides)
+def _new_app(url: str, overrides: dict, instance: str) -> Flask:
+    application = create_app("config.TestingConfig", SQLALCHEMY_DATABASE_URI=url, **overrides)
     application.jinja_env.bytecode_cache = BYTECODE
-    application.instance_path = str(tmp_path)
+    application.instance_path = instance
+    return application
+
+
+def _fresh_schema() -> None:
+    db.drop_all()
+    db.create_all()
+    ensure_themes()
+    db.session.commit()
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The schema and the twelve themes, built once per worker; each test gets a copy
+    (a file copy costs ~2 ms, create_all plus the themes ~60 ms)."""
+    folder = tmp_path_factory.mktemp("template")
+    path = folder / "template.sqlite3"
+    application = _new_app(f"sqlite:///{path}", {}, str(folder))
     with application.app_context():
-        db.drop_all()
-        db.create_all()
-        ensure_themes()
-        yield application
+        _fresh_schema()
         db.session.remove()
-        db.drop_all()
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         db.engine.dispose()
+    return path
+
+
+def _reset_postgresql() -> None:
+    """Empty every table and restart ids, then the themes: like a new database, in ~30 ms
+    instead of the ~550 ms of drop_all + create_all. A test that dropped the schema (the
+    migration tests) leaves it to be rebuilt."""
+    from sqlalchemy.exc import DBAPIError
+
+    names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    try:
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        ensure_themes()
+        db.session.commit()
+    except DBAPIError:
+        db.session.rollback()
+        _fresh_schema()
+
+
+def _reset_sqlite(template: Path, path: Path) -> None:
+    db.engine.dispose()
+    for leftover in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    shutil.copyfile(template, path)
+
+
+_SHARED: dict[str, Flask] = {}
+
+
+@pytest.fixture
+def app(tmp_path: Path, app_overrides: dict, _sqlite_template: Path,
+        tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """The app on a database holding only the schema and the twelve themes.
+
+    One application serves every test that keeps the default settings (creating one
+    costs ~70 ms); its configuration, caches, limits and search index are reset after
+    each test. A test module that overrides settings gets an application of its own.
+    The database is a copy of a template (SQLite) or emptied tables (PostgreSQL).
+    """
+    shared = not app_overrides
+    if PG_URL:
+        url = PG_URL
+    elif shared:
+        url = f"sqlite:///{tmp_path_factory.getbasetemp() / 'shared.sqlite3'}"
+    else:
+        url = f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    application = _SHARED.get(url) if shared else None
+    if application is None:
+        application = _new_app(url, app_overrides, str(tmp_path))
+        if shared:
+            _SHARED[url] = application
+    application.instance_path = str(tmp_path)
+    saved_config = dict(application.config)
+    with application.app_context():
+        if PG_URL:
+            _reset_postgresql()
+        else:
+            _reset_sqlite(_sqlite_template, Path(url.removeprefix("sqlite:///")))
+        try:
+            yield application
+        finally:
+            db.session.remove()
+            _release(application)
+            if not shared:
+                db.engine.dispose()
+    application.config.clear()
+    application.config.update(saved_config)
+
+
+def _release(application: Flask) -> None:
+    """What a test may leave in the application: an open index, job runners, cached pages,
+    counted limits. Removed, so the next test starts as on a new application."""
+    from forum.extensions import limiter
+
     index = application.extensions.pop("search_index", None)
     if index is not None:
         index.close()  # its segment files stay open until closed
+    for runner in application.extensions.pop("jobs_runners", {}).values():
+        stop = getattr(runner, "stop", None)
+        if stop is not None:
+            stop()
+    application.extensions.pop("search_worker", None)
+    cache = application.extensions.get("page_cache")
+    if cache is not None:
+        cache.clear()
+    try:
+        limiter.reset()
+    except Exception:  # noqa: BLE001 - a limiter without storage has nothing to reset
+        pass
 
 
 class IsolatedClient(FlaskClient):
