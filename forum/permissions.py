@@ -106,7 +106,8 @@ def edit_mode(user: Any, post: Question | Answer, question: Question) -> EditMod
     """Edit directly (author, moderator), suggest (enough reputation), or neither (None).
 
     The one place that decides: the edit pages ask it to answer 403 early, and
-    `edit_or_suggest` asks it again inside the transaction to choose the service."""
+    `edit_or_suggest` asks it again to choose the service, which enforces its own
+    predicate inside its transaction (a post locked in between is refused there)."""
     if isinstance(post, Question):
         if can_edit_question(user, post):
             return EditMode.EDIT
