@@ -27,7 +27,7 @@ class Config:
     QUESTIONS_PER_PAGE = 20
     MAX_TAGS = 5
     # Markdown renders in helper processes with a hard time budget (forum/markup.py).
-    MARKDOWN_RENDER_SECONDS = 0.5
+    MARKDOWN_RENDER_SECONDS = 1.0
     MARKDOWN_RENDER_WORKERS = 2
     COMMENT_MAX_DEPTH = 3
     DEMO_PASSWORD: str | None = None

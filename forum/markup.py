@@ -15,6 +15,7 @@ transaction, so a slow text never holds the database lock.
 from __future__ import annotations
 
 import atexit
+import gc
 import multiprocessing
 import os
 import re
@@ -44,8 +45,12 @@ ALLOWED_ATTRIBUTES = {
 }
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 EXTENSIONS = ["fenced_code", "tables", "sane_lists", "nl2br"]
-DEFAULT_BUDGET_SECONDS = 0.5
-WALL_FACTOR = 3  # wall-clock backstop: a helper stuck inside one C call is killed
+# An ordinary text of the largest size a form accepts costs ~0.2 s of CPU here
+# (bench/markdown_render.py); the pathological ones cost 5 s to 80 s and more. A budget of 1 s
+# keeps ordinary texts five times below it on a busy, shared CI machine (at 0.5 s one in
+# three CI runs refused them) and still stops the pathological ones.
+DEFAULT_BUDGET_SECONDS = 1.0
+WALL_FACTOR = 2  # wall-clock backstop: a helper stuck inside one C call is killed
 HELPER_MEMORY_BYTES = 1024 * 1024 * 1024  # a helper that needs more is killed, not the app
 
 
@@ -101,15 +106,29 @@ def _render_batch(texts: Sequence[str], cpu_budget: float) -> list[str]:
     signal.setitimer(signal.ITIMER_PROF, cpu_budget)
     try:
         return [render_unbounded(text) for text in texts]
+    except BaseException:
+        # An interrupted render leaves a large tree of garbage: collect it now, off the
+        # budget, or the next writer's render pays for it in a garbage-collection pass.
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        gc.collect()
+        raise
     finally:
         signal.setitimer(signal.ITIMER_PROF, 0)
 
 
-def _limit_helper_memory() -> None:
-    """Runs in each helper: a runaway render hits a memory ceiling instead of the machine."""
+_WARM_UP = "# t\n\n**a** [l](https://example.org) `c`\n\n- x\n\n> q\n\n| a |\n|---|\n| 1 |\n\n```\nz\n```"
+
+
+def _prepare_helper() -> None:
+    """Runs in each new helper, before its first text: a memory ceiling, so a runaway render
+    hits it instead of the machine; and one render of every construct, so the extensions'
+    lazy imports and set-up are not charged to a writer's budget."""
     import resource
 
     resource.setrlimit(resource.RLIMIT_AS, (HELPER_MEMORY_BYTES, HELPER_MEMORY_BYTES))
+    render_unbounded(_WARM_UP)
+    gc.collect()
+    gc.freeze()
 
 
 class _Renderer:
@@ -130,7 +149,7 @@ class _Renderer:
                 context = multiprocessing.get_context("forkserver")
                 context.set_forkserver_preload([__name__])
                 self._pool = ProcessPool(max_workers=workers, context=context,
-                                         initializer=_limit_helper_memory)
+                                         initializer=_prepare_helper)
                 if self._pid == 0:  # after pebble's own exit hook, so this one runs first
                     atexit.register(self.close)
                 self._pid = os.getpid()
