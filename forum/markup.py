@@ -116,7 +116,8 @@ def _render_batch(texts: Sequence[str], cpu_budget: float) -> list[str]:
         signal.setitimer(signal.ITIMER_PROF, 0)
 
 
-_WARM_UP = "# t\n\n**a** [l](https://example.org) `c`\n\n- x\n\n> q\n\n| a |\n|---|\n| 1 |\n\n```\nz\n```"
+_WARM_UP = ("# t\n\n**a** [l](https://example.org) `c`\n\n- x\n\n> q\n\n"
+            "| a |\n|---|\n| 1 |\n\n```\nz\n```")
 
 
 def _prepare_helper() -> None:
