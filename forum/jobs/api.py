@@ -12,6 +12,7 @@ for `flask jobs status`.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import traceback
 from dataclasses import dataclass
@@ -32,6 +33,9 @@ from forum.models.job import PENDING_KEY_WHERE
 
 log = logging.getLogger(__name__)
 HANDOFF = "jobs_handoff"  # session.info: jobs to hand to a runner once the commit is done
+# The job this thread is executing, and whether its task already marked it done.
+_current: contextvars.ContextVar[list[Any] | None] = contextvars.ContextVar(
+    "current_job", default=None)
 
 
 @dataclass(frozen=True)
@@ -127,30 +131,50 @@ def execute(job_id: int, app: Flask | None = None) -> Outcome | None:
     app = app or current_app._get_current_object()  # type: ignore[attr-defined]
     with app.app_context(), Session(db.engine) as session:
         now = utcnow()
+        table = cast(Table, Job.__table__)
         with write_intent(session):
             claimed = session.connection().execute(
-                update(cast(Table, Job.__table__))
+                update(table)
                 .where(Job.id == job_id, Job.status == JobStatus.PENDING, Job.run_after <= now)
                 .values(status=JobStatus.RUNNING, attempts=Job.attempts + 1, updated_at=now)
-            )
+                .returning(table.c.task, table.c.args, table.c.attempts, table.c.max_attempts)
+            ).first()
             session.commit()
-        if not claimed.rowcount:
+        if claimed is None:
             return None
-        job = session.get_one(Job, job_id)
-        name, args, attempts, limit = job.task, list(job.args), job.attempts, job.max_attempts
-        session.rollback()  # end the read: the task may take long
+        name, args, attempts, limit = claimed.task, list(claimed.args), claimed.attempts, \
+            claimed.max_attempts
+        state = [job_id, False]
+        token = _current.set(state)
         try:
             get_task(name).func(*args)
         except Exception as error:  # noqa: BLE001 - recorded on the job, retried later
             log.warning("Job %s (%s) non riuscito, tentativo %s di %s", job_id, name,
                         attempts, limit, exc_info=True)
             return _record_failure(session, job_id, attempts, limit, error, app)
-        with write_intent(session):
-            finished = utcnow()
-            session.execute(update(Job).where(Job.id == job_id).values(
-                status=JobStatus.DONE, updated_at=finished, finished_at=finished))
-            session.commit()
+        finally:
+            _current.reset(token)
+        if not state[1]:
+            with write_intent(session):
+                session.execute(_done(job_id))
+                session.commit()
         return Outcome(JobStatus.DONE)
+
+
+def _done(job_id: int) -> Any:
+    finished = utcnow()
+    return update(Job).where(Job.id == job_id).values(
+        status=JobStatus.DONE, updated_at=finished, finished_at=finished)
+
+
+def finish_in(session: Session) -> None:
+    """Called by a task inside its last write transaction: the running job is marked done
+    in it, so the task's commit and the job's end are one write (on SQLite, one wait for
+    the write lock fewer, while members' requests queue for it). Outside a job: nothing."""
+    state = _current.get()
+    if state is not None and not state[1]:
+        session.execute(_done(state[0]))
+        state[1] = True
 
 
 def _record_failure(session: Session, job_id: int, attempts: int, limit: int,
@@ -162,7 +186,8 @@ def _record_failure(session: Session, job_id: int, attempts: int, limit: int,
         values |= {"status": JobStatus.FAILED, "finished_at": now}
     else:
         outcome = Outcome(JobStatus.PENDING, now + _backoff(attempts, app))
-        values |= {"status": JobStatus.PENDING, "run_after": outcome.run_after}
+        values |= {"status": JobStatus.PENDING, "run_after": outcome.run_after,
+                   "finished_at": None}
     with write_intent(session):
         if outcome.status == JobStatus.PENDING and _key_taken(session, job_id):
             # a newer pending job of the same key will do this work: do not queue it twice

@@ -22,7 +22,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 
 from forum.database import write_intent
 from forum.jobs import task
-from forum.jobs.api import enqueue_id
+from forum.jobs.api import enqueue_id, finish_in
 from forum.models import (
     Acceptance,
     Answer,
@@ -169,6 +169,7 @@ def apply_outbox(extra: Iterable[Doc] = (), limit: int = 5_000) -> int:
         if ids:
             with write_intent(session):  # SQLite: write lock at BEGIN, queue politely
                 session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_(ids)))
+                finish_in(session)  # the job that runs this ends in the same write
                 session.commit()
     return len(wanted)
 

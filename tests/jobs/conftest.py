@@ -26,6 +26,32 @@ def fail(message: str) -> None:
     raise RuntimeError(message)
 
 
+@task("tests.record_and_finish")
+def record_and_finish(*args: object) -> None:
+    """Writes its result and ends its job in one transaction (as the search task does)."""
+    from forum.database import write_intent
+    from forum.extensions import db
+    from forum.jobs.api import finish_in
+
+    with write_intent():
+        finish_in(db.session())
+        RAN.append(list(args))
+        db.session.commit()
+
+
+@task("tests.finish_then_fail")
+def finish_then_fail() -> None:
+    """Ends its job in a write, then fails: the failure must still be recorded."""
+    from forum.database import write_intent
+    from forum.extensions import db
+    from forum.jobs.api import finish_in
+
+    with write_intent():
+        finish_in(db.session())
+        db.session.commit()
+    raise RuntimeError("dopo la scrittura")
+
+
 @pytest.fixture(autouse=True)
 def ran() -> Iterator[list[list]]:
     """The calls of "tests.record" made by this test."""

@@ -223,3 +223,30 @@ def test_retry_skips_a_failed_job_whose_key_is_pending_again(app, runner, ran):
     states = {job.id: job.status for job in jobs()}
     assert states[second.id] == JobStatus.PENDING  # the newest of its key
     assert states[first.id] == states[lone.id] == JobStatus.FAILED
+
+
+def test_a_task_that_ends_its_job_in_its_own_write_costs_one_write_fewer(app, ran, no_handoff):
+    job_id = enqueue("tests.record_and_finish", "in una scrittura").id
+    begins: list[str] = []
+
+    def on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+        begins.append("begin")
+
+    from sqlalchemy import event
+
+    event.listen(db.engine, "begin", on_begin)
+    try:
+        assert execute(job_id, app) is not None
+    finally:
+        event.remove(db.engine, "begin", on_begin)
+    [job] = jobs(id=job_id)
+    assert (job.status, ran) == (JobStatus.DONE, [["in una scrittura"]])
+    assert job.finished_at is not None
+    assert len(begins) == 2  # the claim, then the task's write that also ends the job
+
+
+def test_a_task_that_fails_after_ending_its_job_is_retried(app, no_handoff):
+    job_id = enqueue("tests.finish_then_fail").id
+    execute(job_id, app)
+    [job] = jobs(id=job_id)
+    assert job.status == JobStatus.PENDING and "dopo la scrittura" in job.last_error
