@@ -69,6 +69,17 @@ def can_view_hidden(user: Any, author_id: int, theme_id: int) -> bool:
     return _signed_in(user) and (user.id == author_id or can_moderate(user, theme_id))
 
 
+def can_view_question(user: Any, question: Question) -> bool:
+    """A question is public unless hidden; hidden, its author and its moderators see it."""
+    return not question.is_hidden or can_view_hidden(user, question.author_id, question.theme_id)
+
+
+def can_follow(user: Any) -> bool:
+    """Any signed-in member whose sign-up was not refused may follow and be notified
+    (reading is all it takes: pending and suspended members still read)."""
+    return _signed_in(user) and not user.is_rejected
+
+
 def can_edit_question(user: Any, question: Question) -> bool:
     """The author (unless the thread is locked) or a moderator of its theme."""
     if can_moderate(user, question.theme_id):

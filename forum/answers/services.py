@@ -10,9 +10,11 @@ from forum.database import write_intent
 from forum.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from forum.extensions import db
 from forum.markup import render_markdown
-from forum.models import Acceptance, Answer, Question, RevisionKind, User
+from forum.models import Acceptance, Answer, FollowTarget, Level, Question, RevisionKind, User
 from forum.models.base import utcnow
 from forum.moderation.audit import record_action
+from forum.notifications.activity import Event, publish
+from forum.notifications.follows import auto_follow
 from forum.practices.links import cited_slugs, sync_citations
 from forum.questions.services import get_question_for_update
 from forum.revisions.records import answer_snapshot, record_revision
@@ -70,6 +72,8 @@ def post_answer(
             .where(Question.id == question.id)
             .values(answer_count=Question.answer_count + 1, last_activity_at=now)
         )
+        auto_follow(author.id, FollowTarget.QUESTION, question.id, Level.TRACKING)
+        publish(Event.ANSWER_POSTED, author.id, answer=answer.id)
         db.session.commit()
     return answer
 
@@ -182,6 +186,7 @@ def accept_answer(actor: User, answer_id: int, *, note: str = "") -> Acceptance:
             asker_id=question.author_id,
             as_moderator=as_moderator,
         ))
+        publish(Event.ANSWER_ACCEPTED, actor.id, answer=answer.id)
         db.session.commit()
     return acceptance
 
@@ -202,5 +207,6 @@ def withdraw_acceptance(actor: User, question_id: int) -> Question:
             record_action(actor, "withdraw_acceptance", "question", question.id,
                           answer=current.answer_id)
         withdraw_current(current, question, actor)
+        publish(Event.ACCEPTANCE_WITHDRAWN, actor.id, answer=current.answer_id)
         db.session.commit()
     return question

@@ -11,8 +11,10 @@ from forum.database import write_intent
 from forum.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from forum.extensions import db
 from forum.markup import render_markdown
-from forum.models import Answer, Comment, Question, User
+from forum.models import Answer, Comment, FollowTarget, Level, Question, User
 from forum.models.base import utcnow
+from forum.notifications.activity import Event, publish
+from forum.notifications.follows import auto_follow
 from forum.text import clean_text
 from forum.users.standing import require_member
 
@@ -86,5 +88,8 @@ def post_comment(
         db.session.execute(
             update(Question).where(Question.id == question_id).values(last_activity_at=now)
         )
+        db.session.flush()
+        auto_follow(author.id, FollowTarget.QUESTION, question_id, Level.TRACKING)
+        publish(Event.COMMENT_POSTED, author.id, comment=comment.id)
         db.session.commit()
     return comment

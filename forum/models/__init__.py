@@ -2,6 +2,7 @@
 
 from forum.models.answer import Acceptance, Answer
 from forum.models.comment import Comment
+from forum.models.follow import LEVEL_RANK, Follow, FollowTarget, Level
 from forum.models.job import Job, JobStatus
 from forum.models.moderation import (
     FLAG_REASONS,
@@ -11,12 +12,12 @@ from forum.models.moderation import (
     Flag,
     FlagReason,
     FlagStatus,
-    Notification,
     Organisation,
     PostType,
     SiteSetting,
     SuggestionStatus,
 )
+from forum.models.notification import Notification
 from forum.models.practice import (
     PRACTICE_WORKFLOW,
     Practice,
@@ -51,6 +52,10 @@ __all__ = [
     "Comment",
     "EditSuggestion",
     "Flag",
+    "Follow",
+    "FollowTarget",
+    "LEVEL_RANK",
+    "Level",
     "Job",
     "JobStatus",
     "Notification",

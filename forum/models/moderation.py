@@ -1,4 +1,4 @@
-"""Moderation records: flags, edit suggestions, the audit log, notifications, settings."""
+"""Moderation records: flags, edit suggestions, the audit log, settings."""
 
 from __future__ import annotations
 
@@ -161,21 +161,6 @@ class AuditEntry(Model):
 def _audit_is_append_only(*_args: Any) -> None:
     """The audit log is evidence: the ORM refuses to change or remove a row."""
     raise RuntimeError("audit entries are append-only")
-
-
-class Notification(Model):
-    """An in-app message; `kind` + `params` are rendered in the reader's language."""
-
-    __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(40))
-    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    link: Mapped[str] = mapped_column(String(300), default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    read_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class SiteSetting(Model):

@@ -25,12 +25,32 @@ MESSAGES: dict[str, str] = {
     "suggestion_approved": N_("La modifica che hai proposto è stata approvata."),
     "suggestion_rejected": N_("La modifica che hai proposto non è stata accettata."),
     "post_rolled_back": N_("Un tuo contenuto è stato riportato a una versione precedente."),
+    "new_question": N_("%(actor)s ha fatto una nuova domanda: «%(title)s»"),
+    "new_answer": N_("%(actor)s ha risposto a «%(title)s»"),
+    "new_comment": N_("%(actor)s ha commentato in «%(title)s»"),
+    "comment_reply": N_("%(actor)s ha risposto al tuo commento in «%(title)s»"),
+    "mention": N_("%(actor)s ti ha menzionato in «%(title)s»"),
+    "answer_accepted": N_("La tua risposta a «%(title)s» è stata accettata come soluzione."),
+    "answer_unaccepted": N_("La tua risposta a «%(title)s» non è più la soluzione accettata."),
+    "solution_changed": N_(
+        "La moderazione ha cambiato la soluzione della tua domanda «%(title)s»."),
+}
+
+# Several unread notifications of one kind about one thread show as one line.
+GROUPED: dict[str, str] = {
+    "new_answer": N_("%(count)s nuove risposte a «%(title)s»"),
+    "new_comment": N_("%(count)s nuovi commenti in «%(title)s»"),
+    "mention": N_("%(count)s menzioni in «%(title)s»"),
+    "comment_reply": N_("%(count)s risposte ai tuoi commenti in «%(title)s»"),
 }
 
 
-def render_message(kind: str, params: dict[str, Any]) -> str:
-    """The notification text in the current language; unknown kinds show nothing harmful."""
-    template = MESSAGES.get(kind)
+def render_message(kind: str, params: dict[str, Any], count: int = 1) -> str:
+    """The notification text in the current language (a group's when `count` > 1);
+    unknown kinds show nothing harmful."""
+    template = GROUPED.get(kind) if count > 1 else None
+    template = template or MESSAGES.get(kind)
+    params = {**(params or {}), "count": count}
     if template is None:
         return ""
     safe = {k: str(v) for k, v in (params or {}).items()}

@@ -184,10 +184,7 @@ def question_page(question_id: int, viewer: Any) -> QuestionPage:
             joinedload(Question.author), joinedload(Question.theme), selectinload(Question.tags)
         )
     ).unique().scalar_one_or_none()
-    if question is None or (
-        question.is_hidden
-        and not permissions.can_view_hidden(viewer, question.author_id, question.theme_id)
-    ):
+    if question is None or not permissions.can_view_question(viewer, question):
         raise NotFound(_("Domanda non trovata."))
     answers = list(db.session.execute(
         select(Answer)

@@ -15,9 +15,11 @@ from forum.database import write_intent
 from forum.errors import InvalidInput, NotAllowed, NotFound
 from forum.extensions import db
 from forum.markup import render_markdown
-from forum.models import Question, RevisionKind, Tag, Theme, User
+from forum.models import FollowTarget, Level, Question, RevisionKind, Tag, Theme, User
 from forum.models.base import utcnow
 from forum.moderation.audit import record_action
+from forum.notifications.activity import Event, publish
+from forum.notifications.follows import auto_follow
 from forum.revisions.records import question_snapshot, record_revision
 from forum.text import clean_line, clean_text
 from forum.users.standing import require_member
@@ -107,6 +109,9 @@ def ask_question(
             tags=_tags_by_name(tag_names),
         )
         db.session.add(question)
+        db.session.flush()
+        auto_follow(author.id, FollowTarget.QUESTION, question.id, Level.WATCHING)
+        publish(Event.QUESTION_ASKED, author.id, question=question.id)
         db.session.commit()
     return question
 

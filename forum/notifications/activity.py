@@ -1,0 +1,195 @@
+"""Who hears about what: activity in threads becomes notifications, off the request path.
+
+A service that changes a thread calls `publish(event, ...)` inside its write transaction;
+that writes one "notifications.fan_out" job in the same transaction, so the notifications
+exist exactly when the change does. The job finds the recipients (followers by level,
+mentions, the people replied to), drops the actor, the muted, the refused and whoever
+cannot see the post, and writes one notification per recipient in one statement, in the
+same write that ends the job. A thread with hundreds of watchers costs the request nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from forum import permissions
+from forum.database import write_intent
+from forum.jobs import enqueue, task
+from forum.jobs.api import finish_in
+from forum.models import (
+    AccountStatus,
+    Answer,
+    Comment,
+    Follow,
+    FollowTarget,
+    Level,
+    Notification,
+    Question,
+    User,
+    question_tags,
+)
+from forum.models.base import utcnow
+from forum.notifications.mentions import mentioned_usernames
+
+FAN_OUT = "notifications.fan_out"
+
+
+class Event(StrEnum):
+    """What happened (stored in the job's arguments)."""
+
+    QUESTION_ASKED = "question_asked"
+    ANSWER_POSTED = "answer_posted"
+    COMMENT_POSTED = "comment_posted"
+    ANSWER_ACCEPTED = "answer_accepted"
+    ACCEPTANCE_WITHDRAWN = "acceptance_withdrawn"
+
+
+# When one event concerns a member in several ways, the most personal kind wins.
+PRIORITY = ("comment_reply", "mention", "answer_accepted", "answer_unaccepted",
+            "solution_changed", "new_answer", "new_comment", "new_question")
+
+
+def publish(event: Event, actor_id: int, **ids: int) -> None:
+    """Notify about `event` once the caller's transaction commits (call it inside it)."""
+    enqueue(FAN_OUT, str(event), actor_id, ids)
+
+
+@dataclass
+class _Plan:
+    """The notifications one event produces: a kind per member, then shared details."""
+
+    question: Question
+    link: str
+    actor: User | None
+    kinds: dict[int, str] = field(default_factory=dict)
+
+    def offer(self, user_ids: Iterable[int], kind: str) -> None:
+        for user_id in user_ids:
+            known = self.kinds.get(user_id)
+            if known is None or PRIORITY.index(kind) < PRIORITY.index(known):
+                self.kinds[user_id] = kind
+
+
+def _followers(session: Session, kind: FollowTarget, target_ids: Iterable[int],
+               levels: Iterable[Level]) -> set[int]:
+    ids = list(target_ids)
+    if not ids:
+        return set()
+    return set(session.scalars(select(Follow.user_id).where(
+        Follow.target_type == kind, Follow.target_id.in_(ids),
+        Follow.level.in_([str(level) for level in levels]))))
+
+
+def _mentioned(session: Session, body: str) -> set[int]:
+    names = mentioned_usernames(body)
+    if not names:
+        return set()
+    return set(session.scalars(select(User.id).where(User.username.in_(names))))
+
+
+def _question_plan(session: Session, plan: _Plan, question: Question) -> None:
+    tag_ids = session.scalars(select(question_tags.c.tag_id).where(
+        question_tags.c.question_id == question.id)).all()
+    watchers = (_followers(session, FollowTarget.THEME, [question.theme_id], [Level.WATCHING])
+                | _followers(session, FollowTarget.TAG, tag_ids, [Level.WATCHING])
+                | _followers(session, FollowTarget.MEMBER, [question.author_id],
+                             [Level.WATCHING]))
+    plan.offer(watchers - _followers(session, FollowTarget.THEME, [question.theme_id],
+                                     [Level.MUTED]), "new_question")
+    plan.offer(_mentioned(session, question.body), "mention")
+
+
+def _answer_plan(session: Session, plan: _Plan, answer: Answer) -> None:
+    plan.offer(_followers(session, FollowTarget.QUESTION, [answer.question_id],
+                          [Level.WATCHING, Level.TRACKING]), "new_answer")
+    plan.offer(_mentioned(session, answer.body), "mention")
+
+
+def _comment_plan(session: Session, plan: _Plan, comment: Comment) -> None:
+    plan.offer(_followers(session, FollowTarget.QUESTION, [comment.question_id],
+                          [Level.WATCHING]), "new_comment")
+    if comment.answer_id is not None:
+        post_author = session.scalar(select(Answer.author_id).where(
+            Answer.id == comment.answer_id))
+    else:
+        post_author = plan.question.author_id
+    if post_author is not None:
+        plan.offer([post_author], "new_comment")
+    if comment.parent_id is not None:
+        parent_author = session.scalar(select(Comment.author_id).where(
+            Comment.id == comment.parent_id))
+        if parent_author is not None:
+            plan.offer([parent_author], "comment_reply")
+    plan.offer(_mentioned(session, comment.body), "mention")
+
+
+def _plan(session: Session, event: Event, actor_id: int, ids: dict[str, int]) -> _Plan | None:
+    """The recipients of one event, or None when its content is gone or hidden."""
+    actor = session.get(User, actor_id)
+    if event == Event.QUESTION_ASKED:
+        question = session.get(Question, ids["question"])
+        if question is None or question.is_hidden:
+            return None
+        plan = _Plan(question, f"/domande/{question.id}#domanda", actor)
+        _question_plan(session, plan, question)
+        return plan
+    if event == Event.COMMENT_POSTED:
+        comment = session.get(Comment, ids["comment"])
+        question = session.get(Question, comment.question_id) if comment else None
+        if comment is None or question is None or comment.hidden_at or question.is_hidden:
+            return None
+        plan = _Plan(question, f"/domande/{question.id}#commento-{comment.id}", actor)
+        _comment_plan(session, plan, comment)
+        return plan
+    answer = session.get(Answer, ids["answer"])
+    question = session.get(Question, answer.question_id) if answer else None
+    if answer is None or question is None or answer.is_hidden or question.is_hidden:
+        return None
+    plan = _Plan(question, f"/domande/{question.id}#risposta-{answer.id}", actor)
+    if event == Event.ANSWER_POSTED:
+        _answer_plan(session, plan, answer)
+    else:
+        accepted = event == Event.ANSWER_ACCEPTED
+        plan.offer([answer.author_id], "answer_accepted" if accepted else "answer_unaccepted")
+        if actor_id != question.author_id:  # a moderator changed the asker's solution
+            plan.offer([question.author_id], "solution_changed")
+    return plan
+
+
+def _deliverable(session: Session, plan: _Plan, actor_id: int) -> list[User]:
+    """Recipients who may see the thread: never the actor, the muted, or a refused sign-up."""
+    wanted = set(plan.kinds) - {actor_id}
+    wanted -= _followers(session, FollowTarget.QUESTION, [plan.question.id], [Level.MUTED])
+    if not wanted:
+        return []
+    users = session.scalars(select(User).where(
+        User.id.in_(wanted), User.status != AccountStatus.REJECTED)).all()
+    return [user for user in users if permissions.can_view_question(user, plan.question)]
+
+
+@task(FAN_OUT)
+def fan_out(event: str, actor_id: int, ids: dict[str, Any]) -> int:
+    """The job: write the event's notifications; returns how many."""
+    from forum.extensions import db
+
+    with Session(db.engine) as session, write_intent(session):
+        plan = _plan(session, Event(event), actor_id, {k: int(v) for k, v in ids.items()})
+        recipients = _deliverable(session, plan, actor_id) if plan is not None else []
+        if plan is not None and recipients:
+            now = utcnow()
+            params = {"title": plan.question.title,
+                      "actor": plan.actor.display_name if plan.actor else ""}
+            session.execute(insert(Notification), [{
+                "user_id": user.id, "kind": plan.kinds[user.id], "params": params,
+                "link": plan.link, "actor_id": actor_id, "subject_type": "question",
+                "subject_id": plan.question.id, "created_at": now,
+            } for user in recipients])
+        finish_in(session)
+        session.commit()
+    return len(recipients)
