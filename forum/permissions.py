@@ -258,6 +258,7 @@ TEMPLATE_PREDICATES = {
     "can_answer": can_answer,
     "can_comment": can_comment,
     "can_flag": can_flag,
+    "can_follow": can_follow,
     "can_moderate": can_moderate,
     "can_view_hidden": can_view_hidden,
     "has_privilege": has_privilege,

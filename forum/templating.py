@@ -13,6 +13,7 @@ from forum import i18n, permissions
 from forum.auth.services import load_user
 from forum.extensions import login_manager
 from forum.moderation import labels as moderation_labels
+from forum.notifications.messages import FOLLOW_TARGET_LABELS, LEVEL_LABELS
 from forum.practices import labels as practice_labels
 from forum.taxonomy import ROLE_LABELS, organisation_type_label, region_name
 
@@ -84,6 +85,8 @@ def init_templating(app: Flask) -> None:
         page_url=_page_url,
         current_locale=lambda: str(get_locale()),
         theme_name=lambda theme: _(theme.name),
+        follow_levels=lambda: [(value, _(label)) for value, label in LEVEL_LABELS.items()],
+        follow_target_label=lambda kind: _(FOLLOW_TARGET_LABELS.get(kind, kind)),
         icon_href=lambda name: url_for(
             "static", filename="vendor/bootstrap-italia/svg/sprites.svg"
         ) + "#" + name,

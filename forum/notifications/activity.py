@@ -130,7 +130,8 @@ def _comment_plan(session: Session, plan: _Plan, comment: Comment) -> None:
 
 
 def _plan(session: Session, event: Event, actor_id: int, ids: dict[str, int]) -> _Plan | None:
-    """The recipients of one event, or None when its content is gone or hidden."""
+    """The recipients of one event, or None when its post is gone or hidden (in a hidden
+    thread, only those who still see it, its author and moderators, hear of it)."""
     actor = session.get(User, actor_id)
     if event == Event.QUESTION_ASKED:
         question = session.get(Question, ids["question"])
@@ -142,14 +143,14 @@ def _plan(session: Session, event: Event, actor_id: int, ids: dict[str, int]) ->
     if event == Event.COMMENT_POSTED:
         comment = session.get(Comment, ids["comment"])
         question = session.get(Question, comment.question_id) if comment else None
-        if comment is None or question is None or comment.hidden_at or question.is_hidden:
+        if comment is None or question is None or comment.hidden_at:
             return None
         plan = _Plan(question, f"/domande/{question.id}#commento-{comment.id}", actor)
         _comment_plan(session, plan, comment)
         return plan
     answer = session.get(Answer, ids["answer"])
     question = session.get(Question, answer.question_id) if answer else None
-    if answer is None or question is None or answer.is_hidden or question.is_hidden:
+    if answer is None or question is None or answer.is_hidden:
         return None
     plan = _Plan(question, f"/domande/{question.id}#risposta-{answer.id}", actor)
     if event == Event.ANSWER_POSTED:

@@ -75,14 +75,14 @@ def _load_target(viewer: User | None, kind: FollowTarget, target_id: int) -> Tar
 
 
 def parse_target(raw_kind: str, raw_id: str | int) -> tuple[FollowTarget, int]:
-    """A target kind and id from a form; 404 for anything else (organisations come with
-    the directory)."""
+    """A target kind and id from a form; 404 for anything else. Practices and
+    organisations can be followed once their own events notify (their pages come later)."""
     try:
         kind = FollowTarget(raw_kind)
         target_id = int(raw_id)
     except (TypeError, ValueError):
         raise NotFound(_("Contenuto non trovato.")) from None
-    if kind == FollowTarget.ORGANISATION or not 0 < target_id < 2**31:
+    if kind in (FollowTarget.ORGANISATION, FollowTarget.PRACTICE) or not 0 < target_id < 2**31:
         raise NotFound(_("Contenuto non trovato."))
     return kind, target_id
 
@@ -130,6 +130,12 @@ def _upsert(user_id: int, kind: FollowTarget, target_id: int, level: Level, *,
     db.session.execute(update(Follow).where(where).values(
         level=level, chosen=case((Follow.chosen.is_(True), True), else_=chosen),
         updated_at=now).execution_options(synchronize_session=False))
+
+
+def tag_target(name: str) -> Target | None:
+    """The tag of that name, to follow from the filtered question list; None if unknown."""
+    tag = db.session.scalar(select(Tag).where(Tag.name == name))
+    return _describe(FollowTarget.TAG, tag) if tag is not None else None
 
 
 def level_of(user: User | None, kind: FollowTarget, target_id: int) -> Level:

@@ -36,6 +36,23 @@ MESSAGES: dict[str, str] = {
         "La moderazione ha cambiato la soluzione della tua domanda «%(title)s»."),
 }
 
+# The levels as members read them (forum/models/follow.py says what each one notifies).
+LEVEL_LABELS: dict[str, str] = {
+    "watching": N_("In osservazione: ogni novità"),
+    "tracking": N_("Seguito: nuove risposte e ciò che mi riguarda"),
+    "normal": N_("Normale: solo ciò che mi riguarda"),
+    "muted": N_("Silenziato: nessuna notifica"),
+}
+
+FOLLOW_TARGET_LABELS: dict[str, str] = {
+    "theme": N_("Tema"),
+    "tag": N_("Etichetta"),
+    "question": N_("Discussione"),
+    "practice": N_("Buona pratica"),
+    "organisation": N_("Ente"),
+    "member": N_("Collega"),
+}
+
 # Several unread notifications of one kind about one thread show as one line.
 GROUPED: dict[str, str] = {
     "new_answer": N_("%(count)s nuove risposte a «%(title)s»"),

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
+from forum import permissions
 from forum.database import write_intent
-from forum.errors import NotAllowed
+from forum.errors import NotAllowed, NotFound
 from forum.extensions import db
-from forum.models import Notification, User
+from forum.models import Notification, Question, User
 from forum.models.base import utcnow
-from forum.notifications.messages import MESSAGES
+from forum.notifications.messages import GROUPED, MESSAGES
 
 
 def notify(user_id: int, kind: str, *, link: str = "", **params: Any) -> Notification:
@@ -33,14 +35,85 @@ def unread_count(user_id: int) -> int:
     ) or 0
 
 
+@dataclass
+class Line:
+    """One line of the notification centre: the newest notification of its group, how many
+    the group holds (3 answers on one thread = one line) and whether any is unread."""
+
+    latest: Notification
+    count: int
+    unread: bool
+
+
+def _group_key(note: Notification) -> tuple[Any, ...]:
+    if note.kind in GROUPED and note.subject_id is not None:
+        return (note.kind, note.subject_type, note.subject_id, note.read_at is None)
+    return ("single", note.id)
+
+
+def _visible(viewer: User, notes: list[Notification]) -> list[Notification]:
+    """Drop notifications about threads the member can no longer see (hidden since):
+    their titles must not leak. One query for all the subjects."""
+    ids = {n.subject_id for n in notes if n.subject_type == "question" and n.subject_id}
+    questions = {q.id: q for q in db.session.scalars(
+        select(Question).where(Question.id.in_(ids)))} if ids else {}
+    kept = []
+    for note in notes:
+        if note.subject_type == "question" and note.subject_id is not None:
+            question = questions.get(note.subject_id)
+            if question is None or not permissions.can_view_question(viewer, question):
+                continue
+        kept.append(note)
+    return kept
+
+
+def notification_lines(viewer: User, limit: int = 50) -> list[Line]:
+    """The member's latest notifications, newest first, grouped by kind and thread."""
+    notes = list(db.session.scalars(
+        select(Notification)
+        .where(Notification.user_id == viewer.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(limit * 4)))
+    lines: dict[tuple[Any, ...], Line] = {}
+    for note in _visible(viewer, notes):
+        key = _group_key(note)
+        if key in lines:
+            lines[key].count += 1
+        elif len(lines) < limit:
+            lines[key] = Line(note, 1, note.read_at is None)
+    return list(lines.values())
+
+
 def recent_notifications(user_id: int, limit: int = 50) -> list[Notification]:
-    """The user's latest notifications, newest first."""
+    """The user's latest notifications, newest first, one per row (tests, digests)."""
     return list(db.session.execute(
         select(Notification)
         .where(Notification.user_id == user_id)
         .order_by(Notification.created_at.desc(), Notification.id.desc())
         .limit(limit)
     ).scalars())
+
+
+def open_notification(user: User, notification_id: int) -> str:
+    """Mark a notification read, with the unread ones of its group; returns where it
+    points (the view checks it is a path on this site)."""
+    if not getattr(user, "is_authenticated", False):
+        raise NotAllowed(_("Accedi per continuare."))
+    with write_intent():
+        note = db.session.get(Notification, notification_id)
+        if note is None or note.user_id != user.id or not _visible(user, [note]):
+            raise NotFound(_("Notifica non trovata."))
+        where = [Notification.user_id == user.id, Notification.read_at.is_(None)]
+        if _group_key(note)[0] == "single":
+            where.append(Notification.id == note.id)
+        else:
+            where += [Notification.kind == note.kind,
+                      Notification.subject_type == note.subject_type,
+                      Notification.subject_id == note.subject_id]
+        db.session.execute(update(Notification).where(*where).values(read_at=utcnow()))
+        link = note.link
+        db.session.commit()
+    return link
 
 
 def mark_all_read(user: User) -> int:

@@ -10,8 +10,10 @@ from forum import permissions
 from forum.auth.forms import as_choices
 from forum.errors import DomainError
 from forum.limits import write_limit
-from forum.models import PostType
+from forum.models import FollowTarget, PostType
 from forum.moderation.suggestions import edit_or_suggest
+from forum.notifications import follows
+from forum.notifications.follows import level_of
 from forum.permissions import EditMode
 from forum.questions import queries, services
 from forum.questions.forms import AnswerForm, CommentForm, QuestionForm
@@ -47,8 +49,10 @@ def index():
     pagination = queries.list_questions(filters, page, current_app.config["QUESTIONS_PER_PAGE"])
     if page > 1 and page > pagination.pages:
         abort(404, description=_("Questa pagina non esiste: l'elenco ha meno pagine."))
+    tag = follows.tag_target(filters.tag) if filters.tag else None
     return render_template(
-        "questions/index.html", pagination=pagination, filters=filters, themes=themes
+        "questions/index.html", pagination=pagination, filters=filters, themes=themes,
+        tag=tag, follow_level=level_of(current_user, FollowTarget.TAG, tag.id) if tag else None,
     )
 
 
@@ -109,6 +113,7 @@ def render_question(
     return render_template(
         "questions/detail.html",
         page=page,
+        follow_level=level_of(current_user, FollowTarget.QUESTION, question_id),
         related=related,
         answer_form=answer_form or AnswerForm(formdata=None),
         failed_comment=comment_form,

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template
 from flask_babel import gettext as _
+from flask_login import current_user
 
+from forum.models import FollowTarget
+from forum.notifications.follows import level_of
 from forum.practices import queries as practice_queries
 from forum.questions import queries
 from forum.questions.routes import _filters_from_args
@@ -33,4 +36,5 @@ def detail(slug: str):
     return render_template(
         "themes/detail.html", theme=theme, pagination=pagination, filters=filters,
         practices=practices, practice_total=practice_total,
+        follow_level=level_of(current_user, FollowTarget.THEME, theme.id),
     )

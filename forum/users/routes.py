@@ -8,6 +8,8 @@ from flask_login import current_user, login_required
 
 from forum import permissions
 from forum.errors import DomainError
+from forum.models import FollowTarget
+from forum.notifications.follows import level_of
 from forum.practices import queries as practice_queries
 from forum.users import queries, services
 from forum.users.forms import ProfileForm
@@ -22,7 +24,8 @@ def profile(username: str):
     data = queries.profile(username, current_user)
     practices = [p for p in practice_queries.my_practices(data.user.id)
                  if permissions.can_view_practice(current_user, p)]
-    return render_template("users/profile.html", profile=data, practices=practices)
+    return render_template("users/profile.html", profile=data, practices=practices,
+                           follow_level=level_of(current_user, FollowTarget.MEMBER, data.user.id))
 
 
 @bp.route("/profilo/modifica", methods=["GET", "POST"])
