@@ -52,6 +52,8 @@ def _pages(client, login) -> dict[str, str]:  # type: ignore[no-untyped-def]
               "/cerca?q=nido", "/accedi", "/registrati", f"/utenti/{member.username}",
               "/aiuto/privilegi", f"/domande/{question.id}/revisioni", "/pagina-inesistente"]
     member_pages = ["/", f"/domande/{question.id}", "/domande/nuova", "/notifiche",
+                    "/impostazioni/notifiche", "/temi/servizi-educativi-0-6", "/domande?tag=nido",
+                    f"/utenti/{moderator.username}",
                     "/profilo/modifica", "/buone-pratiche/nuova", "/cerca?q=tariffe"]
     staff_pages = ["/moderazione", "/moderazione/registro", "/amministrazione/utenti",
                    "/amministrazione/temi", f"/domande/{question.id}"]

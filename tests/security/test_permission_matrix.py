@@ -29,6 +29,7 @@ from forum.models import (
     Acceptance,
     EditSuggestion,
     Flag,
+    Notification,
     Organisation,
     Practice,
     PracticeLink,
@@ -146,6 +147,8 @@ def _world() -> World:
         "organisation": db.session.query(Organisation.id).scalar(),
         "applicant": applicant.id, "target": target.id, "paused": paused.id,
         "accepted": db.session.query(Acceptance.id).scalar(),
+        "notification": db.session.query(Notification.id).filter(
+            Notification.user_id == author.id).order_by(Notification.id).limit(1).scalar(),
     }
     return World(users, ids)
 
@@ -218,6 +221,11 @@ ROWS = [
     Row("moderation.decide_suggestion",
         lambda i: f"/moderazione/modifiche/{i['suggestion']}/respingi", expect=MODERATOR),
     Row("notifications.mark_read", lambda i: "/notifiche/lette", expect=SIGNED_IN),
+    Row("notifications.open_one", lambda i: f"/notifiche/{i['notification']}/apri",
+        expect=_roles(404, anonymous=LOGIN, author=OK)),
+    Row("notifications.follow", lambda i: "/segui",
+        lambda i: {"tipo": "question", "id": str(i["question"]), "livello": "watching"},
+        SIGNED_IN),
     Row("revisions.roll_back_question",
         lambda i: f"/domande/{i['question']}/revisioni/{i['question_revision']}/ripristina",
         expect=AUTHOR_OR_MOD),
