@@ -96,6 +96,9 @@ class Config:
     MAIL_SMTP_PASSWORD: str | None = None
     MAIL_SMTP_STARTTLS = True
     MAIL_SENDER = "Officina <noreply@officina.example>"
+    # The address members reach Officina at: links in e-mails are built on it (jobs and
+    # `flask digests send` run outside any request). FORUM_SITE_URL in production.
+    SITE_URL = "http://127.0.0.1:5000"
 
 
 class DevelopmentConfig(Config):

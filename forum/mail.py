@@ -13,26 +13,37 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from flask import current_app
+from sqlalchemy.orm import Session
 
 from forum.jobs import enqueue, task
 
 
-def send_mail(to: str, subject: str, body: str, *, key: str | None = None) -> int:
-    """Queue a plain-text message in the current transaction (the caller commits; with no
+def send_mail(to: str, subject: str, body: str, *, key: str | None = None,
+              html: str | None = None, headers: dict[str, str] | None = None,
+              session: Session | None = None) -> int:
+    """Queue a message in the current transaction (the caller commits; with no
     transaction open it commits on its own); returns the job id. With `key`, a message of
-    that key still waiting is not queued twice."""
-    return enqueue("mail.send", to, str(subject), str(body), key=key).id
+    that key still waiting is not queued twice. With `html`, the message is
+    multipart/alternative (text first, then HTML); `headers` are added as given
+    (List-Unsubscribe, say). `session`: a job's own session, whose transaction it joins."""
+    return enqueue("mail.send", to, str(subject), str(body), html, headers or {}, key=key,
+                   session=session).id
 
 
 @task("mail.send")
-def deliver(to: str, subject: str, body: str) -> None:
+def deliver(to: str, subject: str, body: str, html: str | None = None,
+            headers: dict[str, str] | None = None) -> None:
     """Send now; without MAIL_SMTP_HOST the message lands in instance/outbox."""
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_SENDER"]
     message["To"] = to
     message["Subject"] = subject
+    for name, value in (headers or {}).items():
+        message[name] = value
     message.set_content(body)
+    if html:
+        message.add_alternative(html, subtype="html")
     host = config.get("MAIL_SMTP_HOST")
     if not host:
         outbox = Path(current_app.instance_path) / "outbox"

@@ -19,6 +19,7 @@ from forum import permissions
 from forum.limits import write_limit
 from forum.markup import render_markdown
 from forum.questions import queries
+from forum.users.services import remember_language
 from forum.users.standing import require_member
 from forum.views import safe_next
 
@@ -43,6 +44,7 @@ def set_language():
     lang = request.form.get("lingua", "")
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
+        remember_language(current_user, lang)
     return redirect(safe_next(request.form.get("next"), url_for("main.home")), code=303)
 
 

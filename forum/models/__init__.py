@@ -17,7 +17,15 @@ from forum.models.moderation import (
     SiteSetting,
     SuggestionStatus,
 )
-from forum.models.notification import Notification
+from forum.models.notification import (
+    DEFAULT_DELIVERY,
+    DIGEST_PERIODS,
+    Delivery,
+    DigestSent,
+    MailCategory,
+    MailPreference,
+    Notification,
+)
 from forum.models.practice import (
     PRACTICE_WORKFLOW,
     Practice,
@@ -59,6 +67,12 @@ __all__ = [
     "Job",
     "JobStatus",
     "Notification",
+    "DEFAULT_DELIVERY",
+    "DIGEST_PERIODS",
+    "Delivery",
+    "DigestSent",
+    "MailCategory",
+    "MailPreference",
     "Organisation",
     "PRACTICE_WORKFLOW",
     "Practice",

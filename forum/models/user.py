@@ -62,6 +62,8 @@ class User(UserMixin, Model):
     suspension_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     # Theme ids a moderator is limited to, comma-separated; empty means every theme.
     moderated_theme_ids: Mapped[str] = mapped_column(String(400), default="", server_default="")
+    # The language of the member's e-mails: the one they last chose in the interface.
+    language: Mapped[str] = mapped_column(String(5), default="it", server_default="it")
 
     def get_id(self) -> str:
         """Session id: changes when `session_version` is bumped, which logs others out."""

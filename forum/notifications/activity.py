@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from forum import permissions
@@ -35,6 +35,7 @@ from forum.models import (
     question_tags,
 )
 from forum.models.base import utcnow
+from forum.notifications.mailing import category_for, compose_immediate
 from forum.notifications.mentions import mentioned_usernames
 
 FAN_OUT = "notifications.fan_out"
@@ -176,21 +177,30 @@ def _deliverable(session: Session, plan: _Plan, actor_id: int) -> list[User]:
 
 @task(FAN_OUT)
 def fan_out(event: str, actor_id: int, ids: dict[str, Any]) -> int:
-    """The job: write the event's notifications; returns how many."""
+    """The job: write the event's notifications and queue their immediate e-mails;
+    returns how many. Recipients and messages are worked out first; only the writes hold
+    the write lock."""
     from forum.extensions import db
 
-    with Session(db.engine) as session, write_intent(session):
+    with Session(db.engine) as session:
         plan = _plan(session, Event(event), actor_id, {k: int(v) for k, v in ids.items()})
         recipients = _deliverable(session, plan, actor_id) if plan is not None else []
+        notes: list[Notification] = []
         if plan is not None and recipients:
             now = utcnow()
             params = {"title": plan.question.title,
                       "actor": plan.actor.display_name if plan.actor else ""}
-            session.execute(insert(Notification), [{
-                "user_id": user.id, "kind": plan.kinds[user.id], "params": params,
-                "link": plan.link, "actor_id": actor_id, "subject_type": "question",
-                "subject_id": plan.question.id, "created_at": now,
-            } for user in recipients])
-        finish_in(session)
-        session.commit()
-    return len(recipients)
+            notes = [Notification(
+                user_id=user.id, kind=plan.kinds[user.id], params=params, link=plan.link,
+                actor_id=actor_id, subject_type="question", subject_id=plan.question.id,
+                category=category_for(plan.kinds[user.id],
+                                      own_thread=user.id == plan.question.author_id),
+                created_at=now) for user in recipients]
+        outgoing = compose_immediate(session, notes)
+        with write_intent(session):
+            session.add_all(notes)
+            for message in outgoing:
+                message.queue(session)
+            finish_in(session)
+            session.commit()
+    return len(notes)

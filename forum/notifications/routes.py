@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from forum.errors import InvalidInput
+from forum.extensions import csrf
+from forum.models import MailCategory
 from forum.notifications import follows, services
+from forum.notifications.mailing import (
+    CATEGORY_LABELS,
+    DELIVERY_LABELS,
+    read_unsubscribe_token,
+)
 from forum.notifications.messages import LEVEL_LABELS, render_message
 from forum.views import safe_next
 
@@ -53,8 +61,38 @@ def follow():
     return redirect(safe_next(request.form.get("next"), target.url), code=303)
 
 
-@bp.route("/impostazioni/notifiche")
+@bp.route("/impostazioni/notifiche", methods=["GET", "POST"])
 @login_required
 def settings():
-    """What the member follows, each with its level, changeable here."""
-    return render_template("notifications/settings.html", followed=follows.my_follows(current_user))
+    """What the member follows, each with its level, and when each kind of notification
+    reaches them by e-mail."""
+    status, choices = 200, None
+    if request.method == "POST":
+        choices = {str(c): request.form.get(f"email-{c}", "") for c in MailCategory}
+        try:
+            services.save_mail_settings(current_user, choices)
+        except InvalidInput as error:
+            flash(error.message, "danger")
+            status = 422
+        else:
+            flash(_("Preferenze email salvate."), "success")
+            return redirect(url_for("notifications.settings"), code=303)
+    current = services.mail_choices(current_user)
+    shown = {name: (choices or {}).get(name) or value for name, value in current.items()}
+    return render_template(
+        "notifications/settings.html", followed=follows.my_follows(current_user),
+        email_choices=shown, categories=CATEGORY_LABELS, delivery_labels=DELIVERY_LABELS,
+    ), status
+
+
+@bp.route("/disiscriviti/<token>", methods=["GET", "POST"])
+@csrf.exempt  # the signed token is the credential; mail clients POST without a form (RFC 8058)
+def unsubscribe(token: str):
+    """Stop e-mails from a link in a message, without signing in. GET asks (link scanners
+    open links); POST, from the page or a mail client's one-click button, does it."""
+    if request.method == "GET":
+        if read_unsubscribe_token(token) is None:
+            abort(404, description=_("Il link per annullare l'iscrizione non è valido."))
+        return render_template("notifications/unsubscribe.html", token=token, done=False)
+    services.unsubscribe(token)
+    return render_template("notifications/unsubscribe.html", token=token, done=True)

@@ -12,17 +12,24 @@ from forum import permissions
 from forum.database import write_intent
 from forum.errors import NotAllowed, NotFound
 from forum.extensions import db
-from forum.models import Notification, Question, User
+from forum.models import Delivery, MailCategory, Notification, Question, User
 from forum.models.base import utcnow
+from forum.notifications.mailing import compose, deliveries, may_receive_mail
 from forum.notifications.messages import GROUPED, MESSAGES
 
 
 def notify(user_id: int, kind: str, *, link: str = "", **params: Any) -> Notification:
-    """Queue a notification in the current transaction; `kind` must have a message."""
+    """Queue a notification in the current transaction; `kind` must have a message. A
+    member who wants account notices at once gets the e-mail in the same transaction."""
     if kind not in MESSAGES:
         raise ValueError(f"unknown notification kind {kind!r}")
-    note = Notification(user_id=user_id, kind=kind, link=link, params=params)
+    note = Notification(user_id=user_id, kind=kind, link=link, params=params,
+                        category=MailCategory.ACCOUNT)
     db.session.add(note)
+    user = db.session.get(User, user_id)
+    wanted = deliveries(db.session(), [user_id])[user_id][MailCategory.ACCOUNT]
+    if user is not None and wanted == Delivery.IMMEDIATE and may_receive_mail(user):
+        compose(user, [note]).queue()
     return note
 
 
@@ -128,3 +135,39 @@ def mark_all_read(user: User) -> int:
         )
         db.session.commit()
     return int(getattr(result, "rowcount", 0) or 0)  # a CursorResult for UPDATE
+
+
+def mail_choices(user: User) -> dict[str, str]:
+    """The member's e-mail delivery per category, defaults filled in."""
+    return {str(category): str(delivery)
+            for category, delivery in deliveries(db.session(), [user.id])[user.id].items()}
+
+
+def save_mail_settings(user: User, choices: dict[str, str]) -> None:
+    """The member's e-mail delivery per category (the settings page)."""
+    if not getattr(user, "is_authenticated", False):
+        raise NotAllowed(_("Accedi per continuare."))
+    from forum.notifications.mailing import set_deliveries
+
+    with write_intent():
+        set_deliveries(user, choices)
+        db.session.commit()
+
+
+def unsubscribe(token: str) -> tuple[User, str]:
+    """Stop the e-mails a signed token names (one category, or all); no sign-in needed.
+    Returns the member and the category; NotFound for a forged or stale token."""
+    from forum.notifications.mailing import ALL, read_unsubscribe_token, set_deliveries
+
+    found = read_unsubscribe_token(token)
+    if found is None:
+        raise NotFound(_("Il link per annullare l'iscrizione non è valido."))
+    user_id, category = found
+    with write_intent():
+        user = db.session.get(User, user_id)
+        if user is None:
+            raise NotFound(_("Il link per annullare l'iscrizione non è valido."))
+        names = [str(c) for c in MailCategory] if category == ALL else [category]
+        set_deliveries(user, dict.fromkeys(names, Delivery.NONE.value))
+        db.session.commit()
+    return user, category

@@ -47,3 +47,12 @@ def update_profile(
         user.bio = bio
         db.session.commit()
     return user
+
+
+def remember_language(user: User, language: str) -> None:
+    """The language a signed-in member picks is also the language of their e-mails."""
+    if not getattr(user, "is_authenticated", False) or user.language == language:
+        return
+    with write_intent():
+        db.session.get_one(User, user.id).language = language
+        db.session.commit()

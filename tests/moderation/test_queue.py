@@ -277,7 +277,10 @@ def test_notifications_page_lists_messages_with_unread_badge(client, login, mode
     text = page_text(client.get("/notifiche"))
     assert "Un tuo contenuto è stato nascosto dalla moderazione. Motivo: Pubblicità evidente" \
         in text
-    assert f'href="/domande/{question.id}#domanda"' in text
+    note = db.session.scalars(select(Notification).where(
+        Notification.user_id == author.id)).one()
+    assert note.link == f"/domande/{question.id}#domanda"
+    assert f'action="/notifiche/{note.id}/apri"' in text  # "Apri" marks read, then goes there
     assert _badge(1, "non lette") in text
     assert "Segna tutte come lette" in text
 

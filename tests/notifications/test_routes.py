@@ -109,7 +109,7 @@ def test_follow_needs_an_account(client):
 
 def test_settings_page_lists_what_the_member_follows(client, login):
     member = make_user()
-    question = make_question(member, title="La mia domanda sulle rette del nido")
+    make_question(member, title="La mia domanda sulle rette del nido")
     theme = db.session.scalar(select(Theme).where(Theme.slug == "sostegno-economico"))
     login(member)
     client.post("/segui", data={"tipo": "theme", "id": theme.id, "livello": "watching"})
