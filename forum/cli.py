@@ -11,11 +11,12 @@ def init_cli(app: Flask) -> None:
     from forum.admin import commands as admin
     from forum.auth import commands as auth
     from forum.jobs import commands as jobs
+    from forum.notifications import commands as notifications
     from forum.practices import commands as practices
     from forum.search import commands as search
     from forum.seed import commands as seed
     from forum.users import commands as users
 
-    for module in (seed, auth, practices, users, admin, search, jobs):
+    for module in (seed, auth, practices, users, admin, search, jobs, notifications):
         for command in module.COMMANDS:
             app.cli.add_command(command)

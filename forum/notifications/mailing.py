@@ -152,7 +152,7 @@ class Outgoing:
                   session=session)
 
 
-def _render(name: str, language: str, **context: Any) -> tuple[str, str]:
+def render_mail(name: str, language: str, **context: Any) -> tuple[str, str]:
     """Text and HTML of `mail/<name>` in `language`. Straight from the Jinja environment:
     the page context processors (the signed-in member, the header counts) would query the
     database, and mail is composed in jobs and commands. The template catalogue is looked
@@ -182,7 +182,7 @@ def compose(user: User, notes: Sequence[Notification]) -> Outgoing:
         subject = _("Officina: %(what)s", what=items[0]["text"]) if len(items) == 1 else \
             _("Officina: %(count)d novità per te", count=len(items))
     token = unsubscribe_token(user.id, category)
-    text, html = _render("notification", user.language, user=user, items=items,
+    text, html = render_mail("notification", user.language, user=user, items=items,
                          settings=site_url("/impostazioni/notifiche"),
                          unsubscribe=site_url(f"/disiscriviti/{token}"))
     return Outgoing(user.email, subject[:200], text, html,
