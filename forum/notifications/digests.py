@@ -166,7 +166,7 @@ def compose(digest: Digest, window: Window) -> Outgoing:
         subject = (_("Officina: il tuo riepilogo settimanale")
                    if window.period == Delivery.WEEKLY
                    else _("Officina: il tuo riepilogo giornaliero"))
-        themes = [dict(t, name=_(t["name"])) for t in digest.themes]
+        themes = [dict(t, name=_(str(t["name"]))) for t in digest.themes]
     token = unsubscribe_token(user.id, "all")
     text, html = render_mail("digest", user.language, user=user, items=items, themes=themes,
                          weekly=window.period == Delivery.WEEKLY,
