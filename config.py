@@ -51,6 +51,9 @@ class Config:
     SEARCH_INDEX_PATH: str | None = None
     SEARCH_SYNC = "thread"
     SEARCH_WRITER_TIMEOUT = 5.0
+    # The thread runner lets the request that caused a notification answer first (a thread
+    # with hundreds of watchers would otherwise compete with it for the interpreter).
+    NOTIFICATIONS_DELAY = 0.2
     SEARCH_SYNC_DELAY = 0.5  # seconds the worker waits to batch a burst of changes
     SEARCH_PER_PAGE = 10
     # Anonymous micro-cache (forum/page_cache.py): seconds a rendered public page is

@@ -175,7 +175,7 @@ def _deliverable(session: Session, plan: _Plan, actor_id: int) -> list[User]:
     return [user for user in users if permissions.can_view_question(user, plan.question)]
 
 
-@task(FAN_OUT)
+@task(FAN_OUT, batch_seconds="NOTIFICATIONS_DELAY")
 def fan_out(event: str, actor_id: int, ids: dict[str, Any]) -> int:
     """The job: write the event's notifications and queue their immediate e-mails;
     returns how many. Recipients and messages are worked out first; only the writes hold
