@@ -156,4 +156,36 @@ def _seed_demo(password: str) -> SeedReport:
             _seed_question(item, users, report)
     report.practices = seed_practices(data["questions"])
     report.questions += seed_moderation(users, password)
+    _seed_network(users)
     return report
+
+
+# Who follows what in the demo (by natural key, so a re-run changes nothing): colleagues who
+# watch their themes, one who follows a colleague, one who wants a daily digest.
+DEMO_FOLLOWS = (
+    ("giulia.ferraris", "theme", "servizi-educativi-0-6", "watching"),
+    ("marco.esposito", "theme", "sostegno-economico", "watching"),
+    ("marco.esposito", "member", "giulia.ferraris", "watching"),
+    ("chiara.lombardo", "theme", "centri-famiglia-consultori", "watching"),
+)
+DEMO_MAIL = (("marco.esposito", "followed", "daily"),)
+
+
+def _seed_network(users: dict[str, User]) -> None:
+    """Follows and an e-mail choice for the demo members (only those that exist)."""
+    from forum.database import write_intent
+    from forum.models import FollowTarget, Theme
+    from forum.notifications.follows import set_level
+    from forum.notifications.mailing import set_deliveries
+
+    themes = {t.slug: t.id for t in db.session.scalars(select(Theme))}
+    for username, kind, key, level in DEMO_FOLLOWS:
+        member = users.get(username)
+        target = themes.get(key) if kind == "theme" else getattr(users.get(key), "id", None)
+        if member is not None and target is not None:
+            set_level(member, FollowTarget(kind), target, level)
+    with write_intent():
+        for username, category, delivery in DEMO_MAIL:
+            if username in users:
+                set_deliveries(users[username], {category: delivery})
+        db.session.commit()
