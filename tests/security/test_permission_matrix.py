@@ -39,6 +39,7 @@ from forum.models import (
     User,
 )
 from forum.models.base import utcnow
+from forum.notifications.mailing import unsubscribe_token
 from forum.practices.services import snapshot
 from forum.seed.themes import ensure_themes
 from tests.factories import make_answer, make_comment, make_practice, make_question, make_user
@@ -147,6 +148,7 @@ def _world() -> World:
         "organisation": db.session.query(Organisation.id).scalar(),
         "applicant": applicant.id, "target": target.id, "paused": paused.id,
         "accepted": db.session.query(Acceptance.id).scalar(),
+        "unsubscribe": unsubscribe_token(author.id, "all"),
         "notification": db.session.query(Notification.id).filter(
             Notification.user_id == author.id).order_by(Notification.id).limit(1).scalar(),
     }
@@ -223,6 +225,11 @@ ROWS = [
     Row("notifications.mark_read", lambda i: "/notifiche/lette", expect=SIGNED_IN),
     Row("notifications.open_one", lambda i: f"/notifiche/{i['notification']}/apri",
         expect=_roles(404, anonymous=LOGIN, author=OK)),
+    Row("notifications.settings", lambda i: "/impostazioni/notifiche", lambda i: {
+        "email-my_threads": "weekly", "email-replies": "immediate", "email-followed": "none",
+        "email-solutions": "daily", "email-account": "weekly"}, SIGNED_IN),
+    Row("notifications.unsubscribe", lambda i: f"/disiscriviti/{i['unsubscribe']}",
+        expect=_roles(200)),
     Row("notifications.follow", lambda i: "/segui",
         lambda i: {"tipo": "question", "id": str(i["question"]), "livello": "watching"},
         SIGNED_IN),
