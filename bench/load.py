@@ -174,7 +174,9 @@ def app_on(url: str) -> Iterator[Flask]:
     """An in-process app on `url` with an app context, for seeding and checking.
 
     Search indexing is off here: this helper must not become one more writer racing the
-    server (the server's own indexing is part of what is measured).
+    server (the server's own indexing is part of what is measured). Jobs (the seed's
+    notifications and their mail) run inline, at commit: a job thread would outlive this
+    helper and poll a database the run then drops.
     """
     app = create_app(
         "config.ProductionConfig",
@@ -182,13 +184,16 @@ def app_on(url: str) -> Iterator[Flask]:
         SECRET_KEY="bench-load",
         PASSWORD_HASH_METHOD=FAST_HASH,
         SEARCH_SYNC="off",
+        JOBS_RUNNER="inline",
     )
+    app.instance_path = tempfile.mkdtemp(prefix="officina-load-")  # the seed's mail outbox
     with app.app_context():
         try:
             yield app
         finally:
             db.session.remove()
             db.engine.dispose()
+            shutil.rmtree(app.instance_path, ignore_errors=True)
 
 
 @dataclass(frozen=True)
