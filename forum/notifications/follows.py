@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, select, update
+from sqlalchemy import and_, select, update
 
 from forum import permissions
 from forum.database import write_intent
@@ -128,8 +128,7 @@ def _upsert(user_id: int, kind: FollowTarget, target_id: int, level: Level, *,
         lower = [name for name, rank in LEVEL_RANK.items() if rank < LEVEL_RANK[level]]
         where = and_(where, Follow.chosen.is_(False), Follow.level.in_(lower))
     db.session.execute(update(Follow).where(where).values(
-        level=level, chosen=case((Follow.chosen.is_(True), True), else_=chosen),
-        updated_at=now).execution_options(synchronize_session=False))
+        level=level, chosen=chosen, updated_at=now).execution_options(synchronize_session=False))
 
 
 def tag_target(name: str) -> Target | None:
