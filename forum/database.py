@@ -60,6 +60,20 @@ def commit_or_conflict(message: str) -> None:
         raise Conflict(message) from None
 
 
+def flush_or_conflict(message: str) -> None:
+    """Flush now; a unique constraint hit by a concurrent request becomes a 409 (used when
+    more work must follow the insert in the same transaction)."""
+    from sqlalchemy.exc import IntegrityError
+
+    from forum.errors import Conflict
+
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(message) from None
+
+
 def _end_deferred_read(session: Session) -> None:
     """A read-only SQLite transaction begun without the write lock cannot take it later:
     end it so the next statement begins IMMEDIATE (CLI and background code read first)."""

@@ -53,7 +53,7 @@ def _pages(client, login) -> dict[str, str]:  # type: ignore[no-untyped-def]
               "/aiuto/privilegi", f"/domande/{question.id}/revisioni", "/pagina-inesistente"]
     member_pages = ["/", f"/domande/{question.id}", "/domande/nuova", "/notifiche",
                     "/impostazioni/notifiche", "/temi/servizi-educativi-0-6", "/domande?tag=nido",
-                    f"/utenti/{moderator.username}",
+                    f"/utenti/{moderator.username}", f"/buone-pratiche/{practice.slug}",
                     "/profilo/modifica", "/buone-pratiche/nuova", "/cerca?q=tariffe"]
     staff_pages = ["/moderazione", "/moderazione/registro", "/amministrazione/utenti",
                    "/amministrazione/temi", f"/domande/{question.id}"]

@@ -30,6 +30,7 @@ from forum.models import (
     FollowTarget,
     Level,
     Notification,
+    Practice,
     Question,
     User,
     question_tags,
@@ -49,11 +50,15 @@ class Event(StrEnum):
     COMMENT_POSTED = "comment_posted"
     ANSWER_ACCEPTED = "answer_accepted"
     ACCEPTANCE_WITHDRAWN = "acceptance_withdrawn"
+    PRACTICE_PUBLISHED = "practice_published"
+    PRACTICE_CITED = "practice_cited"
+    PRACTICE_REPLICATED = "practice_replicated"
 
 
 # When one event concerns a member in several ways, the most personal kind wins.
 PRIORITY = ("comment_reply", "mention", "answer_accepted", "answer_unaccepted",
-            "solution_changed", "new_answer", "new_comment", "new_question")
+            "solution_changed", "new_answer", "new_comment", "new_question",
+            "practice_published", "practice_cited", "practice_replicated")
 
 
 def publish(event: Event, actor_id: int, **ids: int) -> None:
@@ -63,12 +68,31 @@ def publish(event: Event, actor_id: int, **ids: int) -> None:
 
 @dataclass
 class _Plan:
-    """The notifications one event produces: a kind per member, then shared details."""
+    """The notifications one event produces: a kind per member, then shared details.
 
-    question: Question
+    The subject is a question (thread events) or a practice; `practice` is set for the
+    practice events (a citation has both: the thread it was cited in, and the practice)."""
+
+    question: Question | None
     link: str
     actor: User | None
+    practice: Practice | None = None
     kinds: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def subject(self) -> tuple[str, int, str, int | None]:
+        """(type, id, title, author id) of what the notifications are about."""
+        if self.practice is not None:
+            return ("practice", self.practice.id, self.practice.title,
+                    self.practice.created_by_id)
+        assert self.question is not None
+        return ("question", self.question.id, self.question.title, self.question.author_id)
+
+    def visible_to(self, user: User) -> bool:
+        """The recipient may see the thread (and the practice)."""
+        if self.question is not None and not permissions.can_view_question(user, self.question):
+            return False
+        return self.practice is None or permissions.can_view_practice(user, self.practice)
 
     def offer(self, user_ids: Iterable[int], kind: str) -> None:
         for user_id in user_ids:
@@ -112,14 +136,14 @@ def _answer_plan(session: Session, plan: _Plan, answer: Answer) -> None:
     plan.offer(_mentioned(session, answer.body), "mention")
 
 
-def _comment_plan(session: Session, plan: _Plan, comment: Comment) -> None:
+def _comment_plan(session: Session, plan: _Plan, comment: Comment, question: Question) -> None:
     plan.offer(_followers(session, FollowTarget.QUESTION, [comment.question_id],
                           [Level.WATCHING]), "new_comment")
     if comment.answer_id is not None:
         post_author = session.scalar(select(Answer.author_id).where(
             Answer.id == comment.answer_id))
     else:
-        post_author = plan.question.author_id
+        post_author = question.author_id
     if post_author is not None:
         plan.offer([post_author], "new_comment")
     if comment.parent_id is not None:
@@ -147,8 +171,10 @@ def _plan(session: Session, event: Event, actor_id: int, ids: dict[str, int]) ->
         if comment is None or question is None or comment.hidden_at:
             return None
         plan = _Plan(question, f"/domande/{question.id}#commento-{comment.id}", actor)
-        _comment_plan(session, plan, comment)
+        _comment_plan(session, plan, comment, question)
         return plan
+    if event in (Event.PRACTICE_PUBLISHED, Event.PRACTICE_REPLICATED, Event.PRACTICE_CITED):
+        return _practice_plan(session, event, actor, ids)
     answer = session.get(Answer, ids["answer"])
     question = session.get(Question, answer.question_id) if answer else None
     if answer is None or question is None or answer.is_hidden:
@@ -164,15 +190,44 @@ def _plan(session: Session, event: Event, actor_id: int, ids: dict[str, int]) ->
     return plan
 
 
+def _practice_plan(session: Session, event: Event, actor: User | None,
+                   ids: dict[str, int]) -> _Plan | None:
+    """A practice published, cited in an answer, or replicated: its author and the members
+    who follow it hear of it."""
+    practice = session.get(Practice, ids["practice"])
+    if practice is None:
+        return None
+    question = None
+    link = f"/buone-pratiche/{practice.slug}"
+    if event == Event.PRACTICE_CITED:
+        answer = session.get(Answer, ids["answer"])
+        question = session.get(Question, answer.question_id) if answer else None
+        if answer is None or question is None or answer.is_hidden:
+            return None
+        link = f"/domande/{question.id}#risposta-{answer.id}"
+    elif event == Event.PRACTICE_REPLICATED:
+        link += "#replicata"
+    plan = _Plan(question, link, actor, practice)
+    kind = str(event)
+    plan.offer(_followers(session, FollowTarget.PRACTICE, [practice.id],
+                          [Level.WATCHING, Level.TRACKING]), kind)
+    if practice.created_by_id is not None:
+        plan.offer([practice.created_by_id], kind)
+    return plan
+
+
 def _deliverable(session: Session, plan: _Plan, actor_id: int) -> list[User]:
-    """Recipients who may see the thread: never the actor, the muted, or a refused sign-up."""
+    """Recipients who may see the subject: never the actor, the muted, or a refused
+    sign-up."""
     wanted = set(plan.kinds) - {actor_id}
-    wanted -= _followers(session, FollowTarget.QUESTION, [plan.question.id], [Level.MUTED])
+    subject_type, subject_id, _title, _author = plan.subject
+    muted_kind = FollowTarget.PRACTICE if subject_type == "practice" else FollowTarget.QUESTION
+    wanted -= _followers(session, muted_kind, [subject_id], [Level.MUTED])
     if not wanted:
         return []
     users = session.scalars(select(User).where(
         User.id.in_(wanted), User.status != AccountStatus.REJECTED)).all()
-    return [user for user in users if permissions.can_view_question(user, plan.question)]
+    return [user for user in users if plan.visible_to(user)]
 
 
 @task(FAN_OUT, batch_seconds="NOTIFICATIONS_DELAY")
@@ -188,13 +243,12 @@ def fan_out(event: str, actor_id: int, ids: dict[str, Any]) -> int:
         notes: list[Notification] = []
         if plan is not None and recipients:
             now = utcnow()
-            params = {"title": plan.question.title,
-                      "actor": plan.actor.display_name if plan.actor else ""}
+            subject_type, subject_id, title, author_id = plan.subject
+            params = {"title": title, "actor": plan.actor.display_name if plan.actor else ""}
             notes = [Notification(
                 user_id=user.id, kind=plan.kinds[user.id], params=params, link=plan.link,
-                actor_id=actor_id, subject_type="question", subject_id=plan.question.id,
-                category=category_for(plan.kinds[user.id],
-                                      own_thread=user.id == plan.question.author_id),
+                actor_id=actor_id, subject_type=subject_type, subject_id=subject_id,
+                category=category_for(plan.kinds[user.id], own_thread=user.id == author_id),
                 created_at=now) for user in recipients]
         outgoing = compose_immediate(session, notes)
         with write_intent(session):

@@ -75,14 +75,14 @@ def _load_target(viewer: User | None, kind: FollowTarget, target_id: int) -> Tar
 
 
 def parse_target(raw_kind: str, raw_id: str | int) -> tuple[FollowTarget, int]:
-    """A target kind and id from a form; 404 for anything else. Practices and
-    organisations can be followed once their own events notify (their pages come later)."""
+    """A target kind and id from a form; 404 for anything else (organisations can be
+    followed once the directory gives them pages and events)."""
     try:
         kind = FollowTarget(raw_kind)
         target_id = int(raw_id)
     except (TypeError, ValueError):
         raise NotFound(_("Contenuto non trovato.")) from None
-    if kind in (FollowTarget.ORGANISATION, FollowTarget.PRACTICE) or not 0 < target_id < 2**31:
+    if kind == FollowTarget.ORGANISATION or not 0 < target_id < 2**31:
         raise NotFound(_("Contenuto non trovato."))
     return kind, target_id
 

@@ -55,6 +55,8 @@ def category_for(kind: str, *, own_thread: bool) -> MailCategory:
         return MailCategory.FOLLOWED
     if kind in ("answer_accepted", "answer_unaccepted", "solution_changed"):
         return MailCategory.SOLUTIONS
+    if kind.startswith("practice_"):  # my practice, or one I follow
+        return MailCategory.ACCOUNT if own_thread else MailCategory.FOLLOWED
     return MailCategory.ACCOUNT
 
 

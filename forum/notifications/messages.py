@@ -32,6 +32,11 @@ MESSAGES: dict[str, str] = {
     "mention": N_("%(actor)s ti ha menzionato in «%(title)s»"),
     "answer_accepted": N_("La tua risposta a «%(title)s» è stata accettata come soluzione."),
     "answer_unaccepted": N_("La tua risposta a «%(title)s» non è più la soluzione accettata."),
+    "practice_published": N_("La buona pratica «%(title)s» è stata pubblicata."),
+    "practice_cited": N_("%(actor)s ha citato la buona pratica «%(title)s» in una risposta."),
+    "practice_replicated": N_(
+        "%(actor)s ha segnalato che la buona pratica «%(title)s» ha funzionato anche nel suo "
+        "ente."),
     "solution_changed": N_(
         "La moderazione ha cambiato la soluzione della tua domanda «%(title)s»."),
 }

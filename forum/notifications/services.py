@@ -12,7 +12,7 @@ from forum import permissions
 from forum.database import write_intent
 from forum.errors import NotAllowed, NotFound
 from forum.extensions import db
-from forum.models import Delivery, MailCategory, Notification, Question, User
+from forum.models import Delivery, MailCategory, Notification, Practice, Question, User
 from forum.models.base import utcnow
 from forum.notifications.mailing import compose, deliveries, may_receive_mail
 from forum.notifications.messages import GROUPED, MESSAGES
@@ -59,19 +59,23 @@ def _group_key(note: Notification) -> tuple[Any, ...]:
 
 
 def _visible(viewer: User, notes: list[Notification]) -> list[Notification]:
-    """Drop notifications about threads the member can no longer see (hidden since):
-    their titles must not leak. One query for all the subjects."""
-    ids = {n.subject_id for n in notes if n.subject_type == "question" and n.subject_id}
-    questions = {q.id: q for q in db.session.scalars(
-        select(Question).where(Question.id.in_(ids)))} if ids else {}
-    kept = []
+    """Drop notifications about threads or practices the member can no longer see (hidden
+    or withdrawn since): their titles must not leak. One query per kind of subject."""
+    wanted: dict[str, set[int]] = {"question": set(), "practice": set()}
     for note in notes:
-        if note.subject_type == "question" and note.subject_id is not None:
-            question = questions.get(note.subject_id)
-            if question is None or not permissions.can_view_question(viewer, question):
-                continue
-        kept.append(note)
-    return kept
+        if note.subject_type in wanted and note.subject_id is not None:
+            wanted[note.subject_type].add(note.subject_id)
+    found: dict[tuple[str, int], bool] = {}
+    if wanted["question"]:
+        for question in db.session.scalars(select(Question).where(
+                Question.id.in_(wanted["question"]))):
+            found[("question", question.id)] = permissions.can_view_question(viewer, question)
+    if wanted["practice"]:
+        for practice in db.session.scalars(select(Practice).where(
+                Practice.id.in_(wanted["practice"]))):
+            found[("practice", practice.id)] = permissions.can_view_practice(viewer, practice)
+    return [note for note in notes if note.subject_type not in wanted
+            or note.subject_id is None or found.get((note.subject_type, note.subject_id))]
 
 
 def notification_lines(viewer: User, limit: int = 50) -> list[Line]:

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
 from forum import permissions
-from forum.database import commit_or_conflict, write_intent
+from forum.database import commit_or_conflict, flush_or_conflict, write_intent
 from forum.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from forum.extensions import db
 from forum.models import (
@@ -23,6 +23,7 @@ from forum.models import (
     Question,
     User,
 )
+from forum.notifications.activity import Event, publish
 from forum.practices.services import apply_checked, unique_slug
 from forum.practices.validation import check_practice
 from forum.text import clean_line, clean_text
@@ -52,10 +53,15 @@ def sync_citations(answer: Answer, slugs: list[str]) -> list[Practice]:
             select(Practice).where(Practice.slug.in_(slugs),
                                    Practice.status == PracticeStatus.PUBLISHED)
         ).scalars())
+    before = set(db.session.scalars(select(PracticeCitation.practice_id).where(
+        PracticeCitation.answer_id == answer.id)))
     db.session.execute(delete(PracticeCitation).where(PracticeCitation.answer_id == answer.id))
     for practice in practices:
         db.session.add(PracticeCitation(answer_id=answer.id, practice_id=practice.id,
                                         question_id=answer.question_id))
+        if practice.id not in before:  # a new citation, not an edit that keeps it
+            publish(Event.PRACTICE_CITED, answer.author_id, answer=answer.id,
+                    practice=practice.id)
     return practices
 
 
@@ -84,9 +90,10 @@ def record_replication(user: User, practice_id: int, *, note: str = "") -> Pract
             organisation_key=key, region_code=user.region_code, note=note,
         )
         db.session.add(replication)
-        commit_or_conflict(_(
-            "La tua amministrazione ha già segnalato di aver replicato questa pratica."
-        ))
+        taken = _("La tua amministrazione ha già segnalato di aver replicato questa pratica.")
+        flush_or_conflict(taken)  # the unique replication per administration, before the job
+        publish(Event.PRACTICE_REPLICATED, user.id, practice=practice.id)
+        commit_or_conflict(taken)
     return replication
 
 

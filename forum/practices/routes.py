@@ -23,7 +23,8 @@ from forum import permissions
 from forum.errors import DomainError
 from forum.extensions import db
 from forum.limits import write_limit
-from forum.models import Practice, PracticeAttachment, PracticeStatus
+from forum.models import FollowTarget, Practice, PracticeAttachment, PracticeStatus
+from forum.notifications.follows import level_of
 from forum.practices import attachments, links, queries, services, transfer
 from forum.practices.forms import (
     AttachmentForm,
@@ -147,6 +148,7 @@ def _render_detail(slug: str, status: int = 200, **forms):  # type: ignore[no-un
         can_edit=permissions.can_edit_practice(current_user, page.practice),
         moves=permissions.practice_moves(current_user, page.practice),
         returning=PracticeStatus.DRAFT,
+        follow_level=level_of(current_user, FollowTarget.PRACTICE, page.practice.id),
     ), status
 
 

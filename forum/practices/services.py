@@ -22,6 +22,7 @@ from forum.models import (
     User,
 )
 from forum.models.base import utcnow
+from forum.notifications.activity import Event, publish
 from forum.practices.validation import (
     MARKDOWN_FIELDS,
     MULTI_FIELDS,
@@ -187,7 +188,10 @@ def change_status(actor: User, practice_id: int, to: str, *, note: str = "") -> 
             practice.review_note = note[:2000]
         elif to == PracticeStatus.IN_REVIEW:
             practice.review_note = None
+        published_now = to == PracticeStatus.PUBLISHED and practice.status != to
         practice.status = to
         practice.updated_at = utcnow()
+        if published_now:
+            publish(Event.PRACTICE_PUBLISHED, actor.id, practice=practice.id)
         db.session.commit()
     return practice

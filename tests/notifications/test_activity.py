@@ -177,3 +177,40 @@ def test_a_rolled_back_answer_leaves_no_notification(app):
         db.session.rollback()
     db.session.commit()
     assert kinds(asker) == []
+
+
+def test_a_practice_s_author_and_followers_hear_it_is_published_cited_and_replicated(app):
+    from forum.practices.links import record_replication
+    from forum.practices.services import change_status
+    from tests.factories import make_practice
+
+    author, follower, curator = make_user(), make_user(), make_user("moderator")
+    practice = make_practice(author, status="in-revisione", title="Sportello famiglie unico")
+    change_status(curator, practice.id, "pubblicata")
+    assert kinds(author) == ["practice_published"]
+    set_level(follower, FollowTarget.PRACTICE, practice.id, "watching")
+    question = make_question()
+    make_answer(question, body=f"Vedi /buone-pratiche/{practice.slug}: da noi ha funzionato.")
+    assert kinds(author)[-1] == "practice_cited" and kinds(follower) == ["practice_cited"]
+    record_replication(make_user(organisation="Comune di Altrove (fittizio)"), practice.id)
+    assert kinds(author)[-1] == "practice_replicated"
+    assert kinds(follower) == ["practice_cited", "practice_replicated"]
+    note = db.session.scalars(select(Notification).where(
+        Notification.user_id == author.id, Notification.kind == "practice_replicated")).one()
+    assert (note.subject_type, note.subject_id) == ("practice", practice.id)
+    assert note.link == f"/buone-pratiche/{practice.slug}#replicata"
+    assert note.category == "account"  # the author's own practice
+
+
+def test_editing_an_answer_that_keeps_a_citation_does_not_notify_again(app):
+    from forum.answers.services import edit_answer
+    from tests.factories import make_practice
+
+    author = make_user()
+    practice = make_practice(author, title="Centro estivo condiviso tra comuni")
+    answerer = make_user()
+    answer = make_answer(make_question(), answerer,
+                         body=f"Vedi /buone-pratiche/{practice.slug} per i dettagli.")
+    edit_answer(answerer, answer.id,
+                body=f"Vedi /buone-pratiche/{practice.slug} per tutti i dettagli.")
+    assert kinds(author).count("practice_cited") == 1
