@@ -18,7 +18,6 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, exists, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from forum import permissions
 from forum.database import write_intent
 from forum.extensions import db
 from forum.models import (
@@ -44,6 +43,7 @@ from forum.notifications.mailing import (
     unsubscribe_token,
 )
 from forum.notifications.messages import render_message
+from forum.notifications.services import visible_notifications
 
 ROME = ZoneInfo("Europe/Rome")
 UNANSWERED_AFTER = timedelta(hours=48)
@@ -143,18 +143,10 @@ def build(user: User, window: Window) -> Digest:
             Notification.user_id == user.id, Notification.category.in_(categories),
             Notification.created_at >= window.start, Notification.created_at < window.end)
             .order_by(Notification.created_at)).all()
-        digest.notes = _still_visible(user, list(notes))
+        digest.notes = visible_notifications(user, list(notes))
     if window.period == Delivery.WEEKLY:
         digest.themes = _theme_sections(user, window)
     return digest
-
-
-def _still_visible(user: User, notes: list[Notification]) -> list[Notification]:
-    ids = {n.subject_id for n in notes if n.subject_type == "question" and n.subject_id}
-    questions = {q.id: q for q in db.session.scalars(
-        select(Question).where(Question.id.in_(ids)))} if ids else {}
-    return [n for n in notes if n.subject_type != "question" or (
-        n.subject_id in questions and permissions.can_view_question(user, questions[n.subject_id]))]
 
 
 def compose(digest: Digest, window: Window) -> Outgoing:

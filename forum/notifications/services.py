@@ -58,7 +58,7 @@ def _group_key(note: Notification) -> tuple[Any, ...]:
     return ("single", note.id)
 
 
-def _visible(viewer: User, notes: list[Notification]) -> list[Notification]:
+def visible_notifications(viewer: User, notes: list[Notification]) -> list[Notification]:
     """Drop notifications about threads or practices the member can no longer see (hidden
     or withdrawn since): their titles must not leak. One query per kind of subject."""
     wanted: dict[str, set[int]] = {"question": set(), "practice": set()}
@@ -86,7 +86,7 @@ def notification_lines(viewer: User, limit: int = 50) -> list[Line]:
         .order_by(Notification.created_at.desc(), Notification.id.desc())
         .limit(limit * 4)))
     lines: dict[tuple[Any, ...], Line] = {}
-    for note in _visible(viewer, notes):
+    for note in visible_notifications(viewer, notes):
         key = _group_key(note)
         if key in lines:
             lines[key].count += 1
@@ -112,7 +112,7 @@ def open_notification(user: User, notification_id: int) -> str:
         raise NotAllowed(_("Accedi per continuare."))
     with write_intent():
         note = db.session.get(Notification, notification_id)
-        if note is None or note.user_id != user.id or not _visible(user, [note]):
+        if note is None or note.user_id != user.id or not visible_notifications(user, [note]):
             raise NotFound(_("Notifica non trovata."))
         where = [Notification.user_id == user.id, Notification.read_at.is_(None)]
         if _group_key(note)[0] == "single":
