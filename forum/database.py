@@ -7,6 +7,7 @@ import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from flask import Flask, has_request_context
 from sqlalchemy import event
@@ -58,6 +59,15 @@ def commit_or_conflict(message: str) -> None:
     except IntegrityError:
         db.session.rollback()
         raise Conflict(message) from None
+
+
+def upsert_insert(session: Session) -> Any:
+    """`insert` with ON CONFLICT for the session's database (PostgreSQL or SQLite): the one
+    way to write a row that a concurrent request may be writing too."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    conn = session.connection()
+    return postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
 
 
 def flush_or_conflict(message: str) -> None:

@@ -24,7 +24,7 @@ from sqlalchemy import Table, delete, exists, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session, aliased
 
-from forum.database import in_write_intent, write_intent
+from forum.database import in_write_intent, upsert_insert, write_intent
 from forum.extensions import db
 from forum.jobs.registry import get_task
 from forum.models import Job, JobStatus
@@ -56,10 +56,8 @@ def _insert(session: Session, values: dict[str, Any]) -> int:
     ends, so on PostgreSQL a worker cannot claim it and read the state this transaction
     is still changing: the claim waits, then sees the committed change.
     """
-    from sqlalchemy.dialects import postgresql, sqlite
-
     conn = session.connection()
-    insert: Any = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    insert: Any = upsert_insert(session)
     table = cast(Table, Job.__table__)
     stmt = insert(table).values(**values)
     if values["key"] is not None:

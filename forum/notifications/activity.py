@@ -4,8 +4,8 @@ A service that changes a thread calls `publish(event, ...)` inside its write tra
 that writes one "notifications.fan_out" job in the same transaction, so the notifications
 exist exactly when the change does. The job finds the recipients (followers by level,
 mentions, the people replied to), drops the actor, the muted, the refused and whoever
-cannot see the post, and writes one notification per recipient in one statement, in the
-same write that ends the job. A thread with hundreds of watchers costs the request nothing.
+cannot see the post, and writes one notification per recipient in one transaction, the
+same one that ends the job. A thread with hundreds of watchers costs the request nothing.
 """
 
 from __future__ import annotations

@@ -16,9 +16,8 @@ from zoneinfo import ZoneInfo
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import and_, exists, select
-from sqlalchemy.dialects import postgresql, sqlite
 
-from forum.database import write_intent
+from forum.database import upsert_insert, write_intent
 from forum.extensions import db
 from forum.models import (
     Acceptance,
@@ -181,8 +180,7 @@ def _candidates(window: Window) -> list[int]:
 
 def _claim(user_id: int, window: Window, count: int) -> bool:
     """Write the digest row; False when this member's digest for the window exists."""
-    conn = db.session.connection()
-    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    insert = upsert_insert(db.session())
     result = db.session.execute(insert(DigestSent).values(
         user_id=user_id, period=window.period, period_key=window.key,
         notification_count=count, sent_at=utcnow(),

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, select, update
 
 from forum import permissions
-from forum.database import write_intent
+from forum.database import upsert_insert, write_intent
 from forum.errors import InvalidInput, NotAllowed, NotFound
 from forum.extensions import db
 from forum.models import (
@@ -113,10 +113,7 @@ def _upsert(user_id: int, kind: FollowTarget, target_id: int, level: Level, *,
             chosen: bool) -> None:
     """INSERT ... ON CONFLICT, then a conditional UPDATE: safe when two requests of one
     member follow the same target at once."""
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    conn = db.session.connection()
-    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    insert = upsert_insert(db.session())
     now = utcnow()
     db.session.execute(insert(Follow).values(
         user_id=user_id, target_type=kind, target_id=target_id, level=level, chosen=chosen,

@@ -15,6 +15,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from forum.database import upsert_insert
 from forum.extensions import db
 from forum.mail import send_mail
 from forum.models import (
@@ -90,13 +91,12 @@ def set_deliveries(user: User, choices: dict[str, str]) -> None:
         except ValueError:
             message = _("Scegli per ogni categoria una delle opzioni in elenco.")
             raise InvalidInput(message, field_errors={raw_category: [message]}) from None
-    for category, delivery in rows:
-        row = db.session.get(MailPreference, (user.id, str(category)))
-        if row is None:
-            db.session.add(MailPreference(user_id=user.id, category=category,
-                                          delivery=delivery))
-        else:
-            row.delivery = delivery
+    insert = upsert_insert(db.session())
+    for category, delivery in rows:  # a mail client may POST one-click unsubscribe twice at once
+        stmt = insert(MailPreference).values(user_id=user.id, category=category,
+                                             delivery=delivery)
+        db.session.execute(stmt.on_conflict_do_update(
+            index_elements=["user_id", "category"], set_={"delivery": stmt.excluded.delivery}))
 
 
 # -- links and tokens ------------------------------------------------------------------------

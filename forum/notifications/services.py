@@ -95,16 +95,6 @@ def notification_lines(viewer: User, limit: int = 50) -> list[Line]:
     return list(lines.values())
 
 
-def recent_notifications(user_id: int, limit: int = 50) -> list[Notification]:
-    """The user's latest notifications, newest first, one per row (tests, digests)."""
-    return list(db.session.execute(
-        select(Notification)
-        .where(Notification.user_id == user_id)
-        .order_by(Notification.created_at.desc(), Notification.id.desc())
-        .limit(limit)
-    ).scalars())
-
-
 def open_notification(user: User, notification_id: int) -> str:
     """Mark a notification read, with the unread ones of its group; returns where it
     points (the view checks it is a path on this site)."""

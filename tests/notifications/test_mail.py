@@ -155,3 +155,36 @@ def test_the_settings_page_changes_delivery_and_refuses_unknown_values(app, clie
     assert "opzioni in elenco" in bad.get_data(as_text=True)
     db.session.commit()
     assert db.session.get(MailPreference, (member.id, "replies")).delivery == "immediate"
+
+
+def test_24_simultaneous_one_click_unsubscribes_all_succeed_and_leave_one_row_each(app):
+    import threading
+
+    member = make_user()
+    token = unsubscribe_token(member.id, "all")
+    barrier = threading.Barrier(24)
+    codes: list[int] = []
+    errors: list[BaseException] = []
+
+    def click() -> None:
+        try:
+            with app.app_context():
+                client = app.test_client()
+                barrier.wait(10)
+                codes.append(client.post(f"/disiscriviti/{token}",
+                                         data={"List-Unsubscribe": "One-Click"}).status_code)
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=click) for _ in range(24)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == [] and codes == [200] * 24
+    db.session.commit()
+    rows = db.session.scalars(select(MailPreference).where(
+        MailPreference.user_id == member.id)).all()
+    assert sorted(r.category for r in rows) == sorted(
+        ["account", "followed", "my_threads", "replies", "solutions"])
+    assert {r.delivery for r in rows} == {"none"}
