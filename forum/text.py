@@ -8,6 +8,7 @@ however odd, is kept exactly as typed.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _BLANKS = re.compile(r"\s+")
@@ -23,3 +24,10 @@ def clean_text(value: str | None) -> str:
 def clean_line(value: str | None) -> str:
     """Single-line text (titles, names): like clean_text, with blank runs made one space."""
     return _BLANKS.sub(" ", clean_text(value))
+
+
+def slugify(text: str, max_length: int = 80) -> str:
+    """ASCII, lower-case, hyphenated slug (accents folded); empty if nothing is left."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:max_length].rstrip("-")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from forum.extensions import Model
 from forum.models.base import utcnow
 from forum.models.user import User
+from forum.text import slugify
 
 
 class PostType(StrEnum):
@@ -173,6 +175,11 @@ class SiteSetting(Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+def _slug_from_name(context: Any) -> str:
+    name = str(context.get_current_parameters()["name"])
+    return slugify(name, 200) or f"ente-{zlib.crc32(name.encode())}"
+
+
 class Organisation(Model):
     """An administration on the managed list offered at registration and in the directory."""
 
@@ -180,6 +187,8 @@ class Organisation(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    # The page address `/enti/<slug>`, made from the name once and then kept.
+    slug: Mapped[str] = mapped_column(String(220), unique=True, default=_slug_from_name)
     organisation_type: Mapped[str] = mapped_column(String(40))
     region_code: Mapped[str] = mapped_column(String(2))
     is_archived: Mapped[bool] = mapped_column(default=False)

@@ -70,6 +70,10 @@ class Question(Model):
     locked_at: Mapped[datetime | None] = mapped_column(default=None)
     locked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     lock_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Set once: when the unanswered question was offered to experts, when the asker was
+    # reminded to accept an answer.
+    routed_at: Mapped[datetime | None] = mapped_column(default=None)
+    accept_reminded_at: Mapped[datetime | None] = mapped_column(default=None)
 
     theme: Mapped[Theme] = relationship(lazy="raise_on_sql")
     author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="raise_on_sql")

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from forum.extensions import Model
 from forum.models.base import utcnow
+from forum.models.profile import ProfileColumns, visibility_checks
 
 
 class Role(StrEnum):
@@ -33,13 +34,14 @@ ROLES = tuple(Role)
 STATUSES = tuple(AccountStatus)
 
 
-class User(UserMixin, Model):
+class User(ProfileColumns, UserMixin, Model):
     """A registered operator; `reputation` is kept by services and recomputable."""
 
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint("role IN ('member', 'moderator', 'admin')", name="role_valid"),
         CheckConstraint("status IN ('active', 'pending', 'rejected')", name="status_valid"),
+        *visibility_checks(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

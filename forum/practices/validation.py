@@ -18,6 +18,7 @@ from forum.models import PracticeStatus
 from forum.practices import vocabulary as v
 from forum.taxonomy import ORGANISATION_TYPES, REGIONS, THEMES
 from forum.text import clean_line, clean_text
+from forum.text import slugify as text_slug
 
 THEME_SLUGS = tuple(slug for slug, _name, _desc in THEMES)
 MULTI_FIELDS = {
@@ -45,12 +46,8 @@ def derive_evidence_level(effectiveness: str | None, transferability: str | None
 
 
 def slugify(text: str, max_length: int = 80) -> str:
-    """ASCII, lower-case, hyphenated slug (accents folded)."""
-    import unicodedata
-
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:max_length].rstrip("-") or "pratica"
+    """A practice's slug; "pratica" when the title has no letter or digit."""
+    return text_slug(text, max_length) or "pratica"
 
 
 @dataclass
