@@ -78,6 +78,8 @@ class Config:
     FLAG_LIMIT = "30 per day;10 per minute"
     PREVIEW_LIMIT = "600 per hour;30 per minute"  # the editor asks at most every ~0.5 s
     EDIT_LIMIT = "120 per hour;10 per minute"  # each edit renders Markdown (up to 0.5 s CPU)
+    # The editor's @mention suggestions: one light query per pause in typing (~150 ms).
+    MENTION_SUGGEST_LIMIT = "1200 per hour;60 per minute"
     # Reputation privileges (shown on /aiuto/privilegi); moderators have them all; 0 = off.
     PRIVILEGE_COMMENT_EVERYWHERE = 10
     PRIVILEGE_VOTE_DOWN = 25

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forum.errors import InvalidInput
-from forum.extensions import csrf
+from forum.extensions import csrf, limiter, login_manager
+from forum.limits import config_limit, member_key
 from forum.models import MailCategory
-from forum.notifications import follows, services
+from forum.negotiation import wants_json
+from forum.notifications import follows, queries, services
 from forum.notifications.mailing import (
     CATEGORY_LABELS,
     DELIVERY_LABELS,
     read_unsubscribe_token,
 )
 from forum.notifications.messages import LEVEL_LABELS, render_message
+from forum.users.standing import require_member
 from forum.views import safe_next
 
 bp = Blueprint("notifications", __name__)
@@ -83,6 +86,23 @@ def settings():
         "notifications/settings.html", followed=follows.my_follows(current_user),
         email_choices=shown, categories=CATEGORY_LABELS, delivery_labels=DELIVERY_LABELS,
     ), status
+
+
+@bp.route("/menzioni/suggerimenti")
+@limiter.limit(config_limit("MENTION_SUGGEST_LIMIT"), key_func=member_key)
+def mention_suggestions():
+    """Members to @mention, for the editor: `?q=<start of a username or of a word of the
+    name>[&question=<thread id>]` answers `[{"username", "display_name"}]` (at most 8,
+    the thread's participants first). Signed-out scripts get 401, pages the sign-in;
+    members who may not write get 403."""
+    if not current_user.is_authenticated:
+        if wants_json():
+            return jsonify(error=_("Accedi per menzionare altri membri.")), 401
+        return login_manager.unauthorized()
+    require_member(current_user, _("Accedi per menzionare altri membri."))
+    found = queries.mention_candidates(current_user, request.args.get("q", ""),
+                                       question_id=request.args.get("question", type=int))
+    return jsonify([{"username": m.username, "display_name": m.display_name} for m in found])
 
 
 @bp.route("/disiscriviti/<token>", methods=["GET", "POST"])
