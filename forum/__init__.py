@@ -61,6 +61,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     from forum.practices.routes import bp as practices_bp
     from forum.questions.routes import bp as questions_bp
     from forum.revisions.routes import bp as revisions_bp
+    from forum.routing.routes import bp as routing_bp
     from forum.search.routes import bp as search_bp
     from forum.themes.routes import bp as themes_bp
     from forum.users.routes import bp as users_bp
@@ -70,6 +71,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
                       themes_bp, users_bp, practices_bp, search_bp, revisions_bp,
                       moderation_bp, notifications_bp, admin_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(routing_bp)
 
     errors.register_error_handlers(app)
     security.init_security(app)

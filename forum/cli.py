@@ -13,10 +13,12 @@ def init_cli(app: Flask) -> None:
     from forum.jobs import commands as jobs
     from forum.notifications import commands as notifications
     from forum.practices import commands as practices
+    from forum.routing import commands as routing
     from forum.search import commands as search
     from forum.seed import commands as seed
     from forum.users import commands as users
 
-    for module in (seed, auth, practices, users, admin, search, jobs, notifications):
+    for module in (seed, auth, practices, users, admin, search, jobs, notifications,
+                   routing):
         for command in module.COMMANDS:
             app.cli.add_command(command)

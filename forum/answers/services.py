@@ -18,6 +18,7 @@ from forum.notifications.follows import auto_follow
 from forum.practices.links import cited_slugs, sync_citations
 from forum.questions.services import get_question_for_update
 from forum.revisions.records import answer_snapshot, record_revision
+from forum.routing.services import schedule_accept_reminder
 from forum.text import clean_line, clean_text
 from forum.users.standing import require_member
 
@@ -74,6 +75,9 @@ def post_answer(
         )
         auto_follow(author.id, FollowTarget.QUESTION, question.id, Level.TRACKING)
         publish(Event.ANSWER_POSTED, author.id, answer=answer.id)
+        if author.id != question.author_id and question.accepted_answer_id is None \
+                and question.accept_reminded_at is None:
+            schedule_accept_reminder(question.id)
         db.session.commit()
     return answer
 

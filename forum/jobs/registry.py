@@ -10,7 +10,8 @@ from typing import Any
 
 # Modules that define tasks: imported on the first look-up of an unknown name, so an RQ
 # worker or `flask jobs worker` knows every task without importing the whole app first.
-TASK_MODULES = ("forum.mail", "forum.search.sync", "forum.notifications.activity")
+TASK_MODULES = ("forum.mail", "forum.search.sync", "forum.notifications.activity",
+                "forum.routing.services", "forum.conversations.notify")
 
 
 @dataclass(frozen=True)

@@ -52,8 +52,10 @@ def category_for(kind: str, *, own_thread: bool) -> MailCategory:
         return MailCategory.MY_THREADS if own_thread else MailCategory.FOLLOWED
     if kind in ("comment_reply", "mention"):
         return MailCategory.REPLIES
-    if kind == "new_question":
+    if kind in ("new_question", "routing_offer"):  # routing: a theme of my expertise
         return MailCategory.FOLLOWED
+    if kind == "accept_reminder":
+        return MailCategory.MY_THREADS
     if kind in ("answer_accepted", "answer_unaccepted", "solution_changed"):
         return MailCategory.SOLUTIONS
     if kind.startswith("practice_"):  # my practice, or one I follow

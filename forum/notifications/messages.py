@@ -39,6 +39,10 @@ MESSAGES: dict[str, str] = {
         "ente."),
     "solution_changed": N_(
         "La moderazione ha cambiato la soluzione della tua domanda «%(title)s»."),
+    "routing_offer": N_(
+        "Una domanda senza risposta sul tema %(theme)s: puoi aiutare? «%(title)s»"),
+    "accept_reminder": N_(
+        "Hai ricevuto risposte a «%(title)s»: se una ha risolto, accettala."),
 }
 
 # The levels as members read them (forum/models/follow.py says what each one notifies).
@@ -76,6 +80,8 @@ def render_message(kind: str, params: dict[str, Any], count: int = 1) -> str:
     if template is None:
         return ""
     safe = {k: str(v) for k, v in (params or {}).items()}
+    if safe.get("theme"):  # theme names are stored in Italian and translated when read
+        safe["theme"] = _(safe["theme"])
     try:
         return _(template, **safe)
     except (KeyError, ValueError):

@@ -17,6 +17,7 @@ from forum.notifications.follows import level_of
 from forum.permissions import EditMode
 from forum.questions import queries, services
 from forum.questions.forms import AnswerForm, CommentForm, QuestionForm
+from forum.routing.queries import open_offer
 from forum.search import service as search_service
 from forum.views import form_error, page_arg
 
@@ -115,6 +116,7 @@ def render_question(
         page=page,
         follow_level=level_of(current_user, FollowTarget.QUESTION, question_id),
         related=related,
+        routing_offer=open_offer(current_user, page.question),
         answer_form=answer_form or AnswerForm(formdata=None),
         failed_comment=comment_form,
     ), status

@@ -21,6 +21,7 @@ from forum.moderation.audit import record_action
 from forum.notifications.activity import Event, publish
 from forum.notifications.follows import auto_follow
 from forum.revisions.records import question_snapshot, record_revision
+from forum.routing.services import schedule_routing
 from forum.text import clean_line, clean_text
 from forum.users.standing import require_member
 
@@ -112,6 +113,7 @@ def ask_question(
         db.session.flush()
         auto_follow(author.id, FollowTarget.QUESTION, question.id, Level.WATCHING)
         publish(Event.QUESTION_ASKED, author.id, question=question.id)
+        schedule_routing(question.id)
         db.session.commit()
     return question
 

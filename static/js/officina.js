@@ -1,4 +1,5 @@
 // Progressive enhancements; every page works without them.
+import { initMentions } from "./mentions.js";
 import { initPracticePicker } from "./practice-picker.js";
 import { initPreviews } from "./preview.js";
 import { initSimilar } from "./similar.js";
@@ -8,3 +9,4 @@ initVotes();
 initPreviews();
 initPracticePicker();
 initSimilar();
+initMentions();

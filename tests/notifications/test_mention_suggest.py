@@ -191,3 +191,27 @@ class TestSuggestionLimit:
         login(make_user())  # another member has a bucket of their own
         assert client.get(URL, query_string={"q": "ab"}, headers=JSON).status_code == 200
         limiter.reset()
+
+
+def test_the_editors_of_questions_answers_and_comments_offer_suggestions(client, login):
+    author = make_user()
+    question = make_question(author)
+    answer = make_answer(question, author)
+    login(author)
+    detail = client.get(f"/domande/{question.id}").get_data(as_text=True)
+    assert f'id="body" name="body" rows="8" required data-mentions="{question.id}"' in detail
+    assert detail.count(f'name="body" rows="2" maxlength="1000" required '
+                        f'data-mentions="{question.id}"') >= 1  # the comment forms
+    assert 'id="mention-config" hidden' in detail and 'data-url="/menzioni/suggerimenti"' in detail
+    assert 'data-mentions=""' in client.get("/domande/nuova").get_data(as_text=True)
+    edit = client.get(f"/domande/{question.id}/modifica").get_data(as_text=True)
+    assert f'data-mentions="{question.id}"' in edit
+    edit = client.get(f"/risposte/{answer.id}/modifica").get_data(as_text=True)
+    assert f'data-mentions="{question.id}"' in edit
+
+
+def test_no_suggestions_are_wired_for_who_may_not_write(client, login):
+    question = make_question()
+    assert "mention-config" not in client.get(f"/domande/{question.id}").get_data(as_text=True)
+    login(make_user(status="pending"))
+    assert "mention-config" not in client.get(f"/domande/{question.id}").get_data(as_text=True)
