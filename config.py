@@ -104,6 +104,17 @@ class Config:
     # The address members reach Officina at: links in e-mails are built on it (jobs and
     # `flask digests send` run outside any request). FORUM_SITE_URL in production.
     SITE_URL = "http://127.0.0.1:5000"
+    # Routing (forum/routing): a question still unanswered after this many hours is offered
+    # to up to ROUTING_MAX_EXPERTS members with expertise in its theme; the asker is reminded
+    # to accept an answer once one has been there ACCEPT_REMINDER_DAYS. `flask routing run`
+    # (cron) catches what the delayed jobs missed, for questions of the last
+    # ROUTING_SWEEP_MAX_DAYS days; older ones are on the moderators' list of questions
+    # without a solution for more than UNSOLVED_AFTER_DAYS days.
+    UNANSWERED_ROUTING_HOURS = 48
+    ROUTING_MAX_EXPERTS = 5
+    ACCEPT_REMINDER_DAYS = 3
+    ROUTING_SWEEP_MAX_DAYS = 30
+    UNSOLVED_AFTER_DAYS = 30
 
 
 class DevelopmentConfig(Config):

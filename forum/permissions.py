@@ -80,6 +80,19 @@ def can_follow(user: Any) -> bool:
     return _signed_in(user) and not user.is_rejected
 
 
+def can_be_offered(user: Any, question: Question) -> bool:
+    """An unanswered question is offered to active members (approved, not suspended) who
+    did not ask it and may see it (routing; expertise and muting are chosen by the query)."""
+    return (is_active_member(user) and user.id != question.author_id
+            and can_view_question(user, question))
+
+
+def can_decline_offer(user: Any, offer: Any) -> bool:
+    """Only the member a question was offered to (a RoutingOffer) says "Non è il mio
+    campo"."""
+    return _signed_in(user) and offer.user_id == user.id
+
+
 def can_edit_question(user: Any, question: Question) -> bool:
     """The author (unless the thread is locked) or a moderator of its theme."""
     if can_moderate(user, question.theme_id):
