@@ -33,6 +33,7 @@ class Config:
     DEMO_PASSWORD: str | None = None
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+    AVATAR_MAX_BYTES = 2_000_000
     PRACTICES_PER_PAGE = 20
     # Background jobs (forum/jobs): mail and index updates run off the request path, from
     # an outbox row written with the change. Runner: "thread" (a daemon thread per process),
@@ -78,6 +79,9 @@ class Config:
     FLAG_LIMIT = "30 per day;10 per minute"
     PREVIEW_LIMIT = "600 per hour;30 per minute"  # the editor asks at most every ~0.5 s
     EDIT_LIMIT = "120 per hour;10 per minute"  # each edit renders Markdown (up to 0.5 s CPU)
+    # Private messages (/messaggi): new conversations and replies, per member.
+    CONVERSATION_LIMIT = "10 per hour;3 per minute"
+    MESSAGE_LIMIT = "120 per hour;10 per minute"
     # The editor's @mention suggestions: one light query per pause in typing (~150 ms).
     MENTION_SUGGEST_LIMIT = "1200 per hour;60 per minute"
     # Reputation privileges (shown on /aiuto/privilegi); moderators have them all; 0 = off.
@@ -85,6 +89,10 @@ class Config:
     PRIVILEGE_VOTE_DOWN = 25
     PRIVILEGE_FLAG_WEIGHT = 50
     PRIVILEGE_SUGGEST_EDIT = 20
+    # Below this reputation a member starts at most NEW_MEMBER_CONVERSATIONS_PER_DAY
+    # conversations in 24 hours (replying is not limited by it).
+    PRIVILEGE_CONVERSATIONS = 10
+    NEW_MEMBER_CONVERSATIONS_PER_DAY = 3
     # Moderation: open flags from trusted members (reputation >= PRIVILEGE_FLAG_WEIGHT)
     # that hide a post until a moderator looks; default registration policy until the
     # admin chooses one ("open", "approval" or "domains") and its allowed e-mail domains.
@@ -139,6 +147,7 @@ class TestingConfig(Config):
     PRIVILEGE_VOTE_DOWN = 0
     PRIVILEGE_FLAG_WEIGHT = 0
     PRIVILEGE_SUGGEST_EDIT = 100_000
+    PRIVILEGE_CONVERSATIONS = 0
     SEARCH_SYNC = "off"  # search tests turn on "inline": the index is current at commit
     JOBS_RUNNER = "inline"  # mail is in the outbox folder when the request returns
     PAGE_CACHE_SECONDS = 0  # tests that check the page cache turn it on

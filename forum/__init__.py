@@ -55,6 +55,8 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     from forum.answers.routes import bp as answers_bp
     from forum.auth.routes import bp as auth_bp
     from forum.comments.routes import bp as comments_bp
+    from forum.conversations.routes import bp as conversations_bp
+    from forum.directory.routes import bp as directory_bp
     from forum.main.routes import bp as main_bp
     from forum.moderation.routes import bp as moderation_bp
     from forum.notifications.routes import bp as notifications_bp
@@ -72,6 +74,8 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
                       moderation_bp, notifications_bp, admin_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(routing_bp)
+    app.register_blueprint(directory_bp)
+    app.register_blueprint(conversations_bp)
 
     errors.register_error_handlers(app)
     security.init_security(app)

@@ -6,14 +6,26 @@ help page, the services and the buttons on a page always agree.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from enum import StrEnum
 from typing import Any
 
 from flask import current_app
 
-from forum.models import PRACTICE_WORKFLOW, Answer, Practice, PracticeStatus, Question, Role, User
+from forum.models import (
+    NEVER_PUBLIC,
+    PRACTICE_WORKFLOW,
+    Answer,
+    Practice,
+    PracticeStatus,
+    ProfileField,
+    Question,
+    Role,
+    User,
+    Visibility,
+)
 
-PRIVILEGES = ("comment_everywhere", "vote_down", "flag_weight", "suggest_edit")
+PRIVILEGES = ("comment_everywhere", "vote_down", "flag_weight", "suggest_edit", "conversations")
 
 
 def _signed_in(user: Any) -> bool:
@@ -21,11 +33,36 @@ def _signed_in(user: Any) -> bool:
 
 
 def can_view_profile(viewer: Any, user: User) -> bool:
-    """Approved members' profiles are public; one awaiting approval (or refused) is seen
-    only by its owner and by moderators and admins."""
-    if not user.is_pending:
+    """Approved members' profiles are seen by everyone; one awaiting approval (or refused) is
+    seen only by its owner and the staff; a suspended member's only by signed-in members."""
+    if user.is_pending:
+        return _signed_in(viewer) and (viewer.id == user.id or viewer.is_moderator)
+    if user.is_suspended:
+        return _signed_in(viewer)
+    return True
+
+
+def is_member_viewer(viewer: Any) -> bool:
+    """Signed in and approved: who sees the fields a member shares with "members only"."""
+    return _signed_in(viewer) and not viewer.is_pending
+
+
+def can_see_field(viewer: Any, user: User, field: ProfileField | str) -> bool:
+    """A profile field by its owner's choice; contact details never reach anonymous
+    visitors whatever was chosen; the owner always sees their own."""
+    if _signed_in(viewer) and viewer.id == user.id:
         return True
-    return _signed_in(viewer) and (viewer.id == user.id or viewer.is_moderator)
+    chosen = user.visibility(field)
+    if chosen == Visibility.HIDDEN:
+        return False
+    if chosen == Visibility.PUBLIC and field not in NEVER_PUBLIC:
+        return True
+    return is_member_viewer(viewer)
+
+
+def can_use_directory(viewer: Any) -> bool:
+    """The directory of members ("Chi fa cosa") is for approved members."""
+    return is_member_viewer(viewer)
 
 
 def privilege_threshold(name: str) -> int:
@@ -257,9 +294,50 @@ def can_roll_back(user: Any, kind: str, post: Any, question: Question | None) ->
     return can_edit_practice(user, post)
 
 
+# -- private conversations (forum/conversations) ----------------------------------------------
+
+def may_receive_messages(user: User) -> bool:
+    """Approved, not suspended, and open to contact (the switch on the profile form)."""
+    return (not user.is_pending and not user.is_suspended and bool(user.open_to_contact))
+
+
+def can_contact(viewer: Any, user: User, blocked: Collection[int] = ()) -> bool:
+    """An active member may start a conversation with another member who receives
+    messages, unless either blocked the other (`blocked`: ids blocked by the viewer or
+    blocking the viewer, loaded by the caller)."""
+    return (is_active_member(viewer) and viewer.id != user.id
+            and may_receive_messages(user) and user.id not in blocked)
+
+
+def can_read_conversation(user: Any, member: Any) -> bool:
+    """Only its participants (a ConversationMember row of `user`) who have not left read a
+    conversation; moderators included: they read reported messages only."""
+    return (_signed_in(user) and member is not None and member.user_id == user.id
+            and member.left_at is None)
+
+
+def can_write_message(user: Any, member: Any, blocked: bool = False) -> bool:
+    """Participants who may write (active members) reply, unless a block stands between
+    them and another participant (`blocked`, worked out by the caller)."""
+    return can_read_conversation(user, member) and is_active_member(user) and not blocked
+
+
+def can_report_message(user: Any, member: Any, author_id: int | None) -> bool:
+    """A participant reports someone else's message to the moderators."""
+    return can_read_conversation(user, member) and author_id != user.id
+
+
+def can_review_message_reports(user: Any) -> bool:
+    """Moderators and admins open reported messages (each reading is written in the audit
+    log) and close the reports; no one else reads a conversation they are not in."""
+    return can_moderate(user)
+
+
 TEMPLATE_PREDICATES = {
     "can_edit_practice": can_edit_practice,
     "can_view_practice": can_view_practice,
+    "can_see_field": can_see_field,
+    "can_use_directory": can_use_directory,
     "can_curate_practices": can_curate_practices,
     "can_suspend": can_suspend,
     "can_edit_question": can_edit_question,
@@ -277,4 +355,7 @@ TEMPLATE_PREDICATES = {
     "has_privilege": has_privilege,
     "is_admin": is_admin,
     "privilege_threshold": privilege_threshold,
+    "can_contact": can_contact,
+    "can_review_message_reports": can_review_message_reports,
+    "can_write_message": can_write_message,
 }

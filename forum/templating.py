@@ -11,11 +11,15 @@ from flask_babel import lazy_gettext as _l
 
 from forum import i18n, permissions
 from forum.auth.services import load_user
+from forum.conversations.queries import contact_blocks, unread_total
 from forum.extensions import login_manager
 from forum.moderation import labels as moderation_labels
 from forum.notifications.messages import FOLLOW_TARGET_LABELS, LEVEL_LABELS
 from forum.practices import labels as practice_labels
+from forum.practices.vocabulary import LEVELS
 from forum.taxonomy import ROLE_LABELS, organisation_type_label, region_name
+from forum.users.avatars import initials
+from forum.users.vocabulary import LANGUAGES, province_name
 
 
 def _url_with(**changes: object) -> str:
@@ -75,9 +79,14 @@ def init_templating(app: Flask) -> None:
     env.globals.update(practice_labels.TEMPLATE_HELPERS)
     env.globals.update(
         region_name=region_name,
+        province_name=province_name,
+        initials=initials,
+        language_label=lambda code: str(LANGUAGES.get(code, code)),
+        level_label=lambda slug: str(LEVELS.get(slug, slug)),
         organisation_type_label=organisation_type_label,
         role_label=lambda role: str(ROLE_LABELS.get(role, role)),
         url_with=_url_with,
+        contact_blocks=contact_blocks,
         login_url=_login_url,
         close_reason_label=moderation_labels.close_reason_label,
         action_label=moderation_labels.action_label,
@@ -118,6 +127,7 @@ def _member_header() -> dict[str, object]:
     if cached is None:
         cached = g._officina_header = {
             "unread_notifications": unread_count(current_user.id),
+            "unread_messages": unread_total(current_user.id),
             "standing_message": standing_message(current_user),
             "moderation_counts": (
                 pending_counts(current_user) if permissions.can_moderate(current_user) else None

@@ -17,8 +17,10 @@ from forum.database import commit_or_conflict, write_intent
 from forum.errors import Conflict, InvalidInput
 from forum.extensions import db
 from forum.models import AccountStatus, Role, User
+from forum.practices.vocabulary import DEFAULT_LEVEL
 from forum.taxonomy import ORGANISATION_TYPES, REGIONS
 from forum.text import clean_line
+from forum.users.services import organisation_on_list
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
 # A real hash to compare against when the account does not exist, so both paths cost the same.
@@ -74,6 +76,7 @@ def register_user(
         raise InvalidInput(_("Controlla i campi evidenziati."), field_errors=errors)
 
     password_hash = hash_password(password)  # the slow part, before the write lock
+    listed = organisation_on_list(organisation)
     with write_intent():
         taken = db.session.execute(
             select(User.username, User.email).where(
@@ -90,8 +93,10 @@ def register_user(
             display_name=display_name,
             email=email,
             password_hash=password_hash,
-            organisation=organisation,
+            organisation=listed.name if listed else organisation,
+            organisation_id=listed.id if listed else None,
             organisation_type=organisation_type,
+            level_of_government=DEFAULT_LEVEL.get(organisation_type, ""),
             region_code=region_code,
             role=role,
             bio=bio,

@@ -75,9 +75,9 @@ class ProfileColumns:
         return mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"),
                              default=None, index=True)
 
-    def visibility(self, field: ProfileField) -> Visibility:
+    def visibility(self, field: ProfileField | str) -> Visibility:
         """The member's choice for one field."""
-        return Visibility(getattr(self, f"vis_{field.value}"))
+        return Visibility(getattr(self, f"vis_{ProfileField(field).value}"))
 
 
 def visibility_checks() -> tuple[CheckConstraint, ...]:

@@ -33,6 +33,7 @@ from forum.models import (
     Practice,
     Question,
     User,
+    Visibility,
     question_tags,
 )
 from forum.models.base import utcnow
@@ -118,13 +119,21 @@ def _mentioned(session: Session, body: str) -> set[int]:
     return set(session.scalars(select(User.id).where(User.username.in_(names))))
 
 
+def _shown_organisation(session: Session, user_id: int) -> list[int]:
+    """The author's organisation, unless they keep it hidden (followers are members)."""
+    return [org for org in session.scalars(select(User.organisation_id).where(
+        User.id == user_id, User.vis_organisation != Visibility.HIDDEN)) if org is not None]
+
+
 def _question_plan(session: Session, plan: _Plan, question: Question) -> None:
     tag_ids = session.scalars(select(question_tags.c.tag_id).where(
         question_tags.c.question_id == question.id)).all()
     watchers = (_followers(session, FollowTarget.THEME, [question.theme_id], [Level.WATCHING])
                 | _followers(session, FollowTarget.TAG, tag_ids, [Level.WATCHING])
                 | _followers(session, FollowTarget.MEMBER, [question.author_id],
-                             [Level.WATCHING]))
+                             [Level.WATCHING])
+                | _followers(session, FollowTarget.ORGANISATION,
+                             _shown_organisation(session, question.author_id), [Level.WATCHING]))
     plan.offer(watchers - _followers(session, FollowTarget.THEME, [question.theme_id],
                                      [Level.MUTED]), "new_question")
     plan.offer(_mentioned(session, question.body), "mention")

@@ -18,6 +18,7 @@ from forum.models import (
     Follow,
     FollowTarget,
     Level,
+    Organisation,
     Practice,
     Question,
     Tag,
@@ -37,9 +38,11 @@ class Target:
     url: str
 
 
-_MODELS: dict[FollowTarget, type[Question] | type[Theme] | type[Tag] | type[Practice] | type[User]]
+_MODELS: dict[FollowTarget, type[Question] | type[Theme] | type[Tag] | type[Practice] | type[User]
+              | type[Organisation]]
 _MODELS = {FollowTarget.QUESTION: Question, FollowTarget.THEME: Theme, FollowTarget.TAG: Tag,
-           FollowTarget.PRACTICE: Practice, FollowTarget.MEMBER: User}
+           FollowTarget.PRACTICE: Practice, FollowTarget.MEMBER: User,
+           FollowTarget.ORGANISATION: Organisation}
 
 
 def _visible(viewer: User | None, obj: object) -> bool:
@@ -61,6 +64,8 @@ def _describe(kind: FollowTarget, obj: object) -> Target:
         return Target(kind, obj.id, obj.name, f"/domande?tag={obj.name}")
     if isinstance(obj, Practice):
         return Target(kind, obj.id, obj.title, f"/buone-pratiche/{obj.slug}")
+    if isinstance(obj, Organisation):
+        return Target(kind, obj.id, obj.name, f"/enti/{obj.slug}")
     assert isinstance(obj, User)
     return Target(kind, obj.id, obj.display_name, f"/utenti/{obj.username}")
 
@@ -75,14 +80,13 @@ def _load_target(viewer: User | None, kind: FollowTarget, target_id: int) -> Tar
 
 
 def parse_target(raw_kind: str, raw_id: str | int) -> tuple[FollowTarget, int]:
-    """A target kind and id from a form; 404 for anything else (organisations can be
-    followed once the directory gives them pages and events)."""
+    """A target kind and id from a form; 404 for anything else."""
     try:
         kind = FollowTarget(raw_kind)
         target_id = int(raw_id)
     except (TypeError, ValueError):
         raise NotFound(_("Contenuto non trovato.")) from None
-    if kind == FollowTarget.ORGANISATION or not 0 < target_id < 2**31:
+    if not 0 < target_id < 2**31:
         raise NotFound(_("Contenuto non trovato."))
     return kind, target_id
 

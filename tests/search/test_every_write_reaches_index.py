@@ -17,7 +17,7 @@ from forum.practices.links import pin_practice, record_replication
 from forum.practices.services import change_status, edit_practice
 from forum.questions.services import edit_question
 from forum.revisions.services import roll_back
-from forum.users.services import update_profile
+from forum.users.services import ProfileChange, update_profile
 from forum.votes.services import cast_vote
 from tests.factories import make_answer, make_practice, make_question, make_user, practice_data
 
@@ -69,9 +69,9 @@ def test_every_write_service_leaves_check_clean(app, runner):
         lambda: hide_post(moderator, "question", question.id, reason="Da rivedere"),
         lambda: restore_post(moderator, "question", question.id),
         lambda: make_answer(question, moderator),
-        lambda: update_profile(db.session.get(User, asker.id), display_name="Asker",
-                               organisation="Comune di Prova", organisation_type="comune",
-                               region_code="12", bio=""),
+        lambda: update_profile(db.session.get(User, asker.id), ProfileChange(
+            display_name="Asker", organisation="Comune di Prova", organisation_type="comune",
+            region_code="12")),
     ]
     for number, step in enumerate(steps):
         step()

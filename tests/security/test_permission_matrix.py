@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -168,6 +169,13 @@ class Row:
     method: str = "POST"  # a few GET routes that answer members only are here too
 
 
+def png() -> bytes:
+    """A small real PNG photo."""
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 120, 40)).save(out, "PNG")
+    return out.getvalue()
+
+
 def _roles(default: int, **by_role: int) -> dict[str, int]:
     table = dict.fromkeys(ROLES, default)
     table.update(by_role)
@@ -300,6 +308,9 @@ ROWS = [
     Row("users.edit", lambda i: "/profilo/modifica", lambda i: {
         "display_name": "Nome Nuovo", "organisation": "Comune di Prova",
         "organisation_type": "comune", "region_code": "08", "bio": ""}, SIGNED_IN),
+    Row("users.upload_avatar", lambda i: "/profilo/foto",
+        lambda i: {"photo": (io.BytesIO(png()), "foto.png")}, SIGNED_IN, files=True),
+    Row("users.remove_avatar", lambda i: "/profilo/foto/rimuovi", expect=SIGNED_IN),
     Row("auth.change_password", lambda i: "/profilo/password", lambda i: {
         "current": PASSWORD, "new": "un-altra-password-sicura-2026",
         "confirm": "un-altra-password-sicura-2026"}, SIGNED_IN),
