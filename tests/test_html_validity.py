@@ -55,7 +55,8 @@ def _pages(client, login) -> dict[str, str]:  # type: ignore[no-untyped-def]
                     "/impostazioni/notifiche", "/temi/servizi-educativi-0-6", "/domande?tag=nido",
                     f"/utenti/{moderator.username}", f"/buone-pratiche/{practice.slug}",
                     "/profilo/modifica", "/buone-pratiche/nuova", "/cerca?q=tariffe"]
-    staff_pages = ["/moderazione", "/moderazione/registro", "/amministrazione/utenti",
+    staff_pages = ["/moderazione", "/moderazione/registro", "/moderazione/senza-soluzione",
+                   "/amministrazione/utenti",
                    "/amministrazione/temi", f"/domande/{question.id}"]
     out: dict[str, str] = {}
     for who, user, paths in (("anonimo", None, public), ("membro", member, member_pages),

@@ -389,3 +389,17 @@ def test_notifications_are_rows_the_centre_can_filter(app):
     assert db.session.scalar(select(Notification.subject_id).where(
         Notification.kind == "routing_offer")) == question.id
     assert db.session.get(Question, question.id).routed_at is not None
+
+
+# -- the demo --------------------------------------------------------------------------------
+
+def test_the_demo_gets_one_old_unanswered_question_only_when_it_has_none(app):
+    from forum.seed.routing import UNSOLVED_TITLE, seed_unsolved
+
+    users = {"roberto.vitale": make_user()}
+    assert seed_unsolved(users) is True
+    assert seed_unsolved(users) is False  # a re-run adds nothing
+    db.session.commit()
+    question = db.session.scalars(select(Question).where(Question.title == UNSOLVED_TITLE)).one()
+    assert question.created_at < utcnow() - timedelta(days=31)
+    assert question.answer_count == 0

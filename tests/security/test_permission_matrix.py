@@ -134,6 +134,10 @@ def _world() -> World:
         Organisation(name="Comune di Prova", organisation_type="comune", region_code="08"),
     ])
     db.session.commit()
+    from forum.models import RoutingOffer  # the member was offered the thread (routing)
+
+    db.session.add(RoutingOffer(question_id=question.id, user_id=users["member"].id))
+    db.session.commit()
     from forum.models import EditSuggestion as Suggestion
 
     ids = {
@@ -320,6 +324,11 @@ ROWS = [
         _roles(200, anonymous=LOGIN, pending=DENY, suspended=DENY)),
     Row("notifications.mention_suggestions", lambda i: "/menzioni/suggerimenti?q=mem",
         expect=_roles(200, anonymous=LOGIN, pending=DENY, suspended=DENY), method="GET"),
+    Row("routing.decline", lambda i: f"/domande/{i['question']}/non-il-mio-campo",
+        expect=_roles(404, anonymous=LOGIN, member=OK)),
+    Row("routing.unsolved", lambda i: "/moderazione/senza-soluzione",
+        expect=_roles(DENY, anonymous=LOGIN, moderator=200, mod_other=200, admin=200),
+        method="GET"),
     Row("auth.login", lambda i: "/accedi",
         lambda i: {"login": "membro", "password": PASSWORD}, ANYONE),
     Row("auth.register", lambda i: "/registrati", lambda i: {
