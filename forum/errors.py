@@ -99,6 +99,8 @@ def register_error_handlers(app) -> None:  # type: ignore[no-untyped-def]
 
     @app.errorhandler(RateLimitExceeded)
     def _too_many(error: RateLimitExceeded):
+        if error.response is not None:  # the route's on_breach kept the writer's form
+            return error.response
         current = limiter.current_limit
         wait = max(1, int(current.reset_at - time.time())) if current else 60
         minutes = max(1, round(wait / 60))

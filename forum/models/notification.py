@@ -21,6 +21,7 @@ class MailCategory(StrEnum):
     FOLLOWED = "followed"  # activity in what I watch or track: threads, themes, tags, members
     SOLUTIONS = "solutions"  # my answer accepted or not, my solution changed by a moderator
     ACCOUNT = "account"  # notices about my account and my posts from the moderators
+    MESSAGES = "messages"  # new private messages in my conversations
 
 
 class Delivery(StrEnum):
@@ -40,6 +41,7 @@ DEFAULT_DELIVERY: dict[MailCategory, Delivery] = {
     MailCategory.FOLLOWED: Delivery.WEEKLY,
     MailCategory.SOLUTIONS: Delivery.WEEKLY,
     MailCategory.ACCOUNT: Delivery.WEEKLY,
+    MailCategory.MESSAGES: Delivery.IMMEDIATE,
 }
 
 

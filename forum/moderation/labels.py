@@ -41,6 +41,8 @@ ACTION_LABELS: dict[str, str] = {
     "update_settings": N_("Impostazioni modificate"),
     "create_organisation": N_("Ente aggiunto"),
     "archive_organisation": N_("Ente archiviato"),
+    "read_reported_message": N_("Lettura di un messaggio privato segnalato"),
+    "close_message_report": N_("Segnalazione di un messaggio privato chiusa"),
 }
 
 TARGET_LABELS: dict[str, str] = {
@@ -53,6 +55,7 @@ TARGET_LABELS: dict[str, str] = {
     "settings": N_("Impostazioni"),
     "organisation": N_("Ente"),
     "suggestion": N_("Modifica proposta"),
+    "message": N_("Messaggio privato"),
 }
 
 

@@ -36,6 +36,7 @@ CATEGORY_LABELS: dict[MailCategory, str] = {
     MailCategory.FOLLOWED: N_("Novità in ciò che seguo (discussioni, temi, etichette, colleghi)"),
     MailCategory.SOLUTIONS: N_("Soluzioni: le mie risposte accettate, le mie soluzioni cambiate"),
     MailCategory.ACCOUNT: N_("Avvisi sul mio account e sui miei contenuti"),
+    MailCategory.MESSAGES: N_("Messaggi privati che ricevo"),
 }
 DELIVERY_LABELS: dict[Delivery, str] = {
     Delivery.IMMEDIATE: N_("Subito"),
@@ -48,6 +49,8 @@ ALL = "all"  # an unsubscribe token for every category
 
 def category_for(kind: str, *, own_thread: bool) -> MailCategory:
     """The e-mail category of a notification kind (answers on my own question or not)."""
+    if kind == "private_message":
+        return MailCategory.MESSAGES
     if kind in ("new_answer", "new_comment"):
         return MailCategory.MY_THREADS if own_thread else MailCategory.FOLLOWED
     if kind in ("comment_reply", "mention"):

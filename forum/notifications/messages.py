@@ -26,6 +26,7 @@ MESSAGES: dict[str, str] = {
     "suggestion_rejected": N_("La modifica che hai proposto non è stata accettata."),
     "post_rolled_back": N_("Un tuo contenuto è stato riportato a una versione precedente."),
     "new_question": N_("%(actor)s ha fatto una nuova domanda: «%(title)s»"),
+    "private_message": N_("%(actor)s ti ha scritto un messaggio privato: «%(title)s»"),
     "new_answer": N_("%(actor)s ha risposto a «%(title)s»"),
     "new_comment": N_("%(actor)s ha commentato in «%(title)s»"),
     "comment_reply": N_("%(actor)s ha risposto al tuo commento in «%(title)s»"),
@@ -68,6 +69,7 @@ GROUPED: dict[str, str] = {
     "new_comment": N_("%(count)s nuovi commenti in «%(title)s»"),
     "mention": N_("%(count)s menzioni in «%(title)s»"),
     "comment_reply": N_("%(count)s risposte ai tuoi commenti in «%(title)s»"),
+    "private_message": N_("%(count)s nuovi messaggi privati in «%(title)s»"),
 }
 
 
