@@ -146,7 +146,8 @@ def test_the_settings_page_changes_delivery_and_refuses_unknown_values(app, clie
     page = client.get("/impostazioni/notifiche").get_data(as_text=True)
     assert 'name="email-my_threads"' in page
     form = {"email-my_threads": "weekly", "email-replies": "immediate",
-            "email-followed": "none", "email-solutions": "daily", "email-account": "weekly"}
+            "email-followed": "none", "email-solutions": "daily", "email-account": "weekly",
+            "email-messages": "immediate"}
     assert client.post("/impostazioni/notifiche", data=form).status_code == 303
     make_answer(make_question(member))
     assert inbox.to(member.email) == []  # answers on my questions now wait for the digest
@@ -186,5 +187,5 @@ def test_24_simultaneous_one_click_unsubscribes_all_succeed_and_leave_one_row_ea
     rows = db.session.scalars(select(MailPreference).where(
         MailPreference.user_id == member.id)).all()
     assert sorted(r.category for r in rows) == sorted(
-        ["account", "followed", "my_threads", "replies", "solutions"])
+        ["account", "followed", "messages", "my_threads", "replies", "solutions"])
     assert {r.delivery for r in rows} == {"none"}

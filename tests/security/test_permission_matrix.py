@@ -157,7 +157,23 @@ def _world() -> World:
         "notification": db.session.query(Notification.id).filter(
             Notification.user_id == author.id).order_by(Notification.id).limit(1).scalar(),
     }
+    ids |= _conversation_world(users)
     return World(users, ids)
+
+
+def _conversation_world(users: dict[str, User]) -> dict[str, Any]:
+    """A conversation between the author and a member, the member's reply reported by the
+    author (moderators may open the report)."""
+    from forum.conversations import services as conversations
+
+    conversation = conversations.start_conversation(
+        users["author"], recipients=users["member"].username, subject="Conversazione di prova",
+        body="Primo messaggio privato.")
+    reply = conversations.post_message(users["member"], conversation.id,
+                                       body="Risposta privata da segnalare.")
+    report, _created = conversations.report_message(users["author"], reply.id, reason="prova")
+    return {"conversation": conversation.id, "member_message": reply.id,
+            "message_report": report.id}
 
 
 @dataclass(frozen=True)
@@ -199,6 +215,9 @@ EDIT_OR_SUGGEST = _roles(DENY, anonymous=LOGIN, author=OK, moderator=OK, mod_oth
 # (404) to anyone else.
 DRAFT_CURATORS = _roles(404, anonymous=LOGIN, author=OK, moderator=OK, mod_other=OK, admin=OK)
 ANYONE = _roles(OK)
+# A private conversation exists only for its participants (the author and the member here):
+# anyone else, moderators included, gets 404.
+PARTICIPANTS = _roles(404, anonymous=LOGIN, author=OK, member=OK)
 
 QUESTION_FORM = {"title": "Come finanziare un nido aziendale tra enti?",
                  "body": "Vorremmo condividere un nido con altri due comuni vicini.",
@@ -240,12 +259,34 @@ ROWS = [
         expect=_roles(404, anonymous=LOGIN, author=OK)),
     Row("notifications.settings", lambda i: "/impostazioni/notifiche", lambda i: {
         "email-my_threads": "weekly", "email-replies": "immediate", "email-followed": "none",
-        "email-solutions": "daily", "email-account": "weekly"}, SIGNED_IN),
+        "email-solutions": "daily", "email-account": "weekly", "email-messages": "none"},
+        SIGNED_IN),
     Row("notifications.unsubscribe", lambda i: f"/disiscriviti/{i['unsubscribe']}",
         expect=_roles(200)),
     Row("notifications.follow", lambda i: "/segui",
         lambda i: {"tipo": "question", "id": str(i["question"]), "livello": "watching"},
         SIGNED_IN),
+    Row("conversations.new", lambda i: "/messaggi/nuovo", lambda i: {
+        "recipients": "bersaglio", "subject": "Una domanda sul progetto",
+        "body": "Ciao, posso chiederti del vostro centro per le famiglie?"}, ACTIVE),
+    Row("conversations.reply", lambda i: f"/messaggi/{i['conversation']}/rispondi",
+        lambda i: {"body": "Grazie della risposta."}, PARTICIPANTS),
+    Row("conversations.mark_read", lambda i: f"/messaggi/{i['conversation']}/letti",
+        expect=PARTICIPANTS),
+    Row("conversations.leave", lambda i: f"/messaggi/{i['conversation']}/lascia",
+        expect=PARTICIPANTS),
+    Row("conversations.report", lambda i: f"/messaggi/segnala/{i['member_message']}",
+        lambda i: {"reason": "Toni offensivi", "conversazione": str(i["conversation"])},
+        _roles(404, anonymous=LOGIN, author=OK, member=DENY)),
+    Row("conversations.blocked", lambda i: "/messaggi/bloccati",
+        lambda i: {"username": "bersaglio"}, SIGNED_IN),
+    Row("conversations.unblock", lambda i: "/messaggi/bloccati/bersaglio/sblocca",
+        expect=SIGNED_IN),
+    Row("conversations.open_report", lambda i: f"/moderazione/messaggi/{i['message_report']}/apri",
+        expect=_roles(DENY, anonymous=LOGIN, moderator=OK, mod_other=OK, admin=OK)),
+    Row("conversations.close_report",
+        lambda i: f"/moderazione/messaggi/{i['message_report']}/chiudi",
+        expect=_roles(DENY, anonymous=LOGIN, moderator=OK, mod_other=OK, admin=OK)),
     Row("revisions.roll_back_question",
         lambda i: f"/domande/{i['question']}/revisioni/{i['question_revision']}/ripristina",
         expect=AUTHOR_OR_MOD),
