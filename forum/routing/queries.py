@@ -109,8 +109,10 @@ def expert_candidates(session: Session, question: Question, asker_region: str,
 
 def open_offer(viewer: Any, question: Question) -> RoutingOffer | None:
     """The offer to show on the question page: made to this member, not declined, while
-    they may answer, the question has no solution and they have not answered it."""
-    if not getattr(viewer, "is_authenticated", False) or question.is_solved:
+    they may answer, the question has no solution and they have not answered it. No
+    statement at all for a question never routed (most pages)."""
+    if (question.routed_at is None or question.is_solved
+            or not getattr(viewer, "is_authenticated", False)):
         return None
     if not permissions.can_answer(viewer, question):
         return None
