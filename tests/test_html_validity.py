@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from forum.extensions import db
-from forum.models import Practice, Question, User
+from forum.models import ConversationMember, Practice, Question, User
 from forum.seed.demo import seed_demo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,8 +54,13 @@ def _pages(client, login) -> dict[str, str]:  # type: ignore[no-untyped-def]
     member_pages = ["/", f"/domande/{question.id}", "/domande/nuova", "/notifiche",
                     "/impostazioni/notifiche", "/temi/servizi-educativi-0-6", "/domande?tag=nido",
                     f"/utenti/{moderator.username}", f"/buone-pratiche/{practice.slug}",
-                    "/profilo/modifica", "/buone-pratiche/nuova", "/cerca?q=tariffe"]
+                    "/profilo/modifica", "/buone-pratiche/nuova", "/cerca?q=tariffe",
+                    "/messaggi", "/messaggi/nuovo?a=marco.esposito", "/messaggi/bloccati",
+                    *[f"/messaggi/{c}" for c in db.session.scalars(
+                        select(ConversationMember.conversation_id)
+                        .where(ConversationMember.user_id == member.id))]]
     staff_pages = ["/moderazione", "/moderazione/registro", "/moderazione/senza-soluzione",
+                   "/moderazione/messaggi", "/moderazione/messaggi?stato=chiuse",
                    "/amministrazione/utenti",
                    "/amministrazione/temi", f"/domande/{question.id}"]
     out: dict[str, str] = {}

@@ -158,6 +158,7 @@ def _seed_demo(password: str) -> SeedReport:
     report.practices = seed_practices(data["questions"])
     report.questions += seed_moderation(users, password)
     _seed_network(users)
+    _seed_conversations(users)
     report.questions += seed_unsolved(users)
     return report
 
@@ -190,4 +191,52 @@ def _seed_network(users: dict[str, User]) -> None:
         for username, category, delivery in DEMO_MAIL:
             if username in users:
                 set_deliveries(users[username], {category: delivery})
+        db.session.commit()
+
+
+# Two private conversations (by subject, so a re-run adds nothing): a colleague asking
+# Giulia about her nursery's waiting list, and a moderator's group about a meeting.
+DEMO_CONVERSATIONS = (
+    ("marco.esposito", ("giulia.ferraris",), "Graduatoria del nido: come gestite i posti liberi?", (
+        ("marco.esposito", 30, "Ciao Giulia, ho letto la tua domanda sui posti liberi a metà "
+         "anno. Da noi la graduatoria scorre solo a settembre: voi come fate con le "
+         "rinunce di gennaio?"),
+        ("giulia.ferraris", 29, "Ciao Marco! Riapriamo la graduatoria ogni due mesi e "
+         "chiamiamo in ordine. Ti mando la delibera: **articolo 7**, comma 2."),
+        ("marco.esposito", 28, "Perfetto, grazie: la porto in giunta la prossima settimana."),
+    )),
+    ("chiara.lombardo", ("giulia.ferraris", "anna.bertoldi", "luca.moretti"),
+     "Incontro sui centri per le famiglie a marzo", (
+        ("chiara.lombardo", 12, "Buongiorno a tutti, propongo un incontro online a marzo per "
+         "confrontare i progetti dei centri per le famiglie. Date possibili:\n\n"
+         "- martedì 10\n- giovedì 12"),
+        ("anna.bertoldi", 11, "Per me va bene giovedì 12, dalle 10."),
+    )),
+)
+
+
+def _seed_conversations(users: dict[str, User]) -> None:
+    """The demo conversations that are not there yet, spread back in time."""
+    from forum.conversations.services import post_message, start_conversation
+    from forum.models import Conversation, Message
+
+    existing = set(db.session.scalars(select(Conversation.subject)))
+    now = utcnow()
+    for starter, others, subject, messages in DEMO_CONVERSATIONS:
+        names = (starter, *others)
+        if subject in existing or any(name not in users for name in names):
+            continue
+        first_author, first_days, first_body = messages[0]
+        conversation = start_conversation(users[first_author], recipients=", ".join(others),
+                                          subject=subject, body=first_body)
+        for author, _days, body in messages[1:]:
+            post_message(users[author], conversation.id, body=body)
+        ids = db.session.scalars(select(Message.id).where(
+            Message.conversation_id == conversation.id).order_by(Message.id)).all()
+        for message_id, (_author, days, _body) in zip(ids, messages, strict=True):
+            db.session.execute(update(Message).where(Message.id == message_id).values(
+                created_at=now - timedelta(days=days)))
+        db.session.execute(update(Conversation).where(Conversation.id == conversation.id).values(
+            created_at=now - timedelta(days=first_days),
+            last_message_at=now - timedelta(days=messages[-1][1])))
         db.session.commit()
