@@ -381,6 +381,18 @@ def test_the_offer_follows_the_member_s_mail_settings(app):
     assert f"/domande/{question.id}#domanda" in text
 
 
+def test_by_default_the_offer_reaches_the_weekly_digest(app):
+    from forum.models import Delivery
+    from forum.notifications.digests import preview
+
+    expert = make_expert()
+    question = _unanswered_for()
+    route_question(question.id)
+    db.session.commit()  # a new snapshot: the job committed in its own session
+    text = preview(expert.username, Delivery.WEEKLY)
+    assert "puoi aiutare?" in text and question.title in text
+
+
 def test_notifications_are_rows_the_centre_can_filter(app):
     make_expert()
     question = _unanswered_for()
