@@ -52,7 +52,7 @@ def test_an_offered_member_declines_with_not_my_field(page: Page, live: LiveServ
     page.goto(f"/domande/{question}")
     invitation = page.get_by_role("region", name="Puoi aiutare?")
     expect(invitation).to_be_visible()
-    expect(invitation.get_by_role("link", name="Rispondi")).to_have_attribute(
+    expect(invitation.get_by_role("link", name="Scrivi una risposta")).to_have_attribute(
         "href", "#titolo-rispondi")
     _no_violations(page, "domanda proposta")
     invitation.get_by_role("button", name="Non è il mio campo").click()
