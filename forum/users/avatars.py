@@ -55,8 +55,9 @@ def normalise(data: bytes) -> bytes:
                 upright = ImageOps.exif_transpose(image)
                 square = ImageOps.fit(upright.convert("RGB"), (SIDE, SIDE),
                                       Image.Resampling.LANCZOS)
-    except (UnidentifiedImageError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning, OSError, ValueError, SyntaxError):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _refuse(_("L'immagine ha troppi pixel: riducila e riprova.")) from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
         raise _refuse(_("Il file non è un'immagine leggibile: carica una foto JPEG, PNG "
                         "o WebP.")) from None
     out = io.BytesIO()
@@ -68,7 +69,11 @@ def set_avatar(user: User, upload: FileStorage | None) -> User:
     """Replace the member's photo with the uploaded one, once checked and resized."""
     if upload is None or not upload.filename:
         raise _refuse(_("Scegli una foto da caricare."))
-    image = normalise(_read_limited(upload, int(current_app.config["AVATAR_MAX_BYTES"])))
+    try:
+        data = _read_limited(upload, int(current_app.config["AVATAR_MAX_BYTES"]))
+    finally:
+        upload.close()  # a large upload is a temporary file: closed even when refused
+    image = normalise(data)
     with write_intent():
         avatar = db.session.get(Avatar, user.id)
         if avatar is None:
