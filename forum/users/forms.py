@@ -28,6 +28,10 @@ def _visibility_choices(field: ProfileField):  # type: ignore[no-untyped-def]
                               if not (field in _CONTACT_FIELDS and value == "public"))
 
 
+def _visibility_field(label, field: ProfileField) -> SelectField:  # type: ignore[no-untyped-def]
+    return SelectField(label, choices=_visibility_choices(field), default="members")
+
+
 def _province_choices():  # type: ignore[no-untyped-def]
     ordered = sorted(PROVINCES.items(), key=lambda item: item[1][0])
     return as_choices([("", _l("Nessuna")), *((code, name) for code, (name, _r) in ordered)])
@@ -59,24 +63,15 @@ class ProfileForm(FlaskForm):
                                 validators=[Optional(), Length(max=254)])
     contact_phone = StringField(_l("Telefono di contatto"), validators=[Optional(), Length(max=40)])
     open_to_contact = BooleanField(_l("Disponibile a essere contattato con messaggi privati"))
-    vis_organisation = SelectField(_l("Chi vede l'ente"),
-                                   choices=_visibility_choices(ProfileField.ORGANISATION), default="members")
-    vis_place = SelectField(_l("Chi vede regione e provincia"),
-                            choices=_visibility_choices(ProfileField.PLACE), default="members")
-    vis_job_title = SelectField(_l("Chi vede il ruolo"),
-                                choices=_visibility_choices(ProfileField.JOB_TITLE), default="members")
-    vis_expertise = SelectField(_l("Chi vede i temi di competenza"),
-                                choices=_visibility_choices(ProfileField.EXPERTISE), default="members")
-    vis_competences = SelectField(_l("Chi vede le competenze"),
-                                  choices=_visibility_choices(ProfileField.COMPETENCES), default="members")
-    vis_languages = SelectField(_l("Chi vede le lingue"),
-                                choices=_visibility_choices(ProfileField.LANGUAGES), default="members")
-    vis_bio = SelectField(_l("Chi vede la presentazione"),
-                          choices=_visibility_choices(ProfileField.BIO), default="members")
-    vis_email = SelectField(_l("Chi vede l'email di contatto"),
-                            choices=_visibility_choices(ProfileField.EMAIL), default="members")
-    vis_phone = SelectField(_l("Chi vede il telefono"),
-                            choices=_visibility_choices(ProfileField.PHONE), default="members")
+    vis_organisation = _visibility_field(_l("Chi vede l'ente"), ProfileField.ORGANISATION)
+    vis_place = _visibility_field(_l("Chi vede regione e provincia"), ProfileField.PLACE)
+    vis_job_title = _visibility_field(_l("Chi vede il ruolo"), ProfileField.JOB_TITLE)
+    vis_expertise = _visibility_field(_l("Chi vede i temi di competenza"), ProfileField.EXPERTISE)
+    vis_competences = _visibility_field(_l("Chi vede le competenze"), ProfileField.COMPETENCES)
+    vis_languages = _visibility_field(_l("Chi vede le lingue"), ProfileField.LANGUAGES)
+    vis_bio = _visibility_field(_l("Chi vede la presentazione"), ProfileField.BIO)
+    vis_email = _visibility_field(_l("Chi vede l'email di contatto"), ProfileField.EMAIL)
+    vis_phone = _visibility_field(_l("Chi vede il telefono"), ProfileField.PHONE)
 
 
 class AvatarForm(FlaskForm):

@@ -138,7 +138,7 @@ def test_a_three_facet_query_costs_the_same_statements_for_more_members(
 
     few = statements()
     nidi = network["nidi"]
-    for n in range(30):
+    for _ in range(30):
         member = make_user(organisation_type="ambito-sociale")
         _profile(member, organisation_type="ambito-sociale", expertise=[nidi.id])
         make_answer(make_question(network["asker"]), member)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import io
-import re
 import warnings
 import zlib
 
@@ -81,7 +80,7 @@ def test_bad_files_are_refused_with_a_clear_message_and_the_old_photo_kept(
     assert _upload(client, _image("PNG")).status_code == 303
     response = _upload(client, data, name)
     assert 400 <= response.status_code < 500
-    assert message in response.get_data(as_text=True), re.findall(r"alert-danger.{0,120}", response.text)
+    assert message in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(User, member.id).avatar_version == 1
 
