@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from forum.extensions import db
-from forum.models import ConversationMember, Practice, Question, User
+from forum.models import ConversationMember, Organisation, Practice, Question, User
 from forum.seed.demo import seed_demo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,11 +50,15 @@ def _pages(client, login) -> dict[str, str]:  # type: ignore[no-untyped-def]
     public = ["/", "/domande", f"/domande/{question.id}", "/buone-pratiche",
               f"/buone-pratiche/{practice.slug}", "/temi", "/temi/servizi-educativi-0-6",
               "/cerca?q=nido", "/accedi", "/registrati", f"/utenti/{member.username}",
-              "/aiuto/privilegi", f"/domande/{question.id}/revisioni", "/pagina-inesistente"]
+              "/aiuto/privilegi", f"/domande/{question.id}/revisioni", "/pagina-inesistente",
+              "/enti", *[f"/enti/{slug}" for slug in db.session.scalars(
+                  select(Organisation.slug).order_by(Organisation.id).limit(2))]]
     member_pages = ["/", f"/domande/{question.id}", "/domande/nuova", "/notifiche",
                     "/impostazioni/notifiche", "/temi/servizi-educativi-0-6", "/domande?tag=nido",
                     f"/utenti/{moderator.username}", f"/buone-pratiche/{practice.slug}",
                     "/profilo/modifica", "/buone-pratiche/nuova", "/cerca?q=tariffe",
+                    "/rete", "/rete?regione=01&tema=servizi-educativi-0-6&ordina=nome",
+                    "/utenti/giulia.ferraris",
                     "/messaggi", "/messaggi/nuovo?a=marco.esposito", "/messaggi/bloccati",
                     *[f"/messaggi/{c}" for c in db.session.scalars(
                         select(ConversationMember.conversation_id)

@@ -27,6 +27,7 @@ from forum.models.base import utcnow
 from forum.questions.services import ask_question
 from forum.seed.moderation import seed_moderation
 from forum.seed.practices import seed_practices
+from forum.seed.profiles import seed_profiles
 from forum.seed.routing import seed_unsolved
 from forum.seed.themes import ensure_themes
 from forum.votes.services import cast_vote
@@ -157,6 +158,7 @@ def _seed_demo(password: str) -> SeedReport:
             _seed_question(item, users, report)
     report.practices = seed_practices(data["questions"])
     report.questions += seed_moderation(users, password)
+    seed_profiles(users)
     _seed_network(users)
     _seed_conversations(users)
     report.questions += seed_unsolved(users)
