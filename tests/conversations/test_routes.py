@@ -270,3 +270,15 @@ def test_24_identical_requests_at_once_never_fail_nor_duplicate(app, what):
                                                                   else 1)
     assert db.session.scalar(select(func.count(MessageReport.id))) == (
         1 if what == "report" else 0)
+
+
+def test_a_message_too_complex_to_render_is_refused_in_time_with_the_text_kept(client, login):
+    anna, bruno = make_user(), make_user()
+    conversation = start(anna, bruno)
+    login(anna)
+    body = "[" * 6_000 + "*_" * 2_000  # quadratic for Python-Markdown: stopped by the budget
+    response = client.post(f"/messaggi/{conversation.id}/rispondi", data={"body": body})
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert "troppo complesso da formattare" in text and "[" * 6_000 + "*_*_" in text
+    assert db.session.scalar(select(func.count(Message.id))) == 1
