@@ -37,6 +37,17 @@ def check_page(page: Page, label: str) -> None:
     assert not blocking, f"{label}: " + ", ".join(v["id"] for v in blocking)
 
 
+def no_violations(page: Page, label: str) -> None:
+    """axe (WCAG 2.1 A and AA) finds nothing at all on the page as it is now: the bar for
+    every new page."""
+    violations = _axe.run(page, options=WCAG_AA).response["violations"]
+    found = [f"{v['id']} [{v['impact']}]: " + "; ".join(" ".join(n["target"])
+                                                       for n in v["nodes"][:3])
+             for v in violations]
+    print(f"\naxe {label}: {len(violations)} violazioni")
+    assert not found, f"{label}: " + " | ".join(found)
+
+
 PUBLIC_PAGES = [
     ("home", "/", 200),
     ("elenco domande", "/domande", 200),
