@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 
-from playwright.sync_api import Page, expect
 from PIL import Image
+from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from forum.extensions import db
