@@ -12,6 +12,7 @@ from forum.errors import NotFound
 from forum.extensions import db
 from forum.models import AccountStatus, Organisation, Role, Theme, User
 from forum.models.base import utcnow
+from forum.text import escape_like
 
 # URL values (Italian) of the list filters, mapped to the stored codes.
 ROLE_FILTERS = {"membro": Role.MEMBER, "moderatore": Role.MODERATOR, "amministratore": Role.ADMIN}
@@ -33,14 +34,10 @@ class UserFilters:
         return any((self.q, self.role, self.status, self.region))
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _filtered_users(filters: UserFilters) -> Select:
     stmt = select(User)
     if filters.q:
-        pattern = f"%{_escape_like(filters.q.lower())}%"
+        pattern = f"%{escape_like(filters.q.lower())}%"
         stmt = stmt.where(or_(*(
             func.lower(column).like(pattern, escape="\\")
             for column in (User.username, User.display_name, User.email, User.organisation)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from forum.extensions import db
 from forum.models import AccountStatus, Answer, Comment, Question, User
 from forum.models.base import utcnow
+from forum.text import escape_like
 
 MENTION_SUGGESTIONS = 8
 MENTION_QUERY_MAX = 32  # the longest username; a longer text names nobody
@@ -21,11 +22,6 @@ class MentionCandidate(NamedTuple):
 
     username: str
     display_name: str
-
-
-def _escape_like(text: str) -> str:
-    """`text` matched literally by LIKE ... ESCAPE '\\' (no % or _ wildcards)."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _thread_participants(question_id: int) -> Any:
@@ -50,7 +46,7 @@ def mention_candidates(viewer: Any, text: str, *,
     term = text.strip().removeprefix("@").lower()
     if not term or len(term) > MENTION_QUERY_MAX or not term.isprintable():
         return []
-    prefix = _escape_like(term) + "%"
+    prefix = escape_like(term) + "%"
     name = User.display_name
     lowered = func.lower(name)
     by_username = User.username.like(prefix, escape="\\")
