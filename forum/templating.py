@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from forum import i18n, permissions
 from forum.auth.services import load_user
-from forum.conversations.queries import contact_blocks, unread_total
+from forum.conversations.queries import contact_blocks, header_counts
 from forum.extensions import login_manager
 from forum.moderation import labels as moderation_labels
 from forum.notifications.messages import FOLLOW_TARGET_LABELS, LEVEL_LABELS
@@ -118,16 +118,16 @@ def _member_header() -> dict[str, object]:
     from flask_login import current_user
 
     from forum.moderation.queries import pending_counts
-    from forum.notifications.services import unread_count
     from forum.users.standing import standing_message
 
     if not getattr(current_user, "is_authenticated", False):
         return {}
     cached = g.get("_officina_header")
     if cached is None:
+        notifications, messages = header_counts(current_user.id)
         cached = g._officina_header = {
-            "unread_notifications": unread_count(current_user.id),
-            "unread_messages": unread_total(current_user.id),
+            "unread_notifications": notifications,
+            "unread_messages": messages,
             "standing_message": standing_message(current_user),
             "moderation_counts": (
                 pending_counts(current_user) if permissions.can_moderate(current_user) else None

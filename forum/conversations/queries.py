@@ -19,6 +19,7 @@ from forum.models import (
     ConversationMember,
     Message,
     MessageReport,
+    Notification,
     ReportStatus,
     User,
 )
@@ -43,6 +44,16 @@ def unread_total(user_id: int) -> int:
     """How many messages the member has not read yet, all conversations (one query: the
     header badge)."""
     return db.session.scalar(_unread_messages_query(user_id)) or 0
+
+
+def header_counts(user_id: int) -> tuple[int, int]:
+    """Unread notifications and unread messages for the header, in one statement."""
+    notifications = (select(func.count(Notification.id))
+                     .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+                     .scalar_subquery())
+    row = db.session.execute(select(notifications,
+                                    _unread_messages_query(user_id).scalar_subquery())).one()
+    return int(row[0] or 0), int(row[1] or 0)
 
 
 @dataclass

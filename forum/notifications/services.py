@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from forum import permissions
 from forum.database import write_intent
@@ -31,15 +31,6 @@ def notify(user_id: int, kind: str, *, link: str = "", **params: Any) -> Notific
     if user is not None and wanted == Delivery.IMMEDIATE and may_receive_mail(user):
         compose(user, [note]).queue()
     return note
-
-
-def unread_count(user_id: int) -> int:
-    """How many notifications the user has not opened yet (the header badge)."""
-    return db.session.scalar(
-        select(func.count(Notification.id)).where(
-            Notification.user_id == user_id, Notification.read_at.is_(None)
-        )
-    ) or 0
 
 
 @dataclass

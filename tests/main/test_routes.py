@@ -35,10 +35,11 @@ def test_preview_needs_sign_in(client, app):
     assert client.post("/anteprima", data={"testo": "ciao"}).status_code in (302, 401)
 
 
-def test_profile_shows_organisation_region_reputation_and_posts(client, app):
+def test_profile_shows_organisation_region_reputation_and_posts(client, login, app):
     user = make_user(organisation="Ambito Sociale Valle Verde (fittizio)", region_code="05")
     question = make_question(user, title="Domanda del profilo sul centro per le famiglie")
     make_answer(make_question(), user)
+    login(make_user())  # organisation and region are for members unless made public
     page = client.get(f"/utenti/{user.username}").get_data(as_text=True)
     assert "Ambito Sociale Valle Verde (fittizio)" in page and "Veneto" in page
     assert question.title in page and "1 risposta" in page
