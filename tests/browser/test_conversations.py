@@ -20,17 +20,7 @@ from tests.browser.helpers import (
     sign_in,
     unique,
 )
-from tests.browser.test_accessibility import WCAG_AA, _axe
-
-
-def no_violations(page: Page, label: str) -> None:
-    """axe (WCAG 2.1 A and AA) finds nothing at all on the page as it is now."""
-    violations = _axe.run(page, options=WCAG_AA).response["violations"]
-    found = [f"{v['id']} [{v['impact']}]: " + "; ".join(" ".join(n["target"])
-                                                       for n in v["nodes"][:3])
-             for v in violations]
-    print(f"\naxe {label}: {len(violations)} violazioni")
-    assert not found, f"{label}: " + " | ".join(found)
+from tests.browser.test_accessibility import no_violations
 
 
 def _practice_by(live: LiveServer, username: str) -> str:
