@@ -43,7 +43,10 @@ def test_a_member_completes_the_profile_with_a_photo(page: Page, live: LiveServe
     expect(page.locator(".alert-success")).to_contain_text("Foto aggiornata")
     photo = page.locator("main img.officina-avatar")
     expect(photo).to_have_count(1)
-    assert photo.evaluate("img => img.complete && img.naturalWidth") == 256
+    page.wait_for_function("""() => {
+        const img = document.querySelector('main img.officina-avatar');
+        return img && img.complete && img.naturalWidth === 256;
+    }""")
     page.get_by_label("Foto (JPEG, PNG o WebP, al massimo 2 MB)").set_input_files(
         files=[{"name": "logo.svg", "mimeType": "image/svg+xml",
                 "buffer": b"<svg xmlns='http://www.w3.org/2000/svg'/>"}])
