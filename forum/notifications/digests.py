@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, case, exists, select
 
 from forum.database import upsert_insert, write_intent
 from forum.extensions import db
@@ -23,10 +23,14 @@ from forum.models import (
     Acceptance,
     Delivery,
     DigestSent,
+    Expertise,
     Follow,
     FollowTarget,
     Level,
     Notification,
+    Practice,
+    PracticeFacet,
+    PracticeStatus,
     Question,
     Theme,
     User,
@@ -47,6 +51,7 @@ from forum.notifications.services import visible_notifications
 ROME = ZoneInfo("Europe/Rome")
 UNANSWERED_AFTER = timedelta(hours=48)
 PER_SECTION = 10
+SECTIONS = ("new", "solved", "practices", "unanswered")
 
 
 @dataclass(frozen=True)
@@ -93,36 +98,56 @@ class Digest:
 
     @property
     def empty(self) -> bool:
-        return not self.notes and not any(t["solved"] or t["unanswered"] for t in self.themes)
+        return not self.notes and not any(t[key] for t in self.themes for key in SECTIONS)
 
 
 def _theme_sections(user: User, window: Window) -> list[dict]:
-    """Per watched theme: threads solved in the window, and questions still without an
-    answer after two days (the member may know the answer)."""
-    theme_ids = db.session.scalars(select(Follow.target_id).where(
+    """Per watched theme: new questions, threads solved and practices published in the
+    window; per watched theme and theme of expertise: questions still without an answer
+    after two days, the asker's region first (the member may know the answer)."""
+    watched = set(db.session.scalars(select(Follow.target_id).where(
         Follow.user_id == user.id, Follow.target_type == FollowTarget.THEME,
-        Follow.level == Level.WATCHING)).all()
+        Follow.level == Level.WATCHING)))
+    expert = set(db.session.scalars(select(Expertise.theme_id).where(
+        Expertise.user_id == user.id)))
+    theme_ids = watched | expert
     if not theme_ids:
         return []
     themes = db.session.scalars(select(Theme).where(Theme.id.in_(theme_ids))
                                 .order_by(Theme.position)).all()
+    visible = (Question.hidden_at.is_(None), Question.author_id != user.id)
+    new = db.session.scalars(select(Question).where(
+        Question.theme_id.in_(watched), *visible,
+        Question.created_at >= window.start, Question.created_at < window.end)
+        .order_by(Question.created_at.desc())).all() if watched else []
     solved = db.session.scalars(select(Question).where(
-        Question.theme_id.in_(theme_ids), Question.hidden_at.is_(None),
+        Question.theme_id.in_(watched), Question.hidden_at.is_(None),
         exists().where(and_(Acceptance.question_id == Question.id,
                             Acceptance.withdrawn_at.is_(None),
                             Acceptance.accepted_at >= window.start,
                             Acceptance.accepted_at < window.end)))
-        .order_by(Question.last_activity_at.desc())).all()
-    unanswered = db.session.scalars(select(Question).where(
-        Question.theme_id.in_(theme_ids), Question.hidden_at.is_(None),
-        Question.closed_at.is_(None), Question.answer_count == 0,
-        Question.author_id != user.id, Question.created_at < window.end - UNANSWERED_AFTER)
-        .order_by(Question.created_at.desc())).all()
+        .order_by(Question.last_activity_at.desc())).all() if watched else []
+    same_region = case((User.region_code == user.region_code, 0), else_=1)
+    unanswered = db.session.scalars(select(Question).join(User, User.id == Question.author_id)
+        .where(Question.theme_id.in_(theme_ids), *visible, Question.closed_at.is_(None),
+               Question.answer_count == 0, Question.created_at < window.end - UNANSWERED_AFTER)
+        .order_by(same_region, Question.created_at.desc())).all()
+    slugs = {t.slug: t.id for t in themes if t.id in watched}
+    practices = db.session.execute(select(Practice.slug, Practice.title, PracticeFacet.value)
+        .join(PracticeFacet, and_(PracticeFacet.practice_id == Practice.id,
+                                  PracticeFacet.facet == "theme"))
+        .where(PracticeFacet.value.in_(slugs), Practice.status == PracticeStatus.PUBLISHED,
+               Practice.published_at >= window.start, Practice.published_at < window.end)
+        .order_by(Practice.published_at.desc())).all() if slugs else []
     sections = []
     for theme in themes:
         sections.append({
             "name": theme.name,
+            "new": [_link(q) for q in new if q.theme_id == theme.id][:PER_SECTION],
             "solved": [_link(q) for q in solved if q.theme_id == theme.id][:PER_SECTION],
+            "practices": [{"text": title, "link": site_url(f"/buone-pratiche/{slug}")}
+                          for slug, title, value in practices
+                          if slugs.get(value) == theme.id][:PER_SECTION],
             "unanswered": [_link(q) for q in unanswered if q.theme_id == theme.id][:PER_SECTION],
         })
     return sections
@@ -175,6 +200,7 @@ def _candidates(window: Window) -> list[int]:
     if window.period == Delivery.WEEKLY:
         ids |= set(db.session.scalars(select(Follow.user_id).where(
             Follow.target_type == FollowTarget.THEME, Follow.level == Level.WATCHING).distinct()))
+        ids |= set(db.session.scalars(select(Expertise.user_id).distinct()))
     return sorted(ids)
 
 

@@ -120,3 +120,40 @@ def test_preview_command_prints_a_digest_without_sending_it(app, runner):
     assert unknown.exit_code != 0 and "Utente sconosciuto" in unknown.output
     sent = runner.invoke(args=["digests", "send", "--period", "daily"])
     assert sent.exit_code == 0 and "Riepiloghi inviati" in sent.output
+
+
+def test_the_weekly_digest_adds_new_questions_practices_and_questions_for_my_expertise(app):
+    from forum.models import Expertise
+    from tests.factories import make_practice
+
+    watcher = make_user(region_code="09")
+    theme = db.session.scalar(select(Theme).where(Theme.slug == "servizi-educativi-0-6"))
+    other = db.session.scalar(select(Theme).where(Theme.slug == "affido-adozione"))
+    set_level(watcher, FollowTarget.THEME, theme.id, "watching")
+    db.session.add(Expertise(user_id=watcher.id, theme_id=other.id))
+    db.session.commit()
+    make_question(make_user(), title="Come si calcola la retta del nido per i fratelli?")
+    make_practice(make_user(), title="Nido diffuso nelle frazioni di montagna",
+                  themes="servizi-educativi-0-6")
+    far = make_question(make_user(region_code="19"), theme_slug="affido-adozione",
+                        title="Chi ha un regolamento per l'affido diurno in Sicilia?")
+    near = make_question(make_user(region_code="09"), theme_slug="affido-adozione",
+                         title="Chi ha un regolamento per l'affido diurno in Toscana?")
+    for question in (far, near):
+        question.created_at = utcnow() - timedelta(days=3)
+    db.session.commit()
+    window = digests.last_complete(Delivery.WEEKLY, utcnow() + NEXT_WEEK)
+    digest = digests.build(db.session.get_one(type(watcher), watcher.id), window)
+    sections = {s["name"]: s for s in digest.themes}
+    watched, expertise = sections[theme.name], sections[other.name]
+    assert [q["text"] for q in watched["new"]] == [
+        "Come si calcola la retta del nido per i fratelli?"]
+    assert [p["text"] for p in watched["practices"]] == ["Nido diffuso nelle frazioni di montagna"]
+    assert watched["practices"][0]["link"].endswith(
+        "/buone-pratiche/nido-diffuso-nelle-frazioni-di-montagna")
+    # Not watched, but in the member's expertise: only questions they could answer, their
+    # own region first.
+    assert expertise["new"] == [] and expertise["practices"] == []
+    assert [q["text"] for q in expertise["unanswered"]] == [
+        "Chi ha un regolamento per l'affido diurno in Toscana?",
+        "Chi ha un regolamento per l'affido diurno in Sicilia?"]
