@@ -56,7 +56,31 @@ def deliver(to: str, subject: str, body: str, html: str | None = None,
             smtp.starttls()
         if config.get("MAIL_SMTP_USER"):
             smtp.login(config["MAIL_SMTP_USER"], config["MAIL_SMTP_PASSWORD"] or "")
-        smtp.send_message(message)
+        try:
+            smtp.send_message(message)
+        except smtplib.SMTPRecipientsRefused as refused:
+            codes = [code for code, _text in refused.recipients.values()]
+            if not codes or any(code < 500 for code in codes):
+                raise  # a temporary refusal: the job is retried later
+            _mark_bounced(to)
+
+
+def _mark_bounced(address: str) -> None:
+    """A permanent refusal (5xx) of the recipient: stop notification mail to it; the
+    job ends there (retrying would only be refused again)."""
+    from sqlalchemy import func, update
+
+    from forum.database import write_intent
+    from forum.extensions import db
+    from forum.models import User
+    from forum.models.base import utcnow
+
+    current_app.logger.warning("Indirizzo rifiutato in modo permanente: %s", address)
+    with write_intent():
+        db.session.execute(update(User).where(
+            func.lower(User.email) == address.lower(), User.email_bounced_at.is_(None),
+        ).values(email_bounced_at=utcnow()))
+        db.session.commit()
 
 
 def outbox_messages() -> list[EmailMessage]:

@@ -66,6 +66,9 @@ class User(ProfileColumns, UserMixin, Model):
     moderated_theme_ids: Mapped[str] = mapped_column(String(400), default="", server_default="")
     # The language of the member's e-mails: the one they last chose in the interface.
     language: Mapped[str] = mapped_column(String(5), default="it", server_default="it")
+    # Set when the mail server refused the address for good (5xx): no more notification
+    # e-mail until the member asks to try again from their settings.
+    email_bounced_at: Mapped[datetime | None] = mapped_column(default=None)
 
     def get_id(self) -> str:
         """Session id: changes when `session_version` is bumped, which logs others out."""

@@ -80,8 +80,10 @@ def deliveries(session: Session, user_ids: Iterable[int]
 
 
 def may_receive_mail(user: User) -> bool:
-    """No e-mail to accounts awaiting approval, refused or suspended."""
-    return user.status == AccountStatus.ACTIVE and not user.is_suspended
+    """No e-mail to accounts awaiting approval, refused or suspended, nor to an address the
+    mail server refused for good."""
+    return (user.status == AccountStatus.ACTIVE and not user.is_suspended
+            and user.email_bounced_at is None)
 
 
 def set_deliveries(user: User, choices: dict[str, str]) -> None:

@@ -136,6 +136,8 @@ def save_mail_settings(user: User, choices: dict[str, str]) -> None:
 
     with write_intent():
         set_deliveries(user, choices)
+        # Saving is the member's word that the address works again after a bounce.
+        db.session.get_one(User, user.id).email_bounced_at = None
         db.session.commit()
 
 

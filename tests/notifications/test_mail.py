@@ -189,3 +189,61 @@ def test_24_simultaneous_one_click_unsubscribes_all_succeed_and_leave_one_row_ea
     assert sorted(r.category for r in rows) == sorted(
         ["account", "followed", "messages", "my_threads", "replies", "solutions"])
     assert {r.delivery for r in rows} == {"none"}
+
+
+class RefusingInbox(Inbox):
+    """Refuses one address for good (550), another for now (451)."""
+
+    def __init__(self, gone: str, busy: str) -> None:
+        super().__init__()
+        self.gone, self.busy = gone, busy
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # type: ignore[no-untyped-def]  # noqa: N802
+        if address == self.gone:
+            return "550 5.1.1 Utente sconosciuto"
+        if address == self.busy:
+            return "451 4.2.1 Casella temporaneamente non disponibile"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_an_address_refused_for_good_gets_no_more_mail_until_the_member_saves_settings(
+        app, client, login):
+    from aiosmtpd.controller import Controller
+
+    from forum.models import Job, JobStatus
+
+    gone, busy = make_user(), make_user()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    app.config.update(MAIL_SMTP_HOST="127.0.0.1", MAIL_SMTP_PORT=port,
+                      MAIL_SMTP_STARTTLS=False)
+    box = RefusingInbox(gone.email, busy.email)
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        make_answer(make_question(gone))
+        db.session.expire_all()
+        assert db.session.get(User, gone.id).email_bounced_at is not None
+        make_answer(make_question(busy))
+        db.session.expire_all()
+        assert db.session.get(User, busy.id).email_bounced_at is None  # 4xx: retried later
+        retried = db.session.scalars(select(Job).where(
+            Job.task == "mail.send", Job.status != JobStatus.DONE)).all()
+        assert [job.args[0] for job in retried] == [busy.email]
+        # No new e-mail job for the refused address.
+        before = db.session.query(Job).filter(Job.task == "mail.send").count()
+        make_answer(make_question(gone))
+        assert db.session.query(Job).filter(Job.task == "mail.send").count() == before
+        login(gone)
+        page = client.get("/impostazioni/notifiche").get_data(as_text=True)
+        assert "ha rifiutato le email" in page
+        from forum.models import MailCategory
+        saved = client.post("/impostazioni/notifiche", data={
+            f"email-{category}": "immediate" for category in MailCategory})
+        assert saved.status_code == 303
+        db.session.expire_all()
+        assert db.session.get(User, gone.id).email_bounced_at is None
+    finally:
+        controller.stop()
