@@ -113,6 +113,9 @@ def update_profile(user: User, change: ProfileChange) -> User:
     change.contact_email = clean_line(change.contact_email)
     change.contact_phone = clean_line(change.contact_phone)
     errors = _check(change)
+    if any(not 0 < theme_id < 2**31 for theme_id in change.expertise):
+        change.expertise = []
+        errors.setdefault("expertise", []).append(_("Tema non valido."))
     themes = set(db.session.execute(
         select(Theme.id).where(Theme.id.in_(set(change.expertise)))
     ).scalars()) if change.expertise else set()
