@@ -174,6 +174,10 @@ def app(tmp_path: Path, app_overrides: dict, _sqlite_template: Path,
         if shared:
             _SHARED[url] = application
     application.instance_path = str(tmp_path)
+    # Flask-Limiter keeps `enabled` on its one global object, set by the last app created:
+    # a module whose own app turns limits on would otherwise leave them on for the next.
+    from forum.extensions import limiter
+    limiter.enabled = bool(application.config.get("RATELIMIT_ENABLED", True))
     saved_config = dict(application.config)
     with application.app_context():
         if PG_URL:

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from forum.database import write_intent
 from forum.jobs import enqueue, task
-from forum.jobs.api import finish_in
 from forum.models import (
     AccountStatus,
     Block,
@@ -28,7 +27,7 @@ from forum.models import (
     User,
 )
 from forum.models.base import utcnow
-from forum.notifications.mailing import compose_immediate
+from forum.notifications.mailing import compose_immediate, store_notifications
 
 FAN_OUT = "conversations.fan_out"
 KIND = "private_message"
@@ -89,9 +88,5 @@ def fan_out(message_id: int) -> int:
                 category=MailCategory.MESSAGES, created_at=now) for user in users]
         outgoing = compose_immediate(session, [n for n in notes if n.user_id not in waiting])
         with write_intent(session):
-            session.add_all(notes)
-            for mail in outgoing:
-                mail.queue(session)
-            finish_in(session)
-            session.commit()
+            store_notifications(session, notes, outgoing)
     return len(notes)

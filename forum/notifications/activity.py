@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 from forum import permissions
 from forum.database import write_intent
 from forum.jobs import enqueue, task
-from forum.jobs.api import finish_in
 from forum.models import (
     AccountStatus,
     Answer,
@@ -37,7 +36,7 @@ from forum.models import (
     question_tags,
 )
 from forum.models.base import utcnow
-from forum.notifications.mailing import category_for, compose_immediate
+from forum.notifications.mailing import category_for, compose_immediate, store_notifications
 from forum.notifications.mentions import mentioned_usernames
 
 FAN_OUT = "notifications.fan_out"
@@ -261,9 +260,5 @@ def fan_out(event: str, actor_id: int, ids: dict[str, Any]) -> int:
                 created_at=now) for user in recipients]
         outgoing = compose_immediate(session, notes)
         with write_intent(session):
-            session.add_all(notes)
-            for message in outgoing:
-                message.queue(session)
-            finish_in(session)
-            session.commit()
+            store_notifications(session, notes, outgoing)
     return len(notes)

@@ -218,3 +218,16 @@ def compose_immediate(session: Session, notes: Sequence[Notification]) -> list[O
         out.append(compose(user, wanted))
     return out
 
+
+
+def store_notifications(session: Session, notes: Sequence[Notification],
+                        outgoing: Iterable[Outgoing]) -> None:
+    """The last write of a notifying job: the notifications, their e-mails and the job's
+    own end in one commit (the caller holds the write transaction)."""
+    from forum.jobs.api import finish_in
+
+    session.add_all(notes)
+    for message in outgoing:
+        message.queue(session)
+    finish_in(session)
+    session.commit()

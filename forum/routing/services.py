@@ -27,10 +27,9 @@ from forum.database import upsert_insert, write_intent
 from forum.errors import NotAllowed, NotFound
 from forum.extensions import db
 from forum.jobs import enqueue, task
-from forum.jobs.api import finish_in
 from forum.models import Notification, Question, RoutingOffer, Theme, User
 from forum.models.base import utcnow
-from forum.notifications.mailing import category_for, compose_immediate
+from forum.notifications.mailing import category_for, compose_immediate, store_notifications
 from forum.routing import queries
 
 ROUTE_TASK = "routing.route_question"
@@ -102,11 +101,7 @@ def route_question(question_id: int) -> list[int]:
                 {"question_id": question_id, "user_id": user_id, "offered_at": now}
                 for user_id in offered]).on_conflict_do_nothing(
                     index_elements=["question_id", "user_id"]))
-            session.add_all(notes)
-            for message in outgoing:
-                message.queue(session)
-            finish_in(session)
-            session.commit()
+            store_notifications(session, notes, outgoing)
     return offered
 
 
@@ -136,11 +131,7 @@ def remind_accept(question_id: int) -> bool:
             if not _claimed(session, question_id, due, {"accept_reminded_at": now}):
                 session.rollback()
                 return False
-            session.add(note)
-            for message in outgoing:
-                message.queue(session)
-            finish_in(session)
-            session.commit()
+            store_notifications(session, [note], outgoing)
     return True
 
 
