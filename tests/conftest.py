@@ -57,6 +57,23 @@ if os.environ.get("FORUM_TEST_REDIS_URL"):
     os.environ["FORUM_TEST_REDIS_URL"] = _worker_redis_url(os.environ["FORUM_TEST_REDIS_URL"]) or ""
 
 
+# Modules that never open the application's database: the PostgreSQL run leaves them to the
+# SQLite run instead of repeating them (search library, Markdown, file checks, catalogue).
+DATABASE_FREE = ("search_index/", "test_markup.py", "test_architecture.py", "test_i18n.py")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """In the PostgreSQL run, skip (visibly) what does not depend on the database."""
+    if not PG_URL:
+        return
+    skip = pytest.mark.skip(reason="does not use the database: covered by the SQLite run")
+    root = Path(__file__).parent
+    for item in items:
+        where = Path(str(item.fspath)).relative_to(root).as_posix()
+        if "app" not in getattr(item, "fixturenames", ()) and where.startswith(DATABASE_FREE):
+            item.add_marker(skip)
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     """Say which database the suite runs on."""
     return f"database: {'PostgreSQL (' + PG_URL + ')' if PG_URL else 'SQLite (file per test)'}"
