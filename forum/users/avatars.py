@@ -75,12 +75,12 @@ def set_avatar(user: User, upload: FileStorage | None) -> User:
         upload.close()  # a large upload is a temporary file: closed even when refused
     image = normalise(data)
     with write_intent():
+        member = db.session.get_one(User, user.id, with_for_update=True)  # one upload at a time
         avatar = db.session.get(Avatar, user.id)
         if avatar is None:
             db.session.add(Avatar(user_id=user.id, image=image, content_type="image/jpeg"))
         else:
             avatar.image, avatar.updated_at = image, utcnow()
-        member = db.session.get_one(User, user.id)
         member.avatar_version = member.avatar_version + 1
         db.session.commit()
     return user

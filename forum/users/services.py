@@ -125,7 +125,9 @@ def update_profile(user: User, change: ProfileChange) -> User:
         raise InvalidInput(_("Controlla i campi evidenziati."), field_errors=errors)
     listed = organisation_on_list(change.organisation)
     with write_intent():
-        member = db.session.get_one(User, user.id)
+        # The row lock makes simultaneous saves of one profile queue (PostgreSQL): the
+        # expertise rows are replaced, and two replacements at once would collide.
+        member = db.session.get_one(User, user.id, with_for_update=True)
         member.display_name = change.display_name
         member.organisation = listed.name if listed else change.organisation
         member.organisation_id = listed.id if listed else None

@@ -185,3 +185,38 @@ def test_the_profile_shows_activity_per_theme_in_a_fixed_number_of_statements(
     assert statements() == few
     page = client.get("/utenti/esperta").get_data(as_text=True)
     assert "Attività per tema" in page and "Giovani e politiche giovanili" in page
+
+
+def test_24_simultaneous_saves_of_one_profile_all_succeed_and_leave_one_expertise_set(app):
+    import threading
+
+    from forum.extensions import db as database
+    member = make_user()
+    themes = [t.id for t in database.session.query(Theme).order_by(Theme.position).limit(3)]
+    barrier = threading.Barrier(24)
+    codes: list[int] = []
+    errors: list[BaseException] = []
+
+    def save(n: int) -> None:
+        try:
+            with app.app_context():
+                client = app.test_client()
+                with client.session_transaction() as session:
+                    session["_user_id"] = member.get_id()
+                barrier.wait(10)
+                codes.append(client.post("/profilo/modifica", data={
+                    **FORM, "expertise": [str(t) for t in themes[: 1 + n % 3]],
+                    "job_title": f"Ruolo {n}"}).status_code)
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=save, args=(n,)) for n in range(24)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == [] and codes == [303] * 24
+    database.session.commit()
+    saved = database.session.get(User, member.id)
+    count = database.session.query(Expertise).filter_by(user_id=member.id).count()
+    assert count == 1 + int(saved.job_title.split()[-1]) % 3  # the last save won, whole
