@@ -11,11 +11,17 @@ from enum import StrEnum
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import ColumnElement, or_, select
 
+from forum.extensions import db
 from forum.models import (
     NEVER_PUBLIC,
     PRACTICE_WORKFLOW,
     Answer,
+    Group,
+    GroupKind,
+    GroupMember,
+    GroupRole,
     Practice,
     PracticeStatus,
     ProfileField,
@@ -101,14 +107,165 @@ def is_admin(user: Any) -> bool:
     return _signed_in(user) and isinstance(user, User) and user.is_admin and not user.is_suspended
 
 
-def can_view_hidden(user: Any, author_id: int, theme_id: int) -> bool:
-    """A hidden post stays visible to its author (with the reason) and to its moderators."""
-    return _signed_in(user) and (user.id == author_id or can_moderate(user, theme_id))
+def can_view_hidden(user: Any, author_id: int, question: Question) -> bool:
+    """A hidden post stays visible to its author (with the reason) and to the moderators
+    of its thread."""
+    return _signed_in(user) and (user.id == author_id or can_moderate_question(user, question))
+
+
+def can_moderate_question(user: Any, question: Question) -> bool:
+    """Moderators of the theme moderate a thread they can read; a group's facilitators
+    moderate its threads (a private group's are moderated by its facilitators alone)."""
+    if not can_read_group_content(user, question.group):
+        return False
+    if question.group is not None and is_facilitator(user, question.group):
+        return True
+    return can_moderate(user, question.theme_id)
 
 
 def can_view_question(user: Any, question: Question) -> bool:
-    """A question is public unless hidden; hidden, its author and its moderators see it."""
-    return not question.is_hidden or can_view_hidden(user, question.author_id, question.theme_id)
+    """A question is public unless hidden or in a restricted group; hidden, its author and
+    its moderators see it; in a group on request or private, only the group's members."""
+    if not can_read_group_content(user, question.group):
+        return False
+    if not question.is_hidden:
+        return True
+    return can_view_hidden(user, question.author_id, question)
+
+
+# -- working groups (forum/groups) --------------------------------------------------------------
+
+def group_roles(user: Any) -> dict[int, str]:
+    """group id -> role of a signed-in member, read once per user object (a request, a job).
+
+    Membership services call `forget_group_roles` after a change, so the next check in
+    the same request sees it."""
+    if not _signed_in(user):
+        return {}
+    cached: dict[int, str] | None = user.__dict__.get("_group_roles")
+    if cached is None:
+        cached = dict(db.session.execute(
+            select(GroupMember.group_id, GroupMember.role).where(GroupMember.user_id == user.id)
+        ).tuples().all())
+        user.__dict__["_group_roles"] = cached
+    return cached
+
+
+def forget_group_roles(user: Any) -> None:
+    """Drop the cached memberships of a user object after they changed."""
+    if user is not None:
+        user.__dict__.pop("_group_roles", None)
+
+
+def is_group_member(user: Any, group: Group) -> bool:
+    """A member of the group, whatever their role."""
+    return group.id in group_roles(user)
+
+
+def is_facilitator(user: Any, group: Group) -> bool:
+    """A facilitator of the group (active: suspended facilitators manage nothing)."""
+    return (is_active_member(user)
+            and group_roles(user).get(group.id) == GroupRole.FACILITATOR)
+
+
+def can_read_group_content(user: Any, group: Group | None) -> bool:
+    """The public space and open groups are read by everyone; a group joined on request
+    or by invitation only by its members."""
+    if group is None or group.kind == GroupKind.OPEN:
+        return True
+    return is_group_member(user, group)
+
+
+def can_see_group(user: Any, group: Group) -> bool:
+    """Open and on-request groups are listed for all; a private group only for its members,
+    or by name when it chose to be listed."""
+    return group.kind != GroupKind.PRIVATE or group.listed or is_group_member(user, group)
+
+
+def visible_questions(viewer: Any) -> ColumnElement[bool]:
+    """`can_read_group_content` as a WHERE clause on questions, evaluated at query time
+    (so a member removed a moment ago no longer matches): public questions, open groups',
+    and those of the viewer's groups."""
+    readable = or_(Question.group_id.is_(None),
+                   Question.group_id.in_(select(Group.id).where(Group.kind == GroupKind.OPEN)))
+    if _signed_in(viewer):
+        readable = or_(readable, Question.group_id.in_(
+            select(GroupMember.group_id).where(GroupMember.user_id == viewer.id)))
+    return readable
+
+
+def public_questions() -> ColumnElement[bool]:
+    """What anyone may read: the clause for a visitor who is signed out (aggregates shown
+    to everyone, such as directory counts, use it whoever is looking)."""
+    return visible_questions(None)
+
+
+def readable_group_ids(viewer: Any) -> frozenset[int]:
+    """Ids of the groups whose content the viewer reads: open groups and their own (the
+    search filter, read fresh on every search)."""
+    ids = set(db.session.execute(select(Group.id).where(Group.kind == GroupKind.OPEN)).scalars())
+    return frozenset(ids | set(group_roles(viewer)) if _signed_in(viewer) else ids)
+
+
+def can_create_group(user: Any) -> bool:
+    """Active members open a working group and become its first facilitator."""
+    return is_active_member(user)
+
+
+def can_join_group(user: Any, group: Group) -> bool:
+    """Anyone active joins an open group; requests and invitations handle the others."""
+    return (is_active_member(user) and group.kind == GroupKind.OPEN
+            and not is_group_member(user, group))
+
+
+def can_request_group(user: Any, group: Group) -> bool:
+    """Active non-members ask to join a group on request."""
+    return (is_active_member(user) and group.kind == GroupKind.ON_REQUEST
+            and not is_group_member(user, group))
+
+
+def can_manage_group(user: Any, group: Group) -> bool:
+    """Facilitators manage members, settings and content; admins step in for any group
+    they can see (an orphaned or abusive group), without reading a private one."""
+    return is_facilitator(user, group) or (is_admin(user) and can_see_group(user, group))
+
+
+def can_post_in_group(user: Any, group: Group) -> bool:
+    """Members who may write post discussions and documents in their group; in an open
+    group, any active member."""
+    return can_post(user) and (is_group_member(user, group) or group.kind == GroupKind.OPEN)
+
+
+def can_leave_group(user: Any, group: Group) -> bool:
+    """Members leave (the last facilitator is told to hand over first, by the service)."""
+    return is_group_member(user, group)
+
+
+def can_read_group_documents(user: Any, group: Group) -> bool:
+    """Documents follow the group's discussions."""
+    return can_read_group_content(user, group)
+
+
+def can_manage_document(user: Any, group: Group, uploader_id: int | None) -> bool:
+    """Whoever uploaded a document, or a facilitator, adds versions, moves or deletes it."""
+    return (can_post_in_group(user, group)
+            and (uploader_id == user.id or can_manage_group(user, group)))
+
+
+def can_request_publication(user: Any, question: Question) -> bool:
+    """A facilitator proposes to publish a solved, visible group thread to the public
+    space, once."""
+    group = question.group
+    return (group is not None and question.is_solved and not question.is_hidden
+            and question.published_copy_id is None and can_manage_group(user, group)
+            and is_group_member(user, group))
+
+
+def can_consent_publication(user: Any, question: Question) -> bool:
+    """The asker agrees (or not) to the publication a facilitator proposed."""
+    return (question.publication_requested_at is not None
+            and question.published_copy_id is None and is_active_member(user)
+            and user.id == question.author_id and can_view_question(user, question))
 
 
 def can_follow(user: Any) -> bool:
@@ -132,27 +289,30 @@ def can_decline_offer(user: Any, offer: Any) -> bool:
 
 def can_edit_question(user: Any, question: Question) -> bool:
     """The author (unless the thread is locked) or a moderator of its theme."""
-    if can_moderate(user, question.theme_id):
+    if can_moderate_question(user, question):
         return True
     return (
         is_active_member(user) and user.id == question.author_id and not question.is_locked
+        and can_read_group_content(user, question.group)
     )
 
 
 def can_edit_answer(user: Any, answer: Answer, question: Question) -> bool:
     """The author (unless the thread is locked) or a moderator of the question's theme."""
-    if can_moderate(user, question.theme_id):
+    if can_moderate_question(user, question):
         return True
-    return is_active_member(user) and user.id == answer.author_id and not question.is_locked
+    return (is_active_member(user) and user.id == answer.author_id and not question.is_locked
+            and can_read_group_content(user, question.group))
 
 
 def can_suggest_edit(user: Any, author_id: int, question: Question) -> bool:
     """Members with enough reputation propose edits to others' posts; a moderator decides."""
     return (
         has_privilege(user, "suggest_edit")
+        and can_read_group_content(user, question.group)
         and user.id != author_id
         and not question.is_locked
-        and not can_moderate(user, question.theme_id)
+        and not can_moderate_question(user, question)
     )
 
 
@@ -182,10 +342,11 @@ def edit_mode(user: Any, post: Question | Answer, question: Question) -> EditMod
 
 def can_accept(user: Any, question: Question) -> bool:
     """The asker (unless locked) or a moderator of the theme marks, changes or withdraws."""
-    if can_moderate(user, question.theme_id):
+    if can_moderate_question(user, question):
         return True
     return (
         is_active_member(user) and user.id == question.author_id and not question.is_locked
+        and can_read_group_content(user, question.group)
     )
 
 
@@ -193,7 +354,8 @@ def can_vote(user: Any, author_id: int, value: int = 1, question: Question | Non
     """Active members vote, never on their own posts nor in locked threads; down needs rep."""
     if not is_active_member(user) or user.id == author_id:
         return False
-    if question is not None and question.is_locked:
+    if question is not None and (question.is_locked
+                                 or not can_read_group_content(user, question.group)):
         return False
     return value >= 0 or has_privilege(user, "vote_down")
 
@@ -204,9 +366,11 @@ def can_post(user: Any) -> bool:
 
 
 def can_answer(user: Any, question: Question) -> bool:
-    """Open, unlocked, visible questions take answers from active members."""
+    """Open, unlocked, visible questions take answers from active members (who can read
+    them: a group's members when the group is restricted)."""
     return (
         is_active_member(user)
+        and can_read_group_content(user, question.group)
         and not question.is_closed
         and not question.is_locked
         and not question.is_hidden
@@ -215,10 +379,10 @@ def can_answer(user: Any, question: Question) -> bool:
 
 def can_comment(user: Any, question: Question, post_author_id: int) -> bool:
     """Comment on your own posts and your question's answers; elsewhere it takes reputation."""
-    if not is_active_member(user):
+    if not is_active_member(user) or not can_read_group_content(user, question.group):
         return False
     if question.is_locked:
-        return can_moderate(user, question.theme_id)
+        return can_moderate_question(user, question)
     return user.id in (post_author_id, question.author_id) or has_privilege(
         user, "comment_everywhere"
     )
@@ -351,6 +515,7 @@ TEMPLATE_PREDICATES = {
     "can_flag": can_flag,
     "can_follow": can_follow,
     "can_moderate": can_moderate,
+    "can_moderate_question": can_moderate_question,
     "can_view_hidden": can_view_hidden,
     "has_privilege": has_privilege,
     "is_admin": is_admin,
@@ -358,4 +523,14 @@ TEMPLATE_PREDICATES = {
     "can_contact": can_contact,
     "can_review_message_reports": can_review_message_reports,
     "can_write_message": can_write_message,
+    "can_join_group": can_join_group,
+    "can_request_group": can_request_group,
+    "can_manage_group": can_manage_group,
+    "can_post_in_group": can_post_in_group,
+    "can_leave_group": can_leave_group,
+    "can_manage_document": can_manage_document,
+    "can_request_publication": can_request_publication,
+    "can_consent_publication": can_consent_publication,
+    "is_group_member": is_group_member,
+    "can_create_group": can_create_group,
 }

@@ -43,10 +43,7 @@ def post_comment(
     body_html = render_markdown(body)  # CPU work before the write lock
     with write_intent():
         question = db.session.get(Question, question_id)
-        if question is None or (
-            question.is_hidden and not permissions.can_moderate(
-                author, question.theme_id)
-        ):
+        if question is None or not permissions.can_view_question(author, question):
             raise NotFound(_("Domanda non trovata."))
         depth = 0
         if parent_id is not None:

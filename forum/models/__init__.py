@@ -12,6 +12,17 @@ from forum.models.conversation import (
     ReportStatus,
 )
 from forum.models.follow import LEVEL_RANK, Follow, FollowTarget, Level
+from forum.models.group import (
+    Group,
+    GroupDocument,
+    GroupDocumentVersion,
+    GroupInvitation,
+    GroupKind,
+    GroupMember,
+    GroupRequest,
+    GroupRole,
+    group_themes,
+)
 from forum.models.job import Job, JobStatus
 from forum.models.moderation import (
     FLAG_REASONS,
@@ -63,6 +74,15 @@ from forum.models.user import ROLES, STATUSES, AccountStatus, Role, User
 from forum.models.vote import Vote
 
 __all__ = [
+    "Group",
+    "GroupDocument",
+    "GroupDocumentVersion",
+    "GroupInvitation",
+    "GroupKind",
+    "GroupMember",
+    "GroupRequest",
+    "GroupRole",
+    "group_themes",
     "MAX_PARTICIPANTS",
     "Block",
     "Conversation",

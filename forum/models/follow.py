@@ -36,6 +36,7 @@ class FollowTarget(StrEnum):
     PRACTICE = "practice"
     ORGANISATION = "organisation"
     MEMBER = "member"
+    GROUP = "group"
 
 
 # Automatic follows never lower a level: asking watches, answering or commenting tracks.

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import Model, db
 from forum.models.base import utcnow
+from forum.models.group import Group
 from forum.models.theme import Theme
 from forum.models.user import User
 
@@ -74,12 +75,27 @@ class Question(Model):
     # reminded to accept an answer.
     routed_at: Mapped[datetime | None] = mapped_column(default=None)
     accept_reminded_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The working group a question was asked in (None: the public space); who reads it
+    # follows from the group's kind and membership at query time.
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("groups.id", ondelete="CASCADE"), default=None, index=True)
+    # A solved group thread published to the public space: the copy points back to its
+    # source, the source to its copy; a facilitator's request waits for the asker's consent.
+    published_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("questions.id", ondelete="SET NULL"), default=None)
+    published_copy_id: Mapped[int | None] = mapped_column(
+        ForeignKey("questions.id", ondelete="SET NULL"), default=None)
+    publication_requested_at: Mapped[datetime | None] = mapped_column(default=None)
+    publication_requested_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None)
 
     theme: Mapped[Theme] = relationship(lazy="raise_on_sql")
     author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="raise_on_sql")
     tags: Mapped[list[Tag]] = relationship(
         secondary=question_tags, lazy="raise_on_sql", order_by=Tag.name
     )
+    # Joined with every question: each permission on a question needs its group's kind.
+    group: Mapped[Group | None] = relationship(lazy="joined", innerjoin=False)
 
     @property
     def is_closed(self) -> bool:

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from forum import permissions
 from forum.database import commit_or_conflict, write_intent
-from forum.errors import Conflict, InvalidInput, NotAllowed
+from forum.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from forum.extensions import db
 from forum.models import FLAG_REASONS, Flag, FlagStatus, User
 from forum.models.base import utcnow
@@ -51,6 +51,8 @@ def flag_post(
     note = _checked_note(reason, note)
     with write_intent():
         ref = load_post(post_type, post_id, for_update=True)
+        if not permissions.can_read_group_content(reporter, ref.question.group):
+            raise NotFound(_("Contenuto non trovato."))
         if ref.post.is_hidden or ref.question.is_hidden:
             raise Conflict(_("Questo contenuto è già stato nascosto dalla moderazione."))
         if not permissions.can_flag(reporter, ref.author_id):
@@ -144,7 +146,9 @@ def require_open_flags(ref: PostRef) -> None:
 
 def require_moderator_of(actor: User, ref: PostRef) -> None:
     """403 unless the actor moderates the post's theme; a 404 hides nothing here."""
-    if not permissions.can_moderate(actor, ref.question.theme_id):
+    if not permissions.can_view_question(actor, ref.question):
+        raise NotFound(_("Contenuto non trovato."))
+    if not permissions.can_moderate_question(actor, ref.question):
         if permissions.can_moderate(actor):
             raise NotAllowed(_("Non moderi il tema di questo contenuto."))
         raise NotAllowed(_("Solo la moderazione può farlo."))

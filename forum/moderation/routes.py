@@ -62,9 +62,7 @@ def _back(default: str) -> str:
 def flag(post_type: str, post_id: int):
     """Report a post to the moderators (a page of its own, so it works without JavaScript)."""
     ref = _post_or_404(post_type, post_id)
-    if ref.question.is_hidden and not permissions.can_view_hidden(
-        current_user, ref.question.author_id, ref.question.theme_id
-    ):
+    if not permissions.can_view_question(current_user, ref.question):
         abort(404, description=_("Contenuto non trovato."))
     form = FlagForm()
     status = 200

@@ -191,7 +191,7 @@ def unpin_practice(actor: User, question_id: int, practice_id: int) -> None:
 
 def _require_theme_moderator(actor: User, question: Question) -> None:
     """Moderators limited to some themes curate only those threads."""
-    if not permissions.can_moderate(actor, question.theme_id):
+    if not permissions.can_moderate_question(actor, question):
         raise NotAllowed(_("Non moderi il tema di questa discussione."))
 
 

@@ -232,7 +232,7 @@ def question_page(question_id: int, viewer: Any) -> QuestionPage:
 
 def _visible_to(model: type[Answer] | type[Comment], viewer: Any, question: Question) -> Any:
     """Hidden answers and comments show only to their author and the theme's moderators."""
-    if permissions.can_moderate(viewer, question.theme_id):
+    if permissions.can_moderate_question(viewer, question):
         return true()
     if getattr(viewer, "is_authenticated", False):
         return or_(model.hidden_at.is_(None), model.author_id == viewer.id)

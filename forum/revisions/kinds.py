@@ -95,9 +95,12 @@ class Revisable:
 
 
 def _require_visible(viewer: Any, hidden_at: datetime | None, author_id: int,
-                     theme_id: int) -> None:
-    """Hidden posts keep their history for their author and moderators only."""
-    if hidden_at is not None and not permissions.can_view_hidden(viewer, author_id, theme_id):
+                     question: Question) -> None:
+    """Hidden posts keep their history for their author and moderators only; a restricted
+    group's threads for its members only."""
+    if not permissions.can_view_question(viewer, question) or (
+            hidden_at is not None
+            and not permissions.can_view_hidden(viewer, author_id, question)):
         raise NotFound(_("Contenuto non trovato."))
 
 
@@ -125,7 +128,7 @@ def _load_question(question_id: Any, viewer: Any) -> Loaded:
     ).unique().scalar_one_or_none()
     if question is None:
         raise NotFound(_("Domanda non trovata."))
-    _require_visible(viewer, question.hidden_at, question.author_id, question.theme_id)
+    _require_visible(viewer, question.hidden_at, question.author_id, question)
     return Loaded(question, question.id, question, question.author_id, question.author,
                   question.created_at, {"question_id": question.id})
 
@@ -157,8 +160,8 @@ def _load_answer(answer_id: Any, viewer: Any) -> Loaded:
     if answer is None:
         raise NotFound(_("Risposta non trovata."))
     question = answer.question
-    _require_visible(viewer, question.hidden_at, question.author_id, question.theme_id)
-    _require_visible(viewer, answer.hidden_at, answer.author_id, question.theme_id)
+    _require_visible(viewer, question.hidden_at, question.author_id, question)
+    _require_visible(viewer, answer.hidden_at, answer.author_id, question)
     return Loaded(answer, answer.id, question, answer.author_id, answer.author,
                   answer.created_at, {"answer_id": answer.id})
 
