@@ -30,6 +30,8 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = RegisterForm()
+    if request.method == "GET" and request.args.get("email"):  # from an invitation e-mail
+        form.email.data = request.args["email"][:254]
     status = 200
     if form.validate_on_submit():
         try:
@@ -54,7 +56,7 @@ def register():
                     "nel frattempo puoi leggere, ma non ancora scrivere. Riceverai una "
                     "notifica quando sarà approvato."
                 ), "info")
-            return redirect(url_for("main.home"), code=303)
+            return redirect(safe_next(request.args.get("next"), url_for("main.home")), code=303)
     elif request.method == "POST":
         status = 422
     return render_template("auth/register.html", form=form,

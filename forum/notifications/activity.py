@@ -132,7 +132,10 @@ def _question_plan(session: Session, plan: _Plan, question: Question) -> None:
                 | _followers(session, FollowTarget.MEMBER, [question.author_id],
                              [Level.WATCHING])
                 | _followers(session, FollowTarget.ORGANISATION,
-                             _shown_organisation(session, question.author_id), [Level.WATCHING]))
+                             _shown_organisation(session, question.author_id), [Level.WATCHING])
+                | _followers(session, FollowTarget.GROUP,
+                             [question.group_id] if question.group_id else [],
+                             [Level.WATCHING]))
     plan.offer(watchers - _followers(session, FollowTarget.THEME, [question.theme_id],
                                      [Level.MUTED]), "new_question")
     plan.offer(_mentioned(session, question.body), "mention")

@@ -17,6 +17,7 @@ from forum.models import (
     LEVEL_RANK,
     Follow,
     FollowTarget,
+    Group,
     Level,
     Organisation,
     Practice,
@@ -39,10 +40,10 @@ class Target:
 
 
 _MODELS: dict[FollowTarget, type[Question] | type[Theme] | type[Tag] | type[Practice] | type[User]
-              | type[Organisation]]
+              | type[Organisation] | type[Group]]
 _MODELS = {FollowTarget.QUESTION: Question, FollowTarget.THEME: Theme, FollowTarget.TAG: Tag,
            FollowTarget.PRACTICE: Practice, FollowTarget.MEMBER: User,
-           FollowTarget.ORGANISATION: Organisation}
+           FollowTarget.ORGANISATION: Organisation, FollowTarget.GROUP: Group}
 
 
 def _visible(viewer: User | None, obj: object) -> bool:
@@ -52,6 +53,8 @@ def _visible(viewer: User | None, obj: object) -> bool:
         return permissions.can_view_practice(viewer, obj)
     if isinstance(obj, User):
         return permissions.can_view_profile(viewer, obj)
+    if isinstance(obj, Group):  # a group's news are for its members
+        return permissions.is_group_member(viewer, obj)
     return True
 
 
@@ -66,6 +69,8 @@ def _describe(kind: FollowTarget, obj: object) -> Target:
         return Target(kind, obj.id, obj.title, f"/buone-pratiche/{obj.slug}")
     if isinstance(obj, Organisation):
         return Target(kind, obj.id, obj.name, f"/enti/{obj.slug}")
+    if isinstance(obj, Group):
+        return Target(kind, obj.id, obj.name, f"/tavoli/{obj.slug}")
     assert isinstance(obj, User)
     return Target(kind, obj.id, obj.display_name, f"/utenti/{obj.username}")
 

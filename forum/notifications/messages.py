@@ -42,6 +42,18 @@ MESSAGES: dict[str, str] = {
         "La moderazione ha cambiato la soluzione della tua domanda «%(title)s»."),
     "routing_offer": N_(
         "Una domanda senza risposta sul tema %(theme)s: puoi aiutare? «%(title)s»"),
+    "group_request": N_("%(actor)s chiede di partecipare al tavolo «%(group)s»."),
+    "group_request_approved": N_("Ora fai parte del tavolo «%(group)s»."),
+    "group_request_refused": N_(
+        "La tua richiesta di partecipare al tavolo «%(group)s» non è stata accolta."),
+    "group_removed": N_("Non fai più parte del tavolo «%(group)s»."),
+    "group_invited": N_("%(actor)s ti invita a partecipare al tavolo «%(group)s»."),
+    "group_publication_requested": N_(
+        "%(actor)s propone di pubblicare nello spazio pubblico la tua domanda «%(title)s» "
+        "del tavolo «%(group)s»: serve il tuo consenso."),
+    "group_thread_published": N_(
+        "La discussione «%(title)s» del tavolo «%(group)s» è stata pubblicata nello spazio "
+        "pubblico."),
     "accept_reminder": N_(
         "Hai ricevuto risposte a «%(title)s»: se una ha risolto, accettala."),
 }
@@ -61,6 +73,7 @@ FOLLOW_TARGET_LABELS: dict[str, str] = {
     "practice": N_("Buona pratica"),
     "organisation": N_("Ente"),
     "member": N_("Collega"),
+    "group": N_("Tavolo di lavoro"),
 }
 
 # Several unread notifications of one kind about one thread show as one line.

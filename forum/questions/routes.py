@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from forum import permissions
 from forum.auth.forms import as_choices
 from forum.errors import DomainError
+from forum.groups import queries as group_queries
 from forum.limits import write_limit
 from forum.models import FollowTarget, PostType
 from forum.moderation.suggestions import edit_or_suggest
@@ -69,6 +70,11 @@ def ask():
     """Ask a question; on any error the form comes back with the text kept."""
     form = QuestionForm()
     form.theme.choices = _theme_choices()
+    group = None
+    if request.args.get("tavolo"):
+        group = group_queries.group_by_slug(current_user, request.args["tavolo"][:140])
+        if not permissions.can_post_in_group(current_user, group):
+            abort(403, description=_("Solo i membri del tavolo possono aprire discussioni."))
     if request.method == "GET" and request.args.get("tema"):
         form.theme.data = request.args["tema"]
     status = 200
@@ -87,6 +93,7 @@ def ask():
                 body=form.body.data,
                 theme_slug=form.theme.data,
                 tags=form.tags.data or "",
+                group_id=group.id if group is not None else None,
             )
         except DomainError as error:
             status = form_error(form, error)
@@ -96,7 +103,7 @@ def ask():
     elif request.method == "POST":
         status = 422
     return render_template("questions/ask.html", form=form, editing=None,
-                           suggestions=suggestions), status
+                           suggestions=suggestions, group=group), status
 
 
 def render_question(

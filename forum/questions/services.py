@@ -15,7 +15,7 @@ from forum.database import write_intent
 from forum.errors import InvalidInput, NotAllowed, NotFound
 from forum.extensions import db
 from forum.markup import render_markdown
-from forum.models import FollowTarget, Level, Question, RevisionKind, Tag, Theme, User
+from forum.models import FollowTarget, Group, Level, Question, RevisionKind, Tag, Theme, User
 from forum.models.base import utcnow
 from forum.moderation.audit import record_action
 from forum.notifications.activity import Event, publish
@@ -87,9 +87,11 @@ def _tags_by_name(names: list[str]) -> list[Tag]:
 
 
 def ask_question(
-    author: User, *, title: str, body: str, theme_slug: str, tags: str | list[str] = ""
+    author: User, *, title: str, body: str, theme_slug: str, tags: str | list[str] = "",
+    group_id: int | None = None,
 ) -> Question:
-    """Publish a new question under one theme with up to five tags."""
+    """Publish a new question under one theme with up to five tags, in the public space or
+    in a working group the author may post in."""
     require_member(author, _("Accedi per fare una domanda."))
     title, body = clean_line(title), clean_text(body)
     tag_names = parse_tags(tags)
@@ -99,9 +101,11 @@ def ask_question(
         theme = _theme_by_slug(theme_slug or "")
         if theme is None or theme.is_archived:
             errors["theme"] = [_("Scegli un tema dall'elenco.")]
+        group = _group_for_posting(author, group_id)
         if errors:
             raise InvalidInput(_("Controlla i campi evidenziati."), field_errors=errors)
         question = Question(
+            group_id=group.id if group is not None else None,
             title=title,
             body=body,
             body_html=body_html,
@@ -116,6 +120,19 @@ def ask_question(
         schedule_routing(question.id)
         db.session.commit()
     return question
+
+
+def _group_for_posting(author: User, group_id: int | None) -> Group | None:
+    """The group a question goes to; a group the author cannot see is not found, one they
+    may not write in is refused."""
+    if group_id is None:
+        return None
+    group = db.session.get(Group, group_id)
+    if group is None or not permissions.can_see_group(author, group):
+        raise NotFound(_("Tavolo non trovato."))
+    if not permissions.can_post_in_group(author, group):
+        raise NotAllowed(_("Solo i membri del tavolo possono aprire discussioni."))
+    return group
 
 
 def get_question_for_update(question_id: int, *options: Any) -> Question:
