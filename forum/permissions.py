@@ -135,26 +135,27 @@ def can_view_question(user: Any, question: Question) -> bool:
 
 # -- working groups (forum/groups) --------------------------------------------------------------
 
-def group_roles(user: Any) -> dict[int, str]:
-    """group id -> role of a signed-in member, read once per user object (a request, a job).
+_membership_changes = [0]  # bumped by every membership change made in this process
 
-    Membership services call `forget_group_roles` after a change, so the next check in
-    the same request sees it."""
+
+def group_roles(user: Any) -> dict[int, str]:
+    """group id -> role of a signed-in member, read once per user object (a request, a job)
+    and again after any membership change made in this process since (`forget_group_roles`),
+    so a check right after joining in the same request sees the new membership."""
     if not _signed_in(user):
         return {}
-    cached: dict[int, str] | None = user.__dict__.get("_group_roles")
-    if cached is None:
-        cached = dict(db.session.execute(
-            select(GroupMember.group_id, GroupMember.role).where(GroupMember.user_id == user.id)
-        ).tuples().all())
+    cached: tuple[int, dict[int, str]] | None = user.__dict__.get("_group_roles")
+    if cached is None or cached[0] != _membership_changes[0]:
+        roles = {group_id: role for group_id, role in db.session.execute(
+            select(GroupMember.group_id, GroupMember.role).where(GroupMember.user_id == user.id))}
+        cached = (_membership_changes[0], roles)
         user.__dict__["_group_roles"] = cached
-    return cached
+    return cached[1]
 
 
-def forget_group_roles(user: Any) -> None:
-    """Drop the cached memberships of a user object after they changed."""
-    if user is not None:
-        user.__dict__.pop("_group_roles", None)
+def forget_group_roles() -> None:
+    """Memberships changed: every cached reading is stale."""
+    _membership_changes[0] += 1
 
 
 def is_group_member(user: Any, group: Group) -> bool:

@@ -18,7 +18,6 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import joinedload
 
-from forum import permissions
 from forum.database import write_intent
 from forum.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from forum.extensions import db
@@ -122,7 +121,7 @@ def _open_invitation(group_id: int, user: User | None, address: str) -> GroupInv
 def _send_invitation_mail(to: str, language: str, group: Group, actor: User, link: str,
                           *, registered: bool) -> None:
     context = {"group": group, "actor": actor, "link": site_url(link),
-               "registered": registered, "language": language, "days": VALID_DAYS,
+               "registered": registered, "lang": language, "days": VALID_DAYS,
                "register": site_url(f"/registrati?next={link}")}
     text, html = render_mail("group_invitation", language, **context)
     with force_locale(language):
@@ -176,7 +175,6 @@ def accept_invitation(actor: User, token: str) -> Group:
         db.session.execute(delete(GroupRequest).where(
             GroupRequest.group_id == group.id, GroupRequest.user_id == actor.id))
         db.session.commit()
-    permissions.forget_group_roles(actor)
     return group
 
 

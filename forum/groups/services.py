@@ -137,13 +137,13 @@ def create_group(actor: User, fields: GroupFields) -> Group:
         db.session.add(GroupMember(group_id=group.id, user_id=actor.id,
                                    role=GroupRole.FACILITATOR))
         auto_follow(actor.id, FollowTarget.GROUP, group.id, Level.WATCHING)
+        permissions.forget_group_roles()
         try:
             db.session.commit()
         except IntegrityError:
             db.session.rollback()
             raise InvalidInput(_("Controlla i campi evidenziati."), field_errors={
                 "name": [_("Esiste già un tavolo con questo nome.")]}) from None
-    permissions.forget_group_roles(actor)
     return group
 
 
@@ -214,6 +214,7 @@ def _add_member(group: Group, user_id: int, role: GroupRole = GroupRole.MEMBER) 
         group_id=group.id, user_id=user_id, role=str(role), joined_at=utcnow(),
     ).on_conflict_do_nothing(index_elements=["group_id", "user_id"]))
     added = bool(getattr(result, "rowcount", 0))
+    permissions.forget_group_roles()
     if added:
         db.session.execute(update(Group).where(Group.id == group.id)
                            .values(member_count=Group.member_count + 1))
@@ -242,7 +243,6 @@ def join_group(actor: User, group_id: int) -> Group:
                                "facilitatori."))
         _add_member(group, actor.id)
         db.session.commit()
-    permissions.forget_group_roles(actor)
     return group
 
 
@@ -326,6 +326,7 @@ def _require_other_facilitator(group: Group, member: GroupMember, message: str) 
 
 
 def _end_membership(group: Group, member: GroupMember) -> None:
+    permissions.forget_group_roles()
     db.session.delete(member)
     db.session.execute(update(Group).where(Group.id == group.id)
                        .values(member_count=Group.member_count - 1))
@@ -346,7 +347,6 @@ def leave_group(actor: User, group_id: int) -> Group:
             "altro membro."))
         _end_membership(group, member)
         db.session.commit()
-    permissions.forget_group_roles(actor)
     return group
 
 
@@ -381,6 +381,7 @@ def set_member_role(actor: User, group_id: int, user_id: int, role: str) -> None
                 "Il tavolo deve avere almeno un facilitatore: nomina prima un altro "
                 "facilitatore."))
         member.role = role
+        permissions.forget_group_roles()
         db.session.commit()
 
 

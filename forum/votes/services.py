@@ -11,7 +11,7 @@ from forum import permissions, reputation
 from forum.database import commit_or_conflict, write_intent
 from forum.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from forum.extensions import db
-from forum.models import Answer, Question, User, Vote
+from forum.models import Answer, Group, Question, User, Vote
 from forum.users.standing import require_member
 
 KINDS: dict[str, type[Question] | type[Answer]] = {"question": Question, "answer": Answer}
@@ -31,13 +31,14 @@ def _post_state(kind: str, post_id: int) -> Select:
     """Author, lock and visibility of the post and its thread, row-locked on PostgreSQL."""
     if kind == "question":
         return select(
-            Question.author_id, Question.locked_at, Question.hidden_at
+            Question.author_id, Question.locked_at, Question.hidden_at, Question.group_id
         ).where(Question.id == post_id).with_for_update()
     return (
         select(
             Answer.author_id,
             Question.locked_at,
             func.coalesce(Answer.hidden_at, Question.hidden_at).label("hidden_at"),
+            Question.group_id,
         )
         .join(Question, Question.id == Answer.question_id)
         .where(Answer.id == post_id)
@@ -59,7 +60,9 @@ def cast_vote(user: User, kind: str, post_id: int, value: int) -> VoteResult:
     target = Vote.question_id if kind == "question" else Vote.answer_id
     with write_intent():
         row = db.session.execute(_post_state(kind, post_id)).one_or_none()
-        if row is None or row.hidden_at is not None:
+        if row is None or row.hidden_at is not None or (
+                row.group_id is not None and not permissions.can_read_group_content(
+                    user, db.session.get(Group, row.group_id))):
             raise NotFound(_("Contenuto non trovato."))
         author_id = row.author_id
         if row.locked_at is not None:
