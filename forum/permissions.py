@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.orm import object_session
 
 from forum.extensions import db
 from forum.models import (
@@ -146,7 +147,8 @@ def group_roles(user: Any) -> dict[int, str]:
         return {}
     cached: tuple[int, dict[int, str]] | None = user.__dict__.get("_group_roles")
     if cached is None or cached[0] != _membership_changes[0]:
-        roles = {group_id: role for group_id, role in db.session.execute(
+        session = object_session(user) or db.session  # a job reads in its own session
+        roles = {group_id: role for group_id, role in session.execute(
             select(GroupMember.group_id, GroupMember.role).where(GroupMember.user_id == user.id))}
         cached = (_membership_changes[0], roles)
         user.__dict__["_group_roles"] = cached
