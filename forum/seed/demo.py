@@ -25,6 +25,7 @@ from forum.extensions import db
 from forum.models import Acceptance, Answer, Comment, Question, User, Vote
 from forum.models.base import utcnow
 from forum.questions.services import ask_question
+from forum.seed.groups import seed_groups
 from forum.seed.moderation import seed_moderation
 from forum.seed.practices import seed_practices
 from forum.seed.profiles import seed_profiles
@@ -162,6 +163,7 @@ def _seed_demo(password: str) -> SeedReport:
     _seed_network(users)
     _seed_conversations(users)
     report.questions += seed_unsolved(users)
+    report.questions += seed_groups(users)
     return report
 
 
