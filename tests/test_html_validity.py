@@ -67,8 +67,12 @@ def _pages(client, login) -> dict[str, str]:  # type: ignore[no-untyped-def]
                    "/moderazione/messaggi", "/moderazione/messaggi?stato=chiuse",
                    "/amministrazione/utenti",
                    "/amministrazione/temi", f"/domande/{question.id}"]
+    facilitator, group_pages = _group_pages()
+    public += ["/tavoli", "/tavoli/rete-dei-centri-per-le-famiglie",
+               "/tavoli/tavolo-tariffe-e-accesso-ai-nidi", group_pages[-1]]
     out: dict[str, str] = {}
     for who, user, paths in (("anonimo", None, public), ("membro", member, member_pages),
+                             ("facilitatore", facilitator, group_pages),
                              ("amministratore", moderator, staff_pages)):
         if user is not None:
             login(user)
@@ -77,6 +81,25 @@ def _pages(client, login) -> dict[str, str]:  # type: ignore[no-untyped-def]
             assert response.status_code in (200, 404), path
             out[f"{who} {path}"] = response.get_data(as_text=True)
     return out
+
+
+def _group_pages() -> tuple[User, list[str]]:
+    """A facilitator of the demo group on request and the group's pages, ending with an
+    invitation's page (for an address not yet registered)."""
+    from forum.groups import invitations
+    from forum.mail import outbox_messages
+    from forum.models import Group
+
+    facilitator = db.session.scalars(select(User).where(User.username == "giulia.ferraris")).one()
+    group = db.session.scalars(select(Group).where(Group.kind == "request")).one()
+    invitations.invite(facilitator, group.id, "nuova.collega@comune.example.it")
+    [mail] = [m for m in outbox_messages() if m["To"] == "nuova.collega@comune.example.it"]
+    token = mail.get_body(("plain",)).get_content().split("/tavoli/invito/")[1].split()[0]
+    thread = db.session.scalars(select(Question.id).where(Question.group_id == group.id)).first()
+    base = f"/tavoli/{group.slug}"
+    return facilitator, ["/tavoli?miei=1", "/tavoli/nuovo", base, f"{base}/membri",
+                         f"{base}/modifica", f"/domande/nuova?tavolo={group.slug}",
+                         f"/domande/{thread}", f"/tavoli/invito/{token}"]
 
 
 def test_main_pages_have_no_html_errors(app, client, login, tmp_path):
