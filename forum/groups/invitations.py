@@ -1,8 +1,9 @@
 """Invitations to a group: to a member by username or e-mail, or to an address not yet
 registered (the e-mail's link leads through the normal sign-up, then back here).
 
-The link carries a random token; only its SHA-256 is stored, so a copy of the database
-cannot be used to join a group.
+The link carries a random token; only its SHA-256 is stored with the invitation. A
+member's invitation also reaches them as a notification whose link holds the token, but
+that token only works for their own account.
 """
 
 from __future__ import annotations

@@ -52,6 +52,24 @@ def _post_or_404(post_type: str, post_id: int):  # type: ignore[no-untyped-def]
     return load_post(post_type, post_id)
 
 
+def _moderated_ref(post_type: str, post_id: int):  # type: ignore[no-untyped-def]
+    """The post, for whoever moderates its thread: the theme's moderators, or a group's
+    facilitators for the group's threads (a thread one cannot read is not found)."""
+    ref = load_post(post_type, post_id)
+    if not permissions.can_view_question(current_user, ref.question):
+        abort(404, description=_("Contenuto non trovato."))
+    if not permissions.can_moderate_question(current_user, ref.question):
+        _require_moderator()
+        abort(403, description=_("Non moderi il tema di questo contenuto."))
+    return ref
+
+
+def _after_action(ref) -> str:  # type: ignore[no-untyped-def]
+    """Back where the moderator came from; the queue for moderators, the thread otherwise."""
+    return _back(url_for("moderation.queue") if permissions.can_moderate(current_user)
+                 else ref.url)
+
+
 def _back(default: str) -> str:
     return safe_next(request.values.get("next"), default)
 
@@ -106,8 +124,7 @@ def queue():
 @login_required
 def post_action(post_type: str, post_id: int, action: str):
     """Hide, restore, dismiss flags on, or warn the author of a post."""
-    _require_moderator()
-    ref = _post_or_404(post_type, post_id)
+    ref = _moderated_ref(post_type, post_id)
     form = ActionForm()
     status = 200
     if form.validate_on_submit():
@@ -117,7 +134,7 @@ def post_action(post_type: str, post_id: int, action: str):
             status = form_error(form, error)
         else:
             flash(_(POST_DONE[action]), "success")
-            return redirect(_back(url_for("moderation.queue")), code=303)
+            return redirect(_after_action(ref), code=303)
     elif request.method == "POST":
         status = 422
     return render_template("moderation/action.html", form=form, ref=ref, action=action,
@@ -128,8 +145,7 @@ def post_action(post_type: str, post_id: int, action: str):
 @login_required
 def close(question_id: int):
     """Close a question with a reason (a duplicate points to its original)."""
-    _require_moderator()
-    ref = _post_or_404("question", question_id)
+    ref = _moderated_ref("question", question_id)
     form = CloseForm()
     status = 200
     if form.validate_on_submit():
@@ -154,8 +170,7 @@ def close(question_id: int):
 @login_required
 def thread_action(question_id: int, action: str):
     """Reopen a closed question, lock or unlock a thread."""
-    _require_moderator()
-    ref = _post_or_404("question", question_id)
+    ref = _moderated_ref("question", question_id)
     form = ActionForm()
     status = 200
     if form.validate_on_submit():

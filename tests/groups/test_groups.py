@@ -359,3 +359,26 @@ def test_24_simultaneous_joins_make_one_membership(app):
     db.session.commit()
     assert member_ids(g) == {owner.id, anna.id}
     assert db.session.get(Group, g.id).member_count == 2
+
+
+def test_facilitators_moderate_their_groups_threads_and_site_moderators_cannot_read_them(
+        app, client, login):
+    owner, anna, moderator = make_user(), make_user(), make_user("moderator")
+    g = group(owner, kind=GroupKind.ON_REQUEST)
+    decide_request(owner, g.id, request_to_join(anna, g.id).id, approve=True)
+    question = ask_in(g, anna)
+    answer = make_answer(question, anna, body="Risposta da nascondere nel tavolo.")
+    login(moderator)
+    assert client.get(f"/moderazione/answer/{answer.id}/nascondi").status_code == 404
+    assert client.post(f"/domande/{question.id}/moderazione/blocca",
+                       data={"reason": "Prova"}).status_code == 404
+    login(owner)
+    response = client.post(f"/moderazione/answer/{answer.id}/nascondi",
+                           data={"reason": "Fuori tema per il tavolo."})
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/domande/{question.id}#risposta-{answer.id}")
+    from forum.models import Answer
+
+    assert db.session.get(Answer, answer.id).hidden_at is not None
+    assert client.post(f"/domande/{question.id}/moderazione/blocca",
+                       data={"reason": "Discussione conclusa."}).status_code == 303
