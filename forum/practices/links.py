@@ -106,6 +106,10 @@ def draft_from_question(actor: User, question_id: int) -> Practice:
         if question is None:
             raise NotFound(_("Domanda non trovata."))
         _require_theme_moderator(actor, question)
+        if question.group is not None and question.group.is_restricted:
+            raise Conflict(_("Una discussione riservata a un tavolo diventa pubblica solo con "
+                             "la pubblicazione proposta dai facilitatori e accettata da chi "
+                             "ha chiesto."))
         if question.accepted_answer_id is None:
             raise Conflict(_("Serve una risposta accettata per farne una buona pratica."))
         existing = db.session.execute(
@@ -190,7 +194,10 @@ def unpin_practice(actor: User, question_id: int, practice_id: int) -> None:
 
 
 def _require_theme_moderator(actor: User, question: Question) -> None:
-    """Moderators limited to some themes curate only those threads."""
+    """Moderators limited to some themes curate only those threads; a thread they cannot
+    read (a restricted group's) is not found."""
+    if not permissions.can_view_question(actor, question):
+        raise NotFound(_("Domanda non trovata."))
     if not permissions.can_moderate_question(actor, question):
         raise NotAllowed(_("Non moderi il tema di questa discussione."))
 
