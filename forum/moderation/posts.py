@@ -82,10 +82,15 @@ def parse_question_ref(raw: str | None, field: str) -> int:
     return int(match.group(1))
 
 
-def visible_original(question_id: int, field: str, *, not_id: int | None = None) -> Question:
-    """The question a duplicate points to: it must exist, be visible and not be itself."""
+def visible_original(question_id: int, field: str, *, duplicate: Question) -> Question:
+    """The question a duplicate points to: it must exist, be visible and not be itself, and
+    whoever reads the duplicate must be able to read it (a restricted group's thread is the
+    original only of threads of the same group: elsewhere it "does not exist")."""
     original = db.session.get(Question, question_id)
-    if original is None or original.is_hidden:
+    not_id = duplicate.id
+    if original is None or original.is_hidden or (
+            original.group is not None and original.group.is_restricted
+            and original.group_id != duplicate.group_id):
         raise InvalidInput(_("Controlla i campi evidenziati."), field_errors={
             field: [_("La domanda originale indicata non esiste.")]})
     if original.id == not_id:

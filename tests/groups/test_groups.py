@@ -382,3 +382,20 @@ def test_facilitators_moderate_their_groups_threads_and_site_moderators_cannot_r
     assert db.session.get(Answer, answer.id).hidden_at is not None
     assert client.post(f"/domande/{question.id}/moderazione/blocca",
                        data={"reason": "Discussione conclusa."}).status_code == 303
+
+
+def test_a_public_thread_cannot_be_closed_as_duplicate_of_a_restricted_groups_thread(
+        app, client, login):
+    from forum.moderation.threads import close_question
+    from tests.factories import make_question
+
+    owner, moderator = make_user(), make_user("moderator")
+    g = group(owner, kind=GroupKind.PRIVATE)
+    private = ask_in(g, owner, "Riservata: graduatorie del nido del tavolo")
+    public = make_question()
+    with pytest.raises(Exception) as refused:
+        close_question(moderator, public.id, reason="duplicate", duplicate_of=str(private.id))
+    assert "non esiste" in str(refused.value.field_errors)  # type: ignore[attr-defined]
+    login(moderator)
+    page = client.get(f"/domande/{public.id}").get_data(as_text=True)
+    assert "Riservata: graduatorie" not in page
