@@ -127,18 +127,16 @@ def upload_version(actor: User, group_id: int, document_id: int,
     """A new version of a document (its uploader or a facilitator), numbered after the
     last one. The document's row is locked while numbering, so two uploads at once get
     consecutive numbers; the unique (document, number) pair has the final word (409)."""
+    message = _("Solo chi ha caricato il documento o un facilitatore può aggiungere "
+                "versioni.")
     group = readable_group(actor, group_id)
-    _require_manager(actor, group, _document(group, document_id),
-                     _("Solo chi ha caricato il documento o un facilitatore può aggiungere "
-                       "versioni."))
+    _require_manager(actor, group, _document(group, document_id), message)
     note = _checked_note(note)
     checked = attachments.check_upload(upload)
     with attachments.stored(checked) as stored_name, write_intent():
         group = readable_group(actor, group_id)
         document = _document(group, document_id, for_update=True)
-        _require_manager(actor, group, document,
-                         _("Solo chi ha caricato il documento o un facilitatore può "
-                           "aggiungere versioni."))
+        _require_manager(actor, group, document, message)
         last = db.session.scalar(select(func.max(GroupDocumentVersion.number)).where(
             GroupDocumentVersion.document_id == document.id)) or 0
         now = utcnow()
@@ -157,13 +155,14 @@ def upload_version(actor: User, group_id: int, document_id: int,
 def update_document(actor: User, group_id: int, document_id: int,
                     fields: DocumentFields) -> GroupDocument:
     """Rename a document, move it to another folder, change its description."""
+    message = _("Solo chi ha caricato il documento o un facilitatore può modificarlo.")
+    group = readable_group(actor, group_id)
+    _require_manager(actor, group, _document(group, document_id), message)
     fields = _checked(fields)
     with write_intent():
         group = readable_group(actor, group_id)
         document = _document(group, document_id, for_update=True)
-        _require_manager(actor, group, document,
-                         _("Solo chi ha caricato il documento o un facilitatore può "
-                           "modificarlo."))
+        _require_manager(actor, group, document, message)
         document.title, document.folder = fields.title, fields.folder
         document.description = fields.description
         document.updated_at = utcnow()

@@ -333,6 +333,10 @@ def answer_publication(question_id: int):
 
 # -- documents --
 
+# Ids beyond a 32-bit integer match no route (a 404), instead of overflowing the database's
+# integer in the query (a 500).
+DOCUMENT = "/tavoli/<slug>/documenti/<int(max=2147483647):document_id>"
+
 def _documents_group(slug: str) -> Group:
     """The group if the viewer reads its documents: the same 404 as a missing group
     otherwise, for every document address."""
@@ -397,13 +401,13 @@ def _document_page(slug: str, document_id: int, status: int = 200,  # type: igno
                  edit_form=edit_form or DocumentEditForm(formdata=None, obj=page.document))
 
 
-@bp.route("/tavoli/<slug>/documenti/<int:document_id>")
+@bp.route(DOCUMENT)
 def document(slug: str, document_id: int):
     """A document: its versions (who uploaded each, when, why) and what one may do."""
     return _document_page(slug, document_id)
 
 
-@bp.route("/tavoli/<slug>/documenti/<int:document_id>/versioni", methods=["POST"])
+@bp.route(f"{DOCUMENT}/versioni", methods=["POST"])
 @login_required
 @write_limit("POST_LIMIT", "posting")
 def upload_version(slug: str, document_id: int):
@@ -425,7 +429,7 @@ def upload_version(slug: str, document_id: int):
                     code=303)
 
 
-@bp.route("/tavoli/<slug>/documenti/<int:document_id>/versioni/<int:number>")
+@bp.route(f"{DOCUMENT}/versioni/<int(max=2147483647):number>")
 def download_version(slug: str, document_id: int, number: int):
     """One version's file, as a download with the type recognised at upload."""
     group = _documents_group(slug)
@@ -434,7 +438,7 @@ def download_version(slug: str, document_id: int, number: int):
                                    missing=_("Versione non trovata."))
 
 
-@bp.route("/tavoli/<slug>/documenti/<int:document_id>/modifica", methods=["POST"])
+@bp.route(f"{DOCUMENT}/modifica", methods=["POST"])
 @login_required
 @write_limit("EDIT_LIMIT", "editing")
 def edit_document(slug: str, document_id: int):
@@ -455,7 +459,7 @@ def edit_document(slug: str, document_id: int):
                     code=303)
 
 
-@bp.route("/tavoli/<slug>/documenti/<int:document_id>/elimina", methods=["POST"])
+@bp.route(f"{DOCUMENT}/elimina", methods=["POST"])
 @login_required
 @write_limit("EDIT_LIMIT", "editing")
 def delete_document(slug: str, document_id: int):
