@@ -148,6 +148,28 @@ def test_simultaneous_new_versions_get_consecutive_numbers(app):
     assert db.session.get(GroupDocument, document_id).version_count == 7
 
 
+def test_a_version_whose_row_is_not_committed_leaves_no_file(client, login, app, monkeypatch):
+    from forum.errors import Conflict
+    from forum.groups import documents
+
+    facilitator = make_user()
+    group = make_group(facilitator)
+    document = seeded(facilitator, group)
+    before = stored_files(app)
+
+    def clash(message: str) -> None:
+        raise Conflict(message)
+
+    monkeypatch.setattr(documents, "commit_or_conflict", clash)
+    login(facilitator)
+    response = new_version(client, group, document.id, note="Nota da non perdere")
+    assert response.status_code == 409
+    assert 'value="Nota da non perdere"' in response.get_data(as_text=True)
+    assert stored_files(app) == before
+    db.session.refresh(document)
+    assert document.version_count == 1
+
+
 def test_download_returns_the_bytes_with_the_recognised_type_as_an_attachment(client, login,
                                                                                app):
     facilitator = make_user()
@@ -303,6 +325,7 @@ def test_anyone_reads_an_open_groups_documents(client, login, app):
     response = client.get(f"{base}/{document.id}/versioni/1")
     assert response.status_code == 200 and response.get_data() == PNG
     response.close()
+    assert upload(client, group).status_code == 302  # signing in comes first
     login(make_user())  # not a member: reads, and in an open group may upload too
     assert "Carica un documento" in client.get(base).get_data(as_text=True)
     detail = client.get(f"/tavoli/{group.slug}").get_data(as_text=True)
@@ -372,6 +395,10 @@ def test_forged_ids_and_another_groups_document_are_not_found(client, login, app
                        ).status_code == 404
     assert client.post(f"{base}/{document.id}/elimina").status_code == 404
     assert client.get(f"{base}/abc").status_code == 404
+    huge = "9" * 25  # beyond any database integer: no route, not an overflow
+    for url in (f"{base}/{huge}", f"{base}/{document.id}/versioni/{huge}"):
+        assert client.get(url).status_code == 404
+    assert client.post(f"{base}/{huge}/elimina").status_code == 404
     db.session.refresh(document)
     assert document.title == "Documento dell'altro tavolo" and document.version_count == 1
 
