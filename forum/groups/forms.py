@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -49,3 +50,29 @@ class InviteForm(FlaskForm):
 
     target = StringField(_l("Nome utente o indirizzo e-mail"),
                          validators=[DataRequired(), Length(1, 254)])
+
+
+FILE_LABEL = _l("File (PDF, ODT, DOCX, XLSX, CSV, PNG, JPEG)")
+
+
+class DocumentEditForm(FlaskForm):
+    """A document's title, folder and description (renaming, moving)."""
+
+    title = StringField(_l("Titolo del documento"), validators=[DataRequired(), Length(1, 200)])
+    folder = StringField(_l("Cartella (facoltativa)"), validators=[Optional(), Length(max=80)])
+    description = TextAreaField(_l("Descrizione (facoltativa)"),
+                                validators=[Optional(), Length(max=2_000)])
+
+
+class DocumentForm(DocumentEditForm):
+    """A new document in the library: its description and its first file."""
+
+    file = FileField(FILE_LABEL)
+
+
+class VersionForm(FlaskForm):
+    """A new version of a document, with a note on what changed."""
+
+    note = StringField(_l("Che cosa cambia (facoltativo)"),
+                       validators=[Optional(), Length(max=300)])
+    file = FileField(FILE_LABEL)

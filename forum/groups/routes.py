@@ -1,4 +1,5 @@
-"""Working groups (`/tavoli`): list, a group's page, settings, members, invitations."""
+"""Working groups (`/tavoli`): list, a group's page, settings, members, invitations,
+documents."""
 
 from __future__ import annotations
 
@@ -6,15 +7,23 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from forum import permissions
+from forum import attachments, permissions
 from forum.admin.queries import all_themes
 from forum.errors import DomainError
-from forum.groups import invitations, publication, queries, services
-from forum.groups.forms import GroupForm, InviteForm, RequestForm
+from forum.groups import document_queries, documents, invitations, publication, queries, services
+from forum.groups.forms import (
+    DocumentEditForm,
+    DocumentForm,
+    GroupForm,
+    InviteForm,
+    RequestForm,
+    VersionForm,
+)
 from forum.limits import write_limit
 from forum.models import FollowTarget, Group, GroupKind
 from forum.notifications.follows import level_of
 from forum.taxonomy import REGIONS
+from forum.text import clean_line
 from forum.views import form_error, page_arg, safe_next
 
 bp = Blueprint("groups", __name__)
@@ -320,3 +329,142 @@ def answer_publication(question_id: int):
                         code=303)
     flash(_("La discussione resta riservata al tavolo."), "info")
     return redirect(url_for("questions.detail", question_id=question_id), code=303)
+
+
+# -- documents --
+
+# Ids beyond a 32-bit integer match no route (a 404), instead of overflowing the database's
+# integer in the query (a 500).
+DOCUMENT = "/tavoli/<slug>/documenti/<int(max=2147483647):document_id>"
+
+def _documents_group(slug: str) -> Group:
+    """The group if the viewer reads its documents: the same 404 as a missing group
+    otherwise, for every document address."""
+    group = queries.group_by_slug(current_user, slug)
+    if not permissions.can_read_group_documents(current_user, group):
+        abort(404, description=_("Tavolo non trovato."))
+    return group
+
+
+def _folder_arg() -> str | None:
+    folder = clean_line(request.args.get("cartella"))
+    if len(folder) > documents.FOLDER_MAX:
+        abort(400, description=_("Cartella non valida."))
+    return folder or None
+
+
+def _library_page(slug: str, status: int = 200, form: DocumentForm | None = None):  # type: ignore[no-untyped-def]
+    group = _documents_group(slug)
+    return _page(slug, "groups/documents.html", status,
+                 library=document_queries.library(group, _folder_arg()),
+                 upload_form=form or DocumentForm(formdata=None), accept=attachments.ACCEPT)
+
+
+def _document_fields(form: DocumentEditForm) -> documents.DocumentFields:
+    return documents.DocumentFields(title=form.title.data or "", folder=form.folder.data or "",
+                                    description=form.description.data or "")
+
+
+@bp.route("/tavoli/<slug>/documenti", endpoint="documents")
+def documents_library(slug: str):
+    """The group's documents by folder, each with its latest version (`?cartella=`)."""
+    return _library_page(slug)
+
+
+@bp.route("/tavoli/<slug>/documenti", methods=["POST"])
+@login_required
+@write_limit("POST_LIMIT", "posting")
+def upload_document(slug: str):
+    """A new document (version 1) in the group's library."""
+    group = _documents_group(slug)
+    form = DocumentForm()
+    if not form.validate_on_submit():
+        flash(_("Controlla i campi del documento."), "danger")
+        return _library_page(slug, 422, form)
+    try:
+        created = documents.upload_document(current_user, group.id, _document_fields(form),
+                                            form.file.data)
+    except DomainError as error:
+        return _library_page(slug, form_error(form, error), form)
+    flash(_("Documento caricato."), "success")
+    return redirect(url_for("groups.document", slug=group.slug, document_id=created.id),
+                    code=303)
+
+
+def _document_page(slug: str, document_id: int, status: int = 200,  # type: ignore[no-untyped-def]
+                   version_form: VersionForm | None = None,
+                   edit_form: DocumentEditForm | None = None):
+    group = _documents_group(slug)
+    page = document_queries.document_page(group, document_id)
+    return _page(slug, "groups/document.html", status, page=page, accept=attachments.ACCEPT,
+                 version_form=version_form or VersionForm(formdata=None),
+                 edit_form=edit_form or DocumentEditForm(formdata=None, obj=page.document))
+
+
+@bp.route(DOCUMENT)
+def document(slug: str, document_id: int):
+    """A document: its versions (who uploaded each, when, why) and what one may do."""
+    return _document_page(slug, document_id)
+
+
+@bp.route(f"{DOCUMENT}/versioni", methods=["POST"])
+@login_required
+@write_limit("POST_LIMIT", "posting")
+def upload_version(slug: str, document_id: int):
+    """A new version of a document, numbered after the last."""
+    group = _documents_group(slug)
+    form = VersionForm()
+    if not form.validate_on_submit():
+        flash(_("Controlla i campi della nuova versione."), "danger")
+        return _document_page(slug, document_id, 422, version_form=form)
+    try:
+        version = documents.upload_version(current_user, group.id, document_id,
+                                           form.file.data, form.note.data or "")
+    except DomainError as error:
+        if error.status_code == 404:
+            raise
+        return _document_page(slug, document_id, form_error(form, error), version_form=form)
+    flash(_("Versione %(n)d caricata.", n=version.number), "success")
+    return redirect(url_for("groups.document", slug=group.slug, document_id=document_id),
+                    code=303)
+
+
+@bp.route(f"{DOCUMENT}/versioni/<int(max=2147483647):number>")
+def download_version(slug: str, document_id: int, number: int):
+    """One version's file, as a download with the type recognised at upload."""
+    group = _documents_group(slug)
+    version = document_queries.version_for_download(group, document_id, number)
+    return attachments.send_stored(version.stored_name, version.mime, version.filename,
+                                   missing=_("Versione non trovata."))
+
+
+@bp.route(f"{DOCUMENT}/modifica", methods=["POST"])
+@login_required
+@write_limit("EDIT_LIMIT", "editing")
+def edit_document(slug: str, document_id: int):
+    """Rename a document or move it to another folder."""
+    group = _documents_group(slug)
+    form = DocumentEditForm()
+    if not form.validate_on_submit():
+        flash(_("Controlla i campi del documento."), "danger")
+        return _document_page(slug, document_id, 422, edit_form=form)
+    try:
+        documents.update_document(current_user, group.id, document_id, _document_fields(form))
+    except DomainError as error:
+        if error.status_code == 404:
+            raise
+        return _document_page(slug, document_id, form_error(form, error), edit_form=form)
+    flash(_("Documento aggiornato."), "success")
+    return redirect(url_for("groups.document", slug=group.slug, document_id=document_id),
+                    code=303)
+
+
+@bp.route(f"{DOCUMENT}/elimina", methods=["POST"])
+@login_required
+@write_limit("EDIT_LIMIT", "editing")
+def delete_document(slug: str, document_id: int):
+    """Delete a document with all its versions and files."""
+    group = _documents_group(slug)
+    documents.delete_document(current_user, group.id, document_id)
+    flash(_("Documento eliminato."), "info")
+    return redirect(url_for("groups.documents", slug=group.slug), code=303)

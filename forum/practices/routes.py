@@ -13,7 +13,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -234,11 +233,7 @@ def download(slug: str, attachment_id: int):
     attachment = db.session.get(PracticeAttachment, attachment_id)
     if attachment is None or attachment.practice_id != page.practice.id:
         abort(404, description=_("Allegato non trovato."))
-    path = attachments.attachment_file(attachment)
-    if not path.exists():
-        abort(404, description=_("Allegato non trovato."))
-    return send_file(path, mimetype=attachment.mime, as_attachment=True,
-                     download_name=attachment.filename, max_age=0)
+    return attachments.send_attachment(attachment)
 
 
 @bp.route("/domande/<int:question_id>/buona-pratica", methods=["POST"])

@@ -12,8 +12,8 @@ from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 from sqlalchemy import func, select
 
 from forum.extensions import db
+from forum.filecheck import Refused, check_file
 from forum.models import PracticeAttachment
-from forum.practices.filecheck import Refused, check_file
 from tests.factories import make_practice, make_user
 
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
