@@ -214,7 +214,15 @@ def _group_world(users: dict[str, User]) -> dict[str, Any]:
                make_answer(question, author=users["facilitator"]).id)
         questions.append(question.id)
     publication.request_publication(users["facilitator"], questions[1])
-    return {"group": "tavolo-su-richiesta-di-prova", "open_group": "tavolo-aperto-di-prova",
+    from werkzeug.datastructures import FileStorage
+
+    from forum.groups.documents import DocumentFields, upload_document
+
+    document = upload_document(users["facilitator"], group.id,
+                               DocumentFields(title="Verbale della riunione di prova"),
+                               FileStorage(io.BytesIO(pdf()), filename="verbale.pdf"))
+    return {"document": document.id, "group": "tavolo-su-richiesta-di-prova",
+            "open_group": "tavolo-aperto-di-prova",
             "group_request": pending_request, "group_invitation": invitation,
             "invitation_token": token, "group_question": questions[0],
             "consent_question": questions[1], "group_member": users["group_member"].id}
@@ -494,6 +502,20 @@ ROWS += [
         {**GROUP_THREAD, "pending": 404, "suspended": 404}, group=True),
     Row("votes.cast", lambda i: f"/voti/question/{i['group_question']}",
         lambda i: {"voto": "su"}, {**GROUP_THREAD, "group_member": DENY}, group=True),
+    Row("groups.upload_document", lambda i: f"/tavoli/{i['group']}/documenti",
+        lambda i: {"title": "Ordine del giorno", "file": (io.BytesIO(pdf()), "odg.pdf")},
+        _roles(404, anonymous=LOGIN, facilitator=OK, group_member=OK), files=True, group=True),
+    Row("groups.upload_version",
+        lambda i: f"/tavoli/{i['group']}/documenti/{i['document']}/versioni",
+        lambda i: {"note": "Corretto il punto 2", "file": (io.BytesIO(pdf()), "v2.pdf")},
+        _roles(404, anonymous=LOGIN, facilitator=OK, group_member=OK), files=True, group=True),
+    Row("groups.edit_document",
+        lambda i: f"/tavoli/{i['group']}/documenti/{i['document']}/modifica",
+        lambda i: {"title": "Verbale rinominato", "folder": "Verbali"},
+        _roles(404, anonymous=LOGIN, facilitator=OK, group_member=DENY), group=True),
+    Row("groups.delete_document",
+        lambda i: f"/tavoli/{i['group']}/documenti/{i['document']}/elimina",
+        expect=_roles(404, anonymous=LOGIN, facilitator=OK, group_member=DENY), group=True),
     Row("questions.ask", lambda i: f"/domande/nuova?tavolo={i['group']}",
         lambda i: {**QUESTION_FORM, "theme": i["theme_a"]},
         _roles(DENY, anonymous=LOGIN, facilitator=OK, group_member=OK), group=True),
