@@ -2,8 +2,9 @@
 
 The text is analysed like a query; its ``KEY_TERMS`` most distinctive stems (tf * idf,
 ignoring words found in more than ``COMMON_SHARE`` of the documents) are scored with BM25F
-on `text` plus a title bonus, over the visible documents of one type only (set algebra on
-cached postings, see ``engine.py``). Documents of the preferred theme get a gentle score
+on `text` plus a title bonus, over the visible documents of one type only, those of
+working groups the caller may not read left out (set algebra on cached postings, see
+``engine.py``). Documents of the preferred theme get a gentle score
 bonus (``THEME_BONUS``); they are not filtered.
 """
 
@@ -54,16 +55,18 @@ def key_terms(engine: Engine, text: str, k: int = KEY_TERMS) -> list[tuple[str, 
 
 def related(engine: Engine, text: str, *, type: str | None = "practice",
             theme: str | None = None, exclude: Iterable[str] = (),
-            limit: int = 5) -> list[Hit]:
-    """Visible documents of ``type`` most related to ``text``, best first."""
+            limit: int = 5, groups: frozenset[int] = frozenset()) -> list[Hit]:
+    """Visible documents of ``type`` most related to ``text``, best first; of the working
+    groups, only those in ``groups``."""
     limit = min(as_int(limit, 5), 50)
     if limit < 1:
         return []
     terms = key_terms(engine, text if isinstance(text, str) else "")
     if not terms:
         return []
-    allowed = engine.memo(("visible-of-type", type), lambda: engine.of_type(
-        engine.live() - engine.hidden(), type))
+    groups = frozenset(groups)
+    allowed = engine.memo(("visible-of-type", type, groups), lambda: engine.of_type(
+        engine.live() - engine.excluded(False, groups), type))
     skip = {d for d in (engine.searcher.document_number(doc_id=str(x)) for x in exclude)
             if d is not None}
     scores: dict[int, float] = {}
