@@ -144,9 +144,9 @@ def group_roles(user: Any) -> dict[int, str]:
         return {}
     cached: dict[int, str] | None = user.__dict__.get("_group_roles")
     if cached is None:
-        cached = dict(db.session.execute(
+        cached = {group_id: role for group_id, role in db.session.execute(
             select(GroupMember.group_id, GroupMember.role).where(GroupMember.user_id == user.id)
-        ).tuples().all())
+        )}
         user.__dict__["_group_roles"] = cached
     return cached
 
