@@ -76,8 +76,10 @@ def ask():
     if request.method == "POST" and request.form.get("simili"):
         text = f"{request.form.get('title', '')}\n{request.form.get('body', '')}"
         suggestions = {
-            "questions": search_service.related_for_text(text, kind="question", limit=5),
-            "practices": search_service.related_for_text(text, kind="practice", limit=5),
+            "questions": search_service.related_for_text(text, viewer=current_user,
+                                                         kind="question", limit=5),
+            "practices": search_service.related_for_text(text, viewer=current_user,
+                                                         kind="practice", limit=5),
         }
     elif form.validate_on_submit():
         try:
@@ -110,7 +112,8 @@ def render_question(
     page = queries.question_page(question_id, current_user)
     accepted = next((a.body for a in page.answers
                      if a.id == page.question.accepted_answer_id), "")
-    related = search_service.related_to_question(page.question, accepted, page.pinned)
+    related = search_service.related_to_question(page.question, accepted, page.pinned,
+                                                 current_user)
     return render_template(
         "questions/detail.html",
         page=page,
