@@ -47,7 +47,8 @@ def index():
     themes = queries.all_themes()
     if filters.theme and filters.theme not in {t.slug for t in themes}:
         abort(404, description=_("Tema non trovato."))
-    pagination = queries.list_questions(filters, page, current_app.config["QUESTIONS_PER_PAGE"])
+    pagination = queries.list_questions(filters, page, current_app.config["QUESTIONS_PER_PAGE"],
+                                        current_user)
     if page > 1 and page > pagination.pages:
         abort(404, description=_("Questa pagina non esiste: l'elenco ha meno pagine."))
     tag = follows.tag_target(filters.tag) if filters.tag else None
@@ -137,7 +138,7 @@ def detail(question_id: int, slug: str | None = None):
 @write_limit("EDIT_LIMIT", "editing")
 def edit(question_id: int):
     """Edit a question (author or moderator); the old text is kept as a revision."""
-    question = queries.question_for_edit(question_id)
+    question = queries.question_for_edit(question_id, current_user)
     mode = permissions.edit_mode(current_user, question, question)
     if mode is None:
         abort(403, description=_("Solo l'autore o la moderazione possono modificare la domanda."))
