@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, or_, select, true
 
 from forum.extensions import db
 from forum.models import (
@@ -192,6 +192,14 @@ def visible_questions(viewer: Any) -> ColumnElement[bool]:
         readable = or_(readable, Question.group_id.in_(
             select(GroupMember.group_id).where(GroupMember.user_id == viewer.id)))
     return readable
+
+
+def group_readers(group: Group | None) -> ColumnElement[bool]:
+    """`can_read_group_content` for every user at once, as a WHERE clause on users (who
+    may be offered a group's unanswered question, say)."""
+    if group is None or group.kind == GroupKind.OPEN:
+        return true()
+    return User.id.in_(select(GroupMember.user_id).where(GroupMember.group_id == group.id))
 
 
 def public_questions() -> ColumnElement[bool]:
