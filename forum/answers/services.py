@@ -51,8 +51,8 @@ def post_answer(
     body_html = render_markdown(body)  # CPU work before the write lock
     with write_intent():
         question = get_question_for_update(question_id)
-        if question.is_hidden:
-            raise NotFound(_("Domanda non trovata."))
+        if question.is_hidden or not permissions.can_read_group_content(author, question.group):
+            raise NotFound(_("Domanda non trovata."))  # a restricted group's: members only
         if question.is_locked:
             raise Conflict(_("La discussione è bloccata: non accetta nuove risposte."))
         if question.is_closed:

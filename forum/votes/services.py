@@ -27,12 +27,14 @@ class VoteResult:
     value: int
 
 
-def _post_state(kind: str, post_id: int) -> Select:
-    """Author, lock and visibility of the post and its thread, row-locked on PostgreSQL."""
+def _post_state(kind: str, post_id: int, voter: User) -> Select:
+    """Author, lock and visibility of the post and its thread, row-locked on PostgreSQL;
+    no row for a thread of a restricted working group the voter is not in."""
+    readable = permissions.visible_questions(voter)
     if kind == "question":
         return select(
             Question.author_id, Question.locked_at, Question.hidden_at
-        ).where(Question.id == post_id).with_for_update()
+        ).where(Question.id == post_id, readable).with_for_update()
     return (
         select(
             Answer.author_id,
@@ -40,7 +42,7 @@ def _post_state(kind: str, post_id: int) -> Select:
             func.coalesce(Answer.hidden_at, Question.hidden_at).label("hidden_at"),
         )
         .join(Question, Question.id == Answer.question_id)
-        .where(Answer.id == post_id)
+        .where(Answer.id == post_id, readable)
         .with_for_update(of=Answer)
     )
 
@@ -58,7 +60,7 @@ def cast_vote(user: User, kind: str, post_id: int, value: int) -> VoteResult:
     require_member(user, _("Accedi per votare."))
     target = Vote.question_id if kind == "question" else Vote.answer_id
     with write_intent():
-        row = db.session.execute(_post_state(kind, post_id)).one_or_none()
+        row = db.session.execute(_post_state(kind, post_id, user)).one_or_none()
         if row is None or row.hidden_at is not None:
             raise NotFound(_("Contenuto non trovato."))
         author_id = row.author_id
