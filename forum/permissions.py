@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy.orm import object_session
 
 from forum.extensions import db
 from forum.models import (
@@ -138,13 +139,16 @@ def can_view_question(user: Any, question: Question) -> bool:
 def group_roles(user: Any) -> dict[int, str]:
     """group id -> role of a signed-in member, read once per user object (a request, a job).
 
-    Membership services call `forget_group_roles` after a change, so the next check in
-    the same request sees it."""
+    Read in the session the user object came from: a job working in a session of its own
+    (notifications, routing) must not open a second one (on SQLite it would wait on the
+    job's own write lock). Membership services call `forget_group_roles` after a change,
+    so the next check in the same request sees it."""
     if not _signed_in(user):
         return {}
     cached: dict[int, str] | None = user.__dict__.get("_group_roles")
     if cached is None:
-        cached = {group_id: role for group_id, role in db.session.execute(
+        session = (object_session(user) if isinstance(user, User) else None) or db.session
+        cached = {group_id: role for group_id, role in session.execute(
             select(GroupMember.group_id, GroupMember.role).where(GroupMember.user_id == user.id)
         )}
         user.__dict__["_group_roles"] = cached
