@@ -64,17 +64,23 @@ def related(engine: Engine, text: str, *, type: str | None = "practice",
     terms = key_terms(engine, text if isinstance(text, str) else "")
     if not terms:
         return []
-    groups = frozenset(groups)
-    allowed = engine.memo(("visible-of-type", type, groups), lambda: engine.of_type(
-        engine.live() - engine.excluded(False, groups), type))
+    allowed = engine.memo(("visible-of-type", type), lambda: engine.of_type(
+        engine.live() - engine.hidden(), type))
+    # kept apart from `allowed` (every visible document of the type): one such set per
+    # combination of groups would crowd the generation's cache
+    unreadable = engine.unreadable(frozenset(groups))
     skip = {d for d in (engine.searcher.document_number(doc_id=str(x)) for x in exclude)
             if d is not None}
     scores: dict[int, float] = {}
     for stem, weight in terms:
         docs = engine.docset("text", (stem,)) & allowed
+        if unreadable:
+            docs -= unreadable
         for d, v in engine.bm25("text", stem, docs, weight).items():
             scores[d] = scores.get(d, 0.0) + v
         titled = engine.docset("title", (stem,)) & allowed
+        if unreadable:
+            titled -= unreadable
         for d, v in engine.bm25("title", stem, titled, weight * TITLE_BONUS).items():
             scores[d] = scores.get(d, 0.0) + v
     for d in skip:
