@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from flask import has_request_context, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from forum import permissions
 from forum.errors import InvalidInput, NotFound
 from forum.extensions import db
 from forum.models import Answer, Comment, Question
@@ -82,10 +84,13 @@ def parse_question_ref(raw: str | None, field: str) -> int:
     return int(match.group(1))
 
 
-def visible_original(question_id: int, field: str, *, not_id: int | None = None) -> Question:
-    """The question a duplicate points to: it must exist, be visible and not be itself."""
+def visible_original(question_id: int, field: str, *, not_id: int | None = None,
+                     viewer: Any = None) -> Question:
+    """The question a duplicate points to: it must exist, be visible (to the viewer too:
+    a restricted group's thread "does not exist" outside it) and not be itself."""
     original = db.session.get(Question, question_id)
-    if original is None or original.is_hidden:
+    if (original is None or original.is_hidden
+            or not permissions.can_read_group_content(viewer, original.group)):
         raise InvalidInput(_("Controlla i campi evidenziati."), field_errors={
             field: [_("La domanda originale indicata non esiste.")]})
     if original.id == not_id:

@@ -357,3 +357,18 @@ def test_mention_suggestions_do_not_reveal_who_takes_part_in_a_restricted_thread
     outsider = browse(world.outsider)
     assert usernames(outsider, question=world.secret.id) == usernames(outsider)
     assert usernames(browse(world.member), question=world.secret.id)[0] == "zetautrice"
+
+
+def test_a_restricted_thread_cannot_be_named_as_an_original_from_outside(world):
+    from forum.errors import InvalidInput
+    from forum.moderation.threads import close_question
+
+    unknown = {"duplicate_of": ["La domanda originale indicata non esiste."]}
+    with pytest.raises(InvalidInput) as closing:
+        close_question(world.moderator, world.public.id, reason="duplicate",
+                       duplicate_of=f"/domande/{world.secret.id}")
+    assert closing.value.field_errors == unknown
+    with pytest.raises(InvalidInput) as flagging:
+        flag_post(world.outsider, "question", world.public.id, reason="duplicate",
+                  duplicate_of=str(world.secret.id))
+    assert flagging.value.field_errors == unknown
