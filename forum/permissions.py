@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.orm import object_session
 
 from forum.extensions import db
@@ -142,12 +142,16 @@ _membership_changes = [0]  # bumped by every membership change made in this proc
 def group_roles(user: Any) -> dict[int, str]:
     """group id -> role of a signed-in member, read once per user object (a request, a job)
     and again after any membership change made in this process since (`forget_group_roles`),
-    so a check right after joining in the same request sees the new membership."""
+    so a check right after joining in the same request sees the new membership.
+
+    Read in the session the user object came from: a job working in a session of its own
+    (notifications, routing) must not open a second one (on SQLite it would wait on the
+    job's own write lock)."""
     if not _signed_in(user):
         return {}
     cached: tuple[int, dict[int, str]] | None = user.__dict__.get("_group_roles")
     if cached is None or cached[0] != _membership_changes[0]:
-        session = object_session(user) or db.session  # a job reads in its own session
+        session = (object_session(user) if isinstance(user, User) else None) or db.session
         roles = {group_id: role for group_id, role in session.execute(
             select(GroupMember.group_id, GroupMember.role).where(GroupMember.user_id == user.id))}
         cached = (_membership_changes[0], roles)
@@ -195,6 +199,14 @@ def visible_questions(viewer: Any) -> ColumnElement[bool]:
         readable = or_(readable, Question.group_id.in_(
             select(GroupMember.group_id).where(GroupMember.user_id == viewer.id)))
     return readable
+
+
+def group_readers(group: Group | None) -> ColumnElement[bool]:
+    """`can_read_group_content` for every user at once, as a WHERE clause on users (who
+    may be offered a group's unanswered question, say)."""
+    if group is None or group.kind == GroupKind.OPEN:
+        return true()
+    return User.id.in_(select(GroupMember.user_id).where(GroupMember.group_id == group.id))
 
 
 def public_questions() -> ColumnElement[bool]:

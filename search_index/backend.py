@@ -31,20 +31,25 @@ class SearchBackend(Protocol):
                region: str | None = None, solved: bool | None = None,
                since: datetime | None = None, until: datetime | None = None,
                sort: str = "relevance", page: int = 1, per_page: int = 10,
-               include_hidden: bool = False) -> SearchResults:
+               include_hidden: bool = False,
+               groups: frozenset[int] = frozenset()) -> SearchResults:
         """A page of visible documents matching ``q`` and the filters.
 
         ``sort`` is "relevance", "newest" or "votes"; ``region=""`` selects national
         documents; ``theme`` matches any of a document's themes; an empty ``q`` lists the
-        documents matching the filters, newest first.
+        documents matching the filters, newest first. A document of a working group is
+        returned only when its group is in ``groups`` (fail-closed: by default none is);
+        public documents always are. The others count nowhere: not in ``total``, pages,
+        ``counts_by_type``, snippets, nor in the words a ``suggestion`` offers.
         """
         ...
 
     def more_like(self, text: str, *, type: str | None = "practice",
                   theme: str | None = None, exclude: Iterable[str] = (),
-                  limit: int = 5) -> list[Hit]:
+                  limit: int = 5, groups: frozenset[int] = frozenset()) -> list[Hit]:
         """Up to ``limit`` visible documents of ``type`` related to ``text``, documents of
-        ``theme`` preferred, the doc ids in ``exclude`` left out."""
+        ``theme`` preferred, the doc ids in ``exclude`` left out, documents of working
+        groups only when their group is in ``groups``."""
         ...
 
     def apply(self, upserts: Sequence[SearchDocument], deletes: Sequence[str]) -> None:

@@ -44,8 +44,10 @@ class SearchDocument:
 
     Text fields are plain text. ``theme`` is the main theme, ``themes`` every theme (the
     main one is added when missing); ``region`` "" means national scope. Invisible
-    documents are indexed but never returned. ``stamp`` is an opaque version string the
-    app compares with the database to find stale entries.
+    documents are indexed but never returned. ``group`` is the working group a document
+    belongs to (None: public): searches return it only when asked with that group among
+    their ``groups``. ``stamp`` is an opaque version string the app compares with the
+    database to find stale entries.
     """
 
     kind: str  # "question" | "practice"
@@ -64,10 +66,15 @@ class SearchDocument:
     visible: bool = True
     level: str | None = None  # practices: level of government
     evidence: str | None = None  # practices: evidence level
+    group: int | None = None  # working group (None: public)
     stamp: str = ""
 
     def __post_init__(self) -> None:
         doc_id(self.kind, self.id)  # refuse a document that has no valid id
+        group = self.group
+        if group is not None and (isinstance(group, bool) or not isinstance(group, int)
+                                  or group <= 0):
+            raise ValueError(f"invalid group {group!r}")
 
     @property
     def doc_id(self) -> str:

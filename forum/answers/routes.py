@@ -52,7 +52,7 @@ def create(question_id: int):
 @write_limit("EDIT_LIMIT", "editing")
 def edit(answer_id: int):
     """Edit an answer (author or moderator)."""
-    answer = queries.answer_for_edit(answer_id)
+    answer = queries.answer_for_edit(answer_id, current_user)
     mode = permissions.edit_mode(current_user, answer, answer.question)
     if mode is None:
         abort(403, description=_("Solo l'autore o la moderazione possono modificare la risposta."))
@@ -93,7 +93,7 @@ def _acceptance_result(question_id: int, answer_id: int | None, message: str, er
 @login_required
 def accept(answer_id: int):
     """Mark the answer as the solution (asker or moderator)."""
-    answer = queries.answer_for_edit(answer_id)
+    answer = queries.answer_for_edit(answer_id, current_user)
     try:
         services.accept_answer(current_user, answer_id, note=request.form.get("note", ""))
     except DomainError as error:

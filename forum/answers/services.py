@@ -52,7 +52,7 @@ def post_answer(
     with write_intent():
         question = get_question_for_update(question_id)
         if question.is_hidden or not permissions.can_read_group_content(author, question.group):
-            raise NotFound(_("Domanda non trovata."))
+            raise NotFound(_("Domanda non trovata."))  # a restricted group's: members only
         if question.is_locked:
             raise Conflict(_("La discussione è bloccata: non accetta nuove risposte."))
         if question.is_closed:

@@ -2,7 +2,9 @@
 
 Every count is one GROUP BY over the same filtered set of members, so a page costs the same
 number of statements for 10 members or 10,000. A field a member keeps hidden neither shows
-nor matches: filtering on a hidden region would reveal it.
+nor matches: filtering on a hidden region would reveal it. Activity (answers, accepted
+answers, questions) counts only the public space and open groups, whoever is looking: a
+restricted working group's discussions neither show nor match here.
 """
 
 from __future__ import annotations
@@ -101,12 +103,17 @@ def _shown(column: Any) -> ColumnElement[bool]:
     return column != Visibility.HIDDEN
 
 
+def _public_thread() -> ColumnElement[bool]:
+    """A visible question in the public space (or an open group): the same for everyone."""
+    return and_(Question.hidden_at.is_(None), permissions.public_questions())
+
+
 def _accepted_answers() -> Select:
-    """(author_id, theme_id) of every visible accepted answer."""
+    """(author_id, theme_id) of every visible accepted answer in a public thread."""
     return (select(Answer.author_id, Question.theme_id)
             .join(Question, and_(Question.id == Answer.question_id,
                                  Question.accepted_answer_id == Answer.id))
-            .where(Answer.hidden_at.is_(None), Question.hidden_at.is_(None)))
+            .where(Answer.hidden_at.is_(None), _public_thread()))
 
 
 def _band_case() -> Any:
@@ -150,7 +157,7 @@ def _conditions(filters: DirectoryFilters, themes: dict[str, Theme],
         where.append(exists(
             select(Answer.id).join(Question, Question.id == Answer.question_id)
             .where(Answer.author_id == User.id, Answer.hidden_at.is_(None),
-                   Question.hidden_at.is_(None),
+                   _public_thread(),
                    Question.theme_id == (theme.id if theme else -1))))
     if filters.reputazione and skip != "reputazione":
         where.append(_band_case() == filters.reputazione)
@@ -165,14 +172,16 @@ def _order(filters: DirectoryFilters) -> list[Any]:
                     .join(Question, and_(Question.id == Answer.question_id,
                                          Question.accepted_answer_id == Answer.id))
                     .where(Answer.author_id == User.id, Answer.hidden_at.is_(None),
-                           Question.hidden_at.is_(None))
+                           _public_thread())
                     .correlate(User).scalar_subquery())
         return [accepted.desc(), User.reputation.desc(), User.id]
     posts = (select(func.count()).select_from(Answer)
-             .where(Answer.author_id == User.id, Answer.hidden_at.is_(None))
+             .join(Question, Question.id == Answer.question_id)
+             .where(Answer.author_id == User.id, Answer.hidden_at.is_(None),
+                    permissions.public_questions())
              .correlate(User).scalar_subquery()
              + select(func.count()).select_from(Question)
-             .where(Question.author_id == User.id, Question.hidden_at.is_(None))
+             .where(Question.author_id == User.id, _public_thread())
              .correlate(User).scalar_subquery())
     return [posts.desc(), User.reputation.desc(), User.id]
 
@@ -210,8 +219,7 @@ def _facet_counts(filters: DirectoryFilters, themes: dict[str, Theme],
     answered = dict(db.session.execute(
         select(Question.theme_id, func.count(func.distinct(Answer.author_id)))
         .join(Question, Question.id == Answer.question_id)
-        .where(Answer.author_id.in_(members), Answer.hidden_at.is_(None),
-               Question.hidden_at.is_(None))
+        .where(Answer.author_id.in_(members), Answer.hidden_at.is_(None), _public_thread())
         .group_by(Question.theme_id)).all())
     facets["risposto"] = [(t.slug, _(t.name), answered[t.id]) for t in by_id.values()
                           if answered.get(t.id)]
@@ -261,7 +269,8 @@ class OrganisationPage:
 
 def organisation_page(slug: str, viewer: Any) -> OrganisationPage:
     """The page `/enti/<slug>`: members who show their organisation to this viewer, the
-    practices it leads, its members' questions, the practices it replicated."""
+    practices it leads, its members' questions (those the viewer may read), the practices
+    it replicated."""
     organisation = db.session.execute(
         select(Organisation).where(Organisation.slug == slug)).scalar_one_or_none()
     if organisation is None:
@@ -284,7 +293,8 @@ def organisation_page(slug: str, viewer: Any) -> OrganisationPage:
     ).scalars())
     member_ids = [m.id for m in members]
     questions = list(db.session.execute(
-        select(Question).where(Question.author_id.in_(member_ids), Question.hidden_at.is_(None))
+        select(Question).where(Question.author_id.in_(member_ids), Question.hidden_at.is_(None),
+                               permissions.visible_questions(viewer))
         .options(joinedload(Question.theme), joinedload(Question.author))
         .order_by(Question.created_at.desc()).limit(20)
     ).unique().scalars()) if member_ids else []

@@ -25,7 +25,7 @@ from forum.users.standing import require_member
 def _locked(question_id: int) -> Question:
     question = db.session.execute(
         select(Question).where(Question.id == question_id)
-        .options(selectinload(Question.tags)).with_for_update()).scalar_one_or_none()
+        .options(selectinload(Question.tags)).with_for_update(of=Question)).scalar_one_or_none()
     if question is None:
         raise NotFound(_("Domanda non trovata."))
     return question

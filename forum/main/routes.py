@@ -33,7 +33,7 @@ def home():
     """Recent activity and the themes with their counts."""
     return render_template(
         "main/home.html",
-        questions=queries.recent_questions(10),
+        questions=queries.recent_questions(current_user, 10),
         themes=queries.themes_with_counts(),
     )
 

@@ -64,7 +64,7 @@ def flag_post(
                     "reason": [_("Solo una domanda può essere un duplicato.")]})
             duplicate_id = visible_original(
                 parse_question_ref(duplicate_of, "duplicate_of"), "duplicate_of",
-                duplicate=ref.question,
+                duplicate=ref.question, viewer=reporter,
             ).id
         if _open_flag_exists(reporter.id, post_type, post_id):
             raise Conflict(_already_flagged())

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from flask import has_request_context, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from forum import permissions
 from forum.errors import InvalidInput, NotFound
 from forum.extensions import db
 from forum.models import Answer, Comment, Question
@@ -56,7 +58,7 @@ def load_post(post_type: str, post_id: int, *, for_update: bool = False) -> Post
         raise NotFound(_("Contenuto non trovato."))
     stmt = select(model).where(model.id == post_id)
     if for_update:
-        stmt = stmt.with_for_update()
+        stmt = stmt.with_for_update(of=model)  # not the joined group
     post: Question | Answer | Comment | None = db.session.execute(
         stmt).scalar_one_or_none()  # type: ignore[assignment]  # one of MODELS
     if post is None:
@@ -82,15 +84,18 @@ def parse_question_ref(raw: str | None, field: str) -> int:
     return int(match.group(1))
 
 
-def visible_original(question_id: int, field: str, *, duplicate: Question) -> Question:
-    """The question a duplicate points to: it must exist, be visible and not be itself, and
-    whoever reads the duplicate must be able to read it (a restricted group's thread is the
-    original only of threads of the same group: elsewhere it "does not exist")."""
+def visible_original(question_id: int, field: str, *, duplicate: Question,
+                     viewer: Any = None) -> Question:
+    """The question a duplicate points to: it must exist, be visible and not be itself;
+    the viewer must read it, and so must whoever reads the duplicate (a restricted group's
+    thread is the original only of threads of the same group: elsewhere it "does not
+    exist")."""
     original = db.session.get(Question, question_id)
     not_id = duplicate.id
-    if original is None or original.is_hidden or (
-            original.group is not None and original.group.is_restricted
-            and original.group_id != duplicate.group_id):
+    if (original is None or original.is_hidden
+            or not permissions.can_read_group_content(viewer, original.group)
+            or (original.group is not None and original.group.is_restricted
+                and original.group_id != duplicate.group_id)):
         raise InvalidInput(_("Controlla i campi evidenziati."), field_errors={
             field: [_("La domanda originale indicata non esiste.")]})
     if original.id == not_id:

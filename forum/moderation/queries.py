@@ -7,9 +7,10 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, and_, func, or_, select, true
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
+from forum import permissions
 from forum.extensions import db
 from forum.models import (
     AccountStatus,
@@ -42,20 +43,24 @@ class QueueItem:
         return list(dict.fromkeys(f.reason for f in self.flags))
 
 
-def theme_scope_clause(viewer: Any, question_id_column: Any) -> Any:
-    """A moderator limited to some themes sees only their threads; others see all."""
+def review_scope_clause(viewer: Any, question_id_column: Any) -> Any:
+    """The threads a moderator reviews: a moderator limited to some themes sees only their
+    threads, others see all; but never a restricted working group's thread unless they
+    are in the group (its flagged text stays with its members)."""
+    unreadable = question_id_column.not_in(select(Question.id).where(
+        Question.group_id.is_not(None), ~permissions.visible_questions(viewer)))
     scope = viewer.theme_scope if not viewer.is_admin else frozenset()
     if not scope:
-        return true()
-    return question_id_column.in_(
+        return unreadable
+    return and_(unreadable, question_id_column.in_(
         select(Question.id).where(Question.theme_id.in_(sorted(scope)))
-    )
+    ))
 
 
 def _open_groups(viewer: Any, reason: str | None, theme: str | None) -> Select:
     stmt = (
         select(Flag.post_type, Flag.post_id, func.min(Flag.created_at).label("first"))
-        .where(Flag.status == FlagStatus.OPEN, theme_scope_clause(viewer, Flag.question_id))
+        .where(Flag.status == FlagStatus.OPEN, review_scope_clause(viewer, Flag.question_id))
         .group_by(Flag.post_type, Flag.post_id)
     )
     if reason:
@@ -123,7 +128,7 @@ def pending_counts(viewer: Any) -> dict[str, int]:
     accounts = select(func.count(User.id)).where(User.status == AccountStatus.PENDING)
     suggestions = select(func.count(EditSuggestion.id)).where(
         EditSuggestion.status == SuggestionStatus.PENDING,
-        theme_scope_clause(viewer, EditSuggestion.question_id))
+        review_scope_clause(viewer, EditSuggestion.question_id))
     row = db.session.execute(select(
         flagged.scalar_subquery(), accounts.scalar_subquery(), suggestions.scalar_subquery()
     )).one()

@@ -49,7 +49,12 @@ def _require_moderator() -> None:
 
 
 def _post_or_404(post_type: str, post_id: int):  # type: ignore[no-untyped-def]
-    return load_post(post_type, post_id)
+    """The post and its thread; a restricted working group's is "not found" for anyone
+    outside the group, moderators included (its existence stays with its members)."""
+    ref = load_post(post_type, post_id)
+    if not permissions.can_read_group_content(current_user, ref.question.group):
+        abort(404, description=_("Contenuto non trovato."))
+    return ref
 
 
 def _moderated_ref(post_type: str, post_id: int):  # type: ignore[no-untyped-def]

@@ -20,7 +20,7 @@ from forum.models.base import utcnow
 from forum.moderation.audit import record_action
 from forum.moderation.flags import require_moderator_of
 from forum.moderation.posts import load_post, question_path
-from forum.moderation.queries import theme_scope_clause
+from forum.moderation.queries import review_scope_clause
 from forum.moderation.services import checked_reason
 from forum.notifications.services import notify
 from forum.text import clean_line, clean_text
@@ -173,7 +173,7 @@ def pending_suggestions(viewer: User) -> list[tuple[EditSuggestion, Question | A
     suggestions = list(db.session.execute(
         select(EditSuggestion)
         .where(EditSuggestion.status == SuggestionStatus.PENDING,
-               theme_scope_clause(viewer, EditSuggestion.question_id))
+               review_scope_clause(viewer, EditSuggestion.question_id))
         .options(joinedload(EditSuggestion.author))
         .order_by(EditSuggestion.created_at).limit(50)
     ).scalars())

@@ -46,7 +46,7 @@ def close_question(
         if reason == "duplicate":
             original = visible_original(
                 parse_question_ref(duplicate_of, "duplicate_of"), "duplicate_of",
-                duplicate=question,
+                duplicate=question, viewer=actor,
             )
             if original.duplicate_of_id == question.id:
                 raise InvalidInput(_("Controlla i campi evidenziati."), field_errors={

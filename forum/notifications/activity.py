@@ -236,8 +236,10 @@ def _deliverable(session: Session, plan: _Plan, actor_id: int) -> list[User]:
     wanted -= _followers(session, muted_kind, [subject_id], [Level.MUTED])
     if not wanted:
         return []
+    # a restricted group's thread: only its members, chosen in SQL (not one check each)
+    readers = permissions.group_readers(plan.question.group if plan.question else None)
     users = session.scalars(select(User).where(
-        User.id.in_(wanted), User.status != AccountStatus.REJECTED)).all()
+        User.id.in_(wanted), User.status != AccountStatus.REJECTED, readers)).all()
     return [user for user in users if plan.visible_to(user)]
 
 

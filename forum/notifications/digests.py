@@ -17,6 +17,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, exists, select
 
+from forum import permissions
 from forum.database import upsert_insert, write_intent
 from forum.extensions import db
 from forum.models import (
@@ -104,7 +105,8 @@ class Digest:
 def _theme_sections(user: User, window: Window) -> list[dict]:
     """Per watched theme: new questions, threads solved and practices published in the
     window; per watched theme and theme of expertise: questions still without an answer
-    after two days, the asker's region first (the member may know the answer)."""
+    after two days, the asker's region first (the member may know the answer). Only
+    threads the member may read: a restricted working group's reach its members alone."""
     watched = set(db.session.scalars(select(Follow.target_id).where(
         Follow.user_id == user.id, Follow.target_type == FollowTarget.THEME,
         Follow.level == Level.WATCHING)))
@@ -115,13 +117,14 @@ def _theme_sections(user: User, window: Window) -> list[dict]:
         return []
     themes = db.session.scalars(select(Theme).where(Theme.id.in_(theme_ids))
                                 .order_by(Theme.position)).all()
-    visible = (Question.hidden_at.is_(None), Question.author_id != user.id)
+    readable = permissions.visible_questions(user)
+    visible = (Question.hidden_at.is_(None), Question.author_id != user.id, readable)
     new = db.session.scalars(select(Question).where(
         Question.theme_id.in_(watched), *visible,
         Question.created_at >= window.start, Question.created_at < window.end)
         .order_by(Question.created_at.desc())).all() if watched else []
     solved = db.session.scalars(select(Question).where(
-        Question.theme_id.in_(watched), Question.hidden_at.is_(None),
+        Question.theme_id.in_(watched), Question.hidden_at.is_(None), readable,
         exists().where(and_(Acceptance.question_id == Question.id,
                             Acceptance.withdrawn_at.is_(None),
                             Acceptance.accepted_at >= window.start,

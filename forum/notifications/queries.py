@@ -7,6 +7,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import ColumnElement, case, func, or_, select, union
 from sqlalchemy.orm import InstrumentedAttribute
 
+from forum import permissions
 from forum.extensions import db
 from forum.models import AccountStatus, Answer, Comment, Question, User
 from forum.models.base import utcnow
@@ -24,9 +25,12 @@ class MentionCandidate(NamedTuple):
     display_name: str
 
 
-def _thread_participants(question_id: int) -> Any:
-    """Authors of the visible question and of its visible answers and comments."""
-    visible = select(Question.id).where(Question.id == question_id, Question.hidden_at.is_(None))
+def _thread_participants(question_id: int, viewer: Any) -> Any:
+    """Authors of the visible question and of its visible answers and comments; nobody
+    when the viewer may not read the thread (who takes part in a restricted group's
+    discussion stays within it)."""
+    visible = select(Question.id).where(Question.id == question_id, Question.hidden_at.is_(None),
+                                        permissions.visible_questions(viewer))
     return union(
         select(Question.author_id).where(Question.id.in_(visible)),
         select(Answer.author_id).where(Answer.question_id.in_(visible),
@@ -52,7 +56,7 @@ def mention_candidates(viewer: Any, text: str, *,
     by_username = User.username.like(prefix, escape="\\")
     order: list[ColumnElement[Any] | InstrumentedAttribute[str]] = []
     if question_id is not None and 0 < question_id <= _ID_MAX:
-        participants = _thread_participants(question_id)
+        participants = _thread_participants(question_id, viewer)
         order.append(case((User.id.in_(participants), 0), else_=1))
     order += [case((by_username, 0), else_=1), User.username]
     stmt = (

@@ -149,7 +149,9 @@ class PracticePage:
 
 
 def practice_page(slug: str, viewer: Any) -> PracticePage:
-    """Everything the practice page shows; NotFound for records the viewer may not see."""
+    """Everything the practice page shows; NotFound for records the viewer may not see.
+    Citing threads and the thread it came from show only when the viewer may read them (a
+    restricted working group's stay with its members)."""
     practice = db.session.execute(
         select(Practice).where(Practice.slug == slug).options(
             selectinload(Practice.facets), joinedload(Practice.created_by),
@@ -161,7 +163,7 @@ def practice_page(slug: str, viewer: Any) -> PracticePage:
     citing = list(db.session.execute(
         select(Question).where(Question.id.in_(
             select(PracticeCitation.question_id).where(PracticeCitation.practice_id == practice.id)
-        ), Question.hidden_at.is_(None))
+        ), Question.hidden_at.is_(None), permissions.visible_questions(viewer))
         .options(joinedload(Question.author)).order_by(Question.score.desc())
     ).scalars())
     replications = list(db.session.execute(
@@ -175,6 +177,8 @@ def practice_page(slug: str, viewer: Any) -> PracticePage:
     source = None
     if practice.source_question_id:
         source = db.session.get(Question, practice.source_question_id)
+        if source is not None and not permissions.can_read_group_content(viewer, source.group):
+            source = None
     return PracticePage(practice, citing, replications, attachments, source)
 
 

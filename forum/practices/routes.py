@@ -138,7 +138,8 @@ def edit(slug: str):
 def _render_detail(slug: str, status: int = 200, **forms):  # type: ignore[no-untyped-def]
     page = queries.practice_page(slug, current_user)
     similar = search_service.related_to_practice(page.practice,
-                                                 [q.id for q in page.citing_questions])
+                                                 [q.id for q in page.citing_questions],
+                                                 current_user)
     return render_template(
         "practices/detail.html", page=page, similar_questions=similar,
         replication_form=forms.get("replication_form") or ReplicationForm(formdata=None),

@@ -37,12 +37,13 @@ class ListFilters:
         return {k: v for k, v in args.items() if v}
 
 
-def _filtered(stmt: Select, filters: ListFilters) -> Select:
+def _filtered(stmt: Select, filters: ListFilters, viewer: Any) -> Select:
     """The WHERE of a list (and the theme join its filter needs), for items and count alike.
 
     Hidden questions never appear in lists; moderators find them in the review queue.
+    Questions of a restricted working group appear only for its members.
     """
-    stmt = stmt.where(Question.hidden_at.is_(None))
+    stmt = stmt.where(Question.hidden_at.is_(None), permissions.visible_questions(viewer))
     if filters.theme:
         stmt = stmt.join(Question.theme).where(Theme.slug == filters.theme)
     if filters.tag:
@@ -56,7 +57,7 @@ def _filtered(stmt: Select, filters: ListFilters) -> Select:
     return stmt
 
 
-def _list_select(filters: ListFilters) -> Select:
+def _list_select(filters: ListFilters, viewer: Any) -> Select:
     stmt = select(Question).options(
         joinedload(Question.author), joinedload(Question.theme), selectinload(Question.tags)
     )
@@ -64,7 +65,7 @@ def _list_select(filters: ListFilters) -> Select:
         "recenti": (Question.created_at.desc(), Question.id.desc()),
         "voti": (Question.score.desc(), Question.id.desc()),
     }.get(filters.sort, (Question.last_activity_at.desc(), Question.id.desc()))
-    return _filtered(stmt, filters).order_by(*order)
+    return _filtered(stmt, filters, viewer).order_by(*order)
 
 
 class _SlimCountPagination(SelectPagination):
@@ -76,12 +77,13 @@ class _SlimCountPagination(SelectPagination):
         return int(session.execute(count_select).scalar_one())
 
 
-def list_questions(filters: ListFilters, page: int, per_page: int) -> Pagination:
-    """One page of questions with author, theme and tags loaded, and a cheap total
-    (three statements: the page, its tags, the count)."""
-    count_select = _filtered(select(func.count()).select_from(Question), filters)
+def list_questions(filters: ListFilters, page: int, per_page: int, viewer: Any = None
+                   ) -> Pagination:
+    """One page of the questions the viewer may read, with author, theme and tags loaded,
+    and a cheap total (three statements: the page, its tags, the count)."""
+    count_select = _filtered(select(func.count()).select_from(Question), filters, viewer)
     return _SlimCountPagination(
-        select=_list_select(filters),
+        select=_list_select(filters, viewer),
         count_select=count_select,
         session=db.session(),
         page=page,
@@ -91,21 +93,24 @@ def list_questions(filters: ListFilters, page: int, per_page: int) -> Pagination
     )
 
 
-def recent_questions(limit: int = 10) -> list[Question]:
-    """The most recently active questions, for the home page."""
-    stmt = _list_select(ListFilters()).limit(limit)
+def recent_questions(viewer: Any = None, limit: int = 10) -> list[Question]:
+    """The most recently active questions the viewer may read, for the home page."""
+    stmt = _list_select(ListFilters(), viewer).limit(limit)
     return list(db.session.execute(stmt).scalars().unique())
 
 
 def themes_with_counts(*, include_archived: bool = False) -> list[tuple[Theme, int, int]]:
-    """Themes in display order with their numbers of visible and solved questions."""
+    """Themes in display order with their numbers of visible and solved questions.
+
+    The counts are of the public space (and open groups): the same for every viewer, so a
+    restricted group's discussions do not show through a theme's number."""
     counts = (
         select(
             Question.theme_id,
             func.count(Question.id).label("total"),
             func.count(Question.accepted_answer_id).label("solved"),
         )
-        .where(Question.hidden_at.is_(None))
+        .where(Question.hidden_at.is_(None), permissions.public_questions())
         .group_by(Question.theme_id)
         .subquery()
     )
@@ -225,7 +230,7 @@ def question_page(question_id: int, viewer: Any) -> QuestionPage:
     derived = [p for p in practice_queries.practices_from_question(question_id)
                if permissions.can_view_practice(viewer, p)]
     pinned = pinned_practices(question_id)
-    original, duplicates = _duplicate_links(question)
+    original, duplicates = _duplicate_links(question, viewer)
     return QuestionPage(question, answers, acceptance, on_question, on_answers, my_votes,
                         citations, derived, pinned, original, duplicates)
 
@@ -239,13 +244,16 @@ def _visible_to(model: type[Answer] | type[Comment], viewer: Any, question: Ques
     return model.hidden_at.is_(None)
 
 
-def _duplicate_links(question: Question) -> tuple[tuple[int, str] | None, list[tuple[int, str]]]:
-    """The original this duplicate points to and its visible duplicates, in one query."""
+def _duplicate_links(question: Question, viewer: Any
+                     ) -> tuple[tuple[int, str] | None, list[tuple[int, str]]]:
+    """The original this duplicate points to and its duplicates the viewer may read, in
+    one query."""
     rows = db.session.execute(
         select(Question.id, Question.title, Question.duplicate_of_id)
         .where(
             or_(Question.duplicate_of_id == question.id, Question.id == question.duplicate_of_id),
             Question.hidden_at.is_(None),
+            permissions.visible_questions(viewer),
         )
         .order_by(Question.created_at)
     ).all()
@@ -254,21 +262,24 @@ def _duplicate_links(question: Question) -> tuple[tuple[int, str] | None, list[t
     return original, duplicates
 
 
-def question_for_edit(question_id: int) -> Question:
-    """The question with theme and tags, for the edit form."""
+def question_for_edit(question_id: int, viewer: Any = None) -> Question:
+    """The question with theme and tags, for the edit form; not found for a viewer outside
+    its restricted group (who is told nothing of it)."""
     question = db.session.execute(
         select(Question)
         .where(Question.id == question_id)
         .options(joinedload(Question.theme), selectinload(Question.tags))
     ).unique().scalar_one_or_none()
-    if question is None:
+    if question is None or not permissions.can_read_group_content(viewer, question.group):
         raise NotFound(_("Domanda non trovata."))
     return question
 
 
-def answer_for_edit(answer_id: int) -> Answer:
-    """An answer with its question (theme and lock decide who may edit), for its edit form."""
+def answer_for_edit(answer_id: int, viewer: Any = None) -> Answer:
+    """An answer with its question (theme and lock decide who may edit), for its edit form;
+    not found for a viewer outside the thread's restricted group."""
     answer = db.session.get(Answer, answer_id, options=[joinedload(Answer.question)])
-    if answer is None:
+    if answer is None or not permissions.can_read_group_content(viewer,
+                                                                 answer.question.group):
         raise NotFound(_("Risposta non trovata."))
     return answer

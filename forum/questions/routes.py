@@ -48,7 +48,8 @@ def index():
     themes = queries.all_themes()
     if filters.theme and filters.theme not in {t.slug for t in themes}:
         abort(404, description=_("Tema non trovato."))
-    pagination = queries.list_questions(filters, page, current_app.config["QUESTIONS_PER_PAGE"])
+    pagination = queries.list_questions(filters, page, current_app.config["QUESTIONS_PER_PAGE"],
+                                        current_user)
     if page > 1 and page > pagination.pages:
         abort(404, description=_("Questa pagina non esiste: l'elenco ha meno pagine."))
     tag = follows.tag_target(filters.tag) if filters.tag else None
@@ -82,8 +83,10 @@ def ask():
     if request.method == "POST" and request.form.get("simili"):
         text = f"{request.form.get('title', '')}\n{request.form.get('body', '')}"
         suggestions = {
-            "questions": search_service.related_for_text(text, kind="question", limit=5),
-            "practices": search_service.related_for_text(text, kind="practice", limit=5),
+            "questions": search_service.related_for_text(text, viewer=current_user,
+                                                         kind="question", limit=5),
+            "practices": search_service.related_for_text(text, viewer=current_user,
+                                                         kind="practice", limit=5),
         }
     elif form.validate_on_submit():
         try:
@@ -117,7 +120,8 @@ def render_question(
     page = queries.question_page(question_id, current_user)
     accepted = next((a.body for a in page.answers
                      if a.id == page.question.accepted_answer_id), "")
-    related = search_service.related_to_question(page.question, accepted, page.pinned)
+    related = search_service.related_to_question(page.question, accepted, page.pinned,
+                                                 current_user)
     return render_template(
         "questions/detail.html",
         page=page,
@@ -141,7 +145,7 @@ def detail(question_id: int, slug: str | None = None):
 @write_limit("EDIT_LIMIT", "editing")
 def edit(question_id: int):
     """Edit a question (author or moderator); the old text is kept as a revision."""
-    question = queries.question_for_edit(question_id)
+    question = queries.question_for_edit(question_id, current_user)
     mode = permissions.edit_mode(current_user, question, question)
     if mode is None:
         abort(403, description=_("Solo l'autore o la moderazione possono modificare la domanda."))

@@ -138,7 +138,8 @@ def _group_for_posting(author: User, group_id: int | None) -> Group | None:
 def get_question_for_update(question_id: int, *options: Any) -> Question:
     """The question, row-locked where the database supports it; NotFound otherwise."""
     question = db.session.execute(
-        select(Question).where(Question.id == question_id).options(*options).with_for_update()
+        select(Question).where(Question.id == question_id).options(*options)
+        .with_for_update(of=Question)  # not the group joined with it (PostgreSQL refuses)
     ).scalar_one_or_none()
     if question is None:
         raise NotFound(_("Domanda non trovata."))

@@ -25,7 +25,7 @@ from forum.models import (
     User,
 )
 from forum.models.base import utcnow
-from forum.moderation.queries import theme_scope_clause
+from forum.moderation.queries import review_scope_clause
 
 
 def due_for_routing(cutoff: datetime) -> tuple[ColumnElement[bool], ...]:
@@ -72,8 +72,9 @@ def expert_candidates(session: Session, question: Question, asker_region: str,
     """Members who declared expertise in the question's theme and may be offered it, with
     how many of their answers were accepted in that theme: the asker's region first, then
     accepted answers, then reputation. Active, not the asker, not muting the theme or the
-    thread, not offered it before (the same rules as `permissions.can_be_offered`, in SQL
-    so that the limit applies to eligible members)."""
+    thread, not offered it before, able to read it (a restricted working group's question
+    goes to its members only): the same rules as `permissions.can_be_offered`, in SQL so
+    that the limit applies to eligible members."""
     now = utcnow()
     accepted = (
         select(Answer.author_id.label("user_id"), func.count().label("accepted"))
@@ -100,7 +101,7 @@ def expert_candidates(session: Session, question: Question, asker_region: str,
         .outerjoin(accepted, accepted.c.user_id == User.id)
         .where(User.id != question.author_id, User.status == AccountStatus.ACTIVE,
                or_(User.suspended_until.is_(None), User.suspended_until <= now),
-               ~muted, ~offered)
+               ~muted, ~offered, permissions.group_readers(question.group))
         .order_by(same_region, accepted_count.desc(), User.reputation.desc(), User.id)
         .limit(limit)
     ).all()
@@ -133,7 +134,7 @@ def unsolved_questions(viewer: Any, days: int, page: int, per_page: int) -> Pagi
                  selectinload(Question.tags))
         .where(Question.created_at <= cutoff, Question.hidden_at.is_(None),
                Question.closed_at.is_(None), Question.accepted_answer_id.is_(None),
-               theme_scope_clause(viewer, Question.id))
+               review_scope_clause(viewer, Question.id))
         .order_by(Question.created_at, Question.id)
     )
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False, max_per_page=None)

@@ -68,9 +68,12 @@ def question_doc(question: Question, answers: list[Answer]) -> SearchDocument:
         created=question.created_at,
         updated=question.last_activity_at,
         visible=not question.is_hidden,
+        group=question.group_id,
+        # the group is in the stamp: an index from before groups shows every question as
+        # stale to `flask search check`, and `flask search sync` files each in its group
         stamp=_stamp(question.last_activity_at, question.updated_at) + f"|{len(answers)}"
               + f"|{question.accepted_answer_id or 0}|{int(question.is_hidden)}"
-              + f"|{question.score}|{author.region_code or ''}",
+              + f"|{question.score}|{author.region_code or ''}|g{question.group_id or 0}",
     )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from forum.admin.queries import all_themes
 from forum.models import Theme
@@ -63,8 +64,8 @@ def index():
     page = page_arg()
     results = None
     if q.strip():
-        results = service.search(q, page=page, per_page=current_app.config["SEARCH_PER_PAGE"],
-                                 **params)
+        results = service.search(q, viewer=current_user, page=page,
+                                 per_page=current_app.config["SEARCH_PER_PAGE"], **params)
     return render_template("search/index.html", q=q, results=results, params=params,
                            themes=themes, regions=REGIONS)
 
@@ -84,8 +85,8 @@ def api_search():
     page = page_arg()
     if not q.strip():
         return jsonify(total=0, results=[], page=page)
-    results = service.search(q, page=page, per_page=current_app.config["SEARCH_PER_PAGE"],
-                             **params)
+    results = service.search(q, viewer=current_user, page=page,
+                             per_page=current_app.config["SEARCH_PER_PAGE"], **params)
     return jsonify(
         total=results.total, page=results.page, pages=results.pages,
         suggestion=results.suggestion, corrected=results.corrected,
@@ -99,7 +100,7 @@ def _related_json(kind: str):  # type: ignore[no-untyped-def]
     theme = request.args.get("tema") or request.args.get("theme") or None
     if theme and theme not in {t.slug for t in all_themes()}:
         abort(400, description=_("Tema non valido."))
-    hits = service.related_for_text(text, kind=kind, theme=theme, limit=5)
+    hits = service.related_for_text(text, viewer=current_user, kind=kind, theme=theme, limit=5)
     return jsonify(results=[{"type": h.type, "id": h.id, "title": h.title, "url": _hit_url(h),
                              "score": round(h.score, 4)} for h in hits])
 

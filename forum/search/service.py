@@ -1,7 +1,9 @@
 """The app's side of search: one backend per process, searches, related lists (cached).
 
 The app only knows the ``SearchBackend`` protocol; which engine stores the index is
-``open_backend``'s business.
+``open_backend``'s business. Every search and related list passes the working groups the
+viewer reads (`permissions.readable_group_ids`, read fresh on each call): the index
+returns a group's discussions to nobody else.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 
 from flask import current_app
 
+from forum import permissions
 from forum.cache import TTLCache
 from search_index import Hit, SearchBackend, SearchResults, doc_id, open_backend
 
@@ -33,32 +36,48 @@ def get_index() -> SearchBackend:
     return index
 
 
-def search(q: str, **filters: Any) -> SearchResults:
-    """Full-text search over discussions and published practices."""
-    return get_index().search(q, **filters)
+def search(q: str, *, viewer: Any = None, **filters: Any) -> SearchResults:
+    """Full-text search over the discussions and published practices the viewer may read
+    (a signed-out visitor's by default)."""
+    return get_index().search(q, groups=permissions.readable_group_ids(viewer), **filters)
 
 
 related_cache = TTLCache()
 
 
-def related_for_text(text: str, *, kind: str = "practice", theme: str | None = None,
-                     exclude: tuple[str, ...] = (), limit: int = 5) -> list[Hit]:
-    """Documents related to any text (the ask page, the public API)."""
+def _related(text: str, *, groups: frozenset[int], kind: str = "practice",
+             theme: str | None = None, exclude: tuple[str, ...] = (),
+             limit: int = 5) -> list[Hit]:
     text = (text or "").strip()[:5_000]
     if len(text) < 3:
         return []
     try:
-        return get_index().more_like(text, type=kind, theme=theme, exclude=exclude, limit=limit)
+        return get_index().more_like(text, type=kind, theme=theme, exclude=exclude,
+                                     limit=limit, groups=groups)
     except Exception:  # noqa: BLE001 - related lists are a nicety, never an error page
         current_app.logger.warning("Ricerca correlati non riuscita", exc_info=True)
         return []
 
 
-def cached_related(key: tuple, text: str, **kwargs: Any) -> list[Hit]:
-    """`related_for_text`, cached under a key that changes when its inputs change."""
+def related_for_text(text: str, *, viewer: Any = None, kind: str = "practice",
+                     theme: str | None = None, exclude: tuple[str, ...] = (),
+                     limit: int = 5) -> list[Hit]:
+    """Documents related to any text that the viewer may read (the ask page, the public
+    API)."""
+    if len((text or "").strip()) < 3:
+        return []
+    return _related(text, groups=permissions.readable_group_ids(viewer), kind=kind,
+                    theme=theme, exclude=exclude, limit=limit)
+
+
+def cached_related(key: tuple, text: str, *, groups: frozenset[int], **kwargs: Any
+                   ) -> list[Hit]:
+    """Related documents, cached under a key that changes when its inputs change. The
+    readable groups are part of the key: members of a restricted group get lists of their
+    own, everyone else shares one that never holds that group's discussions."""
     return related_cache.get_or_compute(
-        (key, kwargs.get("kind"), kwargs.get("limit")),
-        lambda: related_for_text(text, **kwargs),
+        (key, kwargs.get("kind"), kwargs.get("limit"), groups),
+        lambda: _related(text, groups=groups, **kwargs),
     )
 
 
@@ -67,27 +86,34 @@ def enabled() -> bool:
     return current_app.config["SEARCH_SYNC"] != "off"
 
 
-def related_to_question(question: Any, accepted_body: str, pinned: list
+def related_to_question(question: Any, accepted_body: str, pinned: list, viewer: Any = None
                         ) -> dict[str, list[Hit]]:
-    """'Buone pratiche correlate' (pinned first, same theme preferred) and similar threads."""
+    """'Buone pratiche correlate' (pinned first, same theme preferred) and similar threads
+    the viewer may read."""
     if not enabled():
         return {"practices": [], "questions": []}
+    groups = permissions.readable_group_ids(viewer)
     text = "\n".join([question.title, question.title, question.body, accepted_body])
     key = ("question", question.id, question.last_activity_at, question.updated_at,
            tuple(p.id for p in pinned))
     exclude = tuple(doc_id("practice", p.id) for p in pinned)
-    practices = cached_related(key, text, kind="practice", theme=question.theme.slug,
-                               exclude=exclude, limit=max(0, 5 - len(pinned)))
-    questions = cached_related(key, text, kind="question", theme=question.theme.slug,
+    practices = cached_related(key, text, groups=groups, kind="practice",
+                               theme=question.theme.slug, exclude=exclude,
+                               limit=max(0, 5 - len(pinned)))
+    questions = cached_related(key, text, groups=groups, kind="question",
+                               theme=question.theme.slug,
                                exclude=(doc_id("question", question.id),), limit=5)
     return {"practices": practices, "questions": questions}
 
 
-def related_to_practice(practice: Any, citing_ids: list[int]) -> list[Hit]:
-    """Similar discussions for a practice page, after the ones that cite it."""
+def related_to_practice(practice: Any, citing_ids: list[int], viewer: Any = None
+                        ) -> list[Hit]:
+    """Similar discussions the viewer may read for a practice page, after the ones that
+    cite it."""
     if not enabled():
         return []
     text = "\n".join([practice.title, practice.title, practice.summary, practice.description])
     key = ("practice", practice.id, practice.updated_at, tuple(citing_ids))
-    return cached_related(key, text, kind="question", theme=practice.main_theme,
+    return cached_related(key, text, groups=permissions.readable_group_ids(viewer),
+                          kind="question", theme=practice.main_theme,
                           exclude=tuple(doc_id("question", i) for i in citing_ids), limit=5)

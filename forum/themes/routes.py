@@ -29,7 +29,8 @@ def detail(slug: str):
     base = _filters_from_args()
     filters = queries.ListFilters(theme=slug, tag=base.tag, state=base.state, sort=base.sort)
     page = page_arg()
-    pagination = queries.list_questions(filters, page, current_app.config["QUESTIONS_PER_PAGE"])
+    pagination = queries.list_questions(filters, page, current_app.config["QUESTIONS_PER_PAGE"],
+                                        current_user)
     if page > 1 and page > pagination.pages:
         abort(404, description=_("Questa pagina non esiste: l'elenco ha meno pagine."))
     practices, practice_total = practice_queries.theme_practices(slug)

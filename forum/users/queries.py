@@ -52,13 +52,16 @@ def visible_user(username: str, viewer: Any) -> User:
 def profile(username: str, viewer: Any = None, limit: int = 20) -> Profile:
     """The profile page data, in four statements whatever the activity.
 
-    Hidden posts (and answers in hidden threads) are left out: a profile is public. An
-    account awaiting approval is "not found" for anyone but its owner and the staff.
+    Hidden posts (and answers in hidden threads) are left out: a profile is public. So is
+    what the member wrote in restricted working groups, unless the viewer is in the group
+    too (lists and counts alike). An account awaiting approval is "not found" for anyone
+    but its owner and the staff.
     """
     user = visible_user(username, viewer)
+    readable = permissions.visible_questions(viewer)
     questions = list(db.session.execute(
         select(Question)
-        .where(Question.author_id == user.id, Question.hidden_at.is_(None))
+        .where(Question.author_id == user.id, Question.hidden_at.is_(None), readable)
         .options(joinedload(Question.theme), selectinload(Question.tags))
         .order_by(Question.created_at.desc())
         .limit(limit)
@@ -67,19 +70,21 @@ def profile(username: str, viewer: Any = None, limit: int = 20) -> Profile:
         select(Answer, Question)
         .join(Question, Question.id == Answer.question_id)
         .where(Answer.author_id == user.id, Answer.hidden_at.is_(None),
-               Question.hidden_at.is_(None))
+               Question.hidden_at.is_(None), readable)
         .order_by(Answer.created_at.desc())
         .limit(limit)
     ).all()]
     q_count, a_count = db.session.execute(
         select(
             select(func.count(Question.id)).where(
-                Question.author_id == user.id, Question.hidden_at.is_(None)).scalar_subquery(),
-            select(func.count(Answer.id)).where(
-                Answer.author_id == user.id, Answer.hidden_at.is_(None)).scalar_subquery(),
+                Question.author_id == user.id, Question.hidden_at.is_(None),
+                readable).scalar_subquery(),
+            select(func.count(Answer.id)).join(Question, Question.id == Answer.question_id)
+            .where(Answer.author_id == user.id, Answer.hidden_at.is_(None),
+                   readable).scalar_subquery(),
         )
     ).one()
-    activity = theme_activity(user.id)
+    activity = theme_activity(user.id, viewer)
     return Profile(user, questions, answers, q_count, a_count,
                    accepted_count=sum(a.accepted for a in activity), activity=activity,
                    expertise=expertise_of(user.id),
@@ -95,13 +100,15 @@ def expertise_of(user_id: int) -> list[Theme]:
     ).scalars())
 
 
-def theme_activity(user_id: int) -> list[ThemeActivity]:
-    """Visible questions, answers and accepted answers per theme, in two statements."""
+def theme_activity(user_id: int, viewer: Any = None) -> list[ThemeActivity]:
+    """Visible questions, answers and accepted answers per theme, in two statements (of
+    the threads the viewer may read)."""
     themes = {t.id: t for t in db.session.execute(select(Theme)).scalars()}
+    readable = permissions.visible_questions(viewer)
     rows: dict[int, ThemeActivity] = {}
     for theme_id, count in db.session.execute(
         select(Question.theme_id, func.count(Question.id))
-        .where(Question.author_id == user_id, Question.hidden_at.is_(None))
+        .where(Question.author_id == user_id, Question.hidden_at.is_(None), readable)
         .group_by(Question.theme_id)
     ):
         rows.setdefault(theme_id, ThemeActivity(themes[theme_id])).questions = count
@@ -110,7 +117,7 @@ def theme_activity(user_id: int) -> list[ThemeActivity]:
         select(Question.theme_id, func.count(Answer.id), accepted)
         .join(Question, Question.id == Answer.question_id)
         .where(Answer.author_id == user_id, Answer.hidden_at.is_(None),
-               Question.hidden_at.is_(None))
+               Question.hidden_at.is_(None), readable)
         .group_by(Question.theme_id)
     ):
         entry = rows.setdefault(theme_id, ThemeActivity(themes[theme_id]))

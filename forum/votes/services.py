@@ -11,7 +11,7 @@ from forum import permissions, reputation
 from forum.database import commit_or_conflict, write_intent
 from forum.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from forum.extensions import db
-from forum.models import Answer, Group, Question, User, Vote
+from forum.models import Answer, Question, User, Vote
 from forum.users.standing import require_member
 
 KINDS: dict[str, type[Question] | type[Answer]] = {"question": Question, "answer": Answer}
@@ -27,12 +27,14 @@ class VoteResult:
     value: int
 
 
-def _post_state(kind: str, post_id: int) -> Select:
-    """Author, lock and visibility of the post and its thread, row-locked on PostgreSQL."""
+def _post_state(kind: str, post_id: int, voter: User) -> Select:
+    """Author, lock and visibility of the post and its thread, row-locked on PostgreSQL;
+    no row for a thread of a restricted working group the voter is not in."""
+    readable = permissions.visible_questions(voter)
     if kind == "question":
         return select(
-            Question.author_id, Question.locked_at, Question.hidden_at, Question.group_id
-        ).where(Question.id == post_id).with_for_update()
+            Question.author_id, Question.locked_at, Question.hidden_at
+        ).where(Question.id == post_id, readable).with_for_update()
     return (
         select(
             Answer.author_id,
@@ -41,7 +43,7 @@ def _post_state(kind: str, post_id: int) -> Select:
             Question.group_id,
         )
         .join(Question, Question.id == Answer.question_id)
-        .where(Answer.id == post_id)
+        .where(Answer.id == post_id, readable)
         .with_for_update(of=Answer)
     )
 
@@ -59,10 +61,8 @@ def cast_vote(user: User, kind: str, post_id: int, value: int) -> VoteResult:
     require_member(user, _("Accedi per votare."))
     target = Vote.question_id if kind == "question" else Vote.answer_id
     with write_intent():
-        row = db.session.execute(_post_state(kind, post_id)).one_or_none()
-        if row is None or row.hidden_at is not None or (
-                row.group_id is not None and not permissions.can_read_group_content(
-                    user, db.session.get(Group, row.group_id))):
+        row = db.session.execute(_post_state(kind, post_id, user)).one_or_none()
+        if row is None or row.hidden_at is not None:
             raise NotFound(_("Contenuto non trovato."))
         author_id = row.author_id
         if row.locked_at is not None:

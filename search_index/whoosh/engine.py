@@ -12,7 +12,8 @@ with Python set operations (C speed) plus one BM25 computation per candidate and
   for every document with the term, as one lookup (a dense array for common terms, a
   dict for rare ones) cached per searcher generation: a query then only looks scores up;
 * ``bm25(field, stem, docs)``: the same for one field and given documents;
-* filters, hidden documents, types: cached sets; columns as arrays for sorting.
+* filters, hidden documents, documents of working groups the searcher may not read,
+  types: cached sets; columns as arrays for sorting.
 
 Per-document work avoids Python bytecode where it can: ``map``/``zip`` over arrays with
 bound C methods (``dict.__getitem__``, ``float.__mul__``, ``operator.add``) run at C speed,
@@ -41,7 +42,7 @@ from operator import add
 from typing import Any, TypeAlias
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-from whoosh.reading import EmptyReader
+from whoosh.reading import EmptyReader, TermNotFound
 from whoosh.scoring import WeightingModel
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
@@ -59,6 +60,7 @@ from .postings import (
     raw_phrase,
     read_postings,
 )
+from .schema import GROUP_FIELD, GROUP_PUBLIC, group_key
 
 __all__ = ["B", "K1", "POSTINGS_BUDGET", "DocList", "Engine", "Lookup"]
 
@@ -157,12 +159,44 @@ class Engine:
             self._deleted = out
         return self._deleted
 
-    def excluded(self, include_hidden: bool = False) -> set[int]:
-        """Deleted documents, and hidden ones unless ``include_hidden``: one set to remove
-        from every match."""
-        if include_hidden:
-            return self.deleted()
-        return self.memo("excluded", lambda: self.deleted() | self.hidden())
+    def excluded(self, include_hidden: bool = False,
+                 groups: frozenset[int] = frozenset()) -> set[int]:
+        """Deleted documents, hidden ones unless ``include_hidden``, and those of working
+        groups not in ``groups``: one set to remove from every match (fail-closed: a group
+        nobody named is unreadable)."""
+        base = (self.deleted() if include_hidden
+                else self.memo("excluded", lambda: self.deleted() | self.hidden()))
+        unreadable = self.unreadable(groups)
+        if not unreadable:
+            return base
+        return self.memo(("excluded", include_hidden, groups), lambda: base | unreadable)
+
+    def group_ids(self) -> frozenset[int]:
+        """Ids of the working groups with documents in this generation. Read per segment:
+        a segment written before the ``group`` field existed has none (and a searcher's
+        schema is its first segment's, so it may not know the field)."""
+        def compute() -> frozenset[int]:
+            out: set[int] = set()
+            for seg, _off in self.leaves:
+                try:
+                    terms = list(seg.lexicon(GROUP_FIELD))
+                except TermNotFound:
+                    continue
+                for term in terms:
+                    text = term.decode("utf-8") if isinstance(term, bytes) else str(term)
+                    if text != GROUP_PUBLIC and text.isdigit():
+                        out.add(int(text))
+            return frozenset(out)
+
+        return self.memo("group-ids", compute)
+
+    def unreadable(self, groups: frozenset[int]) -> set[int]:
+        """Documents (deleted ones included) of the working groups not in ``groups``."""
+        shut = sorted(self.group_ids() - groups)
+        if not shut:
+            return set()
+        return self.memo(("unreadable", frozenset(shut)), lambda: set().union(
+            *(self.docset(GROUP_FIELD, (group_key(g),)) for g in shut)))
 
     def doc_frequency(self, field: str, term: Any) -> int:
         """Documents with ``term`` (deleted ones included), remembered for the generation."""
@@ -171,6 +205,14 @@ class Engine:
         if found is None:
             found = self._df[key] = self.searcher.doc_frequency(field, term)
         return found
+
+    def readable_frequency(self, field: str, term: Any, unseen: set[int]) -> int:
+        """Documents with ``term`` that are not in ``unseen`` (what a search excludes:
+        deleted, hidden and unreadable documents)."""
+        if not self.doc_frequency(field, term):
+            return 0
+        docs = self.docset(field, (term,))
+        return len(docs) - len(docs & unseen)
 
     def docset(self, field: str, terms: tuple) -> set[int]:
         """Documents (deleted ones included) with the term ``terms[0]``, or with the phrase

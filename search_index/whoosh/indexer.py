@@ -29,7 +29,7 @@ from .codec import SplitCodec
 from .engine import POSTINGS_BUDGET, Engine
 from .refresh import refreshed
 from .related import related
-from .schema import build_schema, to_whoosh
+from .schema import add_group_field, build_schema, to_whoosh
 from .searching import failed_results, run_search
 from .storage import Layout
 from .synonyms import Thesaurus, default_thesaurus
@@ -112,12 +112,14 @@ class WhooshBackend:
                region: str | None = None, solved: bool | None = None,
                since: datetime | None = None, until: datetime | None = None,
                sort: str = "relevance", page: int = 1, per_page: int = 10,
-               include_hidden: bool = False) -> SearchResults:
+               include_hidden: bool = False,
+               groups: frozenset[int] = frozenset()) -> SearchResults:
         """Search visible documents; never raises on any query text (see ``query.py``).
 
         ``sort`` is "relevance", "newest" or "votes"; ``region=""`` selects national
         documents; ``theme`` matches any of a document's themes. An empty ``q`` lists the
-        documents matching the filters, newest first.
+        documents matching the filters, newest first. Documents of a working group are
+        found only when the group is in ``groups``.
         """
         with self._lock:
             state = self._fresh()
@@ -126,19 +128,22 @@ class WhooshBackend:
                     state, self.thesaurus, q, type=type, theme=theme, region=region,
                     solved=solved, since=since, until=until, sort=sort, page=page,
                     per_page=per_page, include_hidden=include_hidden,
+                    groups=_group_ids(groups),
                 )
             except Exception:
                 log.exception("search failed for %r", q)
                 return failed_results(page if isinstance(page, int) else 1)
 
     def more_like(self, text: str, *, type: str | None = "practice", theme: str | None = None,
-                  exclude: Iterable[str] = (), limit: int = 5) -> list[Hit]:
-        """Visible documents of ``type`` related to ``text``; ``theme`` is preferred."""
+                  exclude: Iterable[str] = (), limit: int = 5,
+                  groups: frozenset[int] = frozenset()) -> list[Hit]:
+        """Visible documents of ``type`` related to ``text``; ``theme`` is preferred; of
+        the working groups, only those in ``groups``."""
         with self._lock:
             state = self._fresh()
             try:
                 return related(state, text, type=type, theme=theme, exclude=exclude,
-                               limit=limit)
+                               limit=limit, groups=_group_ids(groups))
             except Exception:
                 log.exception("more_like failed")
                 return []
@@ -317,7 +322,15 @@ class WhooshBackend:
         self.close()
 
 
+def _group_ids(groups: Iterable[int]) -> frozenset[int]:
+    """The readable group ids as a frozenset of ints (a cache key), ignoring anything
+    else: a malformed id names no group, so it opens none."""
+    return frozenset(g for g in groups if isinstance(g, int) and not isinstance(g, bool))
+
+
 def _write(writer: Any, upserts: list[dict], deletes: list[str]) -> None:
+    if upserts:
+        add_group_field(writer)  # an index from before working groups gets the field
     for doc_id in deletes:
         writer.delete_by_term("doc_id", doc_id)
     for fields in upserts:

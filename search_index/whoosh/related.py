@@ -2,8 +2,9 @@
 
 The text is analysed like a query; its ``KEY_TERMS`` most distinctive stems (tf * idf,
 ignoring words found in more than ``COMMON_SHARE`` of the documents) are scored with BM25F
-on `text` plus a title bonus, over the visible documents of one type only (set algebra on
-cached postings, see ``engine.py``). Documents of the preferred theme get a gentle score
+on `text` plus a title bonus, over the visible documents of one type only, those of
+working groups the caller may not read left out (set algebra on cached postings, see
+``engine.py``). Documents of the preferred theme get a gentle score
 bonus (``THEME_BONUS``); they are not filtered.
 """
 
@@ -54,8 +55,9 @@ def key_terms(engine: Engine, text: str, k: int = KEY_TERMS) -> list[tuple[str, 
 
 def related(engine: Engine, text: str, *, type: str | None = "practice",
             theme: str | None = None, exclude: Iterable[str] = (),
-            limit: int = 5) -> list[Hit]:
-    """Visible documents of ``type`` most related to ``text``, best first."""
+            limit: int = 5, groups: frozenset[int] = frozenset()) -> list[Hit]:
+    """Visible documents of ``type`` most related to ``text``, best first; of the working
+    groups, only those in ``groups``."""
     limit = min(as_int(limit, 5), 50)
     if limit < 1:
         return []
@@ -64,14 +66,21 @@ def related(engine: Engine, text: str, *, type: str | None = "practice",
         return []
     allowed = engine.memo(("visible-of-type", type), lambda: engine.of_type(
         engine.live() - engine.hidden(), type))
+    # kept apart from `allowed` (every visible document of the type): one such set per
+    # combination of groups would crowd the generation's cache
+    unreadable = engine.unreadable(frozenset(groups))
     skip = {d for d in (engine.searcher.document_number(doc_id=str(x)) for x in exclude)
             if d is not None}
     scores: dict[int, float] = {}
     for stem, weight in terms:
         docs = engine.docset("text", (stem,)) & allowed
+        if unreadable:
+            docs -= unreadable
         for d, v in engine.bm25("text", stem, docs, weight).items():
             scores[d] = scores.get(d, 0.0) + v
         titled = engine.docset("title", (stem,)) & allowed
+        if unreadable:
+            titled -= unreadable
         for d, v in engine.bm25("title", stem, titled, weight * TITLE_BONUS).items():
             scores[d] = scores.get(d, 0.0) + v
     for d in skip:

@@ -5,7 +5,10 @@ Text fields:
     title     the title again, only to add a title bonus to the score
     tags      tags again, small bonus
     accepted  the accepted answer again, small bonus
-Filter and sort fields: type, themes, region, solved, visible, created, votes.
+Filter and sort fields: type, themes, region, solved, visible, group, created, votes.
+``group`` holds the document's working group id, "0" for public documents; indexes
+written before the field existed get it added by their next write (``add_group_field``):
+their documents, all public then, have no group term and stay public.
 Stored (small): doc_id, type, id, title, a ~2,000-character ``snippet`` source and the
 display fields returned in ``Hit.fields``. The full body is not stored.
 """
@@ -22,12 +25,16 @@ from .analysis import italian_analyzer, normalize_text
 from .codec import RawPositions
 
 __all__ = [
+    "GROUP_FIELD",
+    "GROUP_PUBLIC",
     "REGION_NATIONAL",
     "SNIPPET_SOURCE_CHARS",
     "STORED_FIELDS",
     "as_datetime",
     "as_int",
+    "add_group_field",
     "build_schema",
+    "group_key",
     "hit_fields",
     "region_key",
     "to_whoosh",
@@ -35,9 +42,11 @@ __all__ = [
 
 SNIPPET_SOURCE_CHARS = 2000
 REGION_NATIONAL = "00"  # indexed value for region "" (national scope)
+GROUP_FIELD = "group"
+GROUP_PUBLIC = "0"  # indexed value for group None (public)
 STORED_FIELDS = (
     "theme", "themes", "region", "solved", "votes", "created", "updated", "tags",
-    "level", "evidence", "stamp", "visible",
+    "level", "evidence", "stamp", "visible", "group",
 )
 
 
@@ -61,6 +70,7 @@ def build_schema() -> fields.Schema:
         region=fields.ID(),
         solved=fields.BOOLEAN(),
         visible=fields.BOOLEAN(),
+        group=fields.ID(),
         solved_flag=fields.COLUMN(columns.NumericColumn("B", default=0)),
         votes=fields.NUMERIC(int, bits=32, signed=True, sortable=True),
         created=fields.DATETIME(sortable=True),
@@ -71,6 +81,18 @@ def build_schema() -> fields.Schema:
         field = schema[name]
         field.format = RawPositions(field_boost=field.format.field_boost)
     return schema
+
+
+def add_group_field(writer: Any) -> None:
+    """Give an index written before working groups existed its ``group`` field, in the
+    writer about to add documents (the schema is saved with the writer's commit)."""
+    if GROUP_FIELD not in writer.schema:
+        writer.add_field(GROUP_FIELD, fields.ID())
+
+
+def group_key(group: int | None) -> str:
+    """Indexed form of a document's group (None = public)."""
+    return str(group) if group else GROUP_PUBLIC
 
 
 def region_key(region: str | None) -> str:
@@ -137,6 +159,7 @@ def to_whoosh(doc: SearchDocument) -> dict[str, Any]:
         "evidence": doc.evidence or None,
         "stamp": stamp,
         "visible": visible,
+        "group": doc.group,
     }
     out: dict[str, Any] = {
         "doc_id": doc.doc_id,
@@ -148,6 +171,7 @@ def to_whoosh(doc: SearchDocument) -> dict[str, Any]:
         "region": region_key(region),
         "solved": solved,
         "visible": visible,
+        "group": group_key(doc.group),
         "solved_flag": 1 if solved else 0,
         "votes": max(min(votes, 2**31 - 1), -(2**31)),
         "stamp": stamp.encode("utf-8"),

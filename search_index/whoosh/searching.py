@@ -1,12 +1,13 @@
 """Running a parsed query: matching, counting, ranking, paging, hits.
 
 Matching is set algebra over cached posting sets (``engine.py``): every concept (word,
-synonym group, phrase) must match, hidden and deleted documents and the filters are
-removed, and the remaining set is counted per type ("Discussioni (12) · Buone pratiche
-(4)"), ignoring the ``type`` filter. Only documents of the requested type are scored:
-BM25F on the `text` field, plus title (x2), tags (x1) and accepted-answer (x0.3) bonuses;
-a synonym group scores its best form, expansions at 0.8. The top ``RERANK`` are re-ranked
-with a gentle preference for solved and up-voted threads:
+synonym group, phrase) must match, hidden and deleted documents, those of working groups
+the searcher may not read and the filters are removed, and the remaining set is counted
+per type ("Discussioni (12) · Buone pratiche (4)"), ignoring the ``type`` filter. Only
+documents of the requested type are scored: BM25F on the `text` field, plus title (x2),
+tags (x1) and accepted-answer (x0.3) bonuses; a synonym group scores its best form,
+expansions at 0.8. The top ``RERANK`` are re-ranked with a gentle preference for solved
+and up-voted threads:
 ``bm25 * (1 + 0.15 * solved + 0.05 * log1p(max(votes, 0)))``.
 
 Scores are looked up, not computed, per query: every term's BM25F over all its documents
@@ -180,20 +181,22 @@ def concept_lookup(engine: Engine, concept: Concept) -> Lookup:
 
 
 def _restricted(engine: Engine, docs: list[int], *, theme: str | None, region: str | None,
-                solved: bool | None, since: datetime | None, until: datetime | None
-                ) -> list[int]:
-    """``docs`` restricted by the filters (deleted and hidden ones already removed)."""
+                solved: bool | None, since: datetime | None, until: datetime | None,
+                groups: frozenset[int]) -> list[int]:
+    """``docs`` restricted by the filters (deleted, hidden and unreadable ones already
+    removed)."""
     if theme or region is not None or solved is not None or since or until:
         return list(_filtered(engine, set(docs), theme=theme, region=region, solved=solved,
-                              since=since, until=until, include_hidden=True))
+                              since=since, until=until, include_hidden=True, groups=groups))
     return docs
 
 
 def _filtered(engine: Engine, docs: set[int], *, theme: str | None, region: str | None,
               solved: bool | None, since: datetime | None, until: datetime | None,
-              include_hidden: bool) -> set[int]:
-    """``docs`` without deleted and hidden documents and restricted by the filters."""
-    out = docs - engine.excluded(include_hidden)
+              include_hidden: bool, groups: frozenset[int]) -> set[int]:
+    """``docs`` without deleted, hidden and unreadable documents and restricted by the
+    filters."""
+    out = docs - engine.excluded(include_hidden, groups)
     restrictions = []
     if theme:
         restrictions.append(engine.docset("themes", (str(theme),)))
@@ -322,32 +325,37 @@ def _selective(engine: Engine, parsed: ParsedQuery, keep: int) -> ParsedQuery:
 def run_search(engine: Engine, thesaurus: Thesaurus, q: object, *, type: str | None,
                theme: str | None, region: str | None, solved: bool | None,
                since: datetime | None, until: datetime | None, sort: str, page: int,
-               per_page: int, include_hidden: bool) -> SearchResults:
+               per_page: int, include_hidden: bool,
+               groups: frozenset[int] = frozenset()) -> SearchResults:
     """The whole search: see ``WhooshBackend.search``.
 
     Every word (or synonym group) is required. With no match at all, a corrected query is
     tried ("Forse cercavi"). When fewer than ``FILL_MIN`` documents match every word,
     documents matching only some words follow them (``partial=True``), those matching
-    more words first.
+    more words first. Documents of working groups not in ``groups`` count nowhere: not in
+    totals, facets, snippets, nor in the words a suggestion may offer.
     """
     page = max(1, as_int(page, 1))
     per_page = min(max(1, as_int(per_page, 10)), MAX_PER_PAGE)
     sort = sort if sort in SORTS else "relevance"
     want = str(type) if type else None
     depth = page * per_page
+    groups = frozenset(groups)
+    unseen = engine.excluded(include_hidden, groups)
 
     def restrict(docs: set[int]) -> set[int]:
         return _filtered(engine, docs, theme=theme, region=region, solved=solved,
-                         since=since, until=until, include_hidden=include_hidden)
+                         since=since, until=until, include_hidden=include_hidden,
+                         groups=groups)
 
     def matches(concepts: list[Concept], excluded: list) -> list[int]:
         scored = sorted((concept_scored(engine, c) for c in concepts),
                         key=lambda e: len(e[0]))
-        docs = list(filterfalse(engine.excluded(include_hidden).__contains__, scored[0][0]))
+        docs = list(filterfalse(unseen.__contains__, scored[0][0]))
         for _docs, lookup in scored[1:]:
             docs = list(compress(docs, map(engine.member(lookup), docs)))
         docs = _restricted(engine, docs, theme=theme, region=region, solved=solved,
-                           since=since, until=until)
+                           since=since, until=until, groups=groups)
         for stems in excluded:
             docs = list(filterfalse(engine.docset("text", stems).__contains__, docs))
         return docs
@@ -387,14 +395,18 @@ def run_search(engine: Engine, thesaurus: Thesaurus, q: object, *, type: str | N
         return SearchResults(total=0, counts_by_type={}, hits=[], page=page, pages=1,
                              error=NO_TERMS)
     docs = matches(parsed.concepts, parsed.excluded)
-    suggestion = suggest(engine.searcher, parsed, engine.doc_frequency)
+    suggestion = suggest(engine.searcher, parsed, engine.doc_frequency, unseen=unseen,
+                         readable=lambda term: engine.readable_frequency("text", term, unseen))
     corrected = None
-    if not docs and suggestion:
+    if suggestion:
+        # offered only when it finds something this searcher may read: a correction
+        # must not reveal a word that only unreadable documents hold
         fixed = parse_query(suggestion, thesaurus)
-        if fixed.concepts:
-            fixed_docs = matches(fixed.concepts, fixed.excluded)
-            if fixed_docs:
-                docs, parsed, corrected = fixed_docs, fixed, suggestion
+        fixed_docs = matches(fixed.concepts, fixed.excluded) if fixed.concepts else []
+        if not fixed_docs:
+            suggestion = None
+        elif not docs:
+            docs, parsed, corrected = fixed_docs, fixed, suggestion
     counts = engine.count_list(docs)
     ranked = rank(parsed.concepts, engine.of_type_list(docs, want))
     partial = False

@@ -130,3 +130,67 @@ def test_search_never_raises_on_any_text(backend, q):
     backend.apply([make_doc("question:1", "Nido")], [])
     assert isinstance(backend.search(q), SearchResults)
     assert isinstance(backend.more_like(q), list)
+
+
+GROUP_DOCS = [
+    make_doc("question:1", "Graduatoria nido pubblica", "Criteri per tutte le famiglie."),
+    make_doc("question:2", "Graduatoria nido del tavolo", "Bozza zafferano riservata.",
+             group=7),
+    make_doc("practice:3", "Graduatoria nido sperimentale", "Scheda zafferano.", group=9),
+]
+
+
+def test_group_documents_reach_only_searchers_given_their_group(backend):
+    backend.apply(GROUP_DOCS, [])
+    public = backend.search("graduatoria nido")
+    assert _ids(public) == {"question:1"}
+    assert public.total == 1 and public.counts_by_type == {"question": 1}
+    assert backend.search("zafferano").total == 0
+    member = backend.search("graduatoria nido", groups=frozenset({7}))
+    assert _ids(member) == {"question:1", "question:2"} and member.total == 2
+    both = backend.search("graduatoria nido", groups=frozenset({7, 9}))
+    assert both.counts_by_type == {"question": 2, "practice": 1}
+    assert _ids(backend.search("zafferano", groups=frozenset({9}))) == {"practice:3"}
+    assert _ids(backend.search("", per_page=50)) == {"question:1"}  # browsing, too
+    assert backend.search("", groups=frozenset({7})).total == 2
+
+
+def test_group_filter_applies_to_totals_and_pages(backend):
+    docs = [make_doc(f"question:{n}", f"Mensa scolastica {n}", "Menu zafferano.",
+                     group=7 if n % 2 else None) for n in range(1, 21)]
+    backend.apply(docs, [])
+    results = backend.search("mensa", per_page=5)
+    assert results.total == 10 and results.pages == 2
+    assert all(h.id % 2 == 0 for h in results.hits)
+    assert backend.search("mensa", per_page=5, page=2).hits
+    assert not backend.search("mensa", per_page=5, page=3).hits
+
+
+def test_related_documents_of_a_group_only_for_its_readers(backend):
+    backend.apply(GROUP_DOCS, [])
+    text = "Come fare la graduatoria del nido con lo zafferano"
+    assert {h.doc_id for h in backend.more_like(text, type="question")} == {"question:1"}
+    assert backend.more_like(text, type="practice") == []
+    assert {h.doc_id for h in backend.more_like(text, type="question",
+                                                groups=frozenset({7}))} == {
+        "question:1", "question:2"}
+    assert {h.doc_id for h in backend.more_like(text, type="practice",
+                                                groups=frozenset({9}))} == {"practice:3"}
+
+
+def test_a_suggestion_never_offers_a_word_only_unreadable_documents_hold(backend):
+    backend.apply(GROUP_DOCS, [])
+    outside = backend.search("zaferano")
+    assert outside.suggestion is None and outside.corrected is None and outside.total == 0
+    inside = backend.search("zaferano", groups=frozenset({7}))
+    assert inside.suggestion == "zafferano" and _ids(inside) == {"question:2"}
+
+
+def test_a_group_document_moved_to_the_public_space_is_found_by_all(backend):
+    backend.apply(GROUP_DOCS, [])
+    backend.apply([make_doc("question:2", "Graduatoria nido del tavolo",
+                            "Bozza zafferano pubblicata.", stamp="s2")], [])
+    assert _ids(backend.search("zafferano")) == {"question:2"}
+    backend.apply([make_doc("question:2", "Graduatoria nido del tavolo",
+                            "Bozza zafferano riservata.", group=7, stamp="s3")], [])
+    assert backend.search("zafferano").total == 0

@@ -9,12 +9,14 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 from whoosh.filedb.structfile import StructFile
 
 from search_index import SearchDocument, WhooshBackend, persisted
 from search_index.whoosh.analysis import ItalianAnalyzer
 from search_index.whoosh.codec import RawPositions, SplitCodec
+from search_index.whoosh.schema import build_schema, to_whoosh
 
 ROOT = Path(__file__).resolve().parents[2]
 OLD_PATHS = {SplitCodec: "search_index.codec", RawPositions: "search_index.codec",
@@ -127,3 +129,43 @@ def test_legacy_module_paths_resolve_to_the_moved_modules():
     for old, new in persisted.LEGACY_MODULES.items():
         assert sys.modules[old] is sys.modules[new]
     assert pickle.loads(b"csearch_index.codec\nSplitCodec\n.") is SplitCodec
+
+
+def test_index_from_before_working_groups_takes_the_field_on_its_next_write(
+        tmp_path, monkeypatch):
+    """An index written before documents had a ``group`` (schema without the field) keeps
+    serving its documents as public, takes the field with its next write, and from then
+    on keeps group documents from searchers outside the group, in this instance and in
+    one opened before the change."""
+    from search_index.whoosh import indexer
+
+    def without_group() -> Any:
+        schema = build_schema()
+        schema.remove("group")
+        return schema
+
+    monkeypatch.setattr(indexer, "build_schema", without_group)
+    monkeypatch.setattr(indexer, "to_whoosh", lambda doc: {
+        k: v for k, v in to_whoosh(doc).items() if k != "group"})
+    monkeypatch.setattr(indexer, "add_group_field", lambda writer: None)
+    old = WhooshBackend(tmp_path / "old")
+    old.apply([_doc(1, "Asilo nido comunale")], [])
+    monkeypatch.undo()
+    reader = WhooshBackend(tmp_path / "old")  # opened on the old schema
+    try:
+        assert "group" not in reader._fresh().schema
+        assert {h.doc_id for h in reader.search("nido").hits} == {"question:1"}
+        writer = WhooshBackend(tmp_path / "old")
+        try:
+            writer.apply([SearchDocument("question", 2, "Asilo nido del tavolo", group=5)], [])
+            for backend in (writer, reader):
+                assert {h.doc_id for h in backend.search("nido").hits} == {"question:1"}
+                assert {h.doc_id for h in backend.search(
+                    "nido", groups=frozenset({5})).hits} == {"question:1", "question:2"}
+                related = backend.more_like("asilo nido del tavolo", type="question")
+                assert {h.doc_id for h in related} == {"question:1"}
+        finally:
+            writer.close()
+    finally:
+        reader.close()
+        old.close()

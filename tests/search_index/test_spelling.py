@@ -48,3 +48,19 @@ def test_nothing_close_means_no_suggestion(make_index):
     index = make_index(DOCS)
     results = index.search("zzzzqqqq")
     assert results.suggestion is None and results.total == 0
+
+
+def test_word_forms_are_read_only_from_documents_the_searcher_may_read(make_index):
+    index = make_index([
+        make_doc("question:1", "Affidamento familiare", "L'affidamento a tempo pieno."),
+        make_doc("question:2", "Affido del tavolo", "Un affido riservato.", group=4),
+    ])
+    assert index.search("afido").suggestion == "affidamento"
+    assert index.search("afido", groups=frozenset({4})).suggestion == "affido"
+
+
+def test_a_word_only_a_group_uses_is_not_suggested_outside_it(make_index):
+    index = make_index([*DOCS, make_doc("question:4", "Zafferano", "Zafferano.", group=4)])
+    assert index.search("zaferano").suggestion is None
+    assert index.search("zaferano", groups=frozenset({4})).suggestion == "zafferano"
+    assert index.search("zaferano", groups=frozenset({5})).suggestion is None
