@@ -124,6 +124,10 @@ def test_seed_demo_loads_once_with_exact_invariants(app, runner):
     assert kinds == ["open", "private", "request"]
     assert db.session.scalar(select(func.count()).where(Question.group_id.is_not(None))) == 3
     assert db.session.scalar(select(func.count(GroupRequest.id))) == 1
+    from forum.models import GroupDocument, GroupDocumentVersion
+
+    assert db.session.scalar(select(func.count(GroupDocument.id))) == 3
+    assert db.session.scalar(select(func.count(GroupDocumentVersion.id))) == 5
     assert runner.invoke(args=["check-reputation"]).exit_code == 0
 
 

@@ -4,6 +4,7 @@ a second run adds nothing."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 from typing import Any
 
@@ -34,6 +35,14 @@ DEMO_GROUPS: tuple[dict[str, Any], ...] = (
             "Un tavolo aperto a chi gestisce o progetta un **centro per le famiglie**: "
             "scambio di modelli organizzativi, schede di monitoraggio e formazione "
             "congiunta degli operatori."),
+        "documents": (
+            ("luca.moretti", "Scheda di monitoraggio trimestrale", "Monitoraggio",
+             "scheda-monitoraggio.csv", (
+                 "indicatore,descrizione\naccessi,persone accolte nel trimestre\n"
+                 "gruppi,gruppi di genitori attivati\n",
+                 "indicatore,descrizione\naccessi,persone accolte nel trimestre\n"
+                 "gruppi,gruppi di genitori attivati\ninvii,invii ai servizi sociali\n")),
+        ),
         "discussions": (
             ("anna.bertoldi", "Scheda di monitoraggio comune per i centri per le famiglie?",
              "Stiamo rivedendo gli indicatori del nostro centro: accessi, percorsi di "
@@ -56,6 +65,12 @@ DEMO_GROUPS: tuple[dict[str, Any], ...] = (
             "Comuni e unioni che rivedono regolamenti e tariffe dei servizi 0-3: fasce "
             "ISEE, esenzioni, bonus nido e graduatorie. Si entra su richiesta, per "
             "confrontare bozze di delibera prima che siano pubbliche."),
+        "documents": (
+            ("giulia.ferraris", "Simulazione delle tariffe per fasce ISEE", "Regolamenti",
+             "simulazione-tariffe.csv", (
+                 "isee,tariffa_mensile\n6000,100\n15000,250\n30000,480\n",
+                 "isee,tariffa_mensile\n6000,90\n15000,240\n30000,480\n")),
+        ),
         "discussions": (
             ("marco.esposito", "Fasce ISEE del nido: progressività lineare o a scaglioni?",
              "Stiamo riscrivendo il regolamento tariffario del nido. La giunta chiede una "
@@ -78,6 +93,11 @@ DEMO_GROUPS: tuple[dict[str, Any], ...] = (
         "description": (
             "Gruppo tecnico riservato che prepara la bozza delle linee guida nazionali sul "
             "sistema integrato 0-6, prima della consultazione pubblica."),
+        "documents": (
+            ("elena.marchetti", "Indice della bozza di linee guida 0-6", "Bozze",
+             "indice-bozza.csv", ("capitolo,titolo\n1,Principi\n2,Accesso ai servizi\n"
+                                  "3,Coordinamento pedagogico territoriale\n",)),
+        ),
         "discussions": (
             ("paolo.benedetti", "Bozza capitolo 3: coordinamento pedagogico territoriale",
              "Allego le osservazioni degli ambiti sul capitolo 3. Il punto aperto è chi "
@@ -109,6 +129,7 @@ def seed_groups(users: dict[str, User]) -> int:
             request_to_join(users[username], group.id,
                             "Vorrei partecipare: stiamo rivedendo le tariffe del nostro nido.")
         added += _discussions(group, spec, users)
+        _documents(group, spec, users)
         db.session.execute(update(GroupMember).where(GroupMember.group_id == group.id)
                            .values(joined_at=utcnow() - timedelta(days=40)))
         db.session.commit()
@@ -149,3 +170,22 @@ def _discussions(group: Group, spec: dict[str, Any], users: dict[str, User]) -> 
         db.session.commit()
         count += 1
     return count
+
+
+def _documents(group: Group, spec: dict[str, Any], users: dict[str, User]) -> None:
+    """Each demo document with its versions (a revised version says what changed)."""
+    from werkzeug.datastructures import FileStorage
+
+    from forum.groups.documents import DocumentFields, upload_document, upload_version
+
+    for uploader, title, folder, filename, versions in spec.get("documents", ()):
+        first, *later = versions
+        document = upload_document(
+            users[uploader], group.id, DocumentFields(title=title, folder=folder),
+            FileStorage(io.BytesIO(first.encode()), filename=filename,
+                        content_type="text/csv"))
+        for text in later:
+            upload_version(users[uploader], group.id, document.id,
+                           FileStorage(io.BytesIO(text.encode()), filename=filename,
+                                       content_type="text/csv"),
+                           note="Aggiornata dopo la riunione del tavolo.")
