@@ -97,7 +97,12 @@ def _group_pages() -> tuple[User, list[str]]:
     token = mail.get_body(("plain",)).get_content().split("/tavoli/invito/")[1].split()[0]
     thread = db.session.scalars(select(Question.id).where(Question.group_id == group.id)).first()
     base = f"/tavoli/{group.slug}"
+    from forum.models import GroupDocument
+
+    document = db.session.scalars(select(GroupDocument.id).where(
+        GroupDocument.group_id == group.id)).first()
     return facilitator, ["/tavoli?miei=1", "/tavoli/nuovo", base, f"{base}/membri",
+                         f"{base}/documenti", f"{base}/documenti/{document}",
                          f"{base}/modifica", f"/domande/nuova?tavolo={group.slug}",
                          f"/domande/{thread}", f"/tavoli/invito/{token}"]
 

@@ -399,3 +399,30 @@ def test_a_public_thread_cannot_be_closed_as_duplicate_of_a_restricted_groups_th
     login(moderator)
     page = client.get(f"/domande/{public.id}").get_data(as_text=True)
     assert "Riservata: graduatorie" not in page
+
+
+def test_group_pages_cost_the_same_statements_with_few_or_many_discussions_and_members(
+        app, client, login, query_counter):
+    owner = make_user()
+    g = group(owner, kind=GroupKind.ON_REQUEST)
+    login(owner)
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            newcomer = make_user()
+            decide_request(owner, g.id, request_to_join(newcomer, g.id).id, approve=True)
+            ask_in(g, newcomer, f"Domanda del tavolo numero {newcomer.id} sulle tariffe")
+            request_to_join(make_user(), g.id)
+
+    def counts() -> tuple[int, int, int]:
+        found = []
+        for url in (f"/tavoli/{g.slug}", f"/tavoli/{g.slug}/membri", "/tavoli"):
+            with query_counter.counting() as counted:
+                assert client.get(url).status_code == 200
+            found.append(counted.count)
+        return found[0], found[1], found[2]
+
+    grow(2)
+    few = counts()
+    grow(12)
+    assert counts() == few
