@@ -210,10 +210,10 @@ def _add_member(group: Group, user_id: int, role: GroupRole = GroupRole.MEMBER) 
     """Insert the membership unless it exists (concurrent joins make one row); watch the
     group. Returns whether a row was added."""
     insert = upsert_insert(db.session())
-    result = db.session.execute(insert(GroupMember).values(
+    added = db.session.execute(insert(GroupMember).values(
         group_id=group.id, user_id=user_id, role=str(role), joined_at=utcnow(),
-    ).on_conflict_do_nothing(index_elements=["group_id", "user_id"]))
-    added = bool(getattr(result, "rowcount", 0))
+    ).on_conflict_do_nothing(index_elements=["group_id", "user_id"])
+        .returning(GroupMember.id)).first() is not None  # rowcount is -1 on PostgreSQL
     permissions.forget_group_roles()
     if added:
         db.session.execute(update(Group).where(Group.id == group.id)
@@ -264,10 +264,11 @@ def request_to_join(actor: User, group_id: int, message: str = "") -> GroupReque
         if group.kind == GroupKind.OPEN:
             raise Conflict(_("Questo tavolo è aperto: puoi partecipare direttamente."))
         insert = upsert_insert(db.session())
-        result = db.session.execute(insert(GroupRequest).values(
+        inserted = db.session.execute(insert(GroupRequest).values(
             group_id=group.id, user_id=actor.id, message=message, created_at=utcnow(),
-        ).on_conflict_do_nothing(index_elements=["group_id", "user_id"]))
-        if not getattr(result, "rowcount", 0):
+        ).on_conflict_do_nothing(index_elements=["group_id", "user_id"])
+            .returning(GroupRequest.id)).first()
+        if inserted is None:
             raise Conflict(_("Hai già chiesto di partecipare: i facilitatori risponderanno "
                              "presto."))
         for facilitator_id in _facilitator_ids(group.id):
