@@ -22,12 +22,15 @@ from forum.notifications.services import notify
 from forum.users.standing import require_member
 
 
-def _locked(question_id: int) -> Question:
+def _unpublished(actor: User, question_id: int) -> Question:
+    """The source thread, row-locked, that the actor reads and that has no copy yet."""
     question = db.session.execute(
         select(Question).where(Question.id == question_id)
         .options(selectinload(Question.tags)).with_for_update(of=Question)).scalar_one_or_none()
-    if question is None:
+    if question is None or not permissions.can_view_question(actor, question):
         raise NotFound(_("Domanda non trovata."))
+    if question.published_copy_id is not None:
+        raise Conflict(_("Questa discussione è già stata pubblicata."))
     return question
 
 
@@ -36,11 +39,7 @@ def request_publication(actor: User, question_id: int) -> Question:
     their proposal is their consent and the copy is made at once. Returns the source."""
     require_member(actor, _("Accedi per proporre la pubblicazione."))
     with write_intent():
-        question = _locked(question_id)
-        if not permissions.can_view_question(actor, question):
-            raise NotFound(_("Domanda non trovata."))
-        if question.published_copy_id is not None:
-            raise Conflict(_("Questa discussione è già stata pubblicata."))
+        question = _unpublished(actor, question_id)
         if not permissions.can_request_publication(actor, question):
             raise NotAllowed(_("Solo i facilitatori del tavolo possono proporre di pubblicare "
                                "una discussione risolta."))
@@ -64,11 +63,7 @@ def answer_publication(actor: User, question_id: int, *, agree: bool) -> Questio
     """The asker agrees (the copy is made) or declines (the proposal is dropped)."""
     require_member(actor, _("Accedi per rispondere."))
     with write_intent():
-        question = _locked(question_id)
-        if not permissions.can_view_question(actor, question):
-            raise NotFound(_("Domanda non trovata."))
-        if question.published_copy_id is not None:
-            raise Conflict(_("Questa discussione è già stata pubblicata."))
+        question = _unpublished(actor, question_id)
         if not permissions.can_consent_publication(actor, question):
             raise NotAllowed(_("Solo chi ha fatto la domanda può dare il consenso, e solo "
                                "dopo la proposta di un facilitatore."))

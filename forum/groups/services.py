@@ -351,14 +351,20 @@ def leave_group(actor: User, group_id: int) -> Group:
     return group
 
 
+def _managed_member(actor: User, group_id: int, user_id: int) -> tuple[Group, GroupMember]:
+    """The group (row-locked) and one of its members, for a facilitator acting on them."""
+    group = load_group(group_id, for_update=True)
+    require_manager(actor, group)
+    member = _membership(group.id, user_id)
+    if member is None:
+        raise NotFound(_("Questa persona non fa parte del tavolo."))
+    return group, member
+
+
 def remove_member(actor: User, group_id: int, user_id: int) -> None:
     """A facilitator removes a member (never the last facilitator)."""
     with write_intent():
-        group = load_group(group_id, for_update=True)
-        require_manager(actor, group)
-        member = _membership(group.id, user_id)
-        if member is None:
-            raise NotFound(_("Questa persona non fa parte del tavolo."))
+        group, member = _managed_member(actor, group_id, user_id)
         _require_other_facilitator(group, member, _(
             "Non puoi rimuovere l'ultimo facilitatore: il tavolo resterebbe senza chi lo "
             "gestisce. Nomina prima un altro facilitatore."))
@@ -372,11 +378,7 @@ def set_member_role(actor: User, group_id: int, user_id: int, role: str) -> None
     if role not in set(GroupRole):
         raise InvalidInput(_("Ruolo non valido."))
     with write_intent():
-        group = load_group(group_id, for_update=True)
-        require_manager(actor, group)
-        member = _membership(group.id, user_id)
-        if member is None:
-            raise NotFound(_("Questa persona non fa parte del tavolo."))
+        group, member = _managed_member(actor, group_id, user_id)
         if role == GroupRole.MEMBER:
             _require_other_facilitator(group, member, _(
                 "Il tavolo deve avere almeno un facilitatore: nomina prima un altro "
