@@ -24,13 +24,12 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from sqlalchemy import insert, select, update  # noqa: E402
 
+from bench.pages import build_app, count_statements, measure  # noqa: E402
 from forum.extensions import db  # noqa: E402
 from forum.models import Group, GroupKind, GroupMember, Question, User  # noqa: E402
-from pages import build_app, count_statements, measure  # noqa: E402
 
 PAGES = (("question list", "/domande"),
          ("filtered list", "/domande?stato=risolte&ordina=voti&page=3"),
