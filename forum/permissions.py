@@ -512,6 +512,46 @@ def can_review_message_reports(user: Any) -> bool:
     return can_moderate(user)
 
 
+# -- events and training (forum/events) -----------------------------------------------------------
+
+def can_organise(user: Any) -> bool:
+    """Moderators, admins and members given the organiser role create events and paths."""
+    return is_active_member(user) and (user.is_moderator or bool(user.is_organiser))
+
+
+def is_event_organiser(user: Any, event: Any, organiser_ids: Collection[int] = ()) -> bool:
+    """The event's creator or a co-organiser (`organiser_ids`, loaded by the caller), or an
+    admin; they edit the event, see registrants, mark attendance."""
+    if not is_active_member(user):
+        return False
+    return is_admin(user) or user.id == event.created_by_id or user.id in organiser_ids
+
+
+def can_view_event(user: Any, event: Any, organiser_ids: Collection[int] = ()) -> bool:
+    """Published, ended and cancelled events are public (a group's event follows the
+    group); drafts only for their organisers."""
+    if event.group is not None and not can_read_group_content(user, event.group):
+        return False
+    if event.status != "bozza":
+        return True
+    return is_event_organiser(user, event, organiser_ids)
+
+
+def can_register(user: Any, event: Any) -> bool:
+    """Active members register to a published event that takes registrations here, before
+    it starts and its deadline; capacity is the service's business."""
+    from forum.models.base import utcnow
+
+    if not is_active_member(user) or event.status != "pubblicato":
+        return False
+    if not event.registration_required or event.registration_url:
+        return False
+    now = utcnow()
+    if event.starts_at <= now:
+        return False
+    return event.registration_deadline is None or now <= event.registration_deadline
+
+
 TEMPLATE_PREDICATES = {
     "can_edit_practice": can_edit_practice,
     "can_view_practice": can_view_practice,
@@ -548,4 +588,8 @@ TEMPLATE_PREDICATES = {
     "can_consent_publication": can_consent_publication,
     "is_group_member": is_group_member,
     "can_create_group": can_create_group,
+    "can_organise": can_organise,
+    "is_event_organiser": is_event_organiser,
+    "can_view_event": can_view_event,
+    "can_register": can_register,
 }

@@ -11,6 +11,23 @@ from forum.models.conversation import (
     MessageReport,
     ReportStatus,
 )
+from forum.models.event import (
+    ACTIVE_REGISTRATIONS,
+    EVENT_WORKFLOW,
+    Certificate,
+    Event,
+    EventFeedback,
+    EventKind,
+    EventMaterial,
+    EventMode,
+    EventSession,
+    EventStatus,
+    Registration,
+    RegistrationStatus,
+    event_organisers,
+    event_practices,
+    event_themes,
+)
 from forum.models.follow import LEVEL_RANK, Follow, FollowTarget, Level
 from forum.models.group import (
     Group,
@@ -70,10 +87,37 @@ from forum.models.revision import Revision, RevisionKind
 from forum.models.routing import RoutingOffer
 from forum.models.search import SearchOutbox
 from forum.models.theme import Theme
+from forum.models.training import (
+    ModuleKind,
+    PathEnrolment,
+    PathModule,
+    PathProgress,
+    TrainingPath,
+)
 from forum.models.user import ROLES, STATUSES, AccountStatus, Role, User
 from forum.models.vote import Vote
 
 __all__ = [
+    "ACTIVE_REGISTRATIONS",
+    "EVENT_WORKFLOW",
+    "Certificate",
+    "Event",
+    "EventFeedback",
+    "EventKind",
+    "EventMaterial",
+    "EventMode",
+    "EventSession",
+    "EventStatus",
+    "Registration",
+    "RegistrationStatus",
+    "event_organisers",
+    "event_practices",
+    "event_themes",
+    "ModuleKind",
+    "PathEnrolment",
+    "PathModule",
+    "PathProgress",
+    "TrainingPath",
     "Group",
     "GroupDocument",
     "GroupDocumentVersion",

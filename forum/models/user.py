@@ -69,6 +69,10 @@ class User(ProfileColumns, UserMixin, Model):
     # Set when the mail server refused the address for good (5xx): no more notification
     # e-mail until the member asks to try again from their settings.
     email_bounced_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Given by admins: may create events and training paths (moderators and admins may too).
+    is_organiser: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # The secret in the address of the member's personal calendar feed; reset by them.
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
 
     def get_id(self) -> str:
         """Session id: changes when `session_version` is bumped, which logs others out."""

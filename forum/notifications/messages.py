@@ -54,6 +54,20 @@ MESSAGES: dict[str, str] = {
     "group_thread_published": N_(
         "La discussione «%(title)s» del tavolo «%(group)s» è stata pubblicata nello spazio "
         "pubblico."),
+    "event_confirmed": N_("Iscrizione confermata all'incontro «%(title)s»."),
+    "event_waiting": N_("Sei in lista d'attesa per l'incontro «%(title)s»: ti avviseremo se "
+                        "si libera un posto."),
+    "event_pending": N_("La tua iscrizione all'incontro «%(title)s» attende l'approvazione "
+                        "degli organizzatori."),
+    "event_refused": N_("La tua iscrizione all'incontro «%(title)s» non è stata accolta."),
+    "event_promoted": N_("Si è liberato un posto: la tua iscrizione all'incontro «%(title)s» "
+                         "è confermata."),
+    "event_updated": N_("L'incontro «%(title)s» è cambiato: controlla date, sede e "
+                        "collegamento."),
+    "event_cancelled": N_("L'incontro «%(title)s» è stato annullato. %(reason)s"),
+    "event_reminder": N_("Promemoria: l'incontro «%(title)s» inizia il %(when)s."),
+    "event_message": N_("Messaggio degli organizzatori dell'incontro «%(title)s»: "
+                        "%(subject)s"),
     "accept_reminder": N_(
         "Hai ricevuto risposte a «%(title)s»: se una ha risolto, accettala."),
 }
