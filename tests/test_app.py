@@ -89,7 +89,7 @@ def test_seed_demo_loads_once_with_exact_invariants(app, runner):
     assert result.exit_code == 0, result.output
     counts = {m.__name__: db.session.scalar(select(func.count(m.id)))
               for m in (User, Question, Answer, Comment, Theme)}
-    assert counts["User"] == 13 and counts["Question"] == 34 and counts["Theme"] == 12
+    assert counts["User"] == 13 and counts["Question"] == 38 and counts["Theme"] == 12
     assert counts["Answer"] >= 30 and counts["Comment"] >= 20
     roles = dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())
     assert roles == {"admin": 1, "moderator": 2, "member": 10}
@@ -104,7 +104,7 @@ def test_seed_demo_loads_once_with_exact_invariants(app, runner):
     themes_used = db.session.scalar(select(func.count(func.distinct(Question.theme_id))))
     assert themes_used == 12
     solved = db.session.scalar(select(func.count()).where(Question.accepted_answer_id.is_not(None)))
-    assert 10 <= solved < 34
+    assert 10 <= solved < 38
     assert db.session.scalar(select(func.count()).where(Acceptance.as_moderator.is_(True))) >= 1
     published = db.session.scalar(
         select(func.count(Practice.id)).where(Practice.status == "pubblicata"))
@@ -117,7 +117,7 @@ def test_seed_demo_loads_once_with_exact_invariants(app, runner):
     assert themes_covered == 12
     again = runner.invoke(args=["seed-demo"])
     assert "0 utenti, 0 domande" in again.output and "0 buone pratiche" in again.output
-    assert db.session.scalar(select(func.count(Question.id))) == 34
+    assert db.session.scalar(select(func.count(Question.id))) == 34 + 4  # + events' threads
     from forum.models import Group, GroupRequest
 
     kinds = sorted(db.session.scalars(select(Group.kind)))
@@ -128,6 +128,16 @@ def test_seed_demo_loads_once_with_exact_invariants(app, runner):
 
     assert db.session.scalar(select(func.count(GroupDocument.id))) == 3
     assert db.session.scalar(select(func.count(GroupDocumentVersion.id))) == 5
+    from forum.models import Event, EventMaterial, EventSession, Registration
+
+    events = list(db.session.scalars(select(Event).order_by(Event.starts_at)))
+    assert [e.shown_status for e in events] == ["concluso", "pubblicato", "pubblicato",
+                                                "pubblicato"]
+    assert sorted(e.mode for e in events) == ["ibrida", "in-presenza", "online", "online"]
+    assert db.session.scalar(select(func.count(EventSession.id))) == 6
+    assert db.session.scalar(select(func.count(EventMaterial.id))) == 2
+    assert db.session.scalar(select(func.count(Registration.id)).where(
+        Registration.attended_at.is_not(None))) == 3
     assert runner.invoke(args=["check-reputation"]).exit_code == 0
 
 

@@ -25,6 +25,7 @@ from forum.extensions import db
 from forum.models import Acceptance, Answer, Comment, Question, User, Vote
 from forum.models.base import utcnow
 from forum.questions.services import ask_question
+from forum.seed.events import seed_events
 from forum.seed.groups import seed_groups
 from forum.seed.moderation import seed_moderation
 from forum.seed.practices import seed_practices
@@ -164,6 +165,7 @@ def _seed_demo(password: str) -> SeedReport:
     _seed_conversations(users)
     report.questions += seed_unsolved(users)
     report.questions += seed_groups(users)
+    seed_events(users)
     return report
 
 
