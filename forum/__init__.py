@@ -61,6 +61,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     from forum.main.routes import bp as main_bp
     from forum.moderation.routes import bp as moderation_bp
     from forum.notifications.routes import bp as notifications_bp
+    from forum.paths.routes import bp as paths_bp
     from forum.practices.routes import bp as practices_bp
     from forum.questions.routes import bp as questions_bp
     from forum.revisions.routes import bp as revisions_bp
@@ -78,6 +79,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(directory_bp)
     app.register_blueprint(conversations_bp)
     app.register_blueprint(groups_bp)
+    app.register_blueprint(paths_bp)
 
     errors.register_error_handlers(app)
     security.init_security(app)

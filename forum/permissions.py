@@ -552,6 +552,12 @@ def can_register(user: Any, event: Any) -> bool:
     return event.registration_deadline is None or now <= event.registration_deadline
 
 
+def can_manage_path(user: Any, path: Any) -> bool:
+    """Who composed a training path (still an organiser), or an admin, edits it and sees
+    its members' progress."""
+    return is_admin(user) or (can_organise(user) and path.created_by_id == user.id)
+
+
 TEMPLATE_PREDICATES = {
     "can_edit_practice": can_edit_practice,
     "can_view_practice": can_view_practice,
@@ -592,4 +598,5 @@ TEMPLATE_PREDICATES = {
     "is_event_organiser": is_event_organiser,
     "can_view_event": can_view_event,
     "can_register": can_register,
+    "can_manage_path": can_manage_path,
 }

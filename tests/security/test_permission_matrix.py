@@ -164,7 +164,21 @@ def _world() -> World:
     }
     ids |= _conversation_world(users)
     ids |= _group_world(users)
+    ids |= _path_world(users)
     return World(users, ids)
+
+
+def _path_world(users: dict[str, User]) -> dict[str, Any]:
+    """A published training path composed by the moderator, the member enrolled."""
+    from forum.paths.services import ModuleFields, PathFields, enrol, publish_path, save_path
+
+    path = save_path(users["moderator"], PathFields(title="Percorso di prova", modules=(
+        ModuleFields("reading", "Lettura di prova", "https://www.example.org/lettura"),)))
+    publish_path(users["moderator"], path.id, published=True)
+    enrol(users["member"], path.id)
+    from forum.models import PathModule
+
+    return {"path": path.slug, "path_module": db.session.scalar(select(PathModule.id))}
 
 
 def _group_world(users: dict[str, User]) -> dict[str, Any]:
@@ -449,6 +463,22 @@ ROWS = [
         lambda i: {"email": "membro@example.org"}, ANYONE, to_login=True),
     Row("auth.reset_password", lambda i: "/password/reimposta/token-non-valido",
         lambda i: {"password": "x", "confirm": "x"}, _roles(400)),
+]
+
+PATH_FORM = {"title": "Un percorso nuovo", "module_kind": ["reading"],
+             "module_title": ["Lettura"], "module_reference": ["https://www.example.org/x"],
+             "module_body": [""]}
+ROWS += [
+    Row("paths.create", lambda i: "/percorsi/nuovo", lambda i: PATH_FORM,
+        _roles(DENY, anonymous=LOGIN, moderator=OK, mod_other=OK, admin=OK)),
+    Row("paths.edit", lambda i: f"/percorsi/{i['path']}/modifica", lambda i: PATH_FORM,
+        _roles(DENY, anonymous=LOGIN, moderator=OK, admin=OK)),
+    Row("paths.publish", lambda i: f"/percorsi/{i['path']}/stato",
+        lambda i: {"stato": "bozza"}, _roles(DENY, anonymous=LOGIN, moderator=OK, admin=OK)),
+    Row("paths.enrol", lambda i: f"/percorsi/{i['path']}/iscriviti", expect=ACTIVE),
+    Row("paths.mark", lambda i: f"/percorsi/{i['path']}/moduli/{i['path_module']}",
+        lambda i: {"fatto": "1"},
+        _roles(409, anonymous=LOGIN, pending=DENY, suspended=DENY, member=OK)),
 ]
 
 GROUP_MANAGERS = _roles(DENY, anonymous=LOGIN, facilitator=OK, admin=OK)

@@ -1,0 +1,106 @@
+"""Training paths: composing, enrolling, progress (marked, attended, written), the
+organisers' report, and refused input."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from forum.errors import Conflict, InvalidInput, NotAllowed
+from forum.events.registrations import Answers, register
+from forum.extensions import db
+from forum.models import Registration
+from forum.models.base import utcnow
+from forum.paths import queries
+from forum.paths.services import (
+    ModuleFields,
+    PathFields,
+    enrol,
+    mark_done,
+    publish_path,
+    save_path,
+)
+from forum.questions.services import ask_question
+from tests.events.helpers import published_event
+from tests.factories import make_practice, make_user
+
+
+def a_path(organiser, event, practice):  # type: ignore[no-untyped-def]
+    path = save_path(organiser, PathFields(title="Aprire un Centro per le famiglie", modules=(
+        ModuleFields("event", "Il webinar introduttivo", event.slug),
+        ModuleFields("practice", "Studia una pratica", f"/buone-pratiche/{practice.slug}"),
+        ModuleFields("reading", "Le linee di indirizzo", "https://www.example.org/linee"),
+        ModuleFields("task", "Racconta il tuo territorio", "centri-famiglia-consultori"),
+    )))
+    return publish_path(organiser, path.id, published=True)
+
+
+def test_progress_counts_marks_attendance_and_writing_on_the_theme(app):
+    organiser, member = make_user("moderator"), make_user()
+    event = published_event(organiser)
+    path = a_path(organiser, event, make_practice(organiser))
+    enrol(member, path.id)
+    enrol(member, path.id)  # a second click changes nothing
+    path = queries.path_by_slug(member, path.slug)
+    modules = {m.kind: m for m in path.modules}
+    mark_done(member, path.id, modules["practice"].id, done=True)
+    mark_done(member, path.id, modules["reading"].id, done=True)
+    register(member, event.id, Answers())
+    db.session.scalar(select(Registration)).attended_at = utcnow()
+    db.session.commit()
+    ask_question(member, title="Il nostro territorio e il Centro per le famiglie",
+                 body="Abbiamo tre comuni e un consultorio: da dove partire?",
+                 theme_slug="centri-famiglia-consultori")
+    progress = queries.my_progress(member, queries.path_by_slug(member, path.slug))
+    assert len(progress.done) == 4 and progress.complete
+    mark_done(member, path.id, modules["reading"].id, done=False)
+    assert not queries.my_progress(member, queries.path_by_slug(member, path.slug)).complete
+    with pytest.raises(Conflict, match="si completa da solo"):
+        mark_done(member, path.id, modules["event"].id, done=True)
+
+
+def test_only_organisers_compose_and_bad_modules_are_refused(app):
+    organiser = make_user("moderator")
+    with pytest.raises(NotAllowed):
+        save_path(make_user(), PathFields(title="Un percorso qualsiasi", modules=(
+            ModuleFields("reading", "Lettura", "https://www.example.org"),)))
+    with pytest.raises(InvalidInput) as refused:
+        save_path(organiser, PathFields(title="Percorso con errori", modules=(
+            ModuleFields("event", "Incontro inesistente", "non-esiste"),
+            ModuleFields("reading", "Link non valido", "javascript:alert(1)"),
+            ModuleFields("segreto", "Tipo sconosciuto", "x"),)))
+    messages = " ".join(refused.value.field_errors["modules"])
+    assert "Modulo 1" in messages and "Modulo 2" in messages and "Modulo 3" in messages
+    with pytest.raises(InvalidInput, match="Controlla"):
+        save_path(organiser, PathFields(title="Senza moduli"))
+
+
+def test_pages_report_and_form_errors_keep_the_text(app, client, login, query_counter):
+    organiser = make_user("moderator")
+    event = published_event(organiser)
+    path = a_path(organiser, event, make_practice(organiser))
+    assert client.get("/percorsi").status_code == 200
+    assert "Aprire un Centro" in client.get(f"/percorsi/{path.slug}").get_data(as_text=True)
+    members = [make_user(organisation=f"Comune {n % 2}") for n in range(3)]
+    for member in members:
+        enrol(member, path.id)
+    login(organiser)
+    with query_counter.counting() as few:
+        assert client.get(f"/percorsi/{path.slug}/progressi").status_code == 200
+    for member in [make_user() for _ in range(6)]:
+        enrol(member, path.id)
+    with query_counter.counting() as many:
+        page = client.get(f"/percorsi/{path.slug}/progressi").get_data(as_text=True)
+    assert few.count == many.count and "Comune 1" in page
+    response = client.post("/percorsi/nuovo", data={
+        "title": "Un titolo valido per il percorso", "module_kind": ["reading"],
+        "module_title": ["Il mio titolo di modulo"], "module_reference": ["non-un-link"],
+        "module_body": [""]})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Il mio titolo di modulo" in text
+    assert "Modulo 1: indica il link" in text
+    login(members[0])
+    assert client.get(f"/percorsi/{path.slug}/progressi").status_code == 403
+    draft = save_path(organiser, PathFields(title="Percorso in bozza", modules=(
+        ModuleFields("reading", "Lettura", "https://www.example.org"),)))
+    assert client.get(f"/percorsi/{draft.slug}").status_code == 404
