@@ -68,6 +68,7 @@ def _pages(client, login) -> dict[str, str]:  # type: ignore[no-untyped-def]
                    "/amministrazione/utenti",
                    "/amministrazione/temi", f"/domande/{question.id}"]
     facilitator, group_pages = _group_pages()
+    staff_pages += _path_pages(moderator)
     public += ["/tavoli", "/tavoli/rete-dei-centri-per-le-famiglie",
                "/tavoli/tavolo-tariffe-e-accesso-ai-nidi", group_pages[-1]]
     out: dict[str, str] = {}
@@ -105,6 +106,26 @@ def _group_pages() -> tuple[User, list[str]]:
                          f"{base}/documenti", f"{base}/documenti/{document}",
                          f"{base}/modifica", f"/domande/nuova?tavolo={group.slug}",
                          f"/domande/{thread}", f"/tavoli/invito/{token}"]
+
+
+def _path_pages(organiser: User) -> list[str]:
+    """A published training path with one module of each kind, seen by its organiser."""
+    from forum.models import Event
+    from forum.paths.services import ModuleFields, PathFields, enrol, publish_path, save_path
+
+    event = db.session.scalars(select(Event).order_by(Event.id)).first()
+    practice = db.session.scalars(select(Practice).where(
+        Practice.status == "pubblicata")).first()
+    assert event is not None and practice is not None
+    path = save_path(organiser, PathFields(title="Percorso di prova per l'HTML", modules=(
+        ModuleFields("event", "Un incontro", event.slug),
+        ModuleFields("practice", "Una pratica", practice.slug),
+        ModuleFields("reading", "Una lettura", "https://www.example.org/lettura"),
+        ModuleFields("task", "Un compito", "giovani"))))
+    publish_path(organiser, path.id, published=True)
+    enrol(organiser, path.id)
+    return ["/percorsi", f"/percorsi/{path.slug}", f"/percorsi/{path.slug}/progressi",
+            f"/percorsi/{path.slug}/modifica", "/percorsi/nuovo"]
 
 
 def test_main_pages_have_no_html_errors(app, client, login, tmp_path):
