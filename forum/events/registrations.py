@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from forum import permissions
 from forum.database import write_intent
 from forum.errors import Conflict, InvalidInput, NotFound
-from forum.events.services import load_event, organiser_ids, require_organiser
+from forum.events.access import load_event, organiser_ids, require_organiser
 from forum.extensions import db
 from forum.i18n import long_datetime
 from forum.models import (

@@ -14,11 +14,11 @@ from datetime import date, datetime, time, timedelta
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from forum import permissions
 from forum.database import write_intent
-from forum.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from forum.errors import Conflict, InvalidInput, NotAllowed
+from forum.events.access import load_event, require_organiser
 from forum.events.clock import rome_to_utc
 from forum.extensions import db
 from forum.markup import render_markdown
@@ -287,34 +287,6 @@ def _group(actor: User, group_id: int | None, errors: dict[str, list[str]]) -> i
         errors["group_id"] = [_("Puoi creare incontri solo nei tavoli di cui fai parte.")]
         return None
     return group.id
-
-
-def load_event(event_id: int, *, for_update: bool = False) -> Event:
-    """An event with sessions, themes and organisers; NotFound otherwise."""
-    stmt = select(Event).where(Event.id == event_id).options(
-        selectinload(Event.sessions), selectinload(Event.themes),
-        selectinload(Event.organisers))
-    if for_update:
-        stmt = stmt.with_for_update(of=Event)
-    event = db.session.execute(stmt).scalar_one_or_none()
-    if event is None:
-        raise NotFound(_("Incontro non trovato."))
-    return event
-
-
-def organiser_ids(event: Event) -> set[int]:
-    """Co-organisers of an event with its organisers loaded."""
-    return {u.id for u in event.organisers}
-
-
-def require_organiser(actor: User, event: Event) -> None:
-    """404 for whoever cannot see the event, 403 for whoever sees it but may not run it."""
-    ids = organiser_ids(event)
-    if not permissions.can_view_event(actor, event, ids):
-        raise NotFound(_("Incontro non trovato."))
-    if not permissions.is_event_organiser(actor, event, ids):
-        require_member(actor, _("Accedi per gestire l'incontro."))
-        raise NotAllowed(_("Solo chi organizza l'incontro può farlo."))
 
 
 def update_event(actor: User, event_id: int, fields: EventFields) -> Event:
