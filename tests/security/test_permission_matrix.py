@@ -451,6 +451,12 @@ ROWS = [
         lambda i: {"password": "x", "confirm": "x"}, _roles(400)),
 ]
 
+ROWS += [
+    Row("calendars.reset_token", lambda i: "/profilo/calendario/rigenera", expect=SIGNED_IN),
+    Row("calendars.settings", lambda i: "/profilo/calendario", expect=_roles(200, anonymous=LOGIN),
+        method="GET"),
+]
+
 GROUP_MANAGERS = _roles(DENY, anonymous=LOGIN, facilitator=OK, admin=OK)
 # A restricted group's thread is a 404 for whoever is not in the group; writing needs an
 # active account first.
