@@ -43,6 +43,30 @@ def _subject(kind: str, event: Event) -> str:
     return "Officina: " + subjects[kind]
 
 
+def _intro(kind: str, event: Event) -> str:
+    """The first sentence of an event e-mail (in the locale forced by the caller)."""
+    title = event.title
+    intros = {
+        "confirmed": _("la tua iscrizione all'incontro «%(title)s» è confermata.",
+                       title=title),
+        "waiting": _("i posti per l'incontro «%(title)s» sono esauriti: sei in lista "
+                     "d'attesa. Se si libera un posto ti scriviamo con l'invito per il "
+                     "calendario.", title=title),
+        "pending": _("abbiamo ricevuto la tua iscrizione all'incontro «%(title)s»: gli "
+                     "organizzatori la esamineranno e ti scriveremo l'esito.", title=title),
+        "refused": _("la tua iscrizione all'incontro «%(title)s» non è stata accolta dagli "
+                     "organizzatori.", title=title),
+        "promoted": _("si è liberato un posto: la tua iscrizione all'incontro «%(title)s» "
+                      "è ora confermata.", title=title),
+        "updated": _("l'incontro «%(title)s» è cambiato: ecco date, sede e collegamento "
+                     "aggiornati.", title=title),
+        "cancelled": _("l'incontro «%(title)s» è stato annullato.", title=title),
+        "reminder": _("ti ricordiamo che l'incontro «%(title)s» inizia il %(when)s.",
+                      title=title, when=long_datetime(event.starts_at)),
+    }
+    return intros[kind]
+
+
 def send_event_mail(kind: str, event: Event, registration: Registration, member: User, *,
                     invitation: bool, key: str | None = None) -> None:
     """One e-mail about the event to one member, in their language; with `invitation`,
@@ -57,6 +81,7 @@ def send_event_mail(kind: str, event: Event, registration: Registration, member:
     attachments = None
     with force_locale(member.language):
         subject = _subject(kind, event)
+        intro = _intro(kind, event)
         sessions = [(long_datetime(s.starts_at), long_datetime(s.ends_at)[-5:], s.title)
                     for s in event.sessions]
         if invitation:
@@ -64,7 +89,8 @@ def send_event_mail(kind: str, event: Event, registration: Registration, member:
             attachments = [("invito.ics", invitation_mime(method), calendar.decode())]
     confirmed = registration.status == RegistrationStatus.CONFIRMED
     text, html = render_mail(
-        "event", member.language, user=member, event=event, kind=kind, sessions=sessions,
+        "event", member.language, user=member, event=event, kind=kind, intro=intro,
+        sessions=sessions,
         link=page_url(event), online_url=event.online_url if confirmed else "",
         invitation=invitation, lang=member.language)
     send_mail(member.email, subject[:200], text, html=html, attachments=attachments, key=key)

@@ -126,3 +126,17 @@ def test_mail_speaks_the_member_language(app):
     [mail] = mails_to(member.email)
     assert mail["Subject"].strip().startswith("Officina: ")
     assert invitations(mail)
+
+
+def test_html_mail_escapes_the_title_and_place(app):
+    event = published_event(make_user("moderator"), title="Nidi & ISEE <script>x</script>",
+                            place_name="Sala <b>Rossa</b>")
+    member = make_user()
+    register(member, event.id, Answers())
+    [mail] = mails_to(member.email)
+    html = mail.get_body(("html",))
+    assert html is not None
+    content = html.get_content()
+    assert "<script>" not in content and "&lt;script&gt;" in content
+    assert "<b>Rossa" not in content
+    assert "Quando (ora italiana):\n- " in body(mail)
