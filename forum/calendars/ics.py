@@ -147,11 +147,12 @@ def _calendar(method: str, events: Iterable[tuple[Event, list[icalendar.Event]]]
     return bytes(calendar.to_ical())
 
 
-def invitation(event: Event, user: User, registration: Registration) -> tuple[str, bytes]:
+def invitation(event: Event, user: User, registration: Registration, *,
+               withdrawn: bool = False) -> tuple[str, bytes]:
     """One member's invitation, (method, calendar): REQUEST while the event stands (the
-    online link if they are confirmed), CANCEL once it is cancelled. The event's
-    sessions must be loaded."""
-    cancelled = event.status == EventStatus.CANCELLED
+    online link if they are confirmed), CANCEL once it is cancelled or once the member
+    gave up their place (`withdrawn`). The event's sessions must be loaded."""
+    cancelled = withdrawn or event.status == EventStatus.CANCELLED
     method = "CANCEL" if cancelled else "REQUEST"
     components = _components(event, invitee=Invitee(user, registration), cancelled=cancelled,
                              stamp=utcnow())

@@ -38,6 +38,7 @@ def _subject(kind: str, event: Event) -> str:
         "promoted": _("Si è liberato un posto: %(title)s", title=event.title),
         "updated": _("Incontro aggiornato: %(title)s", title=event.title),
         "cancelled": _("Incontro annullato: %(title)s", title=event.title),
+        "withdrawn": _("Iscrizione annullata: %(title)s", title=event.title),
         "reminder": _("Promemoria: %(title)s", title=event.title),
     }
     return "Officina: " + subjects[kind]
@@ -61,6 +62,8 @@ def _intro(kind: str, event: Event) -> str:
         "updated": _("l'incontro «%(title)s» è cambiato: ecco date, sede e collegamento "
                      "aggiornati.", title=title),
         "cancelled": _("l'incontro «%(title)s» è stato annullato.", title=title),
+        "withdrawn": _("come hai chiesto, la tua iscrizione all'incontro «%(title)s» è "
+                       "annullata.", title=title),
         "reminder": _("ti ricordiamo che l'incontro «%(title)s» inizia il %(when)s.",
                       title=title, when=long_datetime(event.starts_at)),
     }
@@ -85,9 +88,10 @@ def send_event_mail(kind: str, event: Event, registration: Registration, member:
         sessions = [(long_datetime(s.starts_at), long_datetime(s.ends_at)[-5:], s.title)
                     for s in event.sessions]
         if invitation:
-            method, calendar = build_invitation(event, member, registration)
+            method, calendar = build_invitation(event, member, registration,
+                                                withdrawn=kind == "withdrawn")
             attachments = [("invito.ics", invitation_mime(method), calendar.decode())]
-    confirmed = registration.status == RegistrationStatus.CONFIRMED
+    confirmed = registration.status == RegistrationStatus.CONFIRMED and kind != "withdrawn"
     text, html = render_mail(
         "event", member.language, user=member, event=event, kind=kind, intro=intro,
         sessions=sessions,
@@ -107,6 +111,13 @@ def send_registration(event: Event, registration: Registration, member: User) ->
 
 def _member(user_id: int) -> User | None:
     return db.session.get(User, user_id)
+
+
+def send_withdrawal(event: Event, registration: Registration, member: User, *,
+                    was_confirmed: bool) -> None:
+    """The member gave up their place: the e-mail says so and, if they had the invitation,
+    carries its CANCEL so their calendar drops the event."""
+    send_event_mail("withdrawn", event, registration, member, invitation=was_confirmed)
 
 
 def send_promotion(event: Event, registration: Registration) -> None:

@@ -140,3 +140,18 @@ def test_html_mail_escapes_the_title_and_place(app):
     assert "<script>" not in content and "&lt;script&gt;" in content
     assert "<b>Rossa" not in content
     assert "Quando (ora italiana):\n- " in body(mail)
+
+
+def test_member_who_gives_up_their_place_gets_a_cancel_for_their_calendar(app):
+    event = published_event(make_user("moderator"))
+    member = make_user()
+    register(member, event.id, Answers())
+    [(_type, request)] = invitations(mails_to(member.email)[0])
+    cancel_registration(member, event.id)
+    mail = mails_to(member.email)[-1]
+    assert "Iscrizione annullata" in mail["Subject"]
+    [(content_type, calendar)] = invitations(mail)
+    assert calendar["METHOD"] == "CANCEL" and "method=CANCEL" in content_type.replace('"', "")
+    [vevent] = vevents(calendar)
+    assert vevent["UID"] == vevents(request)[0]["UID"] and vevent["STATUS"] == "CANCELLED"
+    assert LINK not in mail.as_string()
