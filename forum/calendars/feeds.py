@@ -70,10 +70,9 @@ def event_for_feed(slug: str, viewer: object) -> Event:
     """One event's calendar: as its page, drafts and events the viewer may not see are
     a 404."""
     event = db.session.scalar(select(Event).where(Event.slug == slug)
-                              .options(selectinload(Event.sessions),
-                                       selectinload(Event.organisers)))
+                              .options(selectinload(Event.sessions)))
     if event is None or event.status == EventStatus.DRAFT or not permissions.can_view_event(
-            viewer, event, {u.id for u in event.organisers}):
+            viewer, event):
         raise NotFound(_("Incontro non trovato."))
     return event
 

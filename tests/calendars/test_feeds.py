@@ -91,7 +91,9 @@ def test_drafts_are_404_and_left_out_of_feeds(app, client):
     organiser = make_user("moderator")
     draft = create_event(organiser, fields(title="Bozza riservata di prova"))
     assert client.get(f"/incontri/{draft.slug}.ics").status_code == 404
-    assert b"Bozza riservata" not in client.get("/incontri/calendario.ics").data
+    empty = client.get("/incontri/calendario.ics")
+    assert b"Bozza riservata" not in empty.data
+    assert vevents(parse(empty)) == [] and parse(empty)["METHOD"] == "PUBLISH"
 
 
 def test_restricted_group_event_follows_who_may_see_it(app, client, login):
