@@ -14,6 +14,7 @@ from flask_wtf import FlaskForm
 from forum.calendars import feeds
 from forum.calendars.ics import CALENDAR_MIME, feed
 from forum.models import Event
+from forum.notifications.mailing import site_url
 
 bp = Blueprint("calendars", __name__)
 
@@ -65,8 +66,10 @@ def personal(token: str):
 def settings():
     """The personal feed's address and the button that makes a new one."""
     token = current_user.calendar_token
-    address = url_for("calendars.personal", token=token, _external=True) if token else ""
-    return render_template("calendars/settings.html", address=address, form=FlaskForm())
+    address = site_url(url_for("calendars.personal", token=token)) if token else ""
+    subscribe = "webcal://" + address.split("://", 1)[1] if address else ""
+    return render_template("calendars/settings.html", address=address, subscribe=subscribe,
+                           form=FlaskForm())
 
 
 @bp.route("/profilo/calendario/rigenera", methods=["POST"])

@@ -137,7 +137,9 @@ def test_personal_feed_lists_registrations_and_watched_themes(app, client, login
     client.post("/profilo/calendario/rigenera")
     token = db.session.scalar(select(User.calendar_token).where(User.id == member.id))
     assert token and len(token) >= 40
-    assert f"/calendario/{token}.ics" in client.get("/profilo/calendario").text
+    page = client.get("/profilo/calendario").text
+    assert f"http://127.0.0.1:5000/calendario/{token}.ics" in page
+    assert f"webcal://127.0.0.1:5000/calendario/{token}.ics" in page
     response = app.test_client().get(f"/calendario/{token}.ics")  # as a calendar app
     uids = {str(v["UID"]) for v in vevents(parse(response))}
     assert uids == {f"event-{registered.id}-1@127.0.0.1", f"event-{watched.id}-1@127.0.0.1"}
