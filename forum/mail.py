@@ -34,6 +34,8 @@ def send_mail(to: str, subject: str, body: str, *, key: str | None = None,
     after the body. `session`: a job's own session, whose transaction it joins."""
     args: list[object] = [to, str(subject), str(body), html, headers or {}]
     if attachments:
+        if any(not mime.strip().lower().startswith("text/") for _n, mime, _t in attachments):
+            raise ValueError("only text attachments are supported")
         args.append([[str(name), str(mime), str(text)] for name, mime, text in attachments])
     return enqueue("mail.send", *args, key=key, session=session).id
 

@@ -6,10 +6,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from forum.events.registrations import Answers, cancel_registration, register
 from forum.events.services import move_event, update_event
+from forum.extensions import db
+from forum.mail import send_mail
+from forum.models import Job
 from tests.calendars.helpers import body, invitations, mails_to, vevents
-from tests.events.helpers import fields, published_event
+from tests.events.helpers import fields, on, published_event
 from tests.factories import make_user
 
 LINK = "https://meet.example.org/officina/tariffe"
@@ -80,8 +85,6 @@ def test_update_keeps_the_uids_and_raises_the_sequence(app):
     register(member, event.id, Answers())
     [(_type, before)] = invitations(mails_to(member.email)[0])
     day = (event.starts_at + timedelta(days=2)).date()
-    from tests.events.helpers import on
-
     update_event(organiser, event.id, fields(sessions=(on(day, 10),)))
     mail = mails_to(member.email)[-1]
     assert "Incontro aggiornato" in mail["Subject"]
@@ -119,8 +122,6 @@ def test_mail_speaks_the_member_language(app):
     event = published_event(make_user("moderator"))
     member = make_user()
     member.language = "en"
-    from forum.extensions import db
-
     db.session.commit()
     register(member, event.id, Answers())
     [mail] = mails_to(member.email)
@@ -155,3 +156,15 @@ def test_member_who_gives_up_their_place_gets_a_cancel_for_their_calendar(app):
     [vevent] = vevents(calendar)
     assert vevent["UID"] == vevents(request)[0]["UID"] and vevent["STATUS"] == "CANCELLED"
     assert LINK not in mail.as_string()
+
+
+def test_mail_without_attachments_keeps_the_job_arguments_older_workers_know(app):
+    plain = send_mail("a@ente.example", "Oggetto", "Testo")
+    assert len(db.session.get(Job, plain).args) == 5
+    with_file = send_mail("a@ente.example", "Oggetto", "Testo",
+                          attachments=[("a.ics", "text/calendar; method=REQUEST", "X")])
+    assert db.session.get(Job, with_file).args[5] == [["a.ics", "text/calendar; method=REQUEST",
+                                                        "X"]]
+    with pytest.raises(ValueError):
+        send_mail("a@ente.example", "Oggetto", "Testo",
+                  attachments=[("a.pdf", "application/pdf", "X")])
