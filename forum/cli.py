@@ -10,6 +10,7 @@ def init_cli(app: Flask) -> None:
     """Register every feature's commands on the app."""
     from forum.admin import commands as admin
     from forum.auth import commands as auth
+    from forum.calendars import commands as calendars
     from forum.jobs import commands as jobs
     from forum.notifications import commands as notifications
     from forum.practices import commands as practices
@@ -19,6 +20,6 @@ def init_cli(app: Flask) -> None:
     from forum.users import commands as users
 
     for module in (seed, auth, practices, users, admin, search, jobs, notifications,
-                   routing):
+                   routing, calendars):
         for command in module.COMMANDS:
             app.cli.add_command(command)

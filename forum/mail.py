@@ -17,22 +17,47 @@ from sqlalchemy.orm import Session
 
 from forum.jobs import enqueue, task
 
+# An attachment as the job stores it: file name, MIME type with its parameters
+# ("text/calendar; method=REQUEST; charset=utf-8"), and the text itself.
+Attachment = tuple[str, str, str]
+
 
 def send_mail(to: str, subject: str, body: str, *, key: str | None = None,
               html: str | None = None, headers: dict[str, str] | None = None,
-              session: Session | None = None) -> int:
+              session: Session | None = None,
+              attachments: list[Attachment] | None = None) -> int:
     """Queue a message in the current transaction (the caller commits; with no
     transaction open it commits on its own); returns the job id. With `key`, a message of
     that key still waiting is not queued twice. With `html`, the message is
     multipart/alternative (text first, then HTML); `headers` are added as given
-    (List-Unsubscribe, say). `session`: a job's own session, whose transaction it joins."""
-    return enqueue("mail.send", to, str(subject), str(body), html, headers or {}, key=key,
-                   session=session).id
+    (List-Unsubscribe, say). `attachments`: text files (a calendar invitation) carried
+    after the body. `session`: a job's own session, whose transaction it joins."""
+    args: list[object] = [to, str(subject), str(body), html, headers or {}]
+    if attachments:
+        if any(not mime.strip().lower().startswith("text/") for _n, mime, _t in attachments):
+            raise ValueError("only text attachments are supported")
+        args.append([[str(name), str(mime), str(text)] for name, mime, text in attachments])
+    return enqueue("mail.send", *args, key=key, session=session).id
+
+
+def _attach(message: EmailMessage, name: str, mime: str, text: str) -> None:
+    """A text attachment; the MIME type's parameters (method=REQUEST) are kept."""
+    kind, *raw_params = (part.strip() for part in mime.split(";"))
+    maintype, _slash, subtype = kind.partition("/")
+    if maintype != "text" or not subtype:
+        raise ValueError(f"only text attachments are supported, not {mime!r}")
+    params = {}
+    for raw in raw_params:
+        key, _eq, value = raw.partition("=")
+        if key.strip().lower() != "charset" and value:
+            params[key.strip()] = value.strip().strip('"')
+    message.add_attachment(text, subtype=subtype, filename=name, params=params)
 
 
 @task("mail.send")
 def deliver(to: str, subject: str, body: str, html: str | None = None,
-            headers: dict[str, str] | None = None) -> None:
+            headers: dict[str, str] | None = None,
+            attachments: list[list[str]] | None = None) -> None:
     """Send now; without MAIL_SMTP_HOST the message lands in instance/outbox."""
     config = current_app.config
     message = EmailMessage()
@@ -44,6 +69,8 @@ def deliver(to: str, subject: str, body: str, html: str | None = None,
     message.set_content(body)
     if html:
         message.add_alternative(html, subtype="html")
+    for name, mime, text in attachments or ():
+        _attach(message, name, mime, text)
     host = config.get("MAIL_SMTP_HOST")
     if not host:
         outbox = Path(current_app.instance_path) / "outbox"

@@ -142,9 +142,13 @@ def cancel_registration(actor: User, event_id: int) -> Registration:
         if event.starts_at <= utcnow():
             raise Conflict(_("L'incontro è già iniziato: l'iscrizione non si può più "
                              "annullare."))
+        was_confirmed = registration.status == RegistrationStatus.CONFIRMED
         _count(event, registration.status, -1)
         registration.status = RegistrationStatus.CANCELLED
         registration.updated_at = utcnow()
+        from forum.events.mailing import send_withdrawal
+
+        send_withdrawal(event, registration, actor, was_confirmed=was_confirmed)
         fill_free_seats(event)
         db.session.commit()
     return registration

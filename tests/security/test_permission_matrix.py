@@ -479,6 +479,9 @@ ROWS += [
     Row("paths.mark", lambda i: f"/percorsi/{i['path']}/moduli/{i['path_module']}",
         lambda i: {"fatto": "1"},
         _roles(409, anonymous=LOGIN, pending=DENY, suspended=DENY, member=OK)),
+    Row("calendars.reset_token", lambda i: "/profilo/calendario/rigenera", expect=SIGNED_IN),
+    Row("calendars.settings", lambda i: "/profilo/calendario", expect=_roles(200, anonymous=LOGIN),
+        method="GET"),
 ]
 
 GROUP_MANAGERS = _roles(DENY, anonymous=LOGIN, facilitator=OK, admin=OK)
