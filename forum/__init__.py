@@ -54,6 +54,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     from forum.admin.routes import bp as admin_bp
     from forum.answers.routes import bp as answers_bp
     from forum.auth.routes import bp as auth_bp
+    from forum.certificates.routes import bp as certificates_bp
     from forum.comments.routes import bp as comments_bp
     from forum.conversations.routes import bp as conversations_bp
     from forum.directory.routes import bp as directory_bp
@@ -78,6 +79,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(directory_bp)
     app.register_blueprint(conversations_bp)
     app.register_blueprint(groups_bp)
+    app.register_blueprint(certificates_bp)
 
     errors.register_error_handlers(app)
     security.init_security(app)

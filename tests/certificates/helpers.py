@@ -1,0 +1,30 @@
+"""Ended events with registrations, for the after-the-event tests."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+
+from forum.events.services import SessionFields
+from forum.extensions import db
+from forum.models import Event, Registration, User
+from forum.models.base import utcnow
+from tests.events.helpers import published_event
+
+
+def ended_event(organiser: User, *, confirmed: tuple[User, ...] = (),
+                present: tuple[User, ...] = (), **overrides) -> Event:  # type: ignore[no-untyped-def]
+    """A published event whose two sessions (9:00-11:00 and 14:00-17:30 Rome time, three
+    and two days ago) are over: 5,5 hours. `confirmed` held a seat, `present` also were
+    marked present (registrations written directly: the event is past)."""
+    first, second = (utcnow() - timedelta(days=3)).date(), (utcnow() - timedelta(days=2)).date()
+    sessions = (SessionFields(first, time(9), time(11)),
+                SessionFields(second, time(14), time(17, 30)))
+    event = published_event(organiser, **{"sessions": sessions, **overrides})
+    for n, member in enumerate((*confirmed, *present), start=1):
+        db.session.add(Registration(
+            event_id=event.id, user_id=member.id, status="confirmed", position=n,
+            organisation=f"Ente di {member.display_name}",
+            attended_at=utcnow() - timedelta(days=2) if member in present else None))
+    event.confirmed_count = len(confirmed) + len(present)
+    db.session.commit()
+    return event
