@@ -38,7 +38,7 @@ FEEDBACK_KIND = "event_feedback"
 
 def _rating(raw: object) -> int:
     text = str(raw if raw is not None else "").strip()
-    if not text.isdecimal() or len(text) > 1 or not 1 <= int(text) <= 5:
+    if text not in ("1", "2", "3", "4", "5"):
         raise InvalidInput(_("Il voto va da 1 a 5."), field_errors={
             "rating": [_("Scegli un voto da 1 a 5.")]})
     return int(text)

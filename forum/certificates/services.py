@@ -20,7 +20,7 @@ from forum.events.clock import utc_to_rome
 from forum.events.registrations import registration_of
 from forum.events.services import load_event, organiser_ids
 from forum.extensions import db
-from forum.models import Certificate, Event, Registration, User
+from forum.models import Certificate, Event, EventSession, Registration, User
 from forum.models.base import utcnow
 
 # No 0/O, 1/I/L: a code read aloud or copied from paper is not mistaken.
@@ -55,8 +55,10 @@ def format_hours(hours: float) -> str:
 
 
 def _details(member: User, event: Event, registration: Registration) -> dict[str, Any]:
+    rows = list(db.session.scalars(select(EventSession).where(
+        EventSession.event_id == event.id).order_by(EventSession.starts_at)))
     sessions = []
-    for session in event.sessions:
+    for session in rows:
         start, end = utc_to_rome(session.starts_at), utc_to_rome(session.ends_at)
         sessions.append(f"{start:%d/%m/%Y} {start:%H:%M}-{end:%H:%M}")
     return {
@@ -65,7 +67,7 @@ def _details(member: User, event: Event, registration: Registration) -> dict[str
         "event": event.title,
         "event_slug": event.slug,
         "sessions": sessions,
-        "hours": format_hours(sum(s.hours for s in event.sessions)),
+        "hours": format_hours(sum(s.hours for s in rows)),
         "organiser": event.organiser,
         "issued_on": f"{utc_to_rome(utcnow()):%d/%m/%Y}",
     }
