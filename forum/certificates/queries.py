@@ -7,14 +7,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from forum import attachments, permissions
 from forum.errors import NotFound
 from forum.events.registrations import registration_of
 from forum.events.services import load_event, organiser_ids
 from forum.extensions import db
-from forum.models import Certificate, Event, EventFeedback, EventMaterial, Registration
+from forum.models import (
+    Certificate,
+    Event,
+    EventFeedback,
+    EventMaterial,
+    Registration,
+    event_organisers,
+)
 
 SLUG_MAX = 220
 
@@ -51,9 +58,18 @@ class After:
     forms: dict[str, Any] = field(default_factory=dict)
 
 
+def _organiser_ids(event: Event) -> set[int]:
+    """Co-organisers, whether or not the caller loaded them with the event."""
+    if "organisers" not in inspect(event).unloaded:
+        return organiser_ids(event)
+    return set(db.session.scalars(select(event_organisers.c.user_id).where(
+        event_organisers.c.event_id == event.id)))
+
+
 def after_state(viewer: Any, event: Event) -> After:
     """The viewer's side of the after-the-event part (no writes)."""
-    state = After(organiser=permissions.is_event_organiser(viewer, event, organiser_ids(event)))
+    state = After(organiser=permissions.is_event_organiser(viewer, event,
+                                                           _organiser_ids(event)))
     registration = registration_of(viewer, event)
     state.registration = registration
     state.certificate = permissions.can_get_certificate(viewer, event, registration)
