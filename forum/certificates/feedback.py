@@ -111,14 +111,15 @@ def feedback_link(event: Event) -> str:
 def send_feedback_requests(now: datetime | None = None) -> int:
     """Ask whoever held a confirmed seat (or was marked present) at an event that ended
     in the last two days to rate it. An existing notification of this kind with the
-    event's link means "already asked": a second run sends nothing. Returns how many
-    were asked."""
+    event's link means "already asked": a second run sends nothing, and two runs at once
+    queue on the events' row locks (SQLite: on the write lock), so the second sees the
+    first's notifications. Returns how many were asked."""
     now = now or utcnow()
     sent = 0
     with write_intent():
         events = list(db.session.scalars(select(Event).where(
             Event.status.in_((EventStatus.PUBLISHED, EventStatus.ENDED)), Event.ends_at <= now,
-            Event.ends_at > now - REQUEST_WINDOW).order_by(Event.id)))
+            Event.ends_at > now - REQUEST_WINDOW).order_by(Event.id).with_for_update(of=Event)))
         for event in events:
             link = feedback_link(event)
             asked = set(db.session.scalars(select(Notification.user_id).where(
