@@ -13,6 +13,7 @@ import unicodedata
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from fpdf import FPDF
 
 _PLAIN = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"',
@@ -64,7 +65,9 @@ def certificate_pdf(details: dict[str, Any], code: str, verify_url: str) -> byte
     line("«" + str(details.get("event", "")) + "»", 16, "B", 4)
     sessions = details.get("sessions") or []
     line(_("Date: %(dates)s", dates="; ".join(str(s) for s in sessions)), 12, gap=2)
-    line(_("Durata complessiva: %(hours)s ore", hours=details.get("hours", "")), 12, gap=2)
+    hours = str(details.get("hours", ""))
+    line(ngettext("Durata complessiva: %(hours)s ora", "Durata complessiva: %(hours)s ore",
+                  1 if hours == "1" else 2, hours=hours), 12, gap=2)
     line(_("Organizzato da: %(organiser)s", organiser=details.get("organiser", "")), 12, gap=8)
     line(_("Codice dell'attestato: %(code)s", code=code), 11, "B", 1)
     line(_("Verifica: %(url)s", url=verify_url), 10, gap=1)
