@@ -55,6 +55,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     from forum.answers.routes import bp as answers_bp
     from forum.auth.routes import bp as auth_bp
     from forum.calendars.routes import bp as calendars_bp
+    from forum.certificates.routes import bp as certificates_bp
     from forum.comments.routes import bp as comments_bp
     from forum.conversations.routes import bp as conversations_bp
     from forum.directory.routes import bp as directory_bp
@@ -82,6 +83,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(groups_bp)
     app.register_blueprint(paths_bp)
     app.register_blueprint(calendars_bp)
+    app.register_blueprint(certificates_bp)
 
     errors.register_error_handlers(app)
     security.init_security(app)

@@ -3,6 +3,7 @@ into its services; this module only registers them on the app."""
 
 from __future__ import annotations
 
+import click
 from flask import Flask
 
 
@@ -11,6 +12,7 @@ def init_cli(app: Flask) -> None:
     from forum.admin import commands as admin
     from forum.auth import commands as auth
     from forum.calendars import commands as calendars
+    from forum.certificates import commands as certificates
     from forum.jobs import commands as jobs
     from forum.notifications import commands as notifications
     from forum.practices import commands as practices
@@ -20,6 +22,17 @@ def init_cli(app: Flask) -> None:
     from forum.users import commands as users
 
     for module in (seed, auth, practices, users, admin, search, jobs, notifications,
-                   routing, calendars):
+                   routing, calendars, certificates):
         for command in module.COMMANDS:
-            app.cli.add_command(command)
+            _add(app, command)
+
+
+def _add(app: Flask, command: click.Command) -> None:
+    """Register a command; a group whose name is taken (`events`, shared by several
+    features) joins its subcommands to the group already there."""
+    existing = app.cli.commands.get(command.name or "")  # type: ignore[attr-defined]
+    if isinstance(existing, click.Group) and isinstance(command, click.Group):
+        for sub in command.commands.values():
+            existing.add_command(sub)
+        return
+    app.cli.add_command(command)

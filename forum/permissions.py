@@ -558,6 +558,26 @@ def can_manage_path(user: Any, path: Any) -> bool:
     return is_admin(user) or (can_organise(user) and path.created_by_id == user.id)
 
 
+def _has_ended(event: Any) -> bool:
+    return str(event.shown_status) == "concluso"
+
+
+def can_get_certificate(user: Any, event: Any, registration: Any) -> bool:
+    """The attendance certificate is for whoever was marked present (`registration` is
+    theirs), once the event has ended; a suspension does not take a past attendance away."""
+    return (bool(getattr(user, "is_authenticated", False)) and registration is not None
+            and registration.user_id == user.id and registration.attended_at is not None
+            and _has_ended(event))
+
+
+def can_give_feedback(user: Any, event: Any, registration: Any) -> bool:
+    """After the event, active members who held a confirmed seat (or were marked present)
+    rate it, once (a second rating replaces theirs)."""
+    if not is_active_member(user) or registration is None or registration.user_id != user.id:
+        return False
+    return _has_ended(event) and (registration.status == "confirmed"
+                                  or registration.attended_at is not None)
+
 TEMPLATE_PREDICATES = {
     "can_edit_practice": can_edit_practice,
     "can_view_practice": can_view_practice,
@@ -599,4 +619,6 @@ TEMPLATE_PREDICATES = {
     "can_view_event": can_view_event,
     "can_register": can_register,
     "can_manage_path": can_manage_path,
+    "can_get_certificate": can_get_certificate,
+    "can_give_feedback": can_give_feedback,
 }

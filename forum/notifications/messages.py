@@ -68,6 +68,8 @@ MESSAGES: dict[str, str] = {
     "event_reminder": N_("Promemoria: l'incontro «%(title)s» inizia il %(when)s."),
     "event_message": N_("Messaggio degli organizzatori dell'incontro «%(title)s»: "
                         "%(subject)s"),
+    "event_feedback": N_("L'incontro «%(title)s» è concluso: com'è andato? Lascia una "
+                         "valutazione da 1 a 5."),
     "accept_reminder": N_(
         "Hai ricevuto risposte a «%(title)s»: se una ha risolto, accettala."),
 }

@@ -165,6 +165,7 @@ def _world() -> World:
     ids |= _conversation_world(users)
     ids |= _group_world(users)
     ids |= _path_world(users)
+    ids |= _after_world(users)
     return World(users, ids)
 
 
@@ -179,6 +180,18 @@ def _path_world(users: dict[str, User]) -> dict[str, Any]:
     from forum.models import PathModule
 
     return {"path": path.slug, "path_module": db.session.scalar(select(PathModule.id))}
+
+
+def _after_world(users: dict[str, User]) -> dict[str, Any]:
+    """An ended event organised by the moderator, the member marked present, one link
+    among its materials."""
+    from forum.certificates.materials import add_material
+    from tests.certificates.helpers import ended_event
+
+    event = ended_event(users["moderator"], present=(users["member"],))
+    material = add_material(users["moderator"], event.id, "Slide",
+                            url="https://example.org/slide")
+    return {"ended_event": event.slug, "event_material": material.id}
 
 
 def _group_world(users: dict[str, User]) -> dict[str, Any]:
@@ -482,6 +495,20 @@ ROWS += [
     Row("calendars.reset_token", lambda i: "/profilo/calendario/rigenera", expect=SIGNED_IN),
     Row("calendars.settings", lambda i: "/profilo/calendario", expect=_roles(200, anonymous=LOGIN),
         method="GET"),
+]
+
+# After an event (forum/certificates): its organiser (the moderator) and admins manage the
+# materials; the member, marked present at the ended event, rates it.
+ROWS += [
+    Row("certificates.add_material", lambda i: f"/incontri/{i['ended_event']}/materiali",
+        lambda i: {"label": "Registrazione", "url": "https://video.example.org/incontro"},
+        MODERATOR),
+    Row("certificates.delete_material",
+        lambda i: f"/incontri/{i['ended_event']}/materiali/{i['event_material']}/elimina",
+        expect=MODERATOR),
+    Row("certificates.give_feedback", lambda i: f"/incontri/{i['ended_event']}/valutazione",
+        lambda i: {"rating": "4", "comment": "Utile e concreto."},
+        _roles(DENY, anonymous=LOGIN, member=OK)),
 ]
 
 GROUP_MANAGERS = _roles(DENY, anonymous=LOGIN, facilitator=OK, admin=OK)
