@@ -3,7 +3,7 @@ feedback; and the public verification of a certificate (`/attestati/<code>`)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template
+from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -73,12 +73,14 @@ def download_material(slug: str, material_id: int):
     return materials.send_material(event, material_id)
 
 
-@bp.route(f"{EVENT}/attestato")
+@bp.route(f"{EVENT}/attestato", methods=["GET", "POST"])
 @login_required
 def certificate(slug: str):
-    """The member's attendance certificate as a PDF (issued on the first request)."""
+    """The member's attendance certificate as a PDF: issued by the first POST (from the
+    event page), downloaded again by GET."""
     event = queries.event_by_slug(current_user, slug)
-    issued = services.issue_certificate(current_user, event.id)
+    issued = (services.issue_certificate(current_user, event.id) if request.method == "POST"
+              else services.issued_certificate(current_user, event.id))
     body = certificate_pdf(issued.details, issued.code, services.verify_url(issued.code))
     response = Response(body, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="attestato-{issued.code}.pdf"'

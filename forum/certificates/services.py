@@ -78,6 +78,18 @@ def _existing(user_id: int, event_id: int) -> Certificate | None:
         Certificate.user_id == user_id, Certificate.event_id == event_id))
 
 
+def issued_certificate(actor: User, event_id: int) -> Certificate:
+    """The actor's certificate for the event, if already issued (reading only: a GET
+    never issues); NotFound otherwise."""
+    event = load_event(event_id)
+    if not permissions.can_view_event(actor, event, organiser_ids(event)):
+        raise NotFound(_("Incontro non trovato."))
+    certificate = _existing(getattr(actor, "id", 0), event.id)
+    if certificate is None:
+        raise NotFound(_("Attestato non ancora emesso: chiedilo dalla pagina dell'incontro."))
+    return certificate
+
+
 def issue_certificate(actor: User, event_id: int) -> Certificate:
     """The actor's certificate for the event: issued on the first request (details
     frozen then), the same one afterwards. Only whoever was marked present at an ended

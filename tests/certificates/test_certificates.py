@@ -44,7 +44,7 @@ def test_member_present_at_an_ended_event_gets_the_pdf(app, client, login, organ
     member = make_user(display_name="Lucia Bàrberi Società")
     event = ended_event(organiser, present=(member,), organiser="Comune di Città di Prova")
     login(member)
-    response = client.get(f"/incontri/{event.slug}/attestato")
+    response = client.post(f"/incontri/{event.slug}/attestato")
     assert response.status_code == 200, response.text[:300]
     assert response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF")
@@ -70,7 +70,7 @@ def test_issuing_twice_keeps_one_certificate_and_one_code(app, client, login,
     event.title = "Un titolo cambiato dopo il rilascio"
     db.session.commit()
     login(member)
-    response = client.get(f"/incontri/{event.slug}/attestato")
+    response = client.post(f"/incontri/{event.slug}/attestato")
     assert response.status_code == 200
     assert db.session.scalar(select(func.count(Certificate.id))) == 1
     again = db.session.scalars(select(Certificate)).one()
@@ -84,7 +84,7 @@ def test_registered_but_not_present_is_refused(app, client, login, organiser) ->
     with pytest.raises(NotAllowed):
         issue_certificate(member, event.id)
     login(member)
-    response = client.get(f"/incontri/{event.slug}/attestato")
+    response = client.post(f"/incontri/{event.slug}/attestato")
     assert response.status_code == 403
     assert "è per chi risulta presente all" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Certificate.id))) == 0
@@ -102,11 +102,11 @@ def test_no_certificate_before_the_event_ends_or_for_strangers(app, client, logi
     db.session.commit()
     ended = ended_event(organiser, present=(member,))
     login(member)
-    assert client.get(f"/incontri/{upcoming.slug}/attestato").status_code == 403
+    assert client.post(f"/incontri/{upcoming.slug}/attestato").status_code == 403
     login(stranger)
-    assert client.get(f"/incontri/{ended.slug}/attestato").status_code == 403
+    assert client.post(f"/incontri/{ended.slug}/attestato").status_code == 403
     client.post("/esci")
-    response = client.get(f"/incontri/{ended.slug}/attestato")
+    response = client.post(f"/incontri/{ended.slug}/attestato")
     assert response.status_code == 302 and "/accedi" in response.headers["Location"]
 
 
@@ -159,3 +159,17 @@ def test_pdf_text_is_reduced_to_latin1_never_an_error() -> None:
     assert latin1("àèéìòù ÀÈÉÌÒÙ «»") == "àèéìòù ÀÈÉÌÒÙ «»"
     assert latin1("Łódź “citazione” – €5 …") == "Lódz \"citazione\" - EUR5 ..."
     assert latin1("漢字\x00\u200b") == "??" + "?"
+
+
+def test_a_get_never_issues_a_certificate_it_only_downloads_one(app, client, login,
+                                                                organiser) -> None:
+    member = make_user()
+    event = ended_event(organiser, present=(member,))
+    login(member)
+    before = client.get(f"/incontri/{event.slug}/attestato")
+    assert before.status_code == 404 and "non ancora emesso" in before.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Certificate.id))) == 0
+    issued = client.post(f"/incontri/{event.slug}/attestato")
+    again = client.get(f"/incontri/{event.slug}/attestato")
+    assert again.status_code == 200 and again.data.startswith(b"%PDF")
+    assert issued.headers["Content-Disposition"] == again.headers["Content-Disposition"]

@@ -500,6 +500,8 @@ ROWS += [
 # After an event (forum/certificates): its organiser (the moderator) and admins manage the
 # materials; the member, marked present at the ended event, rates it.
 ROWS += [
+    Row("certificates.certificate", lambda i: f"/incontri/{i['ended_event']}/attestato",
+        expect=_roles(DENY, anonymous=LOGIN, member=200)),
     Row("certificates.add_material", lambda i: f"/incontri/{i['ended_event']}/materiali",
         lambda i: {"label": "Registrazione", "url": "https://video.example.org/incontro"},
         MODERATOR),
