@@ -61,13 +61,19 @@ def certificate_pdf(details: dict[str, Any], code: str, verify_url: str) -> byte
     line(str(details.get("name", "")), 20, "B", 2)
     if details.get("organisation"):
         line(str(details["organisation"]), 13)
-    line(_("ha partecipato all'incontro"), 13)
-    line("«" + str(details.get("event", "")) + "»", 16, "B", 4)
-    sessions = details.get("sessions") or []
-    line(_("Date: %(dates)s", dates="; ".join(str(s) for s in sessions)), 12, gap=2)
-    hours = str(details.get("hours", ""))
-    line(ngettext("Durata complessiva: %(hours)s ora", "Durata complessiva: %(hours)s ore",
-                  1 if hours == "1" else 2, hours=hours), 12, gap=2)
+    if details.get("kind") == "path":
+        line(_("ha completato il percorso formativo"), 13)
+        line("«" + str(details.get("event", "")) + "»", 16, "B", 4)
+        line(_("Moduli completati: %(modules)s", modules=", ".join(
+            str(m) for m in details.get("modules") or [])), 12, gap=2)
+    else:
+        line(_("ha partecipato all'incontro"), 13)
+        line("«" + str(details.get("event", "")) + "»", 16, "B", 4)
+        sessions = details.get("sessions") or []
+        line(_("Date: %(dates)s", dates="; ".join(str(s) for s in sessions)), 12, gap=2)
+        hours = str(details.get("hours", ""))
+        line(ngettext("Durata complessiva: %(hours)s ora", "Durata complessiva: %(hours)s ore",
+                      1 if hours == "1" else 2, hours=hours), 12, gap=2)
     line(_("Organizzato da: %(organiser)s", organiser=details.get("organiser", "")), 12, gap=8)
     line(_("Codice dell'attestato: %(code)s", code=code), 11, "B", 1)
     line(_("Verifica: %(url)s", url=verify_url), 10, gap=1)

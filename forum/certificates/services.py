@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
@@ -104,23 +105,35 @@ def issue_certificate(actor: User, event_id: int) -> Certificate:
                            "conclusione: se hai partecipato ma non risulti presente, scrivi "
                            "agli organizzatori."))
     assert registration is not None
-    certificate = _existing(actor.id, event.id)
+    return issue_once(actor, {"event_id": event.id},
+                      lambda: _details(actor, event, registration))
+
+
+def issue_once(actor: User, subject: dict[str, int],
+               details: Callable[[], dict[str, Any]]) -> Certificate:
+    """The actor's certificate for `subject` (`{"event_id": ...}` or `{"path_id": ...}`),
+    issued once: two requests at once meet on the unique (member, subject) pair and the
+    second reads the first's certificate (a code already taken is drawn again)."""
+    def existing() -> Certificate | None:
+        return db.session.scalar(select(Certificate).filter_by(user_id=actor.id, **subject))
+
+    certificate = existing()
     if certificate is not None:
         return certificate
     for _attempt in range(3):
         try:
             with write_intent():
-                certificate = _existing(actor.id, event.id)
+                certificate = existing()
                 if certificate is not None:
                     return certificate
-                certificate = Certificate(code=new_code(), user_id=actor.id, event_id=event.id,
-                                          details=_details(actor, event, registration))
+                certificate = Certificate(code=new_code(), user_id=actor.id,
+                                          details=details(), **subject)
                 db.session.add(certificate)
                 db.session.commit()
             return certificate
         except IntegrityError:
             db.session.rollback()  # a concurrent issue, or (rarely) a code already taken
-    certificate = _existing(actor.id, event.id)
+    certificate = existing()
     if certificate is None:
         raise RuntimeError("certificate not issued after three attempts")
     return certificate

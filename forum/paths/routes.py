@@ -3,7 +3,16 @@ path, enrolling and marking modules, organisers' progress report."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -149,3 +158,20 @@ def report(slug: str):
     rows, organisations = queries.progress_report(path)
     return render_template("paths/report.html", path=path, rows=rows,
                            organisations=organisations)
+
+
+@bp.route("/percorsi/<slug>/attestato", methods=["POST"])
+@login_required
+@write_limit("EDIT_LIMIT", "editing")
+def certificate(slug: str):
+    """The completion certificate (PDF), issued once the path is complete."""
+    from forum.certificates.pdf import certificate_pdf
+    from forum.certificates.services import verify_url
+
+    path = queries.path_by_slug(current_user, slug)
+    issued = services.issue_path_certificate(current_user, path.id)
+    response = Response(certificate_pdf(issued.details, issued.code, verify_url(issued.code)),
+                        mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="attestato-{issued.code}.pdf"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

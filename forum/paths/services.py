@@ -20,6 +20,7 @@ from forum.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from forum.extensions import db
 from forum.markup import render_markdown
 from forum.models import (
+    Certificate,
     Event,
     ModuleKind,
     PathEnrolment,
@@ -242,3 +243,31 @@ def mark_done(actor: User, path_id: int, module_id: int, *, done: bool) -> None:
             db.session.execute(delete(PathProgress).where(
                 PathProgress.enrolment_id == enrolment.id, PathProgress.module_id == module.id))
         db.session.commit()
+
+
+def issue_path_certificate(actor: User, path_id: int) -> Certificate:
+    """The completion certificate of a path, once every module is done (403 before);
+    issued once, like an attendance certificate."""
+    from forum.certificates.services import issue_once
+    from forum.events.clock import utc_to_rome
+    from forum.paths.queries import my_progress
+
+    require_member(actor, _("Accedi per ottenere l'attestato."))
+    path = load_path(path_id)
+    if path.status != "pubblicato":
+        raise NotFound(_("Percorso non trovato."))
+    progress = my_progress(actor, path)
+    if not progress.complete or progress.enrolment is None:
+        raise NotAllowed(_("L'attestato del percorso si ottiene dopo aver completato tutti i "
+                           "moduli."))
+    enrolled = progress.enrolment.enrolled_at
+
+    def details() -> dict[str, object]:
+        return {"kind": "path", "name": actor.display_name, "organisation": actor.organisation,
+                "event": path.title, "path_slug": path.slug,
+                "modules": [m.title for m in path.modules],
+                "organiser": _("Officina, percorsi formativi"),
+                "enrolled_on": f"{utc_to_rome(enrolled):%d/%m/%Y}",
+                "issued_on": f"{utc_to_rome(utcnow()):%d/%m/%Y}"}
+
+    return issue_once(actor, {"path_id": path.id}, details)

@@ -67,7 +67,7 @@ def test_verification_page_has_no_axe_violations(page: Page, after: tuple[str, s
     _slug, code = after
     response = page.goto(f"/attestati/{code}")
     assert response is not None and response.status == 200
-    expect(page.get_by_role("heading", name="Attestato di partecipazione valido")).to_be_visible()
+    expect(page.get_by_role("heading", name="Attestato valido")).to_be_visible()
     expect(page.get_by_text("Regione di Prova (fittizia)")).to_be_visible()
     no_violations(page, "verifica dell'attestato")
 

@@ -4,7 +4,7 @@ organisers' report, and refused input."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from forum.errors import Conflict, InvalidInput, NotAllowed
 from forum.events.registrations import Answers, register
@@ -104,3 +104,31 @@ def test_pages_report_and_form_errors_keep_the_text(app, client, login, query_co
     draft = save_path(organiser, PathFields(title="Percorso in bozza", modules=(
         ModuleFields("reading", "Lettura", "https://www.example.org"),)))
     assert client.get(f"/percorsi/{draft.slug}").status_code == 404
+
+
+def test_completion_certificate_only_when_every_module_is_done(app, client, login):
+    import io
+
+    from pypdf import PdfReader
+
+    from forum.models import Certificate
+
+    organiser, member = make_user("moderator"), make_user(display_name="Giorgia Città")
+    path = save_path(organiser, PathFields(title="Percorso breve di prova", modules=(
+        ModuleFields("reading", "Unica lettura", "https://www.example.org/lettura"),)))
+    path = publish_path(organiser, path.id, published=True)
+    enrol(member, path.id)
+    login(member)
+    refused = client.post(f"/percorsi/{path.slug}/attestato")
+    assert refused.status_code == 403 and "completato tutti i moduli" in refused.text
+    module = queries.path_by_slug(member, path.slug).modules[0]
+    mark_done(member, path.id, module.id, done=True)
+    response = client.post(f"/percorsi/{path.slug}/attestato")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
+    code = db.session.scalar(select(Certificate.code).where(Certificate.path_id == path.id))
+    assert "Giorgia Città" in text and "Percorso breve di prova" in text and code in text
+    assert client.post(f"/percorsi/{path.slug}/attestato").status_code == 200
+    assert db.session.scalar(select(func.count(Certificate.id))) == 1
+    page = client.get(f"/attestati/{code}").get_data(as_text=True)
+    assert "Percorso formativo completato" in page and "Unica lettura" in page

@@ -489,6 +489,8 @@ ROWS += [
     Row("paths.publish", lambda i: f"/percorsi/{i['path']}/stato",
         lambda i: {"stato": "bozza"}, _roles(DENY, anonymous=LOGIN, moderator=OK, admin=OK)),
     Row("paths.enrol", lambda i: f"/percorsi/{i['path']}/iscriviti", expect=ACTIVE),
+    Row("paths.certificate", lambda i: f"/percorsi/{i['path']}/attestato",
+        expect=_roles(DENY, anonymous=LOGIN)),
     Row("paths.mark", lambda i: f"/percorsi/{i['path']}/moduli/{i['path_module']}",
         lambda i: {"fatto": "1"},
         _roles(409, anonymous=LOGIN, pending=DENY, suspended=DENY, member=OK)),
