@@ -57,6 +57,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     from forum.comments.routes import bp as comments_bp
     from forum.conversations.routes import bp as conversations_bp
     from forum.directory.routes import bp as directory_bp
+    from forum.events.routes import bp as events_bp
     from forum.groups.routes import bp as groups_bp
     from forum.main.routes import bp as main_bp
     from forum.moderation.routes import bp as moderation_bp
@@ -78,6 +79,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(directory_bp)
     app.register_blueprint(conversations_bp)
     app.register_blueprint(groups_bp)
+    app.register_blueprint(events_bp)
 
     errors.register_error_handlers(app)
     security.init_security(app)
