@@ -336,3 +336,46 @@ def test_list_and_archive_statements_do_not_grow_with_events(client, app, query_
         published_event(organiser, title=f"Altro incontro passato numero {n}")
     _to_the_past(50)
     assert count("/incontri/archivio") == archive
+
+
+def test_a_restricted_groups_event_follows_the_group(client, login, app):
+    from forum.groups.services import GroupFields, create_group
+    from forum.models import GroupKind
+
+    facilitator = make_user()
+    facilitator.is_organiser = True
+    db.session.commit()
+    group = create_group(facilitator, GroupFields(name="Tavolo riservato sugli incontri",
+                                                  kind=GroupKind.ON_REQUEST))
+    event = published_event(facilitator, title="Incontro riservato del tavolo",
+                            group_id=group.id)
+    assert client.get(f"/incontri/{event.slug}").status_code == 404
+    assert event.title not in client.get("/incontri").get_data(as_text=True)
+    login(make_user())
+    assert client.get(f"/incontri/{event.slug}").status_code == 404
+    login(facilitator)
+    assert client.get(f"/incontri/{event.slug}").status_code == 200
+    assert event.title in client.get("/incontri").get_data(as_text=True)
+
+
+def test_the_header_links_the_events(client, app):
+    page = client.get("/").get_data(as_text=True)
+    assert 'href="/incontri"' in page and "Incontri" in page
+
+
+def test_the_edit_form_shows_every_session_and_a_blank_row(client, login, app):
+    from forum.events.services import SessionFields
+
+    organiser = make_user("moderator")
+    day = (utcnow() + timedelta(days=15)).date()
+    from datetime import time
+
+    event = published_event(organiser, sessions=tuple(
+        SessionFields(day + timedelta(days=n), time(10), time(12), f"Parte {n}")
+        for n in range(4)))
+    login(organiser)
+    page = client.get(f"/incontri/{event.slug}/modifica").get_data(as_text=True)
+    assert "Parte 3" in page and 'name="sessions-4-day"' in page
+    assert 'value="10:00"' in page
+    detail = client.get(f"/incontri/{event.slug}").get_data(as_text=True)
+    assert detail.count("dalle 10:00 alle 12:00") == 4  # Rome time, as typed
