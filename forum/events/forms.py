@@ -41,6 +41,13 @@ STATUS_LABELS = {
     "annullato": _l("Annullato"),
     "concluso": _l("Concluso"),
 }
+REGISTRATION_LABELS = {
+    "confirmed": _l("Confermata"),
+    "waiting": _l("In lista d'attesa"),
+    "pending": _l("Da approvare"),
+    "cancelled": _l("Annullata"),
+    "refused": _l("Rifiutata"),
+}
 MIN_SESSION_ROWS = 3
 
 

@@ -32,6 +32,7 @@ from forum.events.forms import (
     KIND_LABELS,
     MIN_SESSION_ROWS,
     MODE_LABELS,
+    REGISTRATION_LABELS,
     CheckinForm,
     EventForm,
     MessageForm,
@@ -352,7 +353,8 @@ def registrants_csv(slug: str):
     for row in queries.registrants(event).everyone:
         writer.writerow([_cell(v) for v in (
             row.user.username, row.user.display_name, row.organisation, row.job_title,
-            row.accessibility_needs, row.status, long_datetime(row.created_at),
+            row.accessibility_needs, REGISTRATION_LABELS.get(row.status, row.status),
+            long_datetime(row.created_at),
             _("sì") if row.attended_at else _("no"))])
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="iscritti-{event.id}.csv"'})

@@ -220,6 +220,7 @@ def test_registrants_page_csv_and_formula_injection(client, login, app):
     row = rows[1]
     assert row[1] == "'=HYPERLINK(\"http://x\")"
     assert row[2] == "'+cmd" and row[3] == "'@SUM(A1)" and row[4] == "'-2+3"
+    assert row[5] == "Da approvare"
     registration = db.session.scalar(select(Registration))
     response = client.post(f"/incontri/{event.slug}/iscritti/{registration.id}/esito",
                            data={"esito": "approva"})
@@ -332,6 +333,9 @@ def test_list_and_archive_statements_do_not_grow_with_events(client, app, query_
     archive = count("/incontri/archivio")
     assert "Incontro passato di prova" in client.get("/incontri/archivio").get_data(
         as_text=True)
+    past = db.session.scalar(select(Event).where(Event.title == "Incontro passato di prova"))
+    page = client.get(f"/incontri/{past.slug}").get_data(as_text=True)
+    assert "Concluso" in page and "Le iscrizioni sono chiuse" in page
     for n in range(6):
         published_event(organiser, title=f"Altro incontro passato numero {n}")
     _to_the_past(50)
