@@ -26,7 +26,7 @@ from flask_login import current_user, login_required
 from forum import permissions
 from forum.admin.queries import all_themes
 from forum.errors import DomainError
-from forum.events import attendance, queries, registrations, services
+from forum.events import attendance, messages, queries, registrations, services
 from forum.events.clock import utc_to_rome
 from forum.events.forms import (
     KIND_LABELS,
@@ -397,8 +397,8 @@ def message(slug: str):
     if not form.validate_on_submit():
         return _registrants(event, 422, message_form=form)
     try:
-        sent = attendance.message_registrants(current_user, event.id, form.subject.data or "",
-                                              form.body.data or "")
+        sent = messages.message_registrants(current_user, event.id, form.subject.data or "",
+                                            form.body.data or "")
     except DomainError as error:
         return _registrants(event, form_error(form, error), message_form=form)
     flash(_("Messaggio inviato a %(n)d iscritti.", n=sent), "success")
