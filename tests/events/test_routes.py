@@ -296,6 +296,8 @@ def test_admin_toggles_the_organiser_role(client, login, app):
     assert client.post(f"/amministrazione/utenti/{member.id}/organizzatore").status_code \
         == 303
     assert db.session.get(User, member.id).is_organiser is True
+    assert 'small">organizzatore</span>' in client.get(
+        f"/amministrazione/utenti?q={member.username}").get_data(as_text=True)
     from forum.models import AuditEntry
 
     assert db.session.scalar(select(AuditEntry.action).order_by(
