@@ -27,6 +27,21 @@ def _event(live: LiveServer) -> tuple[str, str, str]:
         return title, f"/incontri/{event.slug}", event.starts_at.strftime("%Y-%m")
 
 
+def _register(live: LiveServer, username: str, url: str) -> None:
+    from sqlalchemy import select
+
+    from forum.events.registrations import Answers, register
+    from forum.extensions import db
+    from forum.models import Event, User
+
+    with live.app.app_context():
+        member = db.session.scalars(select(User).where(User.username == username)).one()
+        event = db.session.scalars(select(Event).where(
+            Event.slug == url.rsplit("/", 1)[-1])).one()
+        register(member, event.id, Answers(job_title="Educatrice",
+                                           accessibility_needs="Sottotitoli"))
+
+
 def test_a_member_registers_and_cancels(page: Page, live: LiveServer) -> None:
     from tests.browser.test_accessibility import no_violations
 
@@ -58,6 +73,7 @@ def test_the_organiser_form_and_registrants_page(page: Page, live: LiveServer) -
     from tests.browser.test_accessibility import no_violations
 
     _title, url, _month = _event(live)
+    _register(live, create_user(live.app, display_name="Nadia Presente"), url)
     sign_in(page, DEMO_MODERATOR)
     page.goto("/incontri/nuovo")
     no_violations(page, "nuovo incontro")
@@ -67,3 +83,6 @@ def test_the_organiser_form_and_registrants_page(page: Page, live: LiveServer) -
     page.goto(url + "/iscritti")
     expect(page.locator("#codice-presenza")).not_to_be_empty()
     no_violations(page, "iscritti all'incontro")
+    page.get_by_role("button", name="Segna presente Nadia Presente").click()
+    expect(page.locator(".alert-success")).to_contain_text("Presenza registrata")
+    no_violations(page, "iscritti all'incontro, presenza segnata")
