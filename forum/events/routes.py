@@ -44,6 +44,7 @@ from forum.limits import write_limit
 from forum.models import Event, RegistrationStatus
 from forum.models.base import utcnow
 from forum.taxonomy import REGIONS
+from forum.text import clean_line, clean_text
 from forum.views import form_error, page_arg
 
 bp = Blueprint("events", __name__)
@@ -161,8 +162,8 @@ def _fields(form: EventForm) -> services.EventFields:
         registration_deadline=form.registration_deadline.data,
         capacity=form.capacity.data, waiting_list=bool(form.waiting_list.data),
         requires_approval=bool(form.requires_approval.data),
-        practice_slugs=tuple((form.practices.data or "").split()),
-        co_organisers=tuple((form.co_organisers.data or "").replace(",", " ").split()))
+        practice_slugs=tuple(clean_text(form.practices.data).split()),
+        co_organisers=tuple(clean_line(form.co_organisers.data).replace(",", " ").split()))
 
 
 @bp.route("/incontri/nuovo", methods=["GET", "POST"])
