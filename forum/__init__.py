@@ -59,6 +59,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     from forum.comments.routes import bp as comments_bp
     from forum.conversations.routes import bp as conversations_bp
     from forum.directory.routes import bp as directory_bp
+    from forum.events.routes import bp as events_bp
     from forum.groups.routes import bp as groups_bp
     from forum.main.routes import bp as main_bp
     from forum.moderation.routes import bp as moderation_bp
@@ -84,6 +85,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(paths_bp)
     app.register_blueprint(calendars_bp)
     app.register_blueprint(certificates_bp)
+    app.register_blueprint(events_bp)
 
     errors.register_error_handlers(app)
     security.init_security(app)

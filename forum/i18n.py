@@ -35,6 +35,16 @@ def long_date(moment: datetime | None) -> str:
     return format_date(moment, "d MMMM y") if moment else ""
 
 
+def weekday_date(moment: datetime | None) -> str:
+    """'giovedì 12 marzo 2024', in the site's timezone (Europe/Rome) from naive UTC."""
+    return format_datetime(moment, "EEEE d MMMM y") if moment else ""
+
+
+def clock_time(moment: datetime | None) -> str:
+    """'15:30', in the site's timezone (Europe/Rome) from naive UTC."""
+    return format_datetime(moment, "HH:mm") if moment else ""
+
+
 def machine_time(moment: datetime | None) -> str:
     """A naive-UTC moment as HTML's `<time datetime>` wants it: whole seconds and a Z
     (Python's isoformat gives microseconds, which the HTML standard does not allow)."""

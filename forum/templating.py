@@ -106,6 +106,8 @@ def init_templating(app: Flask) -> None:
         long_datetime=i18n.long_datetime,
         long_date=i18n.long_date,
         machine_time=i18n.machine_time,
+        weekday_date=i18n.weekday_date,
+        clock_time=i18n.clock_time,
     )
     env.trim_blocks = True
     env.lstrip_blocks = True

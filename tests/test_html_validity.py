@@ -69,6 +69,10 @@ def _pages(client, login) -> dict[str, str]:  # type: ignore[no-untyped-def]
                    "/amministrazione/temi", f"/domande/{question.id}"]
     facilitator, group_pages = _group_pages()
     staff_pages += _path_pages(moderator)
+    event_public, event_member, event_staff = _event_pages(moderator, member)
+    public += event_public
+    member_pages += event_member
+    staff_pages += event_staff
     public += ["/tavoli", "/tavoli/rete-dei-centri-per-le-famiglie",
                "/tavoli/tavolo-tariffe-e-accesso-ai-nidi", group_pages[-1]]
     out: dict[str, str] = {}
@@ -82,6 +86,36 @@ def _pages(client, login) -> dict[str, str]:  # type: ignore[no-untyped-def]
             assert response.status_code in (200, 404), path
             out[f"{who} {path}"] = response.get_data(as_text=True)
     return out
+
+
+def _event_pages(organiser: User, member: User) -> tuple[list[str], list[str], list[str]]:
+    """Two published events (the member registered to the first, with a place and a link,
+    on two sessions) and a draft; the pages of each kind of visitor."""
+    from datetime import time, timedelta
+
+    from forum.events.registrations import Answers, register
+    from forum.events.services import SessionFields, create_event
+    from forum.models.base import utcnow
+    from tests.events.helpers import fields, published_event
+
+    day = (utcnow() + timedelta(days=12)).date()
+    first = published_event(organiser, title="Laboratorio sulle tariffe dei nidi",
+                            kind="laboratorio", place_name="Sala Borsa",
+                            address="Piazza Nettuno 3", municipality="Bologna", region="08",
+                            capacity=20, description="## Programma\n\n- casi\n- domande",
+                            contact_email="formazione@comune.example.it",
+                            sessions=(SessionFields(day, time(9), time(12), "Prima parte"),
+                                      SessionFields(day + timedelta(days=7), time(9),
+                                                    time(12), "Seconda parte")))
+    register(member, first.id, Answers(job_title="Istruttrice"))
+    second = published_event(organiser, title="Webinar sulle graduatorie dei nidi")
+    draft = create_event(organiser, fields(title="Bozza di un seminario sui nidi"))
+    base = f"/incontri/{first.slug}"
+    public = ["/incontri", f"/incontri/calendario?mese={day:%Y-%m}", "/incontri/archivio",
+              base, "/incontri?tipo=webinar&periodo=trimestre"]
+    member_pages = [base, f"/incontri/{second.slug}"]
+    staff = ["/incontri/nuovo", f"{base}/modifica", f"{base}/iscritti", f"/incontri/{draft.slug}"]
+    return public, member_pages, staff
 
 
 def _group_pages() -> tuple[User, list[str]]:

@@ -132,6 +132,16 @@ def change_role(user_id: int):
     return redirect(url_for("admin.user_detail", user_id=user_id), code=303)
 
 
+@bp.route("/utenti/<int:user_id>/organizzatore", methods=["POST"])
+def toggle_organiser(user_id: int):
+    """Give or take away the organiser role (who creates events)."""
+    user = services.toggle_organiser(_actor(), user_id)
+    flash(_("Ora %(name)s può organizzare incontri.", name=user.username) if user.is_organiser
+          else _("%(name)s non è più organizzatore/organizzatrice.", name=user.username),
+          "success")
+    return redirect(url_for("admin.user_detail", user_id=user_id), code=303)
+
+
 @bp.route("/utenti/<int:user_id>/sospendi", methods=["POST"])
 def suspend(user_id: int):
     """Suspend the account for some days or until a date, with a reason."""

@@ -120,6 +120,18 @@ def change_role(
     return user
 
 
+def toggle_organiser(actor: User, user_id: int) -> User:
+    """Give or take away the organiser role (events and training paths), audited."""
+    _require_admin(actor)
+    with write_intent():
+        user = _target(user_id)
+        user.is_organiser = not user.is_organiser
+        record_action(actor, "toggle_organiser", "user", user.id,
+                      is_organiser=user.is_organiser)
+        db.session.commit()
+    return user
+
+
 def suspend_user(
     actor: User,
     user_id: int,

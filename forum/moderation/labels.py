@@ -32,6 +32,7 @@ ACTION_LABELS: dict[str, str] = {
     "approve_user": N_("Iscrizione approvata"),
     "reject_user": N_("Iscrizione respinta"),
     "change_role": N_("Ruolo cambiato"),
+    "toggle_organiser": N_("Ruolo di organizzatore cambiato"),
     "suspend_user": N_("Account sospeso"),
     "reactivate_user": N_("Account riattivato"),
     "create_theme": N_("Tema creato"),

@@ -110,5 +110,5 @@ def test_refused_rating_shows_the_after_part_without_axe_violations(
     expect_refusal(f"/incontri/{slug}/valutazione", 422)
     _post_from_page(page, f"/incontri/{slug}/valutazione", {"rating": "9", "comment": "Ok"})
     expect(page.get_by_role("group", name="Voto da 1")).to_be_visible()
-    expect(page.get_by_role("link", name="Scarica l'attestato")).to_be_visible()
+    expect(page.get_by_role("button", name="Scarica l'attestato")).to_be_visible()
     no_violations(page, "valutazione rifiutata")

@@ -166,6 +166,7 @@ def _world() -> World:
     ids |= _group_world(users)
     ids |= _path_world(users)
     ids |= _after_world(users)
+    ids |= _event_world(users)
     return World(users, ids)
 
 
@@ -192,6 +193,28 @@ def _after_world(users: dict[str, User]) -> dict[str, Any]:
     material = add_material(users["moderator"], event.id, "Slide",
                             url="https://example.org/slide")
     return {"ended_event": event.slug, "event_material": material.id}
+
+
+def _event_world(users: dict[str, User]) -> dict[str, Any]:
+    """Two published events of the moderator: one on approval (the member and another
+    member registered, awaiting approval), one already started (the member confirmed)."""
+    from forum.events.registrations import Answers, register
+    from forum.models import Event, Registration
+    from tests.events.helpers import published_event
+
+    upcoming = published_event(users["moderator"], title="Incontro di prova su approvazione",
+                               requires_approval=True)
+    register(users["member"], upcoming.id, Answers())
+    waiting = register(_user(username="iscritta-in-attesa"), upcoming.id, Answers())
+    started = published_event(users["moderator"], title="Incontro di prova iniziato")
+    mine = register(users["member"], started.id, Answers())
+    db.session.execute(Event.__table__.update().where(Event.id == started.id).values(
+        starts_at=utcnow() - timedelta(minutes=10)))
+    db.session.commit()
+    assert db.session.get(Registration, mine.id) is not None
+    return {"event": upcoming.slug, "event_pending": waiting.id, "started_event": started.slug,
+            "started_registration": mine.id, "checkin_code": started.checkin_code,
+            "theme_id": db.session.scalar(select(Theme.id).order_by(Theme.position))}
 
 
 def _group_world(users: dict[str, User]) -> dict[str, Any]:
@@ -513,6 +536,42 @@ ROWS += [
     Row("certificates.give_feedback", lambda i: f"/incontri/{i['ended_event']}/valutazione",
         lambda i: {"rating": "4", "comment": "Utile e concreto."},
         _roles(DENY, anonymous=LOGIN, member=OK)),
+]
+
+# Events: moderators (any theme) and admins create; the event's creator (the moderator
+# here) and admins run it; a published event is seen by all (so others get 403).
+EVENT_ORGANISERS = _roles(DENY, anonymous=LOGIN, moderator=OK, admin=OK)
+EVENT_FORM = {"title": "Webinar di prova sulle tariffe", "kind": "webinar",
+              "summary": "Due ore di casi reali su ISEE e tariffe.",
+              "sessions-0-day": (utcnow() + timedelta(days=30)).date().isoformat(),
+              "sessions-0-start": "15:00", "sessions-0-end": "17:00",
+              "organiser": "Redazione Officina", "registration_required": "y",
+              "online_url": "https://meet.example.org/prova"}
+
+ROWS += [
+    Row("events.create", lambda i: "/incontri/nuovo",
+        lambda i: {**EVENT_FORM, "themes": [str(i["theme_id"])]},
+        _roles(DENY, anonymous=LOGIN, moderator=OK, mod_other=OK, admin=OK)),
+    Row("events.edit", lambda i: f"/incontri/{i['event']}/modifica",
+        lambda i: {**EVENT_FORM, "themes": [str(i["theme_id"])]}, EVENT_ORGANISERS),
+    Row("events.move", lambda i: f"/incontri/{i['event']}/stato",
+        lambda i: {"to": "annullato", "reason": "Relatrice assente."}, EVENT_ORGANISERS),
+    Row("events.register", lambda i: f"/incontri/{i['event']}/iscrizione",
+        lambda i: {"organisation": "Comune di Prova", "job_title": "Istruttrice"}, ACTIVE),
+    Row("events.cancel", lambda i: f"/incontri/{i['event']}/iscrizione/annulla",
+        expect=_roles(409, anonymous=LOGIN, pending=DENY, suspended=DENY, member=OK)),
+    Row("events.checkin", lambda i: f"/incontri/{i['started_event']}/presenza",
+        lambda i: {"code": i["checkin_code"]},
+        _roles(409, anonymous=LOGIN, pending=DENY, suspended=DENY, member=OK)),
+    Row("events.decide", lambda i: f"/incontri/{i['event']}/iscritti/{i['event_pending']}/esito",
+        lambda i: {"esito": "approva"}, EVENT_ORGANISERS),
+    Row("events.mark_attendance", lambda i: f"/incontri/{i['started_event']}/iscritti/"
+        f"{i['started_registration']}/presenza", expect=EVENT_ORGANISERS),
+    Row("events.message", lambda i: f"/incontri/{i['event']}/messaggio",
+        lambda i: {"subject": "Cambio aula", "body": "Ci vediamo in aula 2."},
+        EVENT_ORGANISERS),
+    Row("admin.toggle_organiser",
+        lambda i: f"/amministrazione/utenti/{i['target']}/organizzatore", expect=ADMIN),
 ]
 
 GROUP_MANAGERS = _roles(DENY, anonymous=LOGIN, facilitator=OK, admin=OK)
