@@ -12,9 +12,12 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
+from flask import Response
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from fpdf import FPDF
+
+from forum.models import Certificate
 
 _PLAIN = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"',
                         "–": "-", "—": "-", "‐": "-", "…": "...", "€": "EUR",
@@ -80,3 +83,14 @@ def certificate_pdf(details: dict[str, Any], code: str, verify_url: str) -> byte
     if details.get("issued_on"):
         line(_("Rilasciato il %(date)s", date=details["issued_on"]), 10)
     return bytes(pdf.output())
+
+
+def pdf_response(issued: Certificate) -> Response:
+    """A certificate as a private PDF download named after its code."""
+    from forum.certificates.services import verify_url
+
+    body = certificate_pdf(issued.details, issued.code, verify_url(issued.code))
+    response = Response(body, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="attestato-{issued.code}.pdf"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -3,13 +3,13 @@ feedback; and the public verification of a certificate (`/attestati/<code>`)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request
+from flask import Blueprint, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forum.certificates import feedback, materials, queries, services
 from forum.certificates.forms import FeedbackForm, MaterialForm
-from forum.certificates.pdf import certificate_pdf
+from forum.certificates.pdf import pdf_response
 from forum.errors import DomainError
 from forum.events.mailing import event_link
 from forum.limits import write_limit
@@ -81,11 +81,7 @@ def certificate(slug: str):
     event = queries.event_by_slug(current_user, slug)
     issued = (services.issue_certificate(current_user, event.id) if request.method == "POST"
               else services.issued_certificate(current_user, event.id))
-    body = certificate_pdf(issued.details, issued.code, services.verify_url(issued.code))
-    response = Response(body, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="attestato-{issued.code}.pdf"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(issued)
 
 
 @bp.route("/attestati/<path:code>")

@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import Model, db
-from forum.models.base import utcnow
+from forum.models.base import enum_values, utcnow
 from forum.models.group import Group
 from forum.models.theme import Theme
 from forum.models.user import User
@@ -80,9 +80,6 @@ ACTIVE_REGISTRATIONS = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING
                         RegistrationStatus.PENDING)
 
 
-def _values(kind: type[StrEnum]) -> str:
-    return ", ".join(f"'{member.value}'" for member in kind)
-
 
 event_themes = Table(
     "event_themes",
@@ -112,8 +109,8 @@ class Event(Model):
 
     __tablename__ = "events"
     __table_args__ = (
-        CheckConstraint(f"kind IN ({_values(EventKind)})", name="kind_valid"),
-        CheckConstraint(f"status IN ({_values(EventStatus)})", name="status_valid"),
+        CheckConstraint(f"kind IN ({enum_values(EventKind)})", name="kind_valid"),
+        CheckConstraint(f"status IN ({enum_values(EventStatus)})", name="status_valid"),
         CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         Index("ix_events_status_start", "status", "starts_at"),
@@ -226,7 +223,7 @@ class Registration(Model):
     __tablename__ = "event_registrations"
     __table_args__ = (
         UniqueConstraint("event_id", "user_id"),
-        CheckConstraint(f"status IN ({_values(RegistrationStatus)})", name="status_valid"),
+        CheckConstraint(f"status IN ({enum_values(RegistrationStatus)})", name="status_valid"),
         Index("ix_event_registrations_event_status", "event_id", "status", "position"),
     )
 

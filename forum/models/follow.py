@@ -10,7 +10,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column
 
 from forum.extensions import Model
-from forum.models.base import utcnow
+from forum.models.base import enum_values, utcnow
 
 
 class Level(StrEnum):
@@ -43,9 +43,6 @@ class FollowTarget(StrEnum):
 LEVEL_RANK = {Level.MUTED: 0, Level.NORMAL: 1, Level.TRACKING: 2, Level.WATCHING: 3}
 
 
-def _values(kind: type[StrEnum]) -> str:
-    return ", ".join(f"'{member.value}'" for member in kind)
-
 
 class Follow(Model):
     """One member's level on one target; `chosen` when the member set it themselves, so
@@ -54,8 +51,8 @@ class Follow(Model):
     __tablename__ = "follows"
     __table_args__ = (
         UniqueConstraint("user_id", "target_type", "target_id"),
-        CheckConstraint(f"level IN ({_values(Level)})", name="level_valid"),
-        CheckConstraint(f"target_type IN ({_values(FollowTarget)})", name="target_type_valid"),
+        CheckConstraint(f"level IN ({enum_values(Level)})", name="level_valid"),
+        CheckConstraint(f"target_type IN ({enum_values(FollowTarget)})", name="target_type_valid"),
         Index("ix_follows_target", "target_type", "target_id", "level"),
     )
 

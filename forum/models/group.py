@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import Model, db
-from forum.models.base import utcnow
+from forum.models.base import enum_values, utcnow
 from forum.models.theme import Theme
 from forum.models.user import User
 
@@ -44,9 +44,6 @@ class GroupRole(StrEnum):
     MEMBER = "member"
 
 
-def _values(kind: type[StrEnum]) -> str:
-    return ", ".join(f"'{member.value}'" for member in kind)
-
 
 group_themes = Table(
     "group_themes",
@@ -61,7 +58,7 @@ class Group(Model):
 
     __tablename__ = "groups"
     __table_args__ = (
-        CheckConstraint(f"kind IN ({_values(GroupKind)})", name="kind_valid"),
+        CheckConstraint(f"kind IN ({enum_values(GroupKind)})", name="kind_valid"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -105,7 +102,7 @@ class GroupMember(Model):
     __tablename__ = "group_members"
     __table_args__ = (
         UniqueConstraint("group_id", "user_id"),
-        CheckConstraint(f"role IN ({_values(GroupRole)})", name="role_valid"),
+        CheckConstraint(f"role IN ({enum_values(GroupRole)})", name="role_valid"),
         Index("ix_group_members_user", "user_id", "group_id"),
     )
 

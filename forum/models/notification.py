@@ -10,7 +10,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column
 
 from forum.extensions import Model
-from forum.models.base import utcnow
+from forum.models.base import enum_values, utcnow
 
 
 class MailCategory(StrEnum):
@@ -44,9 +44,6 @@ DEFAULT_DELIVERY: dict[MailCategory, Delivery] = {
     MailCategory.MESSAGES: Delivery.IMMEDIATE,
 }
 
-
-def _values(kind: type[StrEnum]) -> str:
-    return ", ".join(f"'{member.value}'" for member in kind)
 
 
 class Notification(Model):
@@ -83,8 +80,8 @@ class MailPreference(Model):
 
     __tablename__ = "mail_preferences"
     __table_args__ = (
-        CheckConstraint(f"category IN ({_values(MailCategory)})", name="category_valid"),
-        CheckConstraint(f"delivery IN ({_values(Delivery)})", name="delivery_valid"),
+        CheckConstraint(f"category IN ({enum_values(MailCategory)})", name="category_valid"),
+        CheckConstraint(f"delivery IN ({enum_values(Delivery)})", name="delivery_valid"),
     )
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),

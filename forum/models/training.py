@@ -10,7 +10,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import Model
-from forum.models.base import utcnow
+from forum.models.base import enum_values, utcnow
 
 
 class ModuleKind(StrEnum):
@@ -21,9 +21,6 @@ class ModuleKind(StrEnum):
     READING = "reading"
     TASK = "task"
 
-
-def _values(kind: type[StrEnum]) -> str:
-    return ", ".join(f"'{member.value}'" for member in kind)
 
 
 class TrainingPath(Model):
@@ -53,7 +50,7 @@ class PathModule(Model):
 
     __tablename__ = "path_modules"
     __table_args__ = (
-        CheckConstraint(f"kind IN ({_values(ModuleKind)})", name="kind_valid"),
+        CheckConstraint(f"kind IN ({enum_values(ModuleKind)})", name="kind_valid"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

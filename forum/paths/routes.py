@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
@@ -165,13 +164,8 @@ def report(slug: str):
 @write_limit("EDIT_LIMIT", "editing")
 def certificate(slug: str):
     """The completion certificate (PDF), issued once the path is complete."""
-    from forum.certificates.pdf import certificate_pdf
-    from forum.certificates.services import verify_url
+    from forum.certificates.pdf import pdf_response
 
     path = queries.path_by_slug(current_user, slug)
     issued = services.issue_path_certificate(current_user, path.id)
-    response = Response(certificate_pdf(issued.details, issued.code, verify_url(issued.code)),
-                        mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="attestato-{issued.code}.pdf"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(issued)
