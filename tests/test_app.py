@@ -138,6 +138,11 @@ def test_seed_demo_loads_once_with_exact_invariants(app, runner):
     assert db.session.scalar(select(func.count(EventMaterial.id))) == 2
     assert db.session.scalar(select(func.count(Registration.id)).where(
         Registration.attended_at.is_not(None))) == 3
+    from forum.models import PathEnrolment, PathModule, TrainingPath
+
+    assert db.session.scalar(select(TrainingPath.status)) == "pubblicato"
+    assert db.session.scalar(select(func.count(PathModule.id))) == 4
+    assert db.session.scalar(select(func.count(PathEnrolment.id))) == 2
     assert runner.invoke(args=["check-reputation"]).exit_code == 0
 
 

@@ -68,7 +68,8 @@ def _pages(client, login) -> dict[str, str]:  # type: ignore[no-untyped-def]
                    "/amministrazione/utenti",
                    "/amministrazione/temi", f"/domande/{question.id}"]
     facilitator, group_pages = _group_pages()
-    staff_pages += _path_pages(moderator)
+    staff_pages += _path_pages(moderator) + _after_pages()
+    member_pages.append("/profilo/calendario")
     event_public, event_member, event_staff = _event_pages(moderator, member)
     public += event_public
     member_pages += event_member
@@ -160,6 +161,19 @@ def _path_pages(organiser: User) -> list[str]:
     enrol(organiser, path.id)
     return ["/percorsi", f"/percorsi/{path.slug}", f"/percorsi/{path.slug}/progressi",
             f"/percorsi/{path.slug}/modifica", "/percorsi/nuovo"]
+
+
+def _after_pages() -> list[str]:
+    """The demo's concluded webinar: a certificate's public page and the feedback results
+    (seen by an admin)."""
+    from forum.certificates.services import issue_certificate
+    from forum.models import Event
+
+    attendee = db.session.scalars(select(User).where(User.username == "giulia.ferraris")).one()
+    webinar = db.session.scalars(select(Event).where(Event.kind == "webinar")).one()
+    certificate = issue_certificate(attendee, webinar.id)
+    return [f"/attestati/{certificate.code}", f"/incontri/{webinar.slug}/valutazioni",
+            f"/incontri/{webinar.slug}"]
 
 
 def test_main_pages_have_no_html_errors(app, client, login, tmp_path):

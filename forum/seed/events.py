@@ -108,3 +108,45 @@ def _move_to_past(event: Event, fields: EventFields, item: dict[str, Any]) -> No
         db.session.add(EventMaterial(event_id=event.id, label=material["label"],
                                      url=material["url"], uploaded_by_id=event.created_by_id))
     db.session.commit()
+
+
+DEMO_PATH = {
+    "title": "Aprire un Centro per le famiglie: il percorso",
+    "summary": "Dal corso in tre incontri a una prima scheda sul proprio territorio, con una "
+               "buona pratica da studiare e una lettura di riferimento.",
+    "description": "Un percorso per chi deve aprire o riorganizzare un **Centro per le "
+                   "famiglie**. Si completa seguendo il corso, studiando la pratica indicata, "
+                   "leggendo il documento e raccontando il proprio territorio in una domanda "
+                   "sul tema.",
+    "created_by": "elena.marchetti",
+}
+
+
+def seed_path(users: dict[str, User]) -> int:
+    """The demo training path (by title), built on the demo course and a practice."""
+    from forum.models import Practice, TrainingPath
+    from forum.paths.services import ModuleFields, PathFields, enrol, publish_path, save_path
+
+    creator = users.get(str(DEMO_PATH["created_by"]))
+    course = db.session.scalar(select(Event).where(Event.kind == "formazione"))
+    practice = db.session.scalar(select(Practice).where(
+        Practice.slug == "indicatori-comuni-centri-per-le-famiglie"))
+    if creator is None or course is None or practice is None or db.session.scalar(
+            select(TrainingPath.id).where(TrainingPath.title == DEMO_PATH["title"])):
+        return 0
+    path = save_path(creator, PathFields(
+        title=DEMO_PATH["title"], summary=DEMO_PATH["summary"],
+        description=DEMO_PATH["description"], modules=(
+            ModuleFields("event", "Segui il corso in tre incontri", course.slug),
+            ModuleFields("practice", "Studia gli indicatori comuni dei centri", practice.slug,
+                         "Confronta gli indicatori con quelli che usate oggi."),
+            ModuleFields("reading", "Leggi le linee di indirizzo sui centri per le famiglie",
+                         "https://www.example.org/officina-demo/linee-indirizzo-centri"),
+            ModuleFields("task", "Racconta il tuo territorio", "centri-famiglia-consultori",
+                         "Fai una domanda o rispondi sul tema: bisogni, servizi, partner."),
+        )))
+    publish_path(creator, path.id, published=True)
+    for username in ("giulia.ferraris", "chiara.lombardo"):
+        if username in users:
+            enrol(users[username], path.id)
+    return 1
