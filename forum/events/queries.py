@@ -110,13 +110,17 @@ def past_events(viewer: Any, page: int, per_page: int) -> Any:
     return db.paginate(_loaded(stmt), page=page, per_page=per_page, error_out=False)
 
 
-def with_materials(events: list[Event]) -> set[int]:
-    """Which of these events have materials (one query)."""
+def with_materials(events: list[Event]) -> dict[int, list[EventMaterial]]:
+    """The materials of these events, by event id, oldest first (one query)."""
     ids = [e.id for e in events]
+    found: dict[int, list[EventMaterial]] = {}
     if not ids:
-        return set()
-    return set(db.session.scalars(select(EventMaterial.event_id).where(
-        EventMaterial.event_id.in_(ids)).distinct()))
+        return found
+    for material in db.session.scalars(select(EventMaterial).where(
+            EventMaterial.event_id.in_(ids)).order_by(EventMaterial.created_at,
+                                                       EventMaterial.id)):
+        found.setdefault(material.event_id, []).append(material)
+    return found
 
 
 @dataclass

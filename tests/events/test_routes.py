@@ -385,3 +385,14 @@ def test_the_edit_form_shows_every_session_and_a_blank_row(client, login, app):
     assert 'value="10:00"' in page
     detail = client.get(f"/incontri/{event.slug}").get_data(as_text=True)
     assert detail.count("dalle 10:00 alle 12:00") == 4  # Rome time, as typed
+
+
+def test_the_archive_lists_each_past_events_materials(app, client):
+    from forum.certificates.materials import add_material
+    from tests.certificates.helpers import ended_event
+
+    organiser = make_user("moderator")
+    event = ended_event(organiser, present=())
+    add_material(organiser, event.id, "Registrazione video", url="https://video.example.org/r")
+    page = client.get("/incontri/archivio").get_data(as_text=True)
+    assert "Registrazione video" in page and "https://video.example.org/r" in page
