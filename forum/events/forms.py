@@ -93,6 +93,8 @@ class EventForm(FlaskForm):
                             validators=[Optional()])
     waiting_list = BooleanField(_l("Lista d'attesa quando i posti finiscono"), default=True)
     requires_approval = BooleanField(_l("Le iscrizioni vanno approvate"), default=False)
+    group = SelectField(_l("Tavolo di lavoro (facoltativo: l'incontro segue la visibilità "
+                           "del tavolo)"), validators=[Optional()], default="", choices=[])
     co_organisers = StringField(_l("Co-organizzatori (nomi utente separati da virgole)"),
                                 validators=[Optional(), Length(max=500)])
     practices = TextAreaField(_l("Buone pratiche collegate (una per riga: indirizzo o slug)"),

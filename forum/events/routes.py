@@ -41,6 +41,7 @@ from forum.events.forms import (
     StatusForm,
 )
 from forum.events.queries import PERIODS, EventFilters
+from forum.groups import queries as group_queries
 from forum.limits import write_limit
 from forum.models import Event, RegistrationStatus
 from forum.models.base import utcnow
@@ -140,10 +141,26 @@ def _form(event: Event | None = None) -> EventForm:
             "requires_approval": event.requires_approval,
             "co_organisers": extra["co_organisers"], "practices": extra["practices"]}
     form = EventForm(data=data)
+    groups = group_queries.groups_for_posting(current_user)
+    form.group.choices = [("", _("Nessuno: incontro dello spazio pubblico")),  # type: ignore[assignment]
+                          *((g.slug, g.name) for g in groups)]
+    if event is None and request.method == "GET" and request.args.get("tavolo"):
+        form.group.data = request.args["tavolo"][:140]
     while len(form.sessions) < MIN_SESSION_ROWS:
         form.sessions.append_entry()
     form.themes.choices = [(t.id, _(t.name)) for t in all_themes()]  # type: ignore[assignment]
     return form
+
+
+def _group_id(form: EventForm) -> int | None:
+    """The chosen group (one the organiser may post in), None for a public event; an
+    unknown slug is reported by the service as a field error."""
+    slug = form.group.data or ""
+    if not slug:
+        return None
+    group = next((g for g in group_queries.groups_for_posting(current_user) if g.slug == slug),
+                 None)
+    return group.id if group is not None else 0
 
 
 def _fields(form: EventForm) -> services.EventFields:
@@ -164,7 +181,8 @@ def _fields(form: EventForm) -> services.EventFields:
         capacity=form.capacity.data, waiting_list=bool(form.waiting_list.data),
         requires_approval=bool(form.requires_approval.data),
         practice_slugs=tuple(clean_text(form.practices.data).split()),
-        co_organisers=tuple(clean_line(form.co_organisers.data).replace(",", " ").split()))
+        co_organisers=tuple(clean_line(form.co_organisers.data).replace(",", " ").split()),
+        group_id=_group_id(form))
 
 
 @bp.route("/incontri/nuovo", methods=["GET", "POST"])

@@ -284,7 +284,7 @@ def _group(actor: User, group_id: int | None, errors: dict[str, list[str]]) -> i
 
     group = db.session.get(Group, group_id)
     if group is None or not permissions.can_post_in_group(actor, group):
-        errors["group_id"] = [_("Puoi creare incontri solo nei tavoli di cui fai parte.")]
+        errors["group"] = [_("Puoi creare incontri solo nei tavoli di cui fai parte.")]
         return None
     return group.id
 

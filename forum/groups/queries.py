@@ -15,6 +15,8 @@ from forum import permissions
 from forum.errors import NotFound
 from forum.extensions import db
 from forum.models import (
+    Event,
+    EventStatus,
     Group,
     GroupKind,
     GroupMember,
@@ -164,3 +166,14 @@ def groups_for_posting(viewer: Any) -> list[Group]:
     return list(db.session.scalars(
         select(Group).join(GroupMember, GroupMember.group_id == Group.id)
         .where(GroupMember.user_id == viewer.id).order_by(Group.name)))
+
+
+def group_events(group: Group, limit: int = 10) -> list[Event]:
+    """The group's published events not yet over, soonest first (the caller has checked
+    that the viewer reads the group's content)."""
+    from forum.models.base import utcnow
+
+    return list(db.session.scalars(
+        select(Event).where(Event.group_id == group.id, Event.status == EventStatus.PUBLISHED,
+                            Event.ends_at > utcnow())
+        .order_by(Event.starts_at).limit(limit)))

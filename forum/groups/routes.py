@@ -118,12 +118,13 @@ def detail(slug: str):
     state = request.args.get("stato") or None
     if state not in (None, "risolte", "senza-risposta"):
         abort(400, description=_("Filtro di stato non valido."))
-    discussions = None
+    discussions, events = None, []
     if permissions.can_read_group_content(current_user, group):
         discussions = queries.group_questions(group, page_arg(),
                                               current_app.config["QUESTIONS_PER_PAGE"],
                                               state=state)
-    return _page(slug, "groups/detail.html", discussions=discussions, state=state,
+        events = queries.group_events(group)
+    return _page(slug, "groups/detail.html", discussions=discussions, state=state, events=events,
                  request_form=RequestForm(formdata=None))
 
 

@@ -396,3 +396,26 @@ def test_the_archive_lists_each_past_events_materials(app, client):
     add_material(organiser, event.id, "Registrazione video", url="https://video.example.org/r")
     page = client.get("/incontri/archivio").get_data(as_text=True)
     assert "Registrazione video" in page and "https://video.example.org/r" in page
+
+
+def test_an_event_of_a_restricted_group_is_for_its_members_and_listed_on_the_group(
+        app, client, login):
+    from forum.groups.services import GroupFields, create_group
+    from forum.models import GroupKind
+    from tests.events.helpers import published_event
+
+    organiser, outsider = make_user("moderator"), make_user()
+    group = create_group(organiser, GroupFields(name="Tavolo degli incontri riservati",
+                                                kind=GroupKind.PRIVATE))
+    login(organiser)
+    form = client.get(f"/incontri/nuovo?tavolo={group.slug}").get_data(as_text=True)
+    assert f'<option selected value="{group.slug}">' in form or \
+        f'value="{group.slug}" selected' in form
+    event = published_event(organiser, title="Riunione riservata del tavolo",
+                            group_id=group.id)
+    assert "Riunione riservata del tavolo" in client.get(
+        f"/tavoli/{group.slug}").get_data(as_text=True)
+    login(outsider)
+    assert client.get(f"/incontri/{event.slug}").status_code == 404
+    assert "Riunione riservata" not in client.get("/incontri").get_data(as_text=True)
+    assert client.get(f"/incontri/{event.slug}.ics").status_code == 404
