@@ -39,6 +39,7 @@ __all__ = ["WhooshBackend"]
 log = logging.getLogger(__name__)
 
 LOCK_POLL = 0.02  # seconds between attempts to take the write lock
+OPEN_ATTEMPTS = 5  # opening races a commit in another process: try again this many times
 SWAP_TIMEOUT = 60.0  # how long a rebuild waits for the write lock before its final swap
 REBUILD_LOCK_WAIT = 2.0  # how long a rebuild waits for another one before IndexBusy
 PARALLEL_MIN_DOCS = 5_000  # below this, a rebuild indexes in-process
@@ -82,8 +83,17 @@ class WhooshBackend:
 
     def _open(self, gen: str) -> None:
         sig = self._layout.signature()
-        ix = windex.open_dir(str(self._layout.path(gen)))
-        state = Engine(ix.searcher())
+        for attempt in range(OPEN_ATTEMPTS):
+            try:
+                ix = windex.open_dir(str(self._layout.path(gen)))
+                state = Engine(ix.searcher())
+                break
+            except FileNotFoundError:
+                # Another process committed between Whoosh listing the table of contents
+                # and reading it (a commit deletes the previous one): read the new one.
+                if attempt == OPEN_ATTEMPTS - 1:
+                    raise
+                time.sleep(LOCK_POLL * (attempt + 1))
         old = self._state
         self._gen, self._sig, self._ix, self._state = gen, sig, ix, state
         if old is not None:
