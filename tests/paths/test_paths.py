@@ -132,3 +132,46 @@ def test_completion_certificate_only_when_every_module_is_done(app, client, logi
     assert db.session.scalar(select(func.count(Certificate.id))) == 1
     page = client.get(f"/attestati/{code}").get_data(as_text=True)
     assert "Percorso formativo completato" in page and "Unica lettura" in page
+
+
+def test_the_path_form_takes_any_text_and_simultaneous_enrolments_make_one(app, client,
+                                                                           login):
+    import threading
+
+    from forum.models import PathEnrolment
+    from tests.security.test_hostile_input import HOSTILE
+
+    organiser = make_user("moderator")
+    login(organiser)
+    codes = set()
+    for text in HOSTILE:
+        response = client.post("/percorsi/nuovo", data={
+            "title": text, "summary": text, "description": text,
+            "module_kind": [text, "reading"], "module_title": [text, text],
+            "module_reference": [text, "https://www.example.org/x"], "module_body": [text, ""]})
+        codes.add(response.status_code)
+        assert "<script>alert" not in response.get_data(as_text=True)
+    assert codes <= {303, 422}, codes
+    path = save_path(organiser, PathFields(title="Percorso per le iscrizioni insieme", modules=(
+        ModuleFields("reading", "Lettura", "https://www.example.org/l"),)))
+    publish_path(organiser, path.id, published=True)
+    member, slug = make_user(), path.slug
+    session_id = member.get_id()
+    barrier, results = threading.Barrier(24), []
+
+    def go() -> None:
+        with app.app_context():
+            other = app.test_client()
+            with other.session_transaction() as session:
+                session["_user_id"] = session_id
+            barrier.wait(10)
+            results.append(other.post(f"/percorsi/{slug}/iscriviti").status_code)
+
+    threads = [threading.Thread(target=go) for _ in range(24)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert results == [303] * 24
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(PathEnrolment.id))) == 1
