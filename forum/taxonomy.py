@@ -94,6 +94,7 @@ ROLE_LABELS = {
     Role.MEMBER: _l("Membro"),
     Role.MODERATOR: _l("Moderatore"),
     Role.ADMIN: _l("Amministratore"),
+    Role.EDITOR: _l("Redazione"),
 }
 
 

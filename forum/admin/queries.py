@@ -15,7 +15,8 @@ from forum.models.base import utcnow
 from forum.text import escape_like
 
 # URL values (Italian) of the list filters, mapped to the stored codes.
-ROLE_FILTERS = {"membro": Role.MEMBER, "moderatore": Role.MODERATOR, "amministratore": Role.ADMIN}
+ROLE_FILTERS = {"membro": Role.MEMBER, "moderatore": Role.MODERATOR,
+                "amministratore": Role.ADMIN, "redazione": Role.EDITOR}
 STATUS_FILTERS = ("attivo", "in-attesa", "rifiutato", "sospeso")
 
 

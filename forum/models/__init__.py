@@ -1,6 +1,8 @@
 """All models, imported in one place so Alembic sees the whole schema."""
 
+from forum.models.announcement import Announcement, announcement_themes
 from forum.models.answer import Acceptance, Answer
+from forum.models.assessment import Assessment, AssessmentAnswer, Criterion
 from forum.models.comment import Comment
 from forum.models.conversation import (
     MAX_PARTICIPANTS,
@@ -40,6 +42,20 @@ from forum.models.group import (
     GroupRole,
     group_themes,
 )
+from forum.models.guideline import (
+    GUIDELINE_WORKFLOW,
+    CommentOutcome,
+    Guideline,
+    GuidelineCitation,
+    GuidelineComment,
+    GuidelineStatus,
+    GuidelineVersion,
+    guideline_events,
+    guideline_owners,
+    guideline_practices,
+    guideline_sources,
+    guideline_themes,
+)
 from forum.models.job import Job, JobStatus
 from forum.models.moderation import (
     FLAG_REASONS,
@@ -54,6 +70,7 @@ from forum.models.moderation import (
     SiteSetting,
     SuggestionStatus,
 )
+from forum.models.newsletter import NewsletterDelivery, NewsletterIssue, NewsletterStatus
 from forum.models.notification import (
     DEFAULT_DELIVERY,
     DIGEST_PERIODS,
@@ -98,6 +115,26 @@ from forum.models.user import ROLES, STATUSES, AccountStatus, Role, User
 from forum.models.vote import Vote
 
 __all__ = [
+    "Announcement",
+    "announcement_themes",
+    "Assessment",
+    "AssessmentAnswer",
+    "Criterion",
+    "GUIDELINE_WORKFLOW",
+    "CommentOutcome",
+    "Guideline",
+    "GuidelineCitation",
+    "GuidelineComment",
+    "GuidelineStatus",
+    "GuidelineVersion",
+    "guideline_events",
+    "guideline_owners",
+    "guideline_practices",
+    "guideline_sources",
+    "guideline_themes",
+    "NewsletterDelivery",
+    "NewsletterIssue",
+    "NewsletterStatus",
     "ACTIVE_REGISTRATIONS",
     "EVENT_WORKFLOW",
     "Certificate",

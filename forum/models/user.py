@@ -10,7 +10,7 @@ from sqlalchemy import CheckConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from forum.extensions import Model
-from forum.models.base import utcnow
+from forum.models.base import enum_values, utcnow
 from forum.models.profile import ProfileColumns, visibility_checks
 
 
@@ -20,6 +20,8 @@ class Role(StrEnum):
     MEMBER = "member"
     MODERATOR = "moderator"
     ADMIN = "admin"
+    # La redazione: writes guidelines, priorities and the newsletter, reads the aggregates.
+    EDITOR = "editor"
 
 
 class AccountStatus(StrEnum):
@@ -39,7 +41,7 @@ class User(ProfileColumns, UserMixin, Model):
 
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint("role IN ('member', 'moderator', 'admin')", name="role_valid"),
+        CheckConstraint(f"role IN ({enum_values(Role)})", name="role_valid"),
         CheckConstraint("status IN ('active', 'pending', 'rejected')", name="status_valid"),
         *visibility_checks(),
     )
@@ -73,6 +75,8 @@ class User(ProfileColumns, UserMixin, Model):
     is_organiser: Mapped[bool] = mapped_column(default=False, server_default="0")
     # The secret in the address of the member's personal calendar feed; reset by them.
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
+    # Opted in to the monthly newsletter "Officina informa" (off until the member says yes).
+    newsletter_opt_in: Mapped[bool] = mapped_column(default=False, server_default="0")
 
     def get_id(self) -> str:
         """Session id: changes when `session_version` is bumped, which logs others out."""
@@ -82,6 +86,11 @@ class User(ProfileColumns, UserMixin, Model):
     def is_moderator(self) -> bool:
         """Moderators and admins both moderate."""
         return self.role in (Role.MODERATOR, Role.ADMIN)
+
+    @property
+    def is_editor(self) -> bool:
+        """The editorial board (redazione) and admins write guidelines and priorities."""
+        return self.role in (Role.EDITOR, Role.ADMIN)
 
     @property
     def is_admin(self) -> bool:

@@ -52,7 +52,10 @@ ROLES = ("anonymous", "pending", "member", "author", "moderator", "mod_other", "
 # member): the facilitator and a member of the group "Tavolo su richiesta di prova", and a
 # member of another, private group.
 GROUP_ROLES = ("facilitator", "group_member", "other_group")
-ALL_ROLES = ROLES + GROUP_ROLES
+# The editorial board (redazione): checked on the rows of guidelines, priorities, the
+# newsletter, self-assessment and the dashboard (the others treat it as any member).
+BOARD_ROLES = ("editor",)
+ALL_ROLES = ROLES + GROUP_ROLES + BOARD_ROLES
 PASSWORD = "una-password-robusta-2026"
 
 # Outcomes. LOGIN: redirected to sign in; OK: done (303 redirect, or 200 for pages that
@@ -98,6 +101,7 @@ def _world() -> World:
         "admin": _user("admin", username="amministra"),
         "pending": _user(username="in-attesa", status="pending"),
         "suspended": _user(username="sospeso"),
+        "editor": _user("editor", username="redazione"),
     }
     users["suspended"].suspended_until = utcnow() + timedelta(days=7)
     users["suspended"].suspension_reason = "Prova"
@@ -305,6 +309,7 @@ class Row:
     to_login: bool = False  # success sends the visitor on to the sign-in page
     method: str = "POST"  # a few GET routes that answer members only are here too
     group: bool = False  # checked for the group roles too
+    board: bool = False  # checked for the editorial board too
 
 
 def png() -> bytes:
@@ -645,7 +650,8 @@ ROWS += [
 ]
 
 PAIRS = [pytest.param(row, role, id=f"{row.endpoint}-{role}") for row in ROWS
-         for role in (ALL_ROLES if row.group else ROLES)]
+         for role in (ROLES + (GROUP_ROLES if row.group else ()) + (BOARD_ROLES if row.board
+                                                                      else ()))]
 
 
 def test_table_covers_every_route(app: Flask) -> None:
