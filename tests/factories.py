@@ -97,3 +97,62 @@ def make_practice(author: User | None = None, *, status: str = "pubblicata", **o
         change_status(moderator, practice.id, "pubblicata")
         change_status(moderator, practice.id, "archiviata")
     return practice
+
+
+GUIDELINE_BODY = """Introduzione breve alla linea guida.
+
+## A chi serve
+
+Agli uffici dei comuni che organizzano i servizi per le famiglie.
+
+## Passi
+
+1. Raccogliere i dati.
+2. Definire le regole.
+
+## Errori frequenti
+
+- Cambiare le regole a servizio avviato.
+"""
+
+
+def make_guideline(owner: User | None = None, *, published: bool = True,
+                   themes=("servizi-educativi-0-6",), **overrides):
+    """A guideline owned by `owner` (a new editor if none), published as version 1 unless
+    `published` is false; built from the models (the services are tested on their own)."""
+    from datetime import date, timedelta
+
+    from sqlalchemy import select
+
+    from forum.extensions import db
+    from forum.guidelines.sections import render_sections
+    from forum.models import Guideline, GuidelineStatus, GuidelineVersion, Theme
+    from forum.models.base import utcnow
+
+    owner = owner or make_user("editor")
+    n = next(_seq)
+    data = {"slug": f"linea-guida-{n}", "title": f"Linea guida di prova numero {n}",
+            "summary": "Sintesi della linea guida di prova.", "body": GUIDELINE_BODY,
+            "review_by": date.today() + timedelta(days=365), "legal_references": [
+                {"label": "L. 8 novembre 2000, n. 328",
+                 "urn": "urn:nir:stato:legge:2000-11-08;328",
+                 "url": "https://www.normattiva.it/uri-res/N2Ls?urn:nir:stato:legge:2000-11-08;328"}]}
+    data.update(overrides)
+    guideline = Guideline(**data, body_html=render_sections(data["body"]),
+                          created_by_id=owner.id,
+                          status=GuidelineStatus.PUBLISHED if published else GuidelineStatus.DRAFT)
+    guideline.themes = list(db.session.scalars(select(Theme).where(Theme.slug.in_(themes))))
+    guideline.owners = [owner]
+    db.session.add(guideline)
+    db.session.flush()
+    if published:
+        guideline.version = 1
+        guideline.published_at = utcnow()
+        guideline.approved_by_id = owner.id
+        db.session.add(GuidelineVersion(
+            guideline_id=guideline.id, version=1, title=guideline.title,
+            summary=guideline.summary, body=guideline.body, body_html=guideline.body_html,
+            legal_references=guideline.legal_references, change_note="Prima versione.",
+            changed_by_id=owner.id))
+    db.session.commit()
+    return guideline
