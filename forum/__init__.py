@@ -57,6 +57,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     from forum.calendars.routes import bp as calendars_bp
     from forum.certificates.routes import bp as certificates_bp
     from forum.comments.routes import bp as comments_bp
+    from forum.consultations.routes import bp as consultations_bp
     from forum.conversations.routes import bp as conversations_bp
     from forum.directory.routes import bp as directory_bp
     from forum.events.routes import bp as events_bp
@@ -86,6 +87,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(calendars_bp)
     app.register_blueprint(certificates_bp)
     app.register_blueprint(events_bp)
+    app.register_blueprint(consultations_bp)
 
     errors.register_error_handlers(app)
     security.init_security(app)

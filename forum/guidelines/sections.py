@@ -74,3 +74,17 @@ def render_sections(text: str, *, field: str = "body") -> str:
 def section_titles(text: str) -> dict[str, str]:
     """Anchor -> heading text, in order: the table of contents and the comment targets."""
     return {section.anchor: section.title for section in split_sections(text)[1]}
+
+
+# Our own heading markup (see `render_sections`): the sanitiser never lets a writer's
+# heading carry an id or a class, so only the headings written here match.
+_OWN_HEADING = re.compile(r'<h([23]) id="([a-z0-9-]+)" class="guideline-section">(.*?)</h\1>')
+
+
+def html_sections(body_html: str) -> list[tuple[str, Markup, Markup]]:
+    """A stored rendering split back into (anchor, heading text, section HTML): the
+    consultation shows each section with its comments without rendering at read time."""
+    parts = _OWN_HEADING.split(body_html or "")
+    # parts: [preamble, level, anchor, title, html, level, anchor, title, html, ...]
+    return [(parts[i + 1], Markup(parts[i + 2]), Markup(parts[i + 3]))
+            for i in range(1, len(parts) - 3, 4)]

@@ -42,6 +42,12 @@ MESSAGES: dict[str, str] = {
         "La moderazione ha cambiato la soluzione della tua domanda «%(title)s»."),
     "routing_offer": N_(
         "Una domanda senza risposta sul tema %(theme)s: puoi aiutare? «%(title)s»"),
+    "guideline_comment": N_(
+        "%(actor)s ha commentato la sezione «%(section)s» della linea guida «%(title)s» in "
+        "consultazione."),
+    "guideline_comment_answered": N_(
+        "I curatori hanno risposto al tuo commento sulla sezione «%(section)s» della linea "
+        "guida «%(title)s»."),
     "group_request": N_("%(actor)s chiede di partecipare al tavolo «%(group)s»."),
     "group_request_approved": N_("Ora fai parte del tavolo «%(group)s»."),
     "group_request_refused": N_(

@@ -171,6 +171,7 @@ def _world() -> World:
     ids |= _path_world(users)
     ids |= _after_world(users)
     ids |= _event_world(users)
+    ids |= _consultation_world(users)
     return World(users, ids)
 
 
@@ -280,6 +281,16 @@ def _group_world(users: dict[str, User]) -> dict[str, Any]:
             "group_request": pending_request, "group_invitation": invitation,
             "invitation_token": token, "group_question": questions[0],
             "consent_question": questions[1], "group_member": users["group_member"].id}
+
+
+def _consultation_world(users: dict[str, User]) -> dict[str, Any]:
+    """A guideline owned by the editorial board, in consultation, with one comment."""
+    from forum.consultations.services import comment_on_section
+    from tests.consultations.helpers import in_consultation
+
+    guideline = in_consultation(users["editor"])
+    comment = comment_on_section(users["member"], guideline.slug, "passi", "Un'osservazione.")
+    return {"consulted": guideline.slug, "consultation_comment": comment.id}
 
 
 def _conversation_world(users: dict[str, User]) -> dict[str, Any]:
@@ -577,6 +588,21 @@ ROWS += [
         EVENT_ORGANISERS),
     Row("admin.toggle_organiser",
         lambda i: f"/amministrazione/utenti/{i['target']}/organizzatore", expect=ADMIN),
+]
+
+# Consultation on a guideline: members comment; whoever edits the guideline answers.
+GUIDELINE_EDITORS = _roles(DENY, anonymous=LOGIN, moderator=OK, mod_other=OK, admin=OK,
+                           editor=OK)
+ROWS += [
+    Row("consultations.comment",
+        lambda i: f"/linee-guida/{i['consulted']}/consultazione/sezioni/passi/commenti",
+        lambda i: {"s-passi-body": "Propongo di aggiungere un esempio."}, ACTIVE, board=True),
+    Row("consultations.respond",
+        lambda i: (f"/linee-guida/{i['consulted']}/consultazione/commenti/"
+                   f"{i['consultation_comment']}/risposta"),
+        lambda i: {f"r-{i['consultation_comment']}-outcome": "recepito",
+                   f"r-{i['consultation_comment']}-reply": "Aggiunto un esempio."},
+        GUIDELINE_EDITORS, board=True),
 ]
 
 GROUP_MANAGERS = _roles(DENY, anonymous=LOGIN, facilitator=OK, admin=OK)
