@@ -80,7 +80,7 @@ def consultation_page(slug: str, viewer: Any) -> ConsultationPage:
         .order_by(GuidelineComment.created_at, GuidelineComment.id)))
     sections = [SectionView(anchor, title, html) for anchor, title, html in html_sections(text)]
     by_anchor = {section.anchor: section for section in sections}
-    orphans = []
+    orphans: list[GuidelineComment] = []
     for comment in comments:
         target = by_anchor.get(comment.section_anchor)
         (target.comments if target else orphans).append(comment)

@@ -34,7 +34,7 @@ def response_form(comment_id: int) -> ResponseForm:
     return ResponseForm(prefix=f"r-{comment_id}")
 
 
-def _page(slug: str, status: int = 200, *, failed: tuple[str, Any] | None = None):  # type: ignore[no-untyped-def]
+def _page(slug: str, status: int = 200, *, failed: tuple[str | int, Any] | None = None):  # type: ignore[no-untyped-def]
     page = queries.consultation_page(slug, current_user)
     comment_forms = {s.anchor: comment_form(s.anchor) for s in page.sections} if (
         page.is_open) else {}
@@ -44,7 +44,10 @@ def _page(slug: str, status: int = 200, *, failed: tuple[str, Any] | None = None
         response_forms |= {c.id: response_form(c.id) for c in page.orphans}
     if failed is not None:
         key, form = failed
-        (comment_forms if isinstance(key, str) else response_forms)[key] = form
+        if isinstance(key, str):
+            comment_forms[key] = form
+        else:
+            response_forms[key] = form
     return render_template("consultations/show.html", page=page, comment_forms=comment_forms,
                            response_forms=response_forms), status
 
