@@ -74,6 +74,10 @@ def _pages(client, login) -> dict[str, str]:  # type: ignore[no-untyped-def]
     public += event_public
     member_pages += event_member
     staff_pages += event_staff
+    consultation = _consultation_page(moderator, member)
+    public.append(consultation)
+    member_pages.append(consultation)
+    staff_pages.append(consultation)
     public += ["/tavoli", "/tavoli/rete-dei-centri-per-le-famiglie",
                "/tavoli/tavolo-tariffe-e-accesso-ai-nidi", group_pages[-1]]
     out: dict[str, str] = {}
@@ -87,6 +91,26 @@ def _pages(client, login) -> dict[str, str]:  # type: ignore[no-untyped-def]
             assert response.status_code in (200, 404), path
             out[f"{who} {path}"] = response.get_data(as_text=True)
     return out
+
+
+def _consultation_page(curator: User, member: User) -> str:
+    """A guideline in consultation with an answered comment and a new one: its page is
+    checked as seen by a visitor, a member (comment forms) and a curator (answer forms)."""
+    from datetime import timedelta
+
+    from forum.consultations.services import comment_on_section, respond_to_comment
+    from forum.models import GuidelineStatus
+    from forum.models.base import utcnow
+    from tests.factories import make_guideline
+
+    guideline = make_guideline(curator, slug="linea-guida-html-consultazione")
+    guideline.status = GuidelineStatus.CONSULTATION
+    guideline.consultation_ends_at = utcnow() + timedelta(days=9)
+    db.session.commit()
+    first = comment_on_section(member, guideline.slug, "passi", "Un passo *in più*.")
+    respond_to_comment(curator, guideline.slug, first.id, "recepito", "Aggiunto.")
+    comment_on_section(member, guideline.slug, "a-chi-serve", "Anche alle unioni.")
+    return f"/linee-guida/{guideline.slug}/consultazione"
 
 
 def _event_pages(organiser: User, member: User) -> tuple[list[str], list[str], list[str]]:
