@@ -74,8 +74,8 @@ def _completed(guideline: Guideline) -> list[ColumnElement[bool]]:
             Assessment.completed_at.is_not(None)]
 
 
-def _figures(guideline: Guideline, column: Any, keys: list[str]
-             ) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
+def _figures(guideline: Guideline, column: Any, keys: list[Any]
+             ) -> tuple[dict[Any, dict[str, float]], dict[Any, float]]:
     """Mean per area and overall (as % of each criterion's scale) of the given groups."""
     if not keys:
         return {}, {}
@@ -83,7 +83,7 @@ def _figures(guideline: Guideline, column: Any, keys: list[str]
               .join(Assessment, Assessment.id == AssessmentAnswer.assessment_id)
               .join(Criterion, Criterion.id == AssessmentAnswer.criterion_id)
               .where(*_completed(guideline), column.in_(keys)))
-    areas: dict[str, dict[str, float]] = {}
+    areas: dict[Any, dict[str, float]] = {}
     for key, area, mean in db.session.execute(
             joined.add_columns(column, Criterion.area, func.avg(_score()))
             .group_by(column, Criterion.area)):
@@ -94,9 +94,9 @@ def _figures(guideline: Guideline, column: Any, keys: list[str]
 
 
 def _breakdown(guideline: Guideline, title: str, column: Any, label: Any) -> Breakdown:
-    counts = dict(db.session.execute(
+    counts: dict[str, int] = {key: n for key, n in db.session.execute(
         select(column, func.count(Assessment.id)).where(*_completed(guideline))
-        .group_by(column)).all())
+        .group_by(column))}
     shown = sorted(k for k, n in counts.items() if n >= THRESHOLD)
     areas, overall = _figures(guideline, column, shown)
     groups = [Group(k, label(k) or k or "—", k in shown,

@@ -3,6 +3,8 @@ checklist editor, filling, results and the board's aggregates."""
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -173,8 +175,8 @@ def results(slug: str):
     """My organisation's results, with what the community offers for weak criteria."""
     guideline = queries.guideline_by_slug(slug)
     version = request.args.get("versione", "")
-    found = queries.results(current_user, guideline,
-                            int(version) if version.isascii() and version.isdigit() and len(version) < 6 else None)
+    wanted = int(version) if re.fullmatch(r"[0-9]{1,5}", version) else None
+    found = queries.results(current_user, guideline, wanted)
     return render_template("assessments/results.html", guideline=guideline, results=found,
                            suggestions=suggestions_for(found.weak, guideline),
                            themes={c.id: criterion_themes(c, guideline) for c in found.weak})

@@ -25,6 +25,7 @@ from forum.extensions import db
 from forum.models import Acceptance, Answer, Comment, Question, User, Vote
 from forum.models.base import utcnow
 from forum.questions.services import ask_question
+from forum.seed.assessments import seed_assessments
 from forum.seed.events import seed_events, seed_path
 from forum.seed.groups import seed_groups
 from forum.seed.moderation import seed_moderation
@@ -167,6 +168,7 @@ def _seed_demo(password: str) -> SeedReport:
     report.questions += seed_groups(users)
     seed_events(users)
     seed_path(users)
+    seed_assessments(users)
     return report
 
 

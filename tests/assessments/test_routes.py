@@ -169,9 +169,9 @@ _orgs = itertools.count(1)
 
 
 def _complete(guideline, criteria, n: int, region: str, score: int = 2) -> None:  # type: ignore[no-untyped-def]
-    for i in range(n):
-        save_answers(make_user(organisation=f"Ente {region} {next(_orgs)}", region_code=region),
-                     guideline.id, all_scores(criteria, score))
+    for _n in range(n):
+        member = make_user(organisation=f"Ente {region} {next(_orgs)}", region_code=region)
+        save_answers(member, guideline.id, all_scores(criteria, score))
 
 
 def test_aggregates_are_the_board_s_and_hide_groups_under_five(client, login):
