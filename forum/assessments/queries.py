@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from forum import permissions
 from forum.assessments.scale import is_weak, percent
 from forum.assessments.services import assessable_guideline, organisation_key
 from forum.errors import NotFound
@@ -24,6 +25,7 @@ from forum.models import (
     Guideline,
     GuidelineStatus,
     User,
+    guideline_owners,
 )
 
 
@@ -78,6 +80,18 @@ def checklists() -> list[Checklist]:
         .where(Guideline.version > 0, Guideline.status != GuidelineStatus.ARCHIVED)
         .options(selectinload(Guideline.themes)).order_by(Guideline.title)).all()
     return [Checklist(guideline, n) for guideline, n in rows]
+
+
+def editable_guidelines(viewer: Any) -> list[Guideline]:
+    """The guidelines whose checklist the viewer may prepare: all of them (archived aside)
+    for the board and moderators, their own for other owners (one statement)."""
+    if not permissions.is_active_member(viewer):
+        return []
+    stmt = select(Guideline).where(Guideline.status != GuidelineStatus.ARCHIVED)
+    if not permissions.can_write_guidelines(viewer):  # admins are on the board
+        stmt = stmt.join(guideline_owners, guideline_owners.c.guideline_id == Guideline.id
+                         ).where(guideline_owners.c.user_id == viewer.id)
+    return list(db.session.scalars(stmt.order_by(Guideline.title)))
 
 
 @dataclass

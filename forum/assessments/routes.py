@@ -28,13 +28,16 @@ bp = Blueprint("assessments", __name__)
 def index():
     """The checklists available and my organisation's assessments."""
     return render_template("assessments/index.html", checklists=queries.checklists(),
-                           mine=queries.my_assessments(current_user))
+                           mine=queries.my_assessments(current_user),
+                           editable=queries.editable_guidelines(current_user))
 
 
 def _editable(slug: str) -> Guideline:
     guideline = queries.guideline_by_slug(slug)
-    if not permissions.can_edit_guideline(current_user, guideline,
-                                          services.owner_ids(guideline.id)):
+    owners = services.owner_ids(guideline.id)
+    if not permissions.can_view_guideline(current_user, guideline, owners):
+        abort(404, description=_("Linea guida non trovata."))  # a draft stays unseen
+    if not permissions.can_edit_guideline(current_user, guideline, owners):
         abort(403, description=_("Solo chi cura la linea guida ne modifica i criteri di "
                                  "autovalutazione."))
     return guideline

@@ -43,6 +43,17 @@ def test_a_guideline_without_checklist_or_unpublished_is_not_offered(client, log
     assert client.get(f"/autovalutazione/{draft.slug}").status_code == 404
 
 
+def test_a_draft_s_criteria_editor_is_unseen_by_members(client, login):
+    draft = make_guideline(published=False)
+    login(make_user())
+    assert client.get(f"/autovalutazione/{draft.slug}/criteri").status_code == 404
+    assert draft.title not in client.get("/autovalutazione").get_data(as_text=True)
+    login(make_user("editor"))
+    assert client.get(f"/autovalutazione/{draft.slug}/criteri").status_code == 200
+    page = client.get("/autovalutazione").get_data(as_text=True)
+    assert f'href="/autovalutazione/{draft.slug}/criteri"' in page
+
+
 def test_the_criteria_editor_keeps_bad_input_and_adds_good_input(client, login):
     guideline = make_guideline()
     url = f"/autovalutazione/{guideline.slug}/criteri"
