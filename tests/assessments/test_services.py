@@ -19,7 +19,7 @@ from forum.assessments.services import (
 )
 from forum.errors import InvalidInput, NotAllowed, NotFound
 from forum.extensions import db
-from forum.models import Assessment, AssessmentAnswer, GuidelineVersion
+from forum.models import Assessment, AssessmentAnswer, GuidelineVersion, guideline_owners
 from tests.assessments.helpers import all_scores, checklist
 from tests.factories import make_guideline, make_user
 
@@ -63,6 +63,13 @@ def test_only_who_may_edit_the_guideline_changes_its_criteria(app):
     with pytest.raises(NotAllowed):
         add_criterion(make_user(), guideline.id, _fields())
     assert add_criterion(make_user("moderator"), guideline.id, _fields()).id
+    owner = make_user()  # a plain member who owns the guideline
+    db.session.execute(guideline_owners.insert().values(guideline_id=guideline.id,
+                                                        user_id=owner.id))
+    db.session.commit()
+    assert add_criterion(owner, guideline.id, _fields(title="Dal curatore")).id
+    assert [g.id for g in queries.editable_guidelines(owner)] == [guideline.id]
+    assert queries.editable_guidelines(make_user()) == []
 
 
 def test_criteria_are_added_in_order_moved_and_removed(app):

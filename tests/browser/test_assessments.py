@@ -85,6 +85,9 @@ def test_the_curator_edits_the_checklist_and_the_board_reads_aggregates(
         page: Page, live: LiveServer) -> None:
     _checklist(live)
     sign_in(page, "elena.marchetti")
+    page.goto("/autovalutazione")
+    expect(page.get_by_role("heading", name="Prepara le liste di controllo")).to_be_visible()
+    no_violations(page, "autovalutazione (redazione)")
     page.goto(f"/autovalutazione/{GUIDELINE_SLUG}/aggregati")
     expect(page.locator("main")).to_contain_text("Meno di 5 enti")
     no_violations(page, "dati aggregati")
