@@ -53,6 +53,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
 
     from forum.admin.routes import bp as admin_bp
     from forum.answers.routes import bp as answers_bp
+    from forum.assessments.routes import bp as assessments_bp
     from forum.auth.routes import bp as auth_bp
     from forum.calendars.routes import bp as calendars_bp
     from forum.certificates.routes import bp as certificates_bp
@@ -88,6 +89,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(certificates_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(consultations_bp)
+    app.register_blueprint(assessments_bp)
 
     errors.register_error_handlers(app)
     security.init_security(app)

@@ -69,6 +69,9 @@ def _pages(client, login) -> dict[str, str]:  # type: ignore[no-untyped-def]
                    "/amministrazione/temi", f"/domande/{question.id}"]
     facilitator, group_pages = _group_pages()
     staff_pages += _path_pages(moderator) + _after_pages()
+    assessment_member, assessment_staff = _assessment_pages()
+    member_pages += assessment_member
+    staff_pages += assessment_staff
     member_pages.append("/profilo/calendario")
     event_public, event_member, event_staff = _event_pages(moderator, member)
     public += event_public
@@ -185,6 +188,25 @@ def _path_pages(organiser: User) -> list[str]:
     enrol(organiser, path.id)
     return ["/percorsi", f"/percorsi/{path.slug}", f"/percorsi/{path.slug}/progressi",
             f"/percorsi/{path.slug}/modifica", "/percorsi/nuovo"]
+
+
+def _assessment_pages() -> tuple[list[str], list[str]]:
+    """The demo checklist (its guideline made here when no seeder wrote it) with the demo
+    assessments: the list, the form and the results for the member's organisation; the
+    criteria editor, one criterion and the aggregates for the admin."""
+    from forum.models import Criterion, Guideline
+    from forum.seed.assessments import GUIDELINE_SLUG, seed_assessments
+    from tests.factories import make_guideline
+
+    users = {u.username: u for u in db.session.scalars(select(User))}
+    if db.session.scalar(select(Guideline).where(Guideline.slug == GUIDELINE_SLUG)) is None:
+        make_guideline(users["chiara.lombardo"], slug=GUIDELINE_SLUG)
+    seed_assessments(users)
+    base = f"/autovalutazione/{GUIDELINE_SLUG}"
+    criterion = db.session.scalars(select(Criterion.id).order_by(Criterion.id)).first()
+    return (["/autovalutazione", base, f"{base}/risultati"],
+            ["/autovalutazione", f"{base}/criteri", f"{base}/criteri/{criterion}",
+             f"{base}/aggregati"])
 
 
 def _after_pages() -> list[str]:

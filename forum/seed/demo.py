@@ -25,6 +25,7 @@ from forum.extensions import db
 from forum.models import Acceptance, Answer, Comment, Question, User, Vote
 from forum.models.base import utcnow
 from forum.questions.services import ask_question
+from forum.seed.assessments import seed_assessments
 from forum.seed.consultations import seed_consultation
 from forum.seed.events import seed_events, seed_path
 from forum.seed.groups import seed_groups
@@ -169,6 +170,7 @@ def _seed_demo(password: str) -> SeedReport:
     seed_events(users)
     seed_path(users)
     seed_consultation(users)
+    seed_assessments(users)
     return report
 
 

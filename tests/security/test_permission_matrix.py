@@ -172,7 +172,21 @@ def _world() -> World:
     ids |= _after_world(users)
     ids |= _event_world(users)
     ids |= _consultation_world(users)
+    ids |= _assessment_world(users)
     return World(users, ids)
+
+
+def _assessment_world(users: dict[str, User]) -> dict[str, Any]:
+    """A published guideline owned by the editor with a two-criteria checklist; the member's
+    organisation answered it (every other role belongs to another organisation)."""
+    from forum.assessments.services import CriterionFields, add_criterion, save_answers
+    from tests.factories import make_guideline
+
+    guideline = make_guideline(users["editor"])
+    first, second = (add_criterion(users["editor"], guideline.id, CriterionFields(
+        "Accesso", title)) for title in ("Regole pubblicate", "Graduatorie chiare"))
+    save_answers(users["member"], guideline.id, {f"score-{first.id}": "1"})
+    return {"checklist": guideline.slug, "criterion": first.id, "criterion_2": second.id}
 
 
 def _path_world(users: dict[str, User]) -> dict[str, Any]:
@@ -603,6 +617,32 @@ ROWS += [
         lambda i: {f"r-{i['consultation_comment']}-outcome": "recepito",
                    f"r-{i['consultation_comment']}-reply": "Aggiunto un esempio."},
         GUIDELINE_EDITORS, board=True),
+]
+
+# Self-assessment: who may edit the guideline edits its checklist (its owner the editor,
+# moderators, admins); members with an organisation fill it; results are their
+# organisation's alone (the member's here: 404 for everyone else, admins included); the
+# aggregates are the board's.
+CRITERION_FORM = {"area": "Qualità", "title": "Personale formato", "scale_max": "4"}
+ROWS += [
+    Row("assessments.criteria", lambda i: f"/autovalutazione/{i['checklist']}/criteri",
+        lambda i: CRITERION_FORM, GUIDELINE_EDITORS, board=True),
+    Row("assessments.edit_criterion",
+        lambda i: f"/autovalutazione/{i['checklist']}/criteri/{i['criterion']}",
+        lambda i: CRITERION_FORM, GUIDELINE_EDITORS, board=True),
+    Row("assessments.move_criterion",
+        lambda i: f"/autovalutazione/{i['checklist']}/criteri/{i['criterion']}/sposta",
+        lambda i: {"verso": "giu"}, GUIDELINE_EDITORS, board=True),
+    Row("assessments.remove_criterion",
+        lambda i: f"/autovalutazione/{i['checklist']}/criteri/{i['criterion_2']}/elimina",
+        expect=GUIDELINE_EDITORS, board=True),
+    Row("assessments.fill", lambda i: f"/autovalutazione/{i['checklist']}",
+        lambda i: {f"score-{i['criterion']}": "2"}, ACTIVE, board=True),
+    Row("assessments.results", lambda i: f"/autovalutazione/{i['checklist']}/risultati",
+        expect=_roles(404, anonymous=LOGIN, member=200), method="GET", board=True),
+    Row("assessments.aggregates", lambda i: f"/autovalutazione/{i['checklist']}/aggregati",
+        expect=_roles(DENY, anonymous=LOGIN, admin=200, editor=200), method="GET",
+        board=True),
 ]
 
 GROUP_MANAGERS = _roles(DENY, anonymous=LOGIN, facilitator=OK, admin=OK)
