@@ -171,7 +171,28 @@ def _world() -> World:
     ids |= _path_world(users)
     ids |= _after_world(users)
     ids |= _event_world(users)
+    ids |= _guidelines_world(users)
     return World(users, ids)
+
+
+def _guidelines_world(users: dict[str, User]) -> dict[str, Any]:
+    """A published guideline owned by the editor (redazione), with changes not yet
+    published, and a solved public thread to propose as a guideline."""
+    from forum.guidelines.services import GuidelineFields, edit_guideline
+    from tests.factories import make_guideline
+
+    guideline = make_guideline(users["editor"], title="Linea guida della matrice")
+    edit_guideline(users["editor"], guideline.id, GuidelineFields(
+        title=guideline.title, summary="Sintesi da pubblicare.", body=guideline.body,
+        theme_ids=(db.session.scalar(select(Theme.id).order_by(Theme.position)),),
+        review_by=guideline.review_by))
+    asker = _user(username="chiede-linea-guida")
+    question = make_question(author=asker)
+    answer = make_answer(question, author=_user(username="risponde-linea-guida"))
+    from forum.answers.services import accept_answer
+
+    accept_answer(asker, answer.id)
+    return {"guideline": guideline.slug, "guideline_question": question.id}
 
 
 def _path_world(users: dict[str, User]) -> dict[str, Any]:
@@ -577,6 +598,29 @@ ROWS += [
         EVENT_ORGANISERS),
     Row("admin.toggle_organiser",
         lambda i: f"/amministrazione/utenti/{i['target']}/organizzatore", expect=ADMIN),
+]
+
+# Guidelines: moderators, the editorial board (redazione) and admins write them; any of
+# them (and the owners) edit, move and publish a guideline; members are refused.
+GUIDELINE_WRITERS = _roles(DENY, anonymous=LOGIN, moderator=OK, mod_other=OK, admin=OK,
+                           editor=OK)
+ROWS += [
+    Row("guidelines.create", lambda i: "/linee-guida/nuova", lambda i: {
+        "title": "Linea guida nuova di prova", "summary": "Sintesi.",
+        "body": "## Passi\n\nTesto.", "themes": [str(i["theme_id"])],
+        "review_by": (utcnow() + timedelta(days=90)).date().isoformat()},
+        GUIDELINE_WRITERS, board=True),
+    Row("guidelines.edit", lambda i: f"/linee-guida/{i['guideline']}/modifica", lambda i: {
+        "title": "Linea guida della matrice", "summary": "Sintesi rivista.",
+        "body": "## Passi\n\nTesto rivisto.", "themes": [str(i["theme_id"])],
+        "review_by": (utcnow() + timedelta(days=90)).date().isoformat()},
+        GUIDELINE_WRITERS, board=True),
+    Row("guidelines.change_status", lambda i: f"/linee-guida/{i['guideline']}/stato",
+        lambda i: {"stato": "pubblicata", "change_note": "Sintesi aggiornata."},
+        GUIDELINE_WRITERS, board=True),
+    Row("guidelines.from_question",
+        lambda i: f"/domande/{i['guideline_question']}/linea-guida", expect=GUIDELINE_WRITERS,
+        board=True),
 ]
 
 GROUP_MANAGERS = _roles(DENY, anonymous=LOGIN, facilitator=OK, admin=OK)
