@@ -102,8 +102,9 @@ def draft_from_question(actor: User, question_id: int) -> Guideline:
     theme_id = question.theme_id
     with write_intent():
         locked = db.session.execute(
-            select(Question).where(Question.id == question_id).with_for_update()
-        ).scalar_one_or_none()
+            select(Question.id, Question.accepted_answer_id)
+            .where(Question.id == question_id).with_for_update()
+        ).one_or_none()
         if locked is None or locked.accepted_answer_id != accepted_id:
             raise Conflict(_("La discussione è appena cambiata: ricarica la pagina e riprova."))
         existing = db.session.scalar(select(guideline_sources.c.guideline_id).where(

@@ -271,3 +271,24 @@ def test_answers_cite_published_guidelines_and_their_sections(app):
     assert {c.section_title for c in cited} == {"A chi serve", ""}
     edit_answer(author, answer.id, body="Nessuna citazione, ora, in questo testo.")
     assert db.session.scalars(select(GuidelineCitation)).all() == []
+
+
+def test_a_restricted_group_s_thread_is_not_proposed_as_a_guideline(app):
+    from tests.groups.test_visibility import into_group, make_group
+
+    editor = make_user("editor")
+    question = _solved_question()
+    into_group(question, make_group("Tavolo privato", "private", {editor: "member"}))
+    with pytest.raises(Conflict):
+        links.draft_from_question(editor, question.id)
+    with pytest.raises(NotFound):
+        links.draft_from_question(make_user("moderator"), question.id)
+
+
+def test_a_changed_review_date_in_the_past_is_refused_on_edit(app):
+    owner = make_user("editor")
+    guideline = make_guideline(owner, review_by=date.today() - timedelta(days=5))
+    services.edit_guideline(owner, guideline.id, fields(review_by=guideline.review_by))
+    with pytest.raises(InvalidInput):
+        services.edit_guideline(owner, guideline.id, fields(
+            review_by=date.today() - timedelta(days=1)))
