@@ -76,7 +76,7 @@ def index():
     """The guidelines the viewer may see, by theme and status."""
     filters = _filters()
     page = page_arg()
-    per_page = int(current_app.config.get("PRACTICES_PER_PAGE", 20))
+    per_page = int(current_app.config.get("GUIDELINES_PER_PAGE", 20))
     items, total = queries.list_guidelines(filters, current_user, page, per_page)
     pages = max(1, -(-total // per_page))
     if page > pages:

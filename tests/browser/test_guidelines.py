@@ -36,7 +36,7 @@ def test_write_publish_edit_publish_and_compare(page: Page, live: LiveServer) ->
     page.get_by_role("button", name="Salva").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
     no_violations(page, "linea guida in bozza")
-    page.get_by_role("button", name="Pubblica una nuova versione").click()
+    page.get_by_role("button", name="Pubblica", exact=True).click()
     expect(page.get_by_text("Versione 1 · aggiornata il")).to_be_visible()
     expect(page.get_by_role("link", name="L. 8 novembre 2000, n. 328")).to_have_attribute(
         "href", "https://www.normattiva.it/uri-res/N2Ls?urn:nir:stato:legge:2000-11-08;328")

@@ -205,6 +205,22 @@ def test_reminder_is_sent_once_per_review_date(app):
     assert remind_owners(date.today() + timedelta(days=31)) == 1
 
 
+def test_reminder_mails_an_owner_who_wants_account_notices_at_once(app):
+    from forum.database import write_intent
+    from forum.mail import outbox_messages
+    from forum.notifications.mailing import set_deliveries
+
+    owner = make_user("editor")
+    with write_intent():
+        set_deliveries(owner, {"account": "immediate"})
+        db.session.commit()
+    make_guideline(owner, title="Linea guida da rivedere subito",
+                   review_by=date.today() - timedelta(days=1))
+    assert remind_owners() == 1
+    [mail] = [m for m in outbox_messages() if m["To"] == owner.email]
+    assert "Linea guida da rivedere subito" in mail.get_body(("plain",)).get_content()
+
+
 def test_reminder_claims_once_when_started_on_several_nodes(app):
     owner = make_user("editor")
     make_guideline(owner, review_by=date.today() - timedelta(days=2))
