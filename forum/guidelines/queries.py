@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from forum import permissions
@@ -54,7 +54,7 @@ def _visible(viewer: Any) -> Any:
     """`can_view_guideline` as a WHERE clause: published once, in consultation, or (for
     those who write guidelines, or its owners) any."""
     if permissions.can_write_guidelines(viewer):
-        return and_(True)
+        return true()
     public = or_(Guideline.version > 0, Guideline.status == GuidelineStatus.CONSULTATION)
     if getattr(viewer, "is_authenticated", False) and permissions.is_active_member(viewer):
         from forum.models import guideline_owners
