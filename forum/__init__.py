@@ -63,6 +63,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     from forum.directory.routes import bp as directory_bp
     from forum.events.routes import bp as events_bp
     from forum.groups.routes import bp as groups_bp
+    from forum.guidelines.routes import bp as guidelines_bp
     from forum.main.routes import bp as main_bp
     from forum.moderation.routes import bp as moderation_bp
     from forum.notifications.routes import bp as notifications_bp
@@ -90,6 +91,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(events_bp)
     app.register_blueprint(consultations_bp)
     app.register_blueprint(assessments_bp)
+    app.register_blueprint(guidelines_bp)
 
     errors.register_error_handlers(app)
     security.init_security(app)

@@ -13,6 +13,7 @@ def init_cli(app: Flask) -> None:
     from forum.auth import commands as auth
     from forum.calendars import commands as calendars
     from forum.certificates import commands as certificates
+    from forum.guidelines import commands as guidelines
     from forum.jobs import commands as jobs
     from forum.notifications import commands as notifications
     from forum.practices import commands as practices
@@ -22,7 +23,7 @@ def init_cli(app: Flask) -> None:
     from forum.users import commands as users
 
     for module in (seed, auth, practices, users, admin, search, jobs, notifications,
-                   routing, calendars, certificates):
+                   routing, calendars, certificates, guidelines):
         for command in module.COMMANDS:
             _add(app, command)
 

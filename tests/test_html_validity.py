@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from forum.extensions import db
-from forum.models import ConversationMember, Organisation, Practice, Question, User
+from forum.models import ConversationMember, Organisation, Practice, Question, Theme, User
 from forum.seed.demo import seed_demo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,6 +81,9 @@ def _pages(client, login) -> dict[str, str]:  # type: ignore[no-untyped-def]
     public.append(consultation)
     member_pages.append(consultation)
     staff_pages.append(consultation)
+    guideline_public, guideline_staff = _guideline_pages(moderator)
+    public += guideline_public
+    staff_pages += guideline_staff
     public += ["/tavoli", "/tavoli/rete-dei-centri-per-le-famiglie",
                "/tavoli/tavolo-tariffe-e-accesso-ai-nidi", group_pages[-1]]
     out: dict[str, str] = {}
@@ -144,6 +147,30 @@ def _event_pages(organiser: User, member: User) -> tuple[list[str], list[str], l
     member_pages = [base, f"/incontri/{second.slug}"]
     staff = ["/incontri/nuovo", f"{base}/modifica", f"{base}/iscritti", f"/incontri/{draft.slug}"]
     return public, member_pages, staff
+
+
+def _guideline_pages(admin: User) -> tuple[list[str], list[str]]:
+    """The demo guidelines (g1 with two versions, g2 in consultation, g3 overdue), one with
+    unpublished changes; the list, page, versions, diff, preview and form pages."""
+    from forum.guidelines.services import GuidelineFields, edit_guideline
+    from forum.models import Guideline
+
+    overdue = db.session.scalars(select(Guideline).where(
+        Guideline.slug == "sostegno-caregiver-familiari")).one()
+    edit_guideline(admin, overdue.id, GuidelineFields(
+        title=overdue.title, summary=overdue.summary, body=overdue.body + "\n\nAggiunta.",
+        theme_ids=(db.session.scalars(select(Theme.id)).first() or 1,),
+        review_by=overdue.review_by, legal_references="L. 104/1992 | "
+        "urn:nir:stato:legge:1992-02-05;104"))
+    first = "/linee-guida/tariffe-servizi-educativi-0-3-isee"
+    public = ["/linee-guida", "/linee-guida?stato=pubblicata&tema=servizi-educativi-0-6",
+              first, f"{first}/versioni", f"{first}/confronta?da=1&a=2",
+              "/linee-guida/avviare-coprogettazione-terzo-settore",
+              "/linee-guida/sostegno-caregiver-familiari"]
+    staff = ["/linee-guida/nuova", f"{first}/modifica", first,
+             "/linee-guida/sostegno-caregiver-familiari",
+             "/linee-guida/sostegno-caregiver-familiari/bozza"]
+    return public, staff
 
 
 def _group_pages() -> tuple[User, list[str]]:

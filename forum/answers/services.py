@@ -9,6 +9,7 @@ from forum import permissions, reputation
 from forum.database import write_intent
 from forum.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from forum.extensions import db
+from forum.guidelines.links import cited_guidelines, sync_guideline_citations
 from forum.markup import render_markdown
 from forum.models import Acceptance, Answer, FollowTarget, Level, Question, RevisionKind, User
 from forum.models.base import utcnow
@@ -68,6 +69,7 @@ def post_answer(
         db.session.add(answer)
         db.session.flush()
         sync_citations(answer, cited_slugs(body, practice))
+        sync_guideline_citations(answer, cited_guidelines(body))
         db.session.execute(
             update(Question)
             .where(Question.id == question.id)
@@ -114,6 +116,7 @@ def edit_answer(
         answer.body_html = body_html
         answer.updated_at = now
         sync_citations(answer, cited_slugs(body, practice))
+        sync_guideline_citations(answer, cited_guidelines(body))
         db.session.execute(
             update(Question).where(Question.id == answer.question_id).values(last_activity_at=now)
         )

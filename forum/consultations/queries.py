@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from forum import permissions
-from forum.consultations.services import load_guideline, owner_ids
 from forum.errors import NotFound
 from forum.extensions import db
+from forum.guidelines.queries import load_guideline
 from forum.guidelines.sections import html_sections
 from forum.models import (
     CommentOutcome,
@@ -66,7 +66,7 @@ def _consulted_version(guideline: Guideline) -> int:
 
 def consultation_page(slug: str, viewer: Any) -> ConsultationPage:
     """The sections of the consulted text with their comments (oldest first)."""
-    guideline = load_guideline(slug, viewer)
+    guideline, owners = load_guideline(slug, viewer)
     version = _consulted_version(guideline)
     text = guideline.body_html
     if version <= guideline.version:  # that consultation's version is published: its text
@@ -84,7 +84,6 @@ def consultation_page(slug: str, viewer: Any) -> ConsultationPage:
     for comment in comments:
         target = by_anchor.get(comment.section_anchor)
         (target.comments if target else orphans).append(comment)
-    owners = owner_ids(guideline.id)
     counts = Counter(comment.outcome for comment in comments)
     return ConsultationPage(
         guideline=guideline, version=version,

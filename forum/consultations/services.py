@@ -16,9 +16,10 @@ from forum import permissions
 from forum.database import write_intent
 from forum.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from forum.extensions import db
+from forum.guidelines.queries import load_guideline
 from forum.guidelines.sections import section_titles
 from forum.markup import render_markdown
-from forum.models import CommentOutcome, Guideline, GuidelineComment, User, guideline_owners
+from forum.models import CommentOutcome, Guideline, GuidelineComment, User
 from forum.models.base import utcnow
 from forum.notifications.services import notify
 from forum.text import clean_text
@@ -27,22 +28,14 @@ COMMENT_MAX = 5_000
 REPLY_MAX = 3_000
 
 
-def owner_ids(guideline_id: int) -> set[int]:
-    """The guideline's owners (one query): the permission predicates take them as ids."""
-    return set(db.session.scalars(select(guideline_owners.c.user_id).where(
-        guideline_owners.c.guideline_id == guideline_id)))
-
-
-def load_guideline(slug: str, viewer: object, *, lock: bool = False) -> Guideline:
-    """A guideline the viewer may see, or 404 (drafts never published are the editors')."""
-    stmt = select(Guideline).where(Guideline.slug == slug)
-    if lock:
-        stmt = stmt.with_for_update()
-    guideline = db.session.scalar(stmt)
-    if guideline is None or not permissions.can_view_guideline(
-            viewer, guideline, owner_ids(guideline.id)):
-        raise NotFound(_("Linea guida non trovata."))
-    return guideline
+def _locked(slug: str, viewer: User) -> tuple[Guideline, set[int]]:
+    """The guideline the viewer may see, its row locked until the commit (a publication
+    running at the same time waits, so an outcome never lands on a published version)."""
+    guideline, owners = load_guideline(slug, viewer)
+    db.session.execute(select(Guideline.id).where(Guideline.id == guideline.id)
+                       .with_for_update())
+    db.session.refresh(guideline, ["version", "status", "consultation_ends_at"])
+    return guideline, owners
 
 
 def consultation_link(guideline: Guideline, anchor: str = "") -> str:
@@ -67,7 +60,7 @@ def comment_on_section(actor: User, slug: str, anchor: str, body: str) -> Guidel
     text = _text(body, "body", COMMENT_MAX, _("Scrivi il tuo commento."))
     html = render_markdown(text)
     with write_intent():
-        guideline = load_guideline(slug, actor)
+        guideline, owners = _locked(slug, actor)
         if not permissions.is_active_member(actor):
             raise NotAllowed(_("Il tuo account non può ancora commentare."))
         if not permissions.consultation_open(guideline):
@@ -82,7 +75,7 @@ def comment_on_section(actor: User, slug: str, anchor: str, body: str) -> Guidel
             section_title=titles[anchor][:200], author_id=actor.id, body=text, body_html=html)
         db.session.add(comment)
         db.session.flush()
-        for owner in sorted(owner_ids(guideline.id) - {actor.id}):
+        for owner in sorted(owners - {actor.id}):
             notify(owner, "guideline_comment", link=consultation_link(guideline, anchor),
                    actor=actor.display_name, title=guideline.title,
                    section=comment.section_title)
@@ -102,11 +95,11 @@ def respond_to_comment(actor: User, slug: str, comment_id: int, outcome: str,
     text = _text(reply, "reply", REPLY_MAX, empty)
     html = render_markdown(text, field="reply")
     with write_intent():
-        guideline = load_guideline(slug, actor, lock=True)
+        guideline, owners = _locked(slug, actor)
         comment = db.session.get(GuidelineComment, comment_id)
         if comment is None or comment.guideline_id != guideline.id:
             raise NotFound(_("Commento non trovato."))
-        if not permissions.can_edit_guideline(actor, guideline, owner_ids(guideline.id)):
+        if not permissions.can_edit_guideline(actor, guideline, owners):
             raise NotAllowed(_("Solo i curatori della linea guida rispondono ai commenti."))
         if comment.version <= guideline.version:
             raise Conflict(_("La versione a cui si riferisce il commento è già stata "

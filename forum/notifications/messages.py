@@ -76,6 +76,9 @@ MESSAGES: dict[str, str] = {
                         "%(subject)s"),
     "event_feedback": N_("L'incontro «%(title)s» è concluso: com'è andato? Lascia una "
                          "valutazione da 1 a 5."),
+    "guideline_review_due": N_(
+        "La linea guida «%(title)s» andava rivista entro il %(date)s: controlla che sia "
+        "ancora aggiornata."),
     "accept_reminder": N_(
         "Hai ricevuto risposte a «%(title)s»: se una ha risolto, accettala."),
 }

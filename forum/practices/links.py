@@ -200,12 +200,3 @@ def _require_theme_moderator(actor: User, question: Question) -> None:
         raise NotFound(_("Domanda non trovata."))
     if not permissions.can_moderate_question(actor, question):
         raise NotAllowed(_("Non moderi il tema di questa discussione."))
-
-
-def pinned_practices(question_id: int) -> list[Practice]:
-    """Published practices pinned to a discussion, oldest pin first."""
-    return list(db.session.execute(
-        select(Practice).join(PracticeLink, PracticeLink.practice_id == Practice.id)
-        .where(PracticeLink.question_id == question_id, Practice.status == PracticeStatus.PUBLISHED)
-        .order_by(PracticeLink.created_at)
-    ).scalars())

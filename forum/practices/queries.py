@@ -18,6 +18,7 @@ from forum.models import (
     PracticeAttachment,
     PracticeCitation,
     PracticeFacet,
+    PracticeLink,
     PracticeReplication,
     PracticeStatus,
     Question,
@@ -221,11 +222,20 @@ def citations_for_answers(answer_ids: list[int]) -> dict[int, list[Practice]]:
     return cited
 
 
-def practices_from_question(question_id: int) -> list[Practice]:
-    """Practices drafted from a thread (visible ones are filtered by the caller)."""
-    return list(db.session.execute(
-        select(Practice).where(Practice.source_question_id == question_id)
-    ).scalars())
+def practices_for_question(question_id: int) -> tuple[list[Practice], list[Practice]]:
+    """In one statement: the practices drafted from a thread (visible ones are filtered by
+    the caller) and the published practices pinned to it, oldest pin first."""
+    rows = db.session.execute(
+        select(Practice, PracticeLink.created_at)
+        .outerjoin(PracticeLink, and_(PracticeLink.practice_id == Practice.id,
+                                      PracticeLink.question_id == question_id))
+        .where(or_(Practice.source_question_id == question_id,
+                   PracticeLink.question_id == question_id))
+        .order_by(PracticeLink.created_at, Practice.id)).all()
+    derived = [p for p, _pinned_at in rows if p.source_question_id == question_id]
+    pinned = [p for p, pinned_at in rows
+              if pinned_at is not None and p.status == PracticeStatus.PUBLISHED]
+    return derived, pinned
 
 
 def suggest(text: str, limit: int = 8) -> list[Practice]:

@@ -14,9 +14,19 @@ from sqlalchemy.orm import joinedload, selectinload
 from forum import permissions
 from forum.errors import NotFound
 from forum.extensions import db
-from forum.models import Acceptance, Answer, Comment, Practice, Question, Tag, Theme, Vote
+from forum.guidelines import queries as guideline_queries
+from forum.models import (
+    Acceptance,
+    Answer,
+    Comment,
+    Guideline,
+    Practice,
+    Question,
+    Tag,
+    Theme,
+    Vote,
+)
 from forum.practices import queries as practice_queries
-from forum.practices.links import pinned_practices
 
 STATES = ("risolte", "non-risolte", "senza-risposta")
 SORTS = ("recenti", "attive", "voti")
@@ -163,6 +173,9 @@ class QuestionPage:
     pinned: list[Practice] = field(default_factory=list)
     original: tuple[int, str] | None = None
     duplicates: list[tuple[int, str]] = field(default_factory=list)
+    guideline_citations: dict[int, list[guideline_queries.CitedGuideline]] = field(
+        default_factory=dict)
+    guidelines: list[Guideline] = field(default_factory=list)
 
 
 def _comment_forest(comments: list[Comment]) -> tuple[list[CommentNode], dict[int, list]]:
@@ -227,12 +240,14 @@ def question_page(question_id: int, viewer: Any) -> QuestionPage:
             my_votes[("question", q_id) if q_id else ("answer", a_id or 0)] = value
     on_question, on_answers = _comment_forest(comments)
     citations = practice_queries.citations_for_answers([a.id for a in answers])
-    derived = [p for p in practice_queries.practices_from_question(question_id)
-               if permissions.can_view_practice(viewer, p)]
-    pinned = pinned_practices(question_id)
+    drawn, pinned = practice_queries.practices_for_question(question_id)
+    derived = [p for p in drawn if permissions.can_view_practice(viewer, p)]
     original, duplicates = _duplicate_links(question, viewer)
+    cited_guidelines, guidelines = guideline_queries.guidelines_for_question(
+        question_id, [a.id for a in answers], viewer)
     return QuestionPage(question, answers, acceptance, on_question, on_answers, my_votes,
-                        citations, derived, pinned, original, duplicates)
+                        citations, derived, pinned, original, duplicates,
+                        cited_guidelines, guidelines)
 
 
 def _visible_to(model: type[Answer] | type[Comment], viewer: Any, question: Question) -> Any:

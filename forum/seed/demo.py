@@ -29,6 +29,7 @@ from forum.seed.assessments import seed_assessments
 from forum.seed.consultations import seed_consultation
 from forum.seed.events import seed_events, seed_path
 from forum.seed.groups import seed_groups
+from forum.seed.guidelines import seed_guidelines
 from forum.seed.moderation import seed_moderation
 from forum.seed.practices import seed_practices
 from forum.seed.profiles import seed_profiles
@@ -169,6 +170,7 @@ def _seed_demo(password: str) -> SeedReport:
     report.questions += seed_groups(users)
     seed_events(users)
     seed_path(users)
+    seed_guidelines(users, data["questions"])
     seed_consultation(users)
     seed_assessments(users)
     return report

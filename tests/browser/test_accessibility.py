@@ -175,3 +175,26 @@ def test_signed_in_pages_fit_a_390px_phone(new_page: Callable[..., Page], live: 
         expect(page).to_have_url(re.compile(r"/domande$"))
     else:
         check_page(page, "telefono 390 px")  # axe needs scripts: the JS variant runs it
+
+
+def test_guideline_pages(page: Page) -> None:
+    """The demo guidelines: list, a page with two versions, the one in consultation, the one
+    past its review date, the versions and the comparison; then an owner's view."""
+    for label, path in (("linee guida", "/linee-guida"),
+                        ("linee guida filtrate", "/linee-guida?stato=pubblicata"),
+                        ("linea guida", "/linee-guida/tariffe-servizi-educativi-0-3-isee"),
+                        ("linea guida in consultazione",
+                         "/linee-guida/avviare-coprogettazione-terzo-settore"),
+                        ("linea guida da verificare", "/linee-guida/sostegno-caregiver-familiari"),
+                        ("versioni", "/linee-guida/tariffe-servizi-educativi-0-3-isee/versioni"),
+                        ("confronto", "/linee-guida/tariffe-servizi-educativi-0-3-isee/"
+                                      "confronta?da=1&a=2")):
+        response = page.goto(path)
+        assert response is not None and response.status == 200, path
+        no_violations(page, label)
+    sign_in(page, "chiara.lombardo")
+    page.goto("/linee-guida/tariffe-servizi-educativi-0-3-isee")
+    no_violations(page, "linea guida, vista dei responsabili")
+    page.goto("/linee-guida/tariffe-servizi-educativi-0-3-isee/modifica")
+    no_violations(page, "modifica della linea guida")
+

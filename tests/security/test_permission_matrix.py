@@ -173,6 +173,7 @@ def _world() -> World:
     ids |= _event_world(users)
     ids |= _consultation_world(users)
     ids |= _assessment_world(users)
+    ids |= _guidelines_world(users)
     return World(users, ids)
 
 
@@ -187,6 +188,26 @@ def _assessment_world(users: dict[str, User]) -> dict[str, Any]:
         "Accesso", title)) for title in ("Regole pubblicate", "Graduatorie chiare"))
     save_answers(users["member"], guideline.id, {f"score-{first.id}": "1"})
     return {"checklist": guideline.slug, "criterion": first.id, "criterion_2": second.id}
+
+
+def _guidelines_world(users: dict[str, User]) -> dict[str, Any]:
+    """A published guideline owned by the editor (redazione), with changes not yet
+    published, and a solved public thread to propose as a guideline."""
+    from forum.guidelines.services import GuidelineFields, edit_guideline
+    from tests.factories import make_guideline
+
+    guideline = make_guideline(users["editor"], title="Linea guida della matrice")
+    edit_guideline(users["editor"], guideline.id, GuidelineFields(
+        title=guideline.title, summary="Sintesi da pubblicare.", body=guideline.body,
+        theme_ids=(db.session.scalar(select(Theme.id).order_by(Theme.position)),),
+        review_by=guideline.review_by))
+    asker = _user(username="chiede-linea-guida")
+    question = make_question(author=asker)
+    answer = make_answer(question, author=_user(username="risponde-linea-guida"))
+    from forum.answers.services import accept_answer
+
+    accept_answer(asker, answer.id)
+    return {"guideline": guideline.slug, "guideline_question": question.id}
 
 
 def _path_world(users: dict[str, User]) -> dict[str, Any]:
@@ -642,6 +663,27 @@ ROWS += [
         expect=_roles(404, anonymous=LOGIN, member=200), method="GET", board=True),
     Row("assessments.aggregates", lambda i: f"/autovalutazione/{i['checklist']}/aggregati",
         expect=_roles(DENY, anonymous=LOGIN, admin=200, editor=200), method="GET",
+        board=True),
+]
+
+# Guidelines: moderators, the editorial board (redazione) and admins write them; any of
+# them (and the owners) edit, move and publish a guideline; members are refused.
+ROWS += [
+    Row("guidelines.create", lambda i: "/linee-guida/nuova", lambda i: {
+        "title": "Linea guida nuova di prova", "summary": "Sintesi.",
+        "body": "## Passi\n\nTesto.", "themes": [str(i["theme_id"])],
+        "review_by": (utcnow() + timedelta(days=90)).date().isoformat()},
+        GUIDELINE_EDITORS, board=True),
+    Row("guidelines.edit", lambda i: f"/linee-guida/{i['guideline']}/modifica", lambda i: {
+        "title": "Linea guida della matrice", "summary": "Sintesi rivista.",
+        "body": "## Passi\n\nTesto rivisto.", "themes": [str(i["theme_id"])],
+        "review_by": (utcnow() + timedelta(days=90)).date().isoformat()},
+        GUIDELINE_EDITORS, board=True),
+    Row("guidelines.change_status", lambda i: f"/linee-guida/{i['guideline']}/stato",
+        lambda i: {"stato": "pubblicata", "change_note": "Sintesi aggiornata."},
+        GUIDELINE_EDITORS, board=True),
+    Row("guidelines.from_question",
+        lambda i: f"/domande/{i['guideline_question']}/linea-guida", expect=GUIDELINE_EDITORS,
         board=True),
 ]
 
