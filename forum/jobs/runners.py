@@ -55,6 +55,14 @@ class InlineRunner:
         """Nothing to start: leftovers wait for `flask jobs worker`."""
 
 
+def _in_command() -> bool:
+    """Inside a `flask` CLI command (a click context in this thread), not a request."""
+    import click
+    from flask import has_request_context
+
+    return click.get_current_context(silent=True) is not None and not has_request_context()
+
+
 class ThreadRunner:
     """A daemon thread in this process; `None` on the queue stops it."""
 
@@ -76,6 +84,12 @@ class ThreadRunner:
             self.thread.start()
 
     def submit(self, jobs: list[Handoff]) -> None:
+        if _in_command():
+            # A command runs alone: a thread of its own would write (job status, mail
+            # records) while the command writes, and on SQLite one of the two fails with
+            # "database is locked" (the demo seed did). Its jobs stay pending: the server's
+            # thread runs them within JOBS_POLL_SECONDS, or `flask jobs worker --burst`.
+            return
         self.start()
         for job in jobs:
             self.queue.put(job)

@@ -216,3 +216,26 @@ def test_burst_of_answers_leaves_one_search_job_that_indexes_them_all(
     db.session.commit()
     assert db.session.scalar(select(func.count(SearchOutbox.id))) == 0
     assert all(service.search(f"marcatore{n}").total == 1 for n in range(5))
+
+
+@pytest.mark.parametrize("app_overrides", [THREAD])
+def test_a_cli_command_leaves_its_jobs_pending_for_the_server(app, runner, thread_runner,
+                                                              ran):
+    """The demo seed failed with "database is locked" when a thread of the command's own
+    wrote beside it: in a command the thread runner starts nothing, the jobs stay pending,
+    and a runner started later (the server's) runs them."""
+    import click
+
+    @click.command("enqueue-one")
+    def enqueue_one() -> None:
+        with write_intent():
+            enqueue("tests.record", "ciao")
+            db.session.commit()
+
+    result = runner.invoke(enqueue_one)
+    assert result.exit_code == 0, result.output
+    assert thread_runner.thread is None and ran == []
+    assert db.session.scalar(select(func.count(Job.id)).where(
+        Job.status == JobStatus.PENDING)) == 1
+    thread_runner.start()  # the server's first request
+    wait_for(lambda: ran == [["ciao"]])
