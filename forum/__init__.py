@@ -52,6 +52,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
         database.configure_engine(app, db.engine)
 
     from forum.admin.routes import bp as admin_bp
+    from forum.announcements.routes import bp as announcements_bp
     from forum.answers.routes import bp as answers_bp
     from forum.auth.routes import bp as auth_bp
     from forum.calendars.routes import bp as calendars_bp
@@ -63,6 +64,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     from forum.groups.routes import bp as groups_bp
     from forum.main.routes import bp as main_bp
     from forum.moderation.routes import bp as moderation_bp
+    from forum.newsletters.routes import bp as newsletters_bp
     from forum.notifications.routes import bp as notifications_bp
     from forum.paths.routes import bp as paths_bp
     from forum.practices.routes import bp as practices_bp
@@ -86,6 +88,8 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(calendars_bp)
     app.register_blueprint(certificates_bp)
     app.register_blueprint(events_bp)
+    app.register_blueprint(announcements_bp)
+    app.register_blueprint(newsletters_bp)
 
     errors.register_error_handlers(app)
     security.init_security(app)

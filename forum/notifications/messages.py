@@ -70,6 +70,7 @@ MESSAGES: dict[str, str] = {
                         "%(subject)s"),
     "event_feedback": N_("L'incontro «%(title)s» è concluso: com'è andato? Lascia una "
                          "valutazione da 1 a 5."),
+    "priority_valid": N_("Nuova priorità di policy su un tema che segui: «%(title)s»"),
     "accept_reminder": N_(
         "Hai ricevuto risposte a «%(title)s»: se una ha risolto, accettala."),
 }
