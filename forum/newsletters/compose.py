@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy import and_, exists, func, select
 
 from forum import permissions
-from forum.announcements.queries import valid_on
 from forum.events.clock import rome_to_utc
 from forum.extensions import db
 from forum.models import (

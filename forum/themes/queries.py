@@ -1,8 +1,8 @@
 """A theme page as a map of what the community knows about it: valid priorities,
 guidelines, practices, solved and unanswered questions, upcoming events and the members
-with expertise. Each section is one statement, limited to a few items (one more is read
-to know whether "see all" has more to show), so the page costs the same number of
-statements whatever the theme holds. Visibility is the viewer's: a restricted working
+with expertise. Each section is one statement, limited to a few items ("see all" leads
+to the filtered list), so the page costs the same number of statements whatever the
+theme holds. Visibility is the viewer's: a restricted working
 group's threads and events appear only to its members.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import joinedload
@@ -40,15 +40,13 @@ from forum.models import (
 from forum.models.base import utcnow
 
 SECTION = 6
-T = TypeVar("T")
 
 
 @dataclass
 class Section:
-    """A few items and whether there are more than shown."""
+    """The first few items of a section."""
 
     items: list[Any]
-    more: bool
 
 
 @dataclass
@@ -65,8 +63,8 @@ class ThemeMap:
     today: date
 
 
-def _section(rows: list[T]) -> Section:
-    return Section(rows[:SECTION], len(rows) > SECTION)
+def _section(rows: list[Any]) -> Section:
+    return Section(rows)
 
 
 def _questions(theme: Theme, viewer: Any, *where: Any) -> Section:
@@ -74,7 +72,7 @@ def _questions(theme: Theme, viewer: Any, *where: Any) -> Section:
             .where(Question.theme_id == theme.id, Question.hidden_at.is_(None),
                    permissions.visible_questions(viewer), *where)
             .order_by(Question.last_activity_at.desc(), Question.id.desc())
-            .limit(SECTION + 1))
+            .limit(SECTION))
     return _section(list(db.session.scalars(stmt).unique()))
 
 
@@ -84,7 +82,7 @@ def _guidelines(theme: Theme) -> Section:
         Guideline.version > 0, Guideline.status != GuidelineStatus.ARCHIVED,
         Guideline.id.in_(select(guideline_themes.c.guideline_id)
                          .where(guideline_themes.c.theme_id == theme.id)))
-        .order_by(Guideline.published_at.desc(), Guideline.id.desc()).limit(SECTION + 1))
+        .order_by(Guideline.published_at.desc(), Guideline.id.desc()).limit(SECTION))
     return _section(list(db.session.scalars(stmt)))
 
 
@@ -93,7 +91,7 @@ def _practices(theme: Theme) -> Section:
         Practice.status == PracticeStatus.PUBLISHED,
         Practice.id.in_(select(PracticeFacet.practice_id).where(
             PracticeFacet.facet == "theme", PracticeFacet.value == theme.slug)))
-        .order_by(Practice.published_at.desc(), Practice.id.desc()).limit(SECTION + 1))
+        .order_by(Practice.published_at.desc(), Practice.id.desc()).limit(SECTION))
     return _section(list(db.session.scalars(stmt)))
 
 
@@ -102,7 +100,7 @@ def _events(theme: Theme, viewer: Any) -> Section:
         Event.status == EventStatus.PUBLISHED, Event.ends_at > utcnow(), visible_events(viewer),
         exists().where(event_themes.c.event_id == Event.id,
                        event_themes.c.theme_id == theme.id))
-        .order_by(Event.starts_at, Event.id).limit(SECTION + 1))
+        .order_by(Event.starts_at, Event.id).limit(SECTION))
     return _section(list(db.session.scalars(stmt)))
 
 
@@ -116,7 +114,7 @@ def _experts(theme: Theme, viewer: Any) -> Section:
         User.status == AccountStatus.ACTIVE,
         or_(User.suspended_until.is_(None), User.suspended_until <= utcnow()), shown,
         exists().where(and_(Expertise.user_id == User.id, Expertise.theme_id == theme.id)))
-        .order_by(User.reputation.desc(), User.id).limit(SECTION + 1))
+        .order_by(User.reputation.desc(), User.id).limit(SECTION))
     return _section(list(db.session.scalars(stmt)))
 
 

@@ -11,13 +11,18 @@ from sqlalchemy import select
 
 from forum.announcements.queries import today
 from forum.extensions import db
-from forum.models import DEFAULT_DELIVERY, NewsletterDelivery, NewsletterIssue, NewsletterStatus, User
+from forum.models import (
+    DEFAULT_DELIVERY,
+    NewsletterDelivery,
+    NewsletterIssue,
+    NewsletterStatus,
+    User,
+)
 from forum.newsletters.services import start_sending
 from tests.factories import make_user
 from tests.newsletters.helpers import fill_month, make_issue, opt_in
-from tests.notifications.test_mail import inbox, parts  # noqa: F401 - the SMTP fixture
+from tests.notifications.test_mail import parts
 from tests.security.test_hostile_input import HOSTILE
-
 
 SETTINGS = {f"email-{c}": str(d) for c, d in DEFAULT_DELIVERY.items()}
 

@@ -15,7 +15,7 @@ from forum.newsletters.sending import deliver_issue
 from forum.newsletters.services import IssueFields, start_sending, update_issue
 from tests.factories import make_user
 from tests.newsletters.helpers import fill_month, make_issue, opt_in
-from tests.notifications.test_mail import inbox, parts  # noqa: F401 - the SMTP fixture
+from tests.notifications.test_mail import parts
 
 
 def _titles(content: dict, section: str) -> list[str]:
@@ -91,7 +91,8 @@ def test_sending_reaches_each_opted_in_active_member_once_in_their_language(app,
     [mail] = inbox.to(reader.email)
     text, html = parts(mail)
     assert mail["Subject"] == "Officina informa: Officina informa di questo mese"
-    assert "Sportello unico per le famiglie della valle" in text and "<strong>intenso</strong>" in html
+    assert "Sportello unico per le famiglie della valle" in text
+    assert "<strong>intenso</strong>" in html
     assert "Discussioni risolte" in text and mail["List-Unsubscribe-Post"]
     [english_mail] = inbox.to(english.email)
     assert parts(english_mail)[0].startswith("Hello ")  # the section names follow once
