@@ -29,6 +29,7 @@ from forum.seed.events import seed_events, seed_path
 from forum.seed.groups import seed_groups
 from forum.seed.moderation import seed_moderation
 from forum.seed.practices import seed_practices
+from forum.seed.priorities import seed_priorities
 from forum.seed.profiles import seed_profiles
 from forum.seed.routing import seed_unsolved
 from forum.seed.themes import ensure_themes
@@ -167,6 +168,7 @@ def _seed_demo(password: str) -> SeedReport:
     report.questions += seed_groups(users)
     seed_events(users)
     seed_path(users)
+    seed_priorities(users)
     return report
 
 
