@@ -15,7 +15,7 @@ from typing import Any, cast
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import Table, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, Table, exists, func, or_, select, update
 
 from forum.database import upsert_insert, write_intent
 from forum.extensions import db
@@ -43,26 +43,26 @@ SEND = "newsletters.send"
 BATCH = 100
 
 
-def _recipients_after(issue_id: int, last_id: int) -> list[User]:
-    """The next batch of members who opted in, may receive mail, and have no delivery
-    row for this issue yet (keyset pagination on the id)."""
+def _eligible() -> list[ColumnElement[bool]]:
+    """Members who opted in and may receive mail (the SQL form of `may_receive_mail`)."""
     now = utcnow()
+    return [User.newsletter_opt_in.is_(True), User.status == AccountStatus.ACTIVE,
+            User.email_bounced_at.is_(None),
+            or_(User.suspended_until.is_(None), User.suspended_until <= now)]
+
+
+def _recipients_after(issue_id: int, last_id: int) -> list[User]:
+    """The next batch of eligible members with no delivery row for this issue yet (keyset
+    pagination on the id)."""
     delivered = exists().where(NewsletterDelivery.issue_id == issue_id,
                                NewsletterDelivery.user_id == User.id)
     return list(db.session.scalars(select(User).where(
-        User.id > last_id, User.newsletter_opt_in.is_(True),
-        User.status == AccountStatus.ACTIVE, User.email_bounced_at.is_(None),
-        or_(User.suspended_until.is_(None), User.suspended_until <= now), ~delivered)
-        .order_by(User.id).limit(BATCH)))
+        User.id > last_id, *_eligible(), ~delivered).order_by(User.id).limit(BATCH)))
 
 
 def opted_in_count() -> int:
     """How many members would receive an issue sent now."""
-    now = utcnow()
-    return db.session.scalar(select(func.count()).select_from(User).where(
-        User.newsletter_opt_in.is_(True), User.status == AccountStatus.ACTIVE,
-        User.email_bounced_at.is_(None),
-        or_(User.suspended_until.is_(None), User.suspended_until <= now))) or 0
+    return db.session.scalar(select(func.count()).select_from(User).where(*_eligible())) or 0
 
 
 def compose_mail(issue: NewsletterIssue, user: User,

@@ -10,6 +10,7 @@ member has opted in, so the seed sends no e-mail and writes no delivery.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
@@ -23,9 +24,23 @@ from forum.models import Announcement, NewsletterIssue, NewsletterStatus, Theme,
 from forum.newsletters.compose import compose_content, render_content
 
 BOARD = "elena.marchetti"  # the demo admin, who curates the community
+
+
+@dataclass(frozen=True)
+class DemoPriority:
+    """A demo priority; its validity in days from the seeding day."""
+
+    title: str
+    body: str
+    themes: tuple[str, ...]
+    start: int
+    end: int
+
+
 PRIORITIES = (
-    {"title": "Priorità 2027: posti nido nelle aree interne",
-     "body": "Per il 2027 la redazione di Officina segue in particolare l'apertura di **posti "
+    DemoPriority(
+        title="Priorità 2027: posti nido nelle aree interne",
+        body="Per il 2027 la redazione di Officina segue in particolare l'apertura di **posti "
              "nido nei comuni delle aree interne**, dove la domanda è dispersa e i servizi "
              "costano di più.\n\n"
              "- gestione associata tra comuni vicini e convenzioni con nidi privati;\n"
@@ -33,15 +48,14 @@ PRIORITIES = (
              "- trasporto e orari compatibili con il lavoro dei genitori.\n\n"
              "Raccontate nelle discussioni del tema cosa ha funzionato: le esperienze "
              "migliori diventeranno una linea guida.",
-     "themes": ("servizi-educativi-0-6", "conciliazione-vita-lavoro"),
-     "start": -20, "end": 380},
-    {"title": "Rafforzare i centri per la famiglia",
-     "body": "Nei mesi scorsi la priorità è stata fare dei **centri per la famiglia** la porta "
+        themes=("servizi-educativi-0-6", "conciliazione-vita-lavoro"), start=-20, end=380),
+    DemoPriority(
+        title="Rafforzare i centri per la famiglia",
+        body="Nei mesi scorsi la priorità è stata fare dei **centri per la famiglia** la porta "
              "d'accesso unica ai servizi per i genitori: accoglienza, orientamento, "
              "mediazione e sostegno alla genitorialità nello stesso luogo, in rete con "
              "consultori e servizi sociali.",
-     "themes": ("centri-famiglia-consultori", "natalita-genitorialita"),
-     "start": -120, "end": -5},
+        themes=("centri-famiglia-consultori", "natalita-genitorialita"), start=-120, end=-5),
 )
 NEWSLETTER_INTRO = (
     "Benvenuti al numero di **Officina informa**: le priorità della redazione, le "
@@ -53,13 +67,13 @@ def _priorities(board: User) -> int:
     themes = {t.slug: t.id for t in db.session.scalars(select(Theme))}
     day, added = today(), 0
     for item in PRIORITIES:
-        if item["title"] in existing:
+        if item.title in existing:
             continue
         create_announcement(board, AnnouncementFields(
-            title=str(item["title"]), body=str(item["body"]),
-            theme_ids=tuple(themes[s] for s in item["themes"] if s in themes),
-            valid_from=day + timedelta(days=int(str(item["start"]))),
-            valid_until=day + timedelta(days=int(str(item["end"])))))
+            title=item.title, body=item.body,
+            theme_ids=tuple(themes[s] for s in item.themes if s in themes),
+            valid_from=day + timedelta(days=item.start),
+            valid_until=day + timedelta(days=item.end)))
         added += 1
     return added
 

@@ -156,3 +156,14 @@ def test_the_board_deletes_a_priority(app):
         delete_announcement(make_user(), priority.id)
     delete_announcement(board, priority.id)
     assert db.session.get(Announcement, priority.id) is None
+
+
+def test_the_notify_command_reports_what_it_claimed(app):
+    board, watcher = make_user("editor"), make_user()
+    set_level(watcher, FollowTarget.THEME, theme_id(), "watching")
+    priority = make_priority(board, valid_from=days(1))
+    db.session.get(Announcement, priority.id).valid_from = days(0)
+    db.session.commit()
+    runner = app.test_cli_runner()
+    assert "Priorità notificate: 1." in runner.invoke(args=["announcements", "notify"]).output
+    assert "Priorità notificate: 0." in runner.invoke(args=["announcements", "notify"]).output

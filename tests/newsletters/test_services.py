@@ -153,3 +153,14 @@ def test_many_senders_at_once_send_each_member_one_copy(app, inbox):
         assert len(inbox.to(member.email)) == 1
     db.session.commit()
     assert len(db.session.scalars(select(NewsletterDelivery)).all()) == 5
+
+
+def test_the_send_command_resumes_an_issue_without_sending_twice(app, inbox):
+    board, reader = make_user("editor"), make_user()
+    opt_in(reader)
+    issue = make_issue(board)
+    start_sending(board, issue.id)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["newsletter", "send", "--issue", str(issue.id)])
+    assert "Email accodate: 0." in result.output
+    assert len(inbox.to(reader.email)) == 1
