@@ -167,3 +167,19 @@ def test_the_notify_command_reports_what_it_claimed(app):
     runner = app.test_cli_runner()
     assert "Priorità notificate: 1." in runner.invoke(args=["announcements", "notify"]).output
     assert "Priorità notificate: 0." in runner.invoke(args=["announcements", "notify"]).output
+
+
+def test_watchers_get_the_e_mail_their_followed_setting_asks_for(app, inbox):
+    from forum.notifications.services import save_mail_settings
+    from tests.notifications.test_mail import parts
+
+    board, at_once, weekly = make_user("editor"), make_user(), make_user()
+    for member in (at_once, weekly):
+        set_level(member, FollowTarget.THEME, theme_id(), "watching")
+    save_mail_settings(at_once, {"followed": "immediate"})
+    priority = make_priority(board)
+    [mail] = inbox.to(at_once.email)
+    assert "Nuova priorità di policy su un tema che segui" in mail["Subject"]
+    assert f"https://officina.example/indirizzi/{priority.slug}" in parts(mail)[0]
+    assert inbox.to(weekly.email) == []  # in their weekly digest instead
+    assert {n.user_id for n in _notes(priority.id)} == {at_once.id, weekly.id}
