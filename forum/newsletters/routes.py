@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, get_locale
@@ -41,12 +42,11 @@ def _require_board() -> None:
         abort(403, description=_("Solo la redazione prepara e invia la newsletter."))
 
 
-def _body(issue: NewsletterIssue) -> tuple[str, str]:
-    """(text, html) of the issue in the reader's language: frozen content once sent, the
-    month's data as of now while a draft."""
-    content = issue.content if issue.status != NewsletterStatus.DRAFT else \
-        compose.compose_content(issue.year, issue.month)
-    return compose.render_content(issue.intro_html, content, str(get_locale()))
+def _content(issue: NewsletterIssue) -> dict[str, Any]:
+    """The sections: frozen once sent, the month's data as of now while a draft."""
+    if issue.status != NewsletterStatus.DRAFT:
+        return issue.content
+    return compose.compose_content(issue.year, issue.month)
 
 
 @bp.route("/newsletter")
@@ -61,9 +61,8 @@ def index():
 def issue(year: int, month: int):
     """One issue (a draft: the board only)."""
     found = queries.issue_for_month(current_user, year, month)
-    _text, html = _body(found)
-    return render_template("newsletters/issue.html", issue=found, body_html=html,
-                           send_form=SendForm(formdata=None))
+    _text, html = compose.render_content(found.intro_html, _content(found), str(get_locale()))
+    return render_template("newsletters/issue.html", issue=found, body_html=html)
 
 
 def _parse_month(raw: str) -> tuple[int | None, int | None]:
@@ -128,9 +127,7 @@ def edit(year: int, month: int):
 def _preview(found: NewsletterIssue, form: SendForm, status: int = 200):  # type: ignore[no-untyped-def]
     """The member's own copy: the body in their mail language, inside the mail."""
     language = current_user.language or "it"
-    content = found.content if found.status != NewsletterStatus.DRAFT else \
-        compose.compose_content(found.year, found.month)
-    text, html = compose.render_content(found.intro_html, content, language)
+    text, html = compose.render_content(found.intro_html, _content(found), language)
     mail = compose_mail(found, current_user, {language: (text, html)})
     return render_template("newsletters/preview.html", issue=found, body_html=html,
                            mail_text=mail.text, subject=mail.subject, send_form=form,
