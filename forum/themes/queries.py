@@ -27,6 +27,7 @@ from forum.models import (
     Expertise,
     Guideline,
     GuidelineStatus,
+    GuidelineVersion,
     Practice,
     PracticeFacet,
     PracticeStatus,
@@ -77,13 +78,17 @@ def _questions(theme: Theme, viewer: Any, *where: Any) -> Section:
 
 
 def _guidelines(theme: Theme) -> Section:
-    """Published guidelines of the theme (archived ones are no longer listed)."""
-    stmt = (select(Guideline).where(
-        Guideline.version > 0, Guideline.status != GuidelineStatus.ARCHIVED,
-        Guideline.id.in_(select(guideline_themes.c.guideline_id)
-                         .where(guideline_themes.c.theme_id == theme.id)))
-        .order_by(Guideline.published_at.desc(), Guideline.id.desc()).limit(SECTION))
-    return _section(list(db.session.scalars(stmt)))
+    """Published guidelines of the theme (archived ones are no longer listed), with the
+    title and summary of their published version: the working copy may hold a draft."""
+    stmt = (select(Guideline.slug, Guideline.review_by, GuidelineVersion.title,
+                   GuidelineVersion.summary)
+            .join(GuidelineVersion, and_(GuidelineVersion.guideline_id == Guideline.id,
+                                         GuidelineVersion.version == Guideline.version))
+            .where(Guideline.version > 0, Guideline.status != GuidelineStatus.ARCHIVED,
+                   Guideline.id.in_(select(guideline_themes.c.guideline_id)
+                                    .where(guideline_themes.c.theme_id == theme.id)))
+            .order_by(Guideline.published_at.desc(), Guideline.id.desc()).limit(SECTION))
+    return _section(list(db.session.execute(stmt)))
 
 
 def _practices(theme: Theme) -> Section:

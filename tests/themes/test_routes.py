@@ -123,3 +123,11 @@ def test_experts_who_hide_their_expertise_are_not_listed(client, login, app):
     login(make_user())
     page = client.get(f"/temi/{THEME}").get_data(as_text=True)
     assert "Esperta Visibile" in page and "Esperto Nascosto" not in page
+
+
+def test_a_guideline_shows_its_published_title_not_the_draft_being_edited(client, app):
+    guideline = make_guideline(make_user("editor"), title="Titolo pubblicato della linea")
+    guideline.title = "Titolo in lavorazione da non mostrare"
+    db.session.commit()
+    page = client.get(f"/temi/{THEME}").get_data(as_text=True)
+    assert "Titolo pubblicato della linea" in page and "in lavorazione" not in page
