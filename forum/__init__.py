@@ -52,6 +52,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
         database.configure_engine(app, db.engine)
 
     from forum.admin.routes import bp as admin_bp
+    from forum.announcements.routes import bp as announcements_bp
     from forum.answers.routes import bp as answers_bp
     from forum.assessments.routes import bp as assessments_bp
     from forum.auth.routes import bp as auth_bp
@@ -66,6 +67,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     from forum.guidelines.routes import bp as guidelines_bp
     from forum.main.routes import bp as main_bp
     from forum.moderation.routes import bp as moderation_bp
+    from forum.newsletters.routes import bp as newsletters_bp
     from forum.notifications.routes import bp as notifications_bp
     from forum.paths.routes import bp as paths_bp
     from forum.practices.routes import bp as practices_bp
@@ -92,6 +94,8 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(consultations_bp)
     app.register_blueprint(assessments_bp)
     app.register_blueprint(guidelines_bp)
+    app.register_blueprint(announcements_bp)
+    app.register_blueprint(newsletters_bp)
 
     errors.register_error_handlers(app)
     security.init_security(app)

@@ -10,11 +10,13 @@ from flask import Flask
 def init_cli(app: Flask) -> None:
     """Register every feature's commands on the app."""
     from forum.admin import commands as admin
+    from forum.announcements import commands as announcements
     from forum.auth import commands as auth
     from forum.calendars import commands as calendars
     from forum.certificates import commands as certificates
     from forum.guidelines import commands as guidelines
     from forum.jobs import commands as jobs
+    from forum.newsletters import commands as newsletters
     from forum.notifications import commands as notifications
     from forum.practices import commands as practices
     from forum.routing import commands as routing
@@ -23,7 +25,7 @@ def init_cli(app: Flask) -> None:
     from forum.users import commands as users
 
     for module in (seed, auth, practices, users, admin, search, jobs, notifications,
-                   routing, calendars, certificates, guidelines):
+                   routing, calendars, certificates, guidelines, announcements, newsletters):
         for command in module.COMMANDS:
             _add(app, command)
 

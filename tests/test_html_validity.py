@@ -84,6 +84,9 @@ def _pages(client, login) -> dict[str, str]:  # type: ignore[no-untyped-def]
     guideline_public, guideline_staff = _guideline_pages(moderator)
     public += guideline_public
     staff_pages += guideline_staff
+    priority_public, priority_staff = _priority_pages(moderator)
+    public += priority_public
+    staff_pages += priority_staff
     public += ["/tavoli", "/tavoli/rete-dei-centri-per-le-famiglie",
                "/tavoli/tavolo-tariffe-e-accesso-ai-nidi", group_pages[-1]]
     out: dict[str, str] = {}
@@ -170,6 +173,28 @@ def _guideline_pages(admin: User) -> tuple[list[str], list[str]]:
     staff = ["/linee-guida/nuova", f"{first}/modifica", first,
              "/linee-guida/sostegno-caregiver-familiari",
              "/linee-guida/sostegno-caregiver-familiari/bozza"]
+    return public, staff
+
+
+def _priority_pages(board: User) -> tuple[list[str], list[str]]:
+    """The demo's priorities and sent newsletter issue, and a draft issue for this month
+    (its page, preview and form), seen by the board."""
+    from forum.announcements.queries import today
+    from forum.models import Announcement, NewsletterIssue
+    from forum.newsletters.services import IssueFields, create_issue
+
+    slugs = list(db.session.scalars(select(Announcement.slug).order_by(Announcement.id)))
+    sent = db.session.scalars(select(NewsletterIssue)).one()
+    day = today()
+    create_issue(board, IssueFields(title="Officina informa in preparazione",
+                                    intro="Una **bozza** di prova.", year=day.year,
+                                    month=day.month))
+    draft = f"/newsletter/{day.year}/{day.month}"
+    public = ["/indirizzi", *[f"/indirizzi/{slug}" for slug in slugs], "/newsletter",
+              f"/newsletter/{sent.year}/{sent.month}"]
+    staff = ["/indirizzi", "/indirizzi/nuovo", f"/indirizzi/{slugs[0]}/modifica",
+             f"/indirizzi/{slugs[0]}", "/newsletter", "/newsletter/nuova", draft,
+             f"{draft}/anteprima", f"{draft}/modifica", "/temi/centri-famiglia-consultori"]
     return public, staff
 
 

@@ -61,6 +61,11 @@ def _visible(viewer: Any) -> Any:
                Event.group_id.in_(permissions.readable_group_ids(viewer)))
 
 
+def visible_to(viewer: Any) -> Any:
+    """The events the viewer may see, as a WHERE clause (theme pages use it too)."""
+    return _visible(viewer)
+
+
 def _rome_month_start(moment: datetime) -> datetime:
     local = utc_to_rome(moment)
     return datetime(local.year, local.month, 1)

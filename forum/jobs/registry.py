@@ -11,7 +11,8 @@ from typing import Any
 # Modules that define tasks: imported on the first look-up of an unknown name, so an RQ
 # worker or `flask jobs worker` knows every task without importing the whole app first.
 TASK_MODULES = ("forum.mail", "forum.search.sync", "forum.notifications.activity",
-                "forum.routing.services", "forum.conversations.notify")
+                "forum.routing.services", "forum.conversations.notify",
+                "forum.announcements.notify", "forum.newsletters.sending")
 
 
 @dataclass(frozen=True)

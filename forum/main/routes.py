@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forum import permissions
+from forum.announcements import queries as announcement_queries
 from forum.limits import write_limit
 from forum.markup import render_markdown
 from forum.questions import queries
@@ -35,6 +36,7 @@ def home():
         "main/home.html",
         questions=queries.recent_questions(current_user, 10),
         themes=queries.themes_with_counts(),
+        priorities=announcement_queries.pinned(),
     )
 
 

@@ -43,6 +43,9 @@ class Announcement(Model):
         ForeignKey("users.id", ondelete="SET NULL"), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Set (by one conditional UPDATE) when the theme watchers' notification was queued:
+    # at creation when already valid, else by `flask announcements notify` once it is.
+    notified_at: Mapped[datetime | None] = mapped_column(default=None)
 
     themes: Mapped[list[Theme]] = relationship(
         secondary=announcement_themes, lazy="raise_on_sql", order_by=Theme.position)

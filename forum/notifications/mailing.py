@@ -45,6 +45,7 @@ DELIVERY_LABELS: dict[Delivery, str] = {
     Delivery.NONE: N_("Nessuna email"),
 }
 ALL = "all"  # an unsubscribe token for every category
+NEWSLETTER = "newsletter"  # an unsubscribe token that turns the monthly newsletter off
 
 
 def category_for(kind: str, *, own_thread: bool) -> MailCategory:
@@ -55,7 +56,7 @@ def category_for(kind: str, *, own_thread: bool) -> MailCategory:
         return MailCategory.MY_THREADS if own_thread else MailCategory.FOLLOWED
     if kind in ("comment_reply", "mention"):
         return MailCategory.REPLIES
-    if kind in ("new_question", "routing_offer"):  # routing: a theme of my expertise
+    if kind in ("new_question", "routing_offer", "priority_valid"):  # themes I follow
         return MailCategory.FOLLOWED
     if kind == "accept_reminder":
         return MailCategory.MY_THREADS
@@ -131,7 +132,7 @@ def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
     if not isinstance(data, dict):
         return None
     user_id, category = data.get("u"), data.get("c")
-    if not isinstance(user_id, int) or category not in {*MailCategory, ALL}:
+    if not isinstance(user_id, int) or category not in {*MailCategory, ALL, NEWSLETTER}:
         return None
     return user_id, str(category)
 

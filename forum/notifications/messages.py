@@ -79,6 +79,7 @@ MESSAGES: dict[str, str] = {
     "guideline_review_due": N_(
         "La linea guida «%(title)s» andava rivista entro il %(date)s: controlla che sia "
         "ancora aggiornata."),
+    "priority_valid": N_("Nuova priorità di policy su un tema che segui: «%(title)s»"),
     "accept_reminder": N_(
         "Hai ricevuto risposte a «%(title)s»: se una ha risolto, accettala."),
 }

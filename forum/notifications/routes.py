@@ -69,11 +69,12 @@ def follow():
 def settings():
     """What the member follows, each with its level, and when each kind of notification
     reaches them by e-mail."""
-    status, choices = 200, None
+    status, choices, newsletter = 200, None, False
     if request.method == "POST":
         choices = {str(c): request.form.get(f"email-{c}", "") for c in MailCategory}
+        newsletter = request.form.get("newsletter") == "1"
         try:
-            services.save_mail_settings(current_user, choices)
+            services.save_mail_settings(current_user, choices, newsletter=newsletter)
         except InvalidInput as error:
             flash(error.message, "danger")
             status = 422
@@ -85,6 +86,7 @@ def settings():
     return render_template(
         "notifications/settings.html", followed=follows.my_follows(current_user),
         email_choices=shown, categories=CATEGORY_LABELS, delivery_labels=DELIVERY_LABELS,
+        newsletter=newsletter if request.method == "POST" else current_user.newsletter_opt_in,
     ), status
 
 

@@ -128,8 +128,10 @@ def mail_choices(user: User) -> dict[str, str]:
             for category, delivery in deliveries(db.session(), [user.id])[user.id].items()}
 
 
-def save_mail_settings(user: User, choices: dict[str, str]) -> None:
-    """The member's e-mail delivery per category (the settings page)."""
+def save_mail_settings(user: User, choices: dict[str, str], *,
+                       newsletter: bool | None = None) -> None:
+    """The member's e-mail delivery per category and, when given, whether they receive
+    the monthly newsletter (the settings page)."""
     if not getattr(user, "is_authenticated", False):
         raise NotAllowed(_("Accedi per continuare."))
     from forum.notifications.mailing import set_deliveries
@@ -137,14 +139,22 @@ def save_mail_settings(user: User, choices: dict[str, str]) -> None:
     with write_intent():
         set_deliveries(user, choices)
         # Saving is the member's word that the address works again after a bounce.
-        db.session.get_one(User, user.id).email_bounced_at = None
+        member = db.session.get_one(User, user.id)
+        member.email_bounced_at = None
+        if newsletter is not None:
+            member.newsletter_opt_in = newsletter
         db.session.commit()
 
 
 def unsubscribe(token: str) -> tuple[User, str]:
     """Stop the e-mails a signed token names (one category, or all); no sign-in needed.
     Returns the member and the category; NotFound for a forged or stale token."""
-    from forum.notifications.mailing import ALL, read_unsubscribe_token, set_deliveries
+    from forum.notifications.mailing import (
+        ALL,
+        NEWSLETTER,
+        read_unsubscribe_token,
+        set_deliveries,
+    )
 
     found = read_unsubscribe_token(token)
     if found is None:
@@ -154,7 +164,10 @@ def unsubscribe(token: str) -> tuple[User, str]:
         user = db.session.get(User, user_id)
         if user is None:
             raise NotFound(_("Il link per annullare l'iscrizione non è valido."))
-        names = [str(c) for c in MailCategory] if category == ALL else [category]
-        set_deliveries(user, dict.fromkeys(names, Delivery.NONE.value))
+        if category == NEWSLETTER:
+            user.newsletter_opt_in = False
+        else:
+            names = [str(c) for c in MailCategory] if category == ALL else [category]
+            set_deliveries(user, dict.fromkeys(names, Delivery.NONE.value))
         db.session.commit()
     return user, category

@@ -32,6 +32,7 @@ from forum.seed.groups import seed_groups
 from forum.seed.guidelines import seed_guidelines
 from forum.seed.moderation import seed_moderation
 from forum.seed.practices import seed_practices
+from forum.seed.priorities import seed_priorities
 from forum.seed.profiles import seed_profiles
 from forum.seed.routing import seed_unsolved
 from forum.seed.themes import ensure_themes
@@ -173,6 +174,7 @@ def _seed_demo(password: str) -> SeedReport:
     seed_guidelines(users, data["questions"])
     seed_consultation(users)
     seed_assessments(users)
+    seed_priorities(users)
     return report
 
 

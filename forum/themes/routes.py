@@ -1,17 +1,14 @@
-"""Policy theme pages."""
+"""Policy theme pages: each a map of what the community knows about the theme."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template
-from flask_babel import gettext as _
+from flask import Blueprint, render_template
 from flask_login import current_user
 
 from forum.models import FollowTarget
 from forum.notifications.follows import level_of
-from forum.practices import queries as practice_queries
 from forum.questions import queries
-from forum.questions.routes import _filters_from_args
-from forum.views import page_arg
+from forum.themes.queries import theme_map
 
 bp = Blueprint("themes", __name__)
 
@@ -24,18 +21,10 @@ def index():
 
 @bp.route("/temi/<slug>")
 def detail(slug: str):
-    """One theme and its questions, with the same filters as the question list."""
+    """One theme: priorities, guidelines, practices, solved and unanswered questions,
+    upcoming events and members with expertise, each a short list with "see all"."""
     theme = queries.theme_by_slug(slug)
-    base = _filters_from_args()
-    filters = queries.ListFilters(theme=slug, tag=base.tag, state=base.state, sort=base.sort)
-    page = page_arg()
-    pagination = queries.list_questions(filters, page, current_app.config["QUESTIONS_PER_PAGE"],
-                                        current_user)
-    if page > 1 and page > pagination.pages:
-        abort(404, description=_("Questa pagina non esiste: l'elenco ha meno pagine."))
-    practices, practice_total = practice_queries.theme_practices(slug)
     return render_template(
-        "themes/detail.html", theme=theme, pagination=pagination, filters=filters,
-        practices=practices, practice_total=practice_total,
+        "themes/detail.html", theme=theme, sections=theme_map(theme, current_user),
         follow_level=level_of(current_user, FollowTarget.THEME, theme.id),
     )

@@ -174,6 +174,7 @@ def _world() -> World:
     ids |= _consultation_world(users)
     ids |= _assessment_world(users)
     ids |= _guidelines_world(users)
+    ids |= _priorities_world(users)
     return World(users, ids)
 
 
@@ -208,6 +209,21 @@ def _guidelines_world(users: dict[str, User]) -> dict[str, Any]:
 
     accept_answer(asker, answer.id)
     return {"guideline": guideline.slug, "guideline_question": question.id}
+
+
+def _priorities_world(users: dict[str, User]) -> dict[str, Any]:
+    """A valid priority and a draft newsletter issue (January 2025), by the board."""
+    from forum.announcements.services import AnnouncementFields, create_announcement
+    from forum.newsletters.services import IssueFields, create_issue
+
+    theme = db.session.query(Theme.id).order_by(Theme.position).limit(1).scalar()
+    priority = create_announcement(users["editor"], AnnouncementFields(
+        title="Priorità di prova della redazione", body="Testo della priorità di prova.",
+        theme_ids=(theme,), valid_from=utcnow().date()))
+    issue = create_issue(users["editor"], IssueFields(
+        title="Numero di prova", intro="Introduzione di prova.", year=2025, month=1))
+    return {"priority": priority.slug, "priority_theme": theme,
+            "issue": f"{issue.year}/{issue.month}"}
 
 
 def _path_world(users: dict[str, User]) -> dict[str, Any]:
@@ -685,6 +701,34 @@ ROWS += [
     Row("guidelines.from_question",
         lambda i: f"/domande/{i['guideline_question']}/linea-guida", expect=GUIDELINE_EDITORS,
         board=True),
+]
+
+# Priorities (indirizzi) and the newsletter: the editorial board (the editor role and
+# admins) writes, previews and sends; everyone else is refused.
+BOARD = _roles(DENY, anonymous=LOGIN, admin=OK, editor=OK)
+PRIORITY_FORM = {"title": "Rafforzare i centri per la famiglia",
+                 "body": "I centri per la famiglia come porta unica ai servizi.",
+                 "valid_from": utcnow().date().isoformat(), "valid_until": ""}
+ISSUE_FORM = {"title": "Officina informa di prova", "intro": "Benvenuti."}
+
+ROWS += [
+    Row("announcements.create", lambda i: "/indirizzi/nuovo",
+        lambda i: {**PRIORITY_FORM, "themes": [str(i["priority_theme"])]}, BOARD, board=True),
+    Row("announcements.edit", lambda i: f"/indirizzi/{i['priority']}/modifica",
+        lambda i: {**PRIORITY_FORM, "themes": [str(i["priority_theme"])]}, BOARD, board=True),
+    Row("announcements.delete", lambda i: f"/indirizzi/{i['priority']}/elimina", expect=BOARD,
+        board=True),
+    Row("newsletters.create", lambda i: "/newsletter/nuova",
+        lambda i: {**ISSUE_FORM, "month": "2025-02"}, BOARD, board=True),
+    Row("newsletters.edit", lambda i: f"/newsletter/{i['issue']}/modifica",
+        lambda i: ISSUE_FORM, BOARD, board=True),
+    Row("newsletters.send", lambda i: f"/newsletter/{i['issue']}/invia",
+        lambda i: {"confirm": "y"}, BOARD, board=True),
+    Row("newsletters.preview", lambda i: f"/newsletter/{i['issue']}/anteprima",
+        expect=_roles(DENY, anonymous=LOGIN, admin=200, editor=200), method="GET",
+        board=True),
+    Row("newsletters.issue", lambda i: f"/newsletter/{i['issue']}",
+        expect=_roles(404, admin=200, editor=200), method="GET", board=True),
 ]
 
 GROUP_MANAGERS = _roles(DENY, anonymous=LOGIN, facilitator=OK, admin=OK)
