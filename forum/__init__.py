@@ -58,6 +58,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     from forum.certificates.routes import bp as certificates_bp
     from forum.comments.routes import bp as comments_bp
     from forum.conversations.routes import bp as conversations_bp
+    from forum.dashboard.routes import bp as dashboard_bp
     from forum.directory.routes import bp as directory_bp
     from forum.events.routes import bp as events_bp
     from forum.groups.routes import bp as groups_bp
@@ -86,6 +87,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(calendars_bp)
     app.register_blueprint(certificates_bp)
     app.register_blueprint(events_bp)
+    app.register_blueprint(dashboard_bp)
 
     errors.register_error_handlers(app)
     security.init_security(app)

@@ -1,0 +1,133 @@
+"""Server-side SVG charts of the dashboard, drawn with matplotlib's SVG backend.
+
+Why matplotlib: the most maintained Python charting library (monthly releases, a large
+team), no JavaScript and no CDN; its SVG keeps text as text (`svg.fonttype = none`), so
+the charts stay small, sharp at any zoom and selectable. Only the object-oriented API is
+used (a `Figure` per chart, never `pyplot`'s global state), so concurrent requests do not
+share figures. The page shows each chart as an <img> with a text alternative, followed
+by a table with the same figures; series differ by marker, line style or hatching as
+well as by colour (WCAG 1.4.1).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import matplotlib
+from matplotlib.figure import Figure
+
+# Set once for the process (nothing else in Officina draws with matplotlib): text stays
+# text, and element ids are the same on every run for the same chart.
+matplotlib.rcParams.update({
+    "svg.fonttype": "none",
+    "svg.hashsalt": "officina-cruscotto",
+    "font.family": "sans-serif",
+    "font.sans-serif": ["Titillium Web", "DejaVu Sans"],
+    "font.size": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+})
+
+# Bootstrap Italia primary, its dark blue, and a dark orange: each at least 3:1 on white.
+COLOURS = ("#0066CC", "#17324D", "#A65E00")
+MARKERS = ("o", "s", "^")
+LINES = ("-", "--", ":")
+HATCHES = ("", "//", "..")
+
+
+@dataclass(frozen=True)
+class Series:
+    """One named line or set of bars; None where there is no figure (drawn as a gap)."""
+
+    name: str
+    values: Sequence[float | None]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A drawn chart: its title (also the start of its text alternative) and the SVG."""
+
+    title: str
+    svg: str
+
+    @property
+    def data_uri(self) -> str:
+        """The SVG as a data: URI for an <img> (allowed by the page's img-src policy)."""
+        return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode()).decode()
+
+
+def _values(series: Series) -> list[float]:
+    return [math.nan if value is None else float(value) for value in series.values]
+
+
+def _finish(fig: Figure, title: str) -> Chart:
+    out = io.StringIO()
+    fig.savefig(out, format="svg", metadata={"Date": None, "Title": title})
+    return Chart(title, out.getvalue())
+
+
+def _style_axis(ax: object, percent: bool, unit: str) -> None:
+    ax.grid(axis="y", color="#D9DADB", linewidth=0.8)  # type: ignore[attr-defined]
+    ax.set_axisbelow(True)  # type: ignore[attr-defined]
+    if percent:
+        ax.set_ylim(0, 100)  # type: ignore[attr-defined]
+    else:
+        ax.set_ylim(bottom=0)  # type: ignore[attr-defined]
+    if unit:
+        ax.set_ylabel(unit)  # type: ignore[attr-defined]
+
+
+def line_chart(title: str, labels: Sequence[str], series: Sequence[Series], *,
+               unit: str = "", percent: bool = False) -> Chart:
+    """Lines over the months (one per series, each with its own marker and dash)."""
+    fig = Figure(figsize=(8, 3.4), layout="constrained")
+    ax = fig.subplots()
+    positions = list(range(len(labels)))
+    for n, item in enumerate(series):
+        ax.plot(positions, _values(item), label=item.name, color=COLOURS[n % 3],
+                marker=MARKERS[n % 3], linestyle=LINES[n % 3], linewidth=2)
+    ax.set_xticks(positions, labels, rotation=45 if len(labels) > 12 else 0)
+    _style_axis(ax, percent, unit)
+    ax.legend(loc="upper left", frameon=False, ncols=len(series))
+    return _finish(fig, title)
+
+
+def bar_chart(title: str, labels: Sequence[str], series: Sequence[Series], *,
+              unit: str = "", percent: bool = False, horizontal: bool = False) -> Chart:
+    """Grouped bars: vertical over the months, horizontal for themes and regions (their
+    long names stay readable)."""
+    count = max(len(series), 1)
+    width = 0.8 / count
+    if horizontal:
+        fig = Figure(figsize=(8, max(2.4, 0.32 * len(labels) * count + 1)), layout="constrained")
+    else:
+        fig = Figure(figsize=(8, 3.4), layout="constrained")
+    ax = fig.subplots()
+    positions = list(range(len(labels)))
+    for n, item in enumerate(series):
+        offsets = [p - 0.4 + width * (n + 0.5) for p in positions]
+        values = [0.0 if math.isnan(v) else v for v in _values(item)]
+        style = {"label": item.name, "color": COLOURS[n % 3], "hatch": HATCHES[n % 3],
+                 "edgecolor": "white"}
+        if horizontal:
+            ax.barh(offsets, values, height=width, **style)
+        else:
+            ax.bar(offsets, values, width=width, **style)
+    if horizontal:
+        ax.set_yticks(positions, labels)
+        ax.invert_yaxis()
+        ax.grid(axis="x", color="#D9DADB", linewidth=0.8)
+        ax.set_axisbelow(True)
+        ax.set_xlim(0, 100) if percent else ax.set_xlim(left=0)
+        if unit:
+            ax.set_xlabel(unit)
+    else:
+        ax.set_xticks(positions, labels, rotation=45 if len(labels) > 12 else 0)
+        _style_axis(ax, percent, unit)
+    if len(series) > 1:
+        ax.legend(loc="best", frameon=False)
+    return _finish(fig, title)
