@@ -16,9 +16,11 @@ import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import matplotlib
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 # Set once for the process (nothing else in Officina draws with matplotlib): text stays
 # text, and element ids are the same on every run for the same chart.
@@ -70,15 +72,31 @@ def _finish(fig: Figure, title: str) -> Chart:
     return Chart(title, out.getvalue())
 
 
-def _style_axis(ax: object, percent: bool, unit: str) -> None:
-    ax.grid(axis="y", color="#D9DADB", linewidth=0.8)  # type: ignore[attr-defined]
-    ax.set_axisbelow(True)  # type: ignore[attr-defined]
+def _month_axis(ax: Any, labels: Sequence[str]) -> None:
+    """Month labels, thinned to about twelve so they never overlap."""
+    step = max(1, math.ceil(len(labels) / 12))
+    slanted = len(labels) > 6
+    ax.set_xticks(range(0, len(labels), step), labels[::step],
+                  rotation=45 if slanted else 0, ha="right" if slanted else "center")
+    ax.set_xlim(-0.6, len(labels) - 0.4)
+
+
+def _legend(fig: Figure, series: Sequence[Series]) -> None:
+    """Below the plot, outside it: it never hides a line or a bar."""
+    if len(series) > 1:
+        fig.legend(loc="outside lower center", ncols=len(series), frameon=False)
+
+
+def _style_axis(ax: Any, percent: bool, unit: str) -> None:
+    ax.grid(axis="y", color="#D9DADB", linewidth=0.8)
+    ax.set_axisbelow(True)
     if percent:
-        ax.set_ylim(0, 100)  # type: ignore[attr-defined]
+        ax.set_ylim(0, 102)
     else:
-        ax.set_ylim(bottom=0)  # type: ignore[attr-defined]
+        ax.set_ylim(bottom=0)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
     if unit:
-        ax.set_ylabel(unit)  # type: ignore[attr-defined]
+        ax.set_ylabel(unit)
 
 
 def line_chart(title: str, labels: Sequence[str], series: Sequence[Series], *,
@@ -90,9 +108,11 @@ def line_chart(title: str, labels: Sequence[str], series: Sequence[Series], *,
     for n, item in enumerate(series):
         ax.plot(positions, _values(item), label=item.name, color=COLOURS[n % 3],
                 marker=MARKERS[n % 3], linestyle=LINES[n % 3], linewidth=2)
-    ax.set_xticks(positions, labels, rotation=45 if len(labels) > 12 else 0)
+    _month_axis(ax, labels)
     _style_axis(ax, percent, unit)
-    ax.legend(loc="upper left", frameon=False, ncols=len(series))
+    if not percent:  # hours: fractions are fine
+        ax.yaxis.set_major_locator(MaxNLocator())
+    _legend(fig, series)
     return _finish(fig, title)
 
 
@@ -111,8 +131,8 @@ def bar_chart(title: str, labels: Sequence[str], series: Sequence[Series], *,
     for n, item in enumerate(series):
         offsets = [p - 0.4 + width * (n + 0.5) for p in positions]
         values = [0.0 if math.isnan(v) else v for v in _values(item)]
-        style = {"label": item.name, "color": COLOURS[n % 3], "hatch": HATCHES[n % 3],
-                 "edgecolor": "white"}
+        style: dict[str, Any] = {"label": item.name, "color": COLOURS[n % 3],
+                                 "hatch": HATCHES[n % 3], "edgecolor": "white"}
         if horizontal:
             ax.barh(offsets, values, height=width, **style)
         else:
@@ -122,12 +142,15 @@ def bar_chart(title: str, labels: Sequence[str], series: Sequence[Series], *,
         ax.invert_yaxis()
         ax.grid(axis="x", color="#D9DADB", linewidth=0.8)
         ax.set_axisbelow(True)
-        ax.set_xlim(0, 100) if percent else ax.set_xlim(left=0)
+        if percent:
+            ax.set_xlim(0, 100)
+        else:
+            ax.set_xlim(left=0)
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
         if unit:
             ax.set_xlabel(unit)
     else:
-        ax.set_xticks(positions, labels, rotation=45 if len(labels) > 12 else 0)
+        _month_axis(ax, labels)
         _style_axis(ax, percent, unit)
-    if len(series) > 1:
-        ax.legend(loc="best", frameon=False)
+    _legend(fig, series)
     return _finish(fig, title)

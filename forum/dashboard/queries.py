@@ -333,8 +333,9 @@ def dashboard(filters: DashboardFilters, themes: list[tuple[str, str]],
 
     def figures(dim: str, key: str) -> Figures:
         found = merged.get((dim, key), {})
-        return Figures(**{name: (float(value) if name.startswith("median") else int(value))
-                          for name, value in found.items()})
+        values: dict[str, Any] = {name: (float(value) if name.startswith("median")
+                                         else int(value)) for name, value in found.items()}
+        return Figures(**values)
 
     months = [month.strftime("%Y-%m") for month in filters.months]
     theme_rows = [(slug, name) for slug, name in themes
