@@ -22,6 +22,8 @@ import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from forum.cache import TTLCache
+
 # Set once for the process (nothing else in Officina draws with matplotlib): text stays
 # text, and element ids are the same on every run for the same chart.
 matplotlib.rcParams.update({
@@ -39,6 +41,10 @@ COLOURS = ("#0066CC", "#17324D", "#A65E00")
 MARKERS = ("o", "s", "^")
 LINES = ("-", "--", ":")
 HATCHES = ("", "//", "..")
+
+# Drawing costs about 0.1 s a chart; the same figures give the same SVG, so drawings are
+# kept by content (title, labels, values): a changed figure is a new key, never stale.
+_drawn = TTLCache(size=256, ttl=3600)
 
 
 @dataclass(frozen=True)
@@ -99,9 +105,30 @@ def _style_axis(ax: Any, percent: bool, unit: str) -> None:
         ax.set_ylabel(unit)
 
 
+def _key(kind: str, title: str, labels: Sequence[str], series: Sequence[Series],
+         **options: object) -> tuple[object, ...]:
+    return (kind, title, tuple(labels), tuple((s.name, tuple(s.values)) for s in series),
+            tuple(sorted(options.items())))
+
+
 def line_chart(title: str, labels: Sequence[str], series: Sequence[Series], *,
                unit: str = "", percent: bool = False) -> Chart:
     """Lines over the months (one per series, each with its own marker and dash)."""
+    key = _key("line", title, labels, series, unit=unit, percent=percent)
+    return _drawn.get_or_compute(key, lambda: _line_chart(title, labels, series, unit, percent))
+
+
+def bar_chart(title: str, labels: Sequence[str], series: Sequence[Series], *,
+              unit: str = "", percent: bool = False, horizontal: bool = False) -> Chart:
+    """Grouped bars: vertical over the months, horizontal for themes and regions (their
+    long names stay readable)."""
+    key = _key("bar", title, labels, series, unit=unit, percent=percent, horizontal=horizontal)
+    return _drawn.get_or_compute(
+        key, lambda: _bar_chart(title, labels, series, unit, percent, horizontal))
+
+
+def _line_chart(title: str, labels: Sequence[str], series: Sequence[Series], unit: str,
+                percent: bool) -> Chart:
     fig = Figure(figsize=(8, 3.4), layout="constrained")
     ax = fig.subplots()
     positions = list(range(len(labels)))
@@ -116,10 +143,8 @@ def line_chart(title: str, labels: Sequence[str], series: Sequence[Series], *,
     return _finish(fig, title)
 
 
-def bar_chart(title: str, labels: Sequence[str], series: Sequence[Series], *,
-              unit: str = "", percent: bool = False, horizontal: bool = False) -> Chart:
-    """Grouped bars: vertical over the months, horizontal for themes and regions (their
-    long names stay readable)."""
+def _bar_chart(title: str, labels: Sequence[str], series: Sequence[Series], unit: str,
+               percent: bool, horizontal: bool) -> Chart:
     count = max(len(series), 1)
     width = 0.8 / count
     if horizontal:
