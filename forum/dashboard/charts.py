@@ -14,7 +14,8 @@ from __future__ import annotations
 import base64
 import io
 import math
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,6 +46,16 @@ HATCHES = ("", "//", "..")
 # Drawing costs about 0.1 s a chart; the same figures give the same SVG, so drawings are
 # kept by content (title, labels, values): a changed figure is a new key, never stale.
 _drawn = TTLCache(size=256, ttl=3600)
+# Matplotlib asks callers who draw from several threads to hold a lock; drawing is CPU
+# work under the GIL anyway, so the lock costs no throughput.
+_drawing = threading.Lock()
+
+
+def _locked(draw: Callable[[], Chart]) -> Callable[[], Chart]:
+    def run() -> Chart:
+        with _drawing:
+            return draw()
+    return run
 
 
 @dataclass(frozen=True)
@@ -115,7 +126,8 @@ def line_chart(title: str, labels: Sequence[str], series: Sequence[Series], *,
                unit: str = "", percent: bool = False) -> Chart:
     """Lines over the months (one per series, each with its own marker and dash)."""
     key = _key("line", title, labels, series, unit=unit, percent=percent)
-    return _drawn.get_or_compute(key, lambda: _line_chart(title, labels, series, unit, percent))
+    return _drawn.get_or_compute(key, _locked(
+        lambda: _line_chart(title, labels, series, unit, percent)))
 
 
 def bar_chart(title: str, labels: Sequence[str], series: Sequence[Series], *,
@@ -123,8 +135,8 @@ def bar_chart(title: str, labels: Sequence[str], series: Sequence[Series], *,
     """Grouped bars: vertical over the months, horizontal for themes and regions (their
     long names stay readable)."""
     key = _key("bar", title, labels, series, unit=unit, percent=percent, horizontal=horizontal)
-    return _drawn.get_or_compute(
-        key, lambda: _bar_chart(title, labels, series, unit, percent, horizontal))
+    return _drawn.get_or_compute(key, _locked(
+        lambda: _bar_chart(title, labels, series, unit, percent, horizontal)))
 
 
 def _line_chart(title: str, labels: Sequence[str], series: Sequence[Series], unit: str,
