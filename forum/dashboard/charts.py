@@ -17,25 +17,13 @@ import math
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import matplotlib
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from typing import TYPE_CHECKING, Any
 
 from forum.cache import TTLCache
 
-# Set once for the process (nothing else in Officina draws with matplotlib): text stays
-# text, and element ids are the same on every run for the same chart.
-matplotlib.rcParams.update({
-    "svg.fonttype": "none",
-    "svg.hashsalt": "officina-cruscotto",
-    "font.family": "sans-serif",
-    "font.sans-serif": ["Titillium Web", "DejaVu Sans"],
-    "font.size": 10,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-})
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 # Bootstrap Italia primary, its dark blue, and a dark orange: each at least 3:1 on white.
 COLOURS = ("#0066CC", "#17324D", "#A65E00")
@@ -49,6 +37,38 @@ _drawn = TTLCache(size=256, ttl=3600)
 # Matplotlib asks callers who draw from several threads to hold a lock; drawing is CPU
 # work under the GIL anyway, so the lock costs no throughput.
 _drawing = threading.Lock()
+
+
+_configured = False
+
+
+def _figure(width: float, height: float) -> Figure:
+    """A new figure; matplotlib is imported on the first chart (about 0.7 s), not when
+    the app starts, and set once for the process (nothing else in Officina draws with it):
+    text stays text, and element ids are the same on every run for the same chart."""
+    global _configured
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    if not _configured:
+        matplotlib.rcParams.update({
+            "svg.fonttype": "none",
+            "svg.hashsalt": "officina-cruscotto",
+            "font.family": "sans-serif",
+            "font.sans-serif": ["DejaVu Sans"],
+            "font.size": 10,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+        })
+        _configured = True
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def _ticks(*, integer: bool) -> Any:
+    """Up to ten round ticks; whole numbers only for counts."""
+    from matplotlib.ticker import MaxNLocator
+
+    return MaxNLocator(integer=integer, min_n_ticks=1)
 
 
 def _locked(draw: Callable[[], Chart]) -> Callable[[], Chart]:
@@ -89,7 +109,7 @@ def _finish(fig: Figure, title: str) -> Chart:
     return Chart(title, out.getvalue())
 
 
-def _month_axis(ax: Any, labels: Sequence[str]) -> None:
+def _month_axis(ax: Axes, labels: Sequence[str]) -> None:
     """Month labels, thinned to about twelve so they never overlap."""
     step = max(1, math.ceil(len(labels) / 12))
     slanted = len(labels) > 6
@@ -104,14 +124,14 @@ def _legend(fig: Figure, series: Sequence[Series]) -> None:
         fig.legend(loc="outside lower center", ncols=len(series), frameon=False)
 
 
-def _style_axis(ax: Any, percent: bool, unit: str) -> None:
+def _style_axis(ax: Axes, percent: bool, unit: str) -> None:
     ax.grid(axis="y", color="#D9DADB", linewidth=0.8)
     ax.set_axisbelow(True)
     if percent:
         ax.set_ylim(0, 102)
     else:
         ax.set_ylim(bottom=0)
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
+        ax.yaxis.set_major_locator(_ticks(integer=True))
     if unit:
         ax.set_ylabel(unit)
 
@@ -141,7 +161,7 @@ def bar_chart(title: str, labels: Sequence[str], series: Sequence[Series], *,
 
 def _line_chart(title: str, labels: Sequence[str], series: Sequence[Series], unit: str,
                 percent: bool) -> Chart:
-    fig = Figure(figsize=(8, 3.4), layout="constrained")
+    fig = _figure(8, 3.4)
     ax = fig.subplots()
     positions = list(range(len(labels)))
     for n, item in enumerate(series):
@@ -150,7 +170,7 @@ def _line_chart(title: str, labels: Sequence[str], series: Sequence[Series], uni
     _month_axis(ax, labels)
     _style_axis(ax, percent, unit)
     if not percent:  # hours: fractions are fine
-        ax.yaxis.set_major_locator(MaxNLocator())
+        ax.yaxis.set_major_locator(_ticks(integer=False))
     _legend(fig, series)
     return _finish(fig, title)
 
@@ -160,9 +180,9 @@ def _bar_chart(title: str, labels: Sequence[str], series: Sequence[Series], unit
     count = max(len(series), 1)
     width = 0.8 / count
     if horizontal:
-        fig = Figure(figsize=(8, max(2.4, 0.32 * len(labels) * count + 1)), layout="constrained")
+        fig = _figure(8, max(2.4, 0.32 * len(labels) * count + 1))
     else:
-        fig = Figure(figsize=(8, 3.4), layout="constrained")
+        fig = _figure(8, 3.4)
     ax = fig.subplots()
     positions = list(range(len(labels)))
     for n, item in enumerate(series):
@@ -183,7 +203,7 @@ def _bar_chart(title: str, labels: Sequence[str], series: Sequence[Series], unit
             ax.set_xlim(0, 100)
         else:
             ax.set_xlim(left=0)
-            ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
+            ax.xaxis.set_major_locator(_ticks(integer=True))
         if unit:
             ax.set_xlabel(unit)
     else:

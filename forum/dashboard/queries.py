@@ -25,7 +25,7 @@ Months are UTC calendar months.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -364,8 +364,3 @@ def month_label(key: str) -> str:
     """"2026-03" as "03/2026" (short, unambiguous in Italian and English)."""
     year, month = key.split("-")
     return f"{month}/{year}"
-
-
-def first_of(moment: datetime) -> date:
-    """The first day of a moment's month."""
-    return date(moment.year, moment.month, 1)

@@ -97,7 +97,7 @@ def panels(board: Dashboard) -> list[Panel]:
     monthly = [
         ("risposte", _("Risposte per mese (%)"), ["answer_rate", "unanswered_48h_share"],
          ["asked", "answered", "answer_rate", "eligible_48h", "unanswered_48h",
-          "unanswered_48h_share"], "line", _("%")),
+          "unanswered_48h_share"], "line", "%"),
         ("tempi", _("Tempi mediani per mese (ore)"),
          ["median_first_answer_h", "median_solution_h"],
          ["median_first_answer_h", "median_solution_h"], "line", _("ore")),
