@@ -61,6 +61,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     from forum.comments.routes import bp as comments_bp
     from forum.consultations.routes import bp as consultations_bp
     from forum.conversations.routes import bp as conversations_bp
+    from forum.dashboard.routes import bp as dashboard_bp
     from forum.directory.routes import bp as directory_bp
     from forum.events.routes import bp as events_bp
     from forum.groups.routes import bp as groups_bp
@@ -96,6 +97,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(guidelines_bp)
     app.register_blueprint(announcements_bp)
     app.register_blueprint(newsletters_bp)
+    app.register_blueprint(dashboard_bp)
 
     errors.register_error_handlers(app)
     security.init_security(app)

@@ -66,7 +66,9 @@ def _pages(client, login) -> dict[str, str]:  # type: ignore[no-untyped-def]
     staff_pages = ["/moderazione", "/moderazione/registro", "/moderazione/senza-soluzione",
                    "/moderazione/messaggi", "/moderazione/messaggi?stato=chiuse",
                    "/amministrazione/utenti",
-                   "/amministrazione/temi", f"/domande/{question.id}"]
+                   "/amministrazione/temi", f"/domande/{question.id}",
+                   "/cruscotto", "/cruscotto?tema=giovani&regione=08&da=2025-01&a=2026-12",
+                   "/cruscotto?da=sbagliato&regione=99"]
     facilitator, group_pages = _group_pages()
     staff_pages += _path_pages(moderator) + _after_pages()
     assessment_member, assessment_staff = _assessment_pages()

@@ -198,3 +198,24 @@ def test_guideline_pages(page: Page) -> None:
     page.goto("/linee-guida/tariffe-servizi-educativi-0-3-isee/modifica")
     no_violations(page, "modifica della linea guida")
 
+@pytest.mark.parametrize("path", ["/cruscotto", "/cruscotto?tema=giovani&regione=08",
+                                  "/cruscotto?da=2025-01&a=sbagliato"],
+                         ids=["tutto", "filtrato", "filtro-errato"])
+def test_dashboard_has_no_axe_violations(page: Page, path: str) -> None:
+    """The community dashboard (charts as images with text alternatives, then tables)."""
+    sign_in(page, "elena.marchetti")
+    response = page.goto(path)
+    assert response is not None and response.status == 200
+    expect(page.locator("table caption").first).to_be_visible()
+    no_violations(page, f"cruscotto {path}")
+
+
+def test_dashboard_reads_without_javascript_on_a_phone(new_page: Callable[..., Page]) -> None:
+    """Charts are plain images: without scripts they show, and nothing scrolls sideways
+    but the wide tables inside their own scrollable region."""
+    page = new_page(viewport=NARROW, java_script_enabled=False)
+    sign_in(page, "elena.marchetti")
+    page.goto("/cruscotto")
+    expect(page.locator("img[alt^='Grafico']").first).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= NARROW["width"], f"/cruscotto: {width} px wide"

@@ -731,6 +731,16 @@ ROWS += [
         expect=_roles(404, admin=200, editor=200), method="GET", board=True),
 ]
 
+# The community dashboard (forum/dashboard): moderators, admins and the board read it.
+DASHBOARD_READERS = _roles(DENY, anonymous=LOGIN, moderator=200, mod_other=200, admin=200,
+                           editor=200)
+ROWS += [
+    Row("dashboard.index", lambda i: "/cruscotto", expect=DASHBOARD_READERS, method="GET",
+        board=True),
+    Row("dashboard.export", lambda i: "/cruscotto.csv?tema=giovani", expect=DASHBOARD_READERS,
+        method="GET", board=True),
+]
+
 GROUP_MANAGERS = _roles(DENY, anonymous=LOGIN, facilitator=OK, admin=OK)
 # A restricted group's thread is a 404 for whoever is not in the group; writing needs an
 # active account first.

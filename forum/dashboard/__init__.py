@@ -1,0 +1,1 @@
+"""The community-health dashboard (cruscotto) for moderators and the editorial board."""
