@@ -16,6 +16,7 @@ from forum.extensions import db
 from forum.models import Announcement, FollowTarget, Notification
 from forum.notifications.follows import set_level
 from tests.announcements.helpers import days, fields, make_priority, theme_id
+from tests.concurrency import at_once
 from tests.factories import make_user
 
 
@@ -120,7 +121,6 @@ def test_an_ended_priority_never_notifies(app):
 
 
 def test_several_notify_runs_at_once_claim_each_priority_once(app):
-    import threading
 
     board, watcher = make_user("editor"), make_user()
     set_level(watcher, FollowTarget.THEME, theme_id(), "watching")
@@ -129,22 +129,7 @@ def test_several_notify_runs_at_once_claim_each_priority_once(app):
     for announcement_id in ids:
         db.session.get(Announcement, announcement_id).valid_from = days(0)
     db.session.commit()
-    barrier, counts, errors = threading.Barrier(6), [], []
-
-    def run() -> None:
-        try:
-            with app.app_context():
-                barrier.wait(10)
-                counts.append(notify_due())
-        except BaseException as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-
-    threads = [threading.Thread(target=run) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert errors == [] and sum(counts) == 3
+    assert sum(at_once(app, notify_due, 6)) == 3
     for announcement_id in ids:
         assert [n.user_id for n in _notes(announcement_id)] == [watcher.id]
 

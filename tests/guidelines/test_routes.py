@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import threading
 from datetime import date, timedelta
 
 from pypdf import PdfReader
@@ -20,6 +19,7 @@ from forum.models import (
     Theme,
     guideline_sources,
 )
+from tests.concurrency import at_once, signed_in_client
 from tests.factories import make_answer, make_guideline, make_question, make_user
 
 
@@ -174,22 +174,9 @@ def test_twenty_four_simultaneous_publications_make_one_version(app, login):
         theme_ids=tuple(t.id for t in db.session.scalars(select(Theme).limit(1))),
         review_by=guideline.review_by))
     session_id, slug = owner.get_id(), guideline.slug
-    barrier, results = threading.Barrier(24), []
-
-    def go() -> None:
-        with app.app_context():
-            other = app.test_client()
-            with other.session_transaction() as session:
-                session["_user_id"] = session_id
-            barrier.wait(10)
-            results.append(other.post(f"/linee-guida/{slug}/stato", data={
-                "stato": "pubblicata", "change_note": "Sintesi riscritta."}).status_code)
-
-    threads = [threading.Thread(target=go) for _ in range(24)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    results = at_once(app, lambda: signed_in_client(app, session_id).post(
+        f"/linee-guida/{slug}/stato", data={
+            "stato": "pubblicata", "change_note": "Sintesi riscritta."}).status_code, 24)
     assert sorted(results) == [303] + [409] * 23
     db.session.rollback()
     assert db.session.scalar(select(func.count(GuidelineVersion.id))) == 2

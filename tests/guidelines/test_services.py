@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import date, timedelta
 
 import pytest
@@ -23,6 +22,7 @@ from forum.models import (
     Theme,
     guideline_sources,
 )
+from tests.concurrency import at_once
 from tests.factories import make_answer, make_guideline, make_question, make_user
 
 
@@ -224,19 +224,7 @@ def test_reminder_mails_an_owner_who_wants_account_notices_at_once(app):
 def test_reminder_claims_once_when_started_on_several_nodes(app):
     owner = make_user("editor")
     make_guideline(owner, review_by=date.today() - timedelta(days=2))
-    results: list[int] = []
-
-    def run() -> None:
-        with app.app_context():
-            results.append(remind_owners())
-            db.session.remove()
-
-    threads = [threading.Thread(target=run) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sum(results) == 1
+    assert sum(at_once(app, remind_owners, 4)) == 1
     assert db.session.scalar(select(func.count(Notification.id)).where(
         Notification.kind == "guideline_review_due")) == 1
 

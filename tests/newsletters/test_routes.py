@@ -4,7 +4,6 @@ opt-in on the settings page and the one-click opt-out in the e-mail."""
 from __future__ import annotations
 
 import re
-import threading
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
@@ -19,6 +18,7 @@ from forum.models import (
     User,
 )
 from forum.newsletters.services import start_sending
+from tests.concurrency import at_once, signed_in_client
 from tests.factories import make_user
 from tests.newsletters.helpers import fill_month, make_issue, opt_in
 from tests.notifications.test_mail import parts
@@ -125,26 +125,9 @@ def test_24_simultaneous_sends_mail_each_member_once(app, inbox):
     opt_in(*members)
     issue = make_issue(board)
     path, board_id = f"{_month_path(issue)}/invia", board.get_id()
-    barrier, codes, errors = threading.Barrier(24), [], []
-
-    def click() -> None:
-        try:
-            with app.app_context():
-                client = app.test_client()
-                with client.session_transaction() as session:
-                    session["_user_id"] = board_id
-                    session["_fresh"] = True
-                barrier.wait(10)
-                codes.append(client.post(path, data={"confirm": "y"}).status_code)
-        except BaseException as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-
-    threads = [threading.Thread(target=click) for _ in range(24)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    assert errors == [] and codes == [303] * 24
+    codes = at_once(app, lambda: signed_in_client(app, board_id).post(
+        path, data={"confirm": "y"}).status_code, 24)
+    assert codes == [303] * 24
     for member in members:
         assert len(inbox.to(member.email)) == 1
     db.session.commit()

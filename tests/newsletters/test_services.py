@@ -13,6 +13,7 @@ from forum.models import NewsletterDelivery, NewsletterIssue, NewsletterStatus, 
 from forum.newsletters.compose import compose_content
 from forum.newsletters.sending import deliver_issue
 from forum.newsletters.services import IssueFields, start_sending, update_issue
+from tests.concurrency import at_once
 from tests.factories import make_user
 from tests.newsletters.helpers import fill_month, make_issue, opt_in
 from tests.notifications.test_mail import parts
@@ -124,7 +125,6 @@ def test_an_empty_issue_is_not_sent(app):
 
 
 def test_many_senders_at_once_send_each_member_one_copy(app, inbox):
-    import threading
 
     board = make_user("editor")
     members = [make_user() for _ in range(5)]
@@ -133,22 +133,7 @@ def test_many_senders_at_once_send_each_member_one_copy(app, inbox):
     issue_id = issue.id
     db.session.get(NewsletterIssue, issue_id).status = NewsletterStatus.SENDING
     db.session.commit()
-    barrier, counts, errors = threading.Barrier(6), [], []
-
-    def run() -> None:
-        try:
-            with app.app_context():
-                barrier.wait(10)
-                counts.append(deliver_issue(issue_id))
-        except BaseException as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-
-    threads = [threading.Thread(target=run) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert errors == [] and sum(counts) == 5
+    assert sum(at_once(app, lambda: deliver_issue(issue_id), 6)) == 5
     for member in members:
         assert len(inbox.to(member.email)) == 1
     db.session.commit()
