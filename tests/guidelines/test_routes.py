@@ -245,3 +245,16 @@ def test_the_create_form_takes_hostile_text_and_never_echoes_it_raw(client, logi
             Guideline.status == GuidelineStatus.DRAFT)).all()[:20]:
         page = client.get(f"/linee-guida/{guideline.slug}")
         assert page.status_code == 200 and "<script>alert" not in page.get_data(as_text=True)
+
+
+def test_pdf_takes_any_text_of_the_corpus(client, app):
+    """Emoji, right-to-left scripts, CJK, control-like characters: the PDF (core fonts,
+    Latin-1) still comes out, never a 500."""
+    from tests.security.test_hostile_input import HOSTILE
+
+    body = "## Sezione\n\n" + "\n\n".join(text.replace("#", "") for text in HOSTILE[::9])
+    guideline = make_guideline(title="Linea guida 🏠 ٱلْعَرَبِيَّة 日本語 Ω≈ç√",
+                               summary="Sintesi 🤖 with \u202e reversed text", body=body)
+    response = client.get(f"/linee-guida/{guideline.slug}/pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    assert PdfReader(io.BytesIO(response.data)).pages
