@@ -17,17 +17,11 @@ from sqlalchemy.orm import selectinload
 
 from forum import permissions
 from forum.errors import NotFound
-from forum.events.clock import utc_to_rome
+from forum.events.clock import today_in_rome as today
 from forum.extensions import db
 from forum.models import Announcement, announcement_themes
-from forum.models.base import utcnow
 
 PINNED_LIMIT = 3
-
-
-def today() -> date:
-    """The current date in Rome."""
-    return utc_to_rome(utcnow()).date()
 
 
 def valid_on(day: date) -> ColumnElement[bool]:

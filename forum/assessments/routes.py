@@ -16,6 +16,7 @@ from forum.assessments.forms import AnswersForm, CriterionForm
 from forum.assessments.scale import scale_labels
 from forum.assessments.suggestions import criterion_themes, suggestions_for
 from forum.errors import DomainError
+from forum.guidelines.queries import owner_ids
 from forum.limits import write_limit
 from forum.models import Criterion, Guideline
 from forum.views import form_error
@@ -34,7 +35,7 @@ def index():
 
 def _editable(slug: str) -> Guideline:
     guideline = queries.guideline_by_slug(slug)
-    owners = services.owner_ids(guideline.id)
+    owners = owner_ids(guideline.id)
     if not permissions.can_view_guideline(current_user, guideline, owners):
         abort(404, description=_("Linea guida non trovata."))  # a draft stays unseen
     if not permissions.can_edit_guideline(current_user, guideline, owners):

@@ -20,6 +20,7 @@ from forum.assessments.scale import DEFAULT_SCALE, SCALE_LIMITS
 from forum.database import upsert_insert, write_intent
 from forum.errors import InvalidInput, NotAllowed, NotFound
 from forum.extensions import db
+from forum.guidelines.queries import owner_ids
 from forum.models import (
     Assessment,
     AssessmentAnswer,
@@ -27,7 +28,6 @@ from forum.models import (
     Guideline,
     GuidelineStatus,
     User,
-    guideline_owners,
 )
 from forum.models.base import utcnow
 from forum.taxonomy import THEMES
@@ -55,12 +55,6 @@ class CriterionFields:
 def organisation_key(organisation: str | None) -> str:
     """How an organisation is recognised across its members: trimmed, case-folded."""
     return (organisation or "").strip().casefold()[:200]
-
-
-def owner_ids(guideline_id: int) -> set[int]:
-    """The ids of a guideline's owners (for `can_edit_guideline`)."""
-    return set(db.session.scalars(select(guideline_owners.c.user_id).where(
-        guideline_owners.c.guideline_id == guideline_id)))
 
 
 def _guideline(guideline_id: int) -> Guideline:

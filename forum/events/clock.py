@@ -6,7 +6,7 @@ Europe/Rome wall-clock time, across the daylight-saving changes.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 ROME = ZoneInfo("Europe/Rome")
@@ -26,3 +26,11 @@ def utc_to_rome(stored: datetime) -> datetime:
 def as_aware_utc(stored: datetime) -> datetime:
     """A stored naive-UTC time, aware (for iCalendar and comparisons with aware values)."""
     return stored.replace(tzinfo=UTC)
+
+
+def today_in_rome() -> date:
+    """Today's date where the community lives: review dates, validity periods and the
+    newsletter's month are Rome dates."""
+    from forum.models.base import utcnow
+
+    return utc_to_rome(utcnow()).date()

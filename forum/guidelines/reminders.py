@@ -12,8 +12,10 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import CursorResult
 
 from forum.database import write_intent
+from forum.events.clock import today_in_rome
 from forum.extensions import db
-from forum.models import Guideline, GuidelineStatus, guideline_owners
+from forum.guidelines.queries import owner_ids
+from forum.models import Guideline, GuidelineStatus
 from forum.models.base import utcnow
 from forum.notifications.services import notify
 
@@ -28,8 +30,6 @@ def _due(today: date) -> tuple:  # type: ignore[type-arg]
 def remind_owners(today: date | None = None) -> int:
     """Remind the owners of every guideline past its review date and not yet reminded;
     returns how many guidelines this run claimed."""
-    from forum.guidelines.services import today_in_rome
-
     day = today or today_in_rome()
     ids = list(db.session.scalars(select(Guideline.id).where(*_due(day)).order_by(Guideline.id)))
     db.session.rollback()  # end the read: each claim below is its own write transaction
@@ -46,9 +46,7 @@ def remind_owners(today: date | None = None) -> int:
             slug, title, review_by = db.session.execute(
                 select(Guideline.slug, Guideline.title, Guideline.review_by)
                 .where(Guideline.id == guideline_id)).one()
-            owners = db.session.scalars(select(guideline_owners.c.user_id).where(
-                guideline_owners.c.guideline_id == guideline_id)).all()
-            for user_id in owners:
+            for user_id in sorted(owner_ids(guideline_id)):
                 notify(user_id, KIND, link=f"/linee-guida/{slug}", title=title,
                        date=review_by.strftime("%d/%m/%Y"))
             db.session.commit()

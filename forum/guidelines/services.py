@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from forum import permissions
 from forum.database import commit_or_conflict, write_intent
 from forum.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from forum.events.clock import rome_to_utc, utc_to_rome
+from forum.events.clock import rome_to_utc, today_in_rome
 from forum.extensions import db
 from forum.guidelines.legal import parse_references
 from forum.guidelines.sections import render_sections
@@ -63,11 +63,6 @@ class Checked:
     values: dict[str, Any]
     errors: dict[str, list[str]]
     body_html: str = ""
-
-
-def today_in_rome() -> date:
-    """Today's date where the community lives (review dates are Rome dates)."""
-    return utc_to_rome(utcnow()).date()
 
 
 def _check(fields: GuidelineFields) -> Checked:
