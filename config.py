@@ -84,6 +84,9 @@ class Config:
     MESSAGE_LIMIT = "120 per hour;10 per minute"
     # The editor's @mention suggestions: one light query per pause in typing (~150 ms).
     MENTION_SUGGEST_LIMIT = "1200 per hour;60 per minute"
+    # The REST API, counted per personal access token (per member or address without one);
+    # writes also count against the limits above, shared with the pages.
+    API_RATE_LIMIT = "3000 per hour;120 per minute"
     # Reputation privileges (shown on /aiuto/privilegi); moderators have them all; 0 = off.
     PRIVILEGE_COMMENT_EVERYWHERE = 10
     PRIVILEGE_VOTE_DOWN = 25

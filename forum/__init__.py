@@ -77,6 +77,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     from forum.routing.routes import bp as routing_bp
     from forum.search.routes import bp as search_bp
     from forum.themes.routes import bp as themes_bp
+    from forum.tokens.routes import bp as tokens_bp
     from forum.users.routes import bp as users_bp
     from forum.votes.routes import bp as votes_bp
 
@@ -98,6 +99,11 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(announcements_bp)
     app.register_blueprint(newsletters_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(tokens_bp)
+
+    from forum.api.spec import init_api
+
+    init_api(app)  # before the error handlers: ours replace flask-smorest's
 
     errors.register_error_handlers(app)
     security.init_security(app)

@@ -14,6 +14,12 @@ class DomainError(Exception):
         self.field_errors = field_errors or {}
 
 
+class Unauthenticated(DomainError):
+    """No valid credentials: a missing, unknown, expired or revoked API token (401)."""
+
+    status_code = 401
+
+
 class NotAllowed(DomainError):
     """The actor may not do this (403)."""
 
@@ -59,11 +65,13 @@ def register_error_handlers(app) -> None:  # type: ignore[no-untyped-def]
     from flask_wtf.csrf import CSRFError
     from werkzeug.exceptions import HTTPException
 
+    from forum.api.problems import flatten_messages, is_api_request, problem
     from forum.extensions import limiter
     from forum.negotiation import wants_json
 
     titles = {
         400: lambda: _("Richiesta non valida"),
+        304: lambda: "",
         401: lambda: _("Accesso richiesto"),
         403: lambda: _("Operazione non consentita"),
         404: lambda: _("Pagina non trovata"),
@@ -76,6 +84,7 @@ def register_error_handlers(app) -> None:  # type: ignore[no-untyped-def]
     }
     defaults = {
         400: lambda: _("La richiesta contiene dati non validi."),
+        401: lambda: _("Serve un token di accesso valido o una sessione attiva."),
         403: lambda: _("Non hai i permessi per questa operazione."),
         404: lambda: _("La pagina che cerchi non esiste o è stata spostata."),
         405: lambda: _("Questo indirizzo non accetta questo tipo di richiesta."),
@@ -83,8 +92,18 @@ def register_error_handlers(app) -> None:  # type: ignore[no-untyped-def]
         500: lambda: _("Si è verificato un errore inatteso. Riprova tra qualche minuto."),
     }
 
-    def render(code: int, message: str | None):
+    def render(code: int, message: str | None,
+               errors: dict[str, list[str]] | None = None):
         message = message or defaults.get(code, lambda: "")()
+        if is_api_request():
+            if code == 401:
+                response = problem(code, titles[401](), message, errors=errors)
+                response.headers["WWW-Authenticate"] = 'Bearer realm="officina"'
+                return response, code
+            return problem(code, titles.get(code, lambda: _("Errore"))(), message,
+                           errors=errors), code
+        if errors:
+            message = " ".join([message, *(m for ms in errors.values() for m in ms)])
         if wants_json():
             return make_response(jsonify(error=message)), code
         title = titles.get(code, lambda: _("Errore"))()
@@ -115,16 +134,22 @@ def register_error_handlers(app) -> None:  # type: ignore[no-untyped-def]
     @app.errorhandler(DomainError)
     def _domain(error: DomainError):
         # no form on this page to show field errors beside: say every reason in the message
-        details = [message for messages in error.field_errors.values() for message in messages]
-        response, code = render(error.status_code, " ".join([error.message, *details]))
+        # (the API keeps them by field)
+        response, code = render(error.status_code, error.message, error.field_errors)
         if isinstance(error, TooManyRequests):
             response.headers["Retry-After"] = str(error.retry_after)
         return response, code
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
+        if error.code == 304:  # a conditional GET that matched (the ETag stays valid)
+            return error.get_response()
         generic = error.description == type(error).description
-        return render(error.code or 500, None if generic else error.description)
+        data = getattr(error, "data", None) or {}  # webargs' validation messages
+        errors = flatten_messages(data["messages"]) if "messages" in data else None
+        if errors and error.code == 422:
+            return render(422, _("Controlla i campi evidenziati."), errors)
+        return render(error.code or 500, None if generic else error.description, errors)
 
     @app.errorhandler(500)
     def _internal(error: Exception):

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import current_app, has_request_context, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_timedelta
 
 from forum.models.base import utcnow
 
 
 def select_locale() -> str:
-    """The language chosen with the switcher, Italian otherwise."""
+    """The language chosen with the switcher, Italian otherwise; API clients choose with
+    Accept-Language (a script has no switcher)."""
     chosen = session.get("lang") if has_request_context() else None
     if chosen in current_app.config["LANGUAGES"]:
         return str(chosen)
+    if has_request_context() and request.path.startswith("/api/"):
+        best = request.accept_languages.best_match(current_app.config["LANGUAGES"])
+        if best:
+            return str(best)
     return str(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 

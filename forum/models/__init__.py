@@ -2,6 +2,7 @@
 
 from forum.models.announcement import Announcement, announcement_themes
 from forum.models.answer import Acceptance, Answer
+from forum.models.api_token import ApiToken, TokenScope
 from forum.models.assessment import Assessment, AssessmentAnswer, Criterion
 from forum.models.comment import Comment
 from forum.models.conversation import (
@@ -115,6 +116,8 @@ from forum.models.user import ROLES, STATUSES, AccountStatus, Role, User
 from forum.models.vote import Vote
 
 __all__ = [
+    "ApiToken",
+    "TokenScope",
     "Announcement",
     "announcement_themes",
     "Assessment",

@@ -84,6 +84,7 @@ from forum.permissions.knowledge import (
     is_guideline_owner,
     same_organisation,
 )
+from forum.permissions.platform import can_create_token, can_revoke_token, token_allows
 
 
 def can_view_hidden(user: Any, author_id: int, question: Question) -> bool:
@@ -399,6 +400,9 @@ TEMPLATE_PREDICATES = {
 }
 
 __all__ = [
+    "can_create_token",
+    "can_revoke_token",
+    "token_allows",
     "can_assess",
     "can_comment_guideline",
     "can_edit_guideline",

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination, SelectPagination
-from sqlalchemy import Select, func, or_, select, true
+from sqlalchemy import Select, and_, func, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from forum import permissions
@@ -101,6 +101,30 @@ def list_questions(filters: ListFilters, page: int, per_page: int, viewer: Any =
         max_per_page=None,
         error_out=False,
     )
+
+
+SORT_KEYS = {
+    "recenti": (Question.created_at, Question.id),
+    "voti": (Question.score, Question.id),
+    "attive": (Question.last_activity_at, Question.id),
+}
+
+
+def sort_key(question: Question, sort: str) -> tuple[Any, int]:
+    """The keyset value of a question in a list sorted by `sort` (for API cursors)."""
+    column = SORT_KEYS.get(sort, SORT_KEYS["attive"])[0]
+    return getattr(question, column.key), question.id
+
+
+def questions_after(filters: ListFilters, viewer: Any, after: tuple[Any, ...] | None,
+                    limit: int) -> list[Question]:
+    """Up to `limit` questions of a list, after the item whose sort key is `after`: the
+    keyset page of the API (same filters and visibility as the list pages)."""
+    stmt = _list_select(filters, viewer)
+    if after is not None:
+        column, ident = SORT_KEYS.get(filters.sort, SORT_KEYS["attive"])
+        stmt = stmt.where(or_(column < after[0], and_(column == after[0], ident < after[1])))
+    return list(db.session.execute(stmt.limit(limit)).scalars().unique())
 
 
 def recent_questions(viewer: Any = None, limit: int = 10) -> list[Question]:
@@ -288,6 +312,15 @@ def question_for_edit(question_id: int, viewer: Any = None) -> Question:
     if question is None or not permissions.can_read_group_content(viewer, question.group):
         raise NotFound(_("Domanda non trovata."))
     return question
+
+
+def question_id_of_answer(answer_id: int) -> int:
+    """The question an answer belongs to (visibility is checked by the service that acts)."""
+    question_id = db.session.execute(
+        select(Answer.question_id).where(Answer.id == answer_id)).scalar_one_or_none()
+    if question_id is None:
+        raise NotFound(_("Risposta non trovata."))
+    return int(question_id)
 
 
 def answer_for_edit(answer_id: int, viewer: Any = None) -> Answer:

@@ -1,11 +1,11 @@
-"""Search page and the public JSON API."""
+"""The search page; its filters are shared with the API (forum/api/search.py)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -26,7 +26,7 @@ PERIODS = {"mese": 31, "anno": 366, "tre-anni": 3 * 366}
 QUERY_MAX = 5_000
 
 
-def _params(themes: list[Theme]) -> dict[str, Any]:
+def params_from_args(themes: list[Theme]) -> dict[str, Any]:
     """Filters from the query string; unknown values are a 400 with a clear message.
 
     Themes are those of the database (an admin's new theme included, archived ones too:
@@ -60,7 +60,7 @@ def index():
     """One box over discussions and best practices, with filters and highlighted snippets."""
     q = (request.args.get("q") or "")[:QUERY_MAX]
     themes = all_themes()
-    params = _params(themes)
+    params = params_from_args(themes)
     page = page_arg()
     results = None
     if q.strip():
@@ -70,48 +70,8 @@ def index():
                            themes=themes, regions=REGIONS)
 
 
-def _hit_url(hit) -> str:  # type: ignore[no-untyped-def]
+def hit_url(hit) -> str:  # type: ignore[no-untyped-def]
+    """The page of a search hit (a discussion or a practice)."""
     if hit.type == "question":
         return url_for("questions.detail", question_id=hit.id, _external=False)
     return url_for("practices.detail_by_id", practice_id=hit.id)
-
-
-@bp.route("/api/v1/search")
-def api_search():
-    """Public JSON search: {"total", "results": [{"type","id","title","url","snippet","score"}]}."""
-    q = (request.args.get("q") or "")[:QUERY_MAX]
-    themes = all_themes()
-    params = _params(themes)
-    page = page_arg()
-    if not q.strip():
-        return jsonify(total=0, results=[], page=page)
-    results = service.search(q, viewer=current_user, page=page,
-                             per_page=current_app.config["SEARCH_PER_PAGE"], **params)
-    return jsonify(
-        total=results.total, page=results.page, pages=results.pages,
-        suggestion=results.suggestion, corrected=results.corrected,
-        results=[{"type": h.type, "id": h.id, "title": h.title, "url": _hit_url(h),
-                  "snippet": h.snippet, "score": round(h.score, 4)} for h in results.hits],
-    )
-
-
-def _related_json(kind: str):  # type: ignore[no-untyped-def]
-    text = (request.args.get("text") or "")[:QUERY_MAX]
-    theme = request.args.get("tema") or request.args.get("theme") or None
-    if theme and theme not in {t.slug for t in all_themes()}:
-        abort(400, description=_("Tema non valido."))
-    hits = service.related_for_text(text, viewer=current_user, kind=kind, theme=theme, limit=5)
-    return jsonify(results=[{"type": h.type, "id": h.id, "title": h.title, "url": _hit_url(h),
-                             "score": round(h.score, 4)} for h in hits])
-
-
-@bp.route("/api/v1/related-practices")
-def api_related_practices():
-    """Published practices related to any text (what the ask page uses)."""
-    return _related_json("practice")
-
-
-@bp.route("/api/v1/similar-questions")
-def api_similar_questions():
-    """Discussions similar to any text (the ask page's "Domande simili")."""
-    return _related_json("question")
