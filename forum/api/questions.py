@@ -72,11 +72,9 @@ class QuestionSummarySchema(Schema):
 
     id = fields.Integer(required=True)
     title = fields.String(required=True)
-    url = fields.Function(lambda q: url_for("questions.detail", question_id=q.id,
-                                            _external=True), required=True)
+    url = fields.String(required=True)
     theme = fields.Nested(ThemeRefSchema, required=True)
-    tags = fields.Function(lambda q: [t.name for t in q.tags], required=True,
-                           metadata={"type": "array", "items": {"type": "string"}})
+    tags = fields.List(fields.String(), required=True)
     author = fields.Nested(AuthorSchema, required=True)
     score = fields.Integer(required=True)
     answer_count = fields.Integer(required=True)
@@ -156,6 +154,16 @@ def _comment(comment: Any) -> dict[str, Any]:
             "created_at": comment.created_at, "is_hidden": comment.hidden_at is not None}
 
 
+def _summary(question: Any) -> dict[str, Any]:
+    return {"id": question.id, "title": question.title,
+            "url": url_for("questions.detail", question_id=question.id, _external=True),
+            "theme": question.theme, "tags": [t.name for t in question.tags],
+            "author": question.author, "score": question.score,
+            "answer_count": question.answer_count, "is_solved": question.is_solved,
+            "accepted_answer_id": question.accepted_answer_id,
+            "created_at": question.created_at, "last_activity_at": question.last_activity_at}
+
+
 def _question_body(question_id: int) -> dict[str, Any]:
     page = queries.question_page(question_id, current_user)
     question = page.question
@@ -169,12 +177,12 @@ def _question_body(question_id: int) -> dict[str, Any]:
         "url": url_for("questions.detail", question_id=question.id, _external=True,
                        _anchor=f"risposta-{a.id}"),
     } for a in page.answers]
-    return {**QuestionSummarySchema().dump(question), "body": question.body,
+    return {**_summary(question), "body": question.body,
             "body_html": question.body_html, "is_closed": question.is_closed,
             "is_locked": question.is_locked,
             "my_vote": page.my_votes.get(("question", question.id)),
             "comments": [_comment(c) for c in _nodes(page.question_comments)],
-            "answers": AnswerSchema(many=True).dump(answers)}
+            "answers": answers}
 
 
 @blp.route("/questions")
@@ -190,6 +198,7 @@ def list_questions(cursor: str | None, limit: int, tema: str | None, tag: str | 
     after = decode_cursor(cursor, kinds)
     items = queries.questions_after(filters, current_user, after, limit + 1)
     body = page_of(items, limit, lambda q: queries.sort_key(q, ordina))
+    body["items"] = [_summary(q) for q in body["items"]]
     return body, 200, next_link(body["next_cursor"])
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import joinedload
 
 from forum import permissions
+from forum.database import write_intent
 from forum.errors import InvalidInput, NotAllowed, NotFound, Unauthenticated
 from forum.extensions import db
 from forum.models import ApiToken, TokenScope, User
@@ -50,6 +51,13 @@ def create_token(user: User, *, name: str, scope: str, days: int) -> tuple[ApiTo
         errors["days"] = [_("Scegli una durata dall'elenco.")]
     if errors:
         raise InvalidInput(_("Controlla i campi evidenziati."), field_errors=errors)
+    with write_intent():
+        return _create(user, name, scope, days)
+
+
+def _create(user: User, name: str, scope: str, days: int) -> tuple[ApiToken, str]:
+    # the member's row lock serialises their creations, so the cap holds under a crowd
+    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
     now = utcnow()
     active = db.session.execute(
         select(db.func.count()).select_from(ApiToken).where(
@@ -75,12 +83,12 @@ def revoke_token(user: User, token_id: int) -> ApiToken:
     token = db.session.get(ApiToken, token_id)
     if token is None or not permissions.can_revoke_token(user, token):
         raise NotFound(_("Token non trovato."))
-    db.session.execute(
-        update(ApiToken).where(ApiToken.id == token.id, ApiToken.revoked_at.is_(None))
-        .values(revoked_at=utcnow()))
-    db.session.commit()
-    db.session.refresh(token)
-    return token
+    with write_intent():
+        db.session.execute(
+            update(ApiToken).where(ApiToken.id == token_id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=utcnow()))
+        db.session.commit()
+    return db.session.get(ApiToken, token_id) or token
 
 
 def revoke_all(user_id: int) -> None:
@@ -126,9 +134,10 @@ def touch(token: ApiToken) -> None:
     now = utcnow()
     if token.last_used_at is not None and now - token.last_used_at < TOUCH_EVERY:
         return
-    db.session.execute(
-        update(ApiToken).where(
-            ApiToken.id == token.id,
-            or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now - TOUCH_EVERY))
-        .values(last_used_at=now))
-    db.session.commit()
+    with write_intent():
+        db.session.execute(
+            update(ApiToken).where(
+                ApiToken.id == token.id,
+                or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now - TOUCH_EVERY))
+            .values(last_used_at=now))
+        db.session.commit()

@@ -61,6 +61,9 @@ PASSWORD = "una-password-robusta-2026"
 # Outcomes. LOGIN: redirected to sign in; OK: done (303 redirect, or 200 for pages that
 # answer in place); DENY: refused with a message (403).
 LOGIN, OK, DENY = 302, 303, 403
+# The API answers 401 (problem+json) where a page sends the visitor to the sign-in page.
+NO_CREDENTIALS = 401
+WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 @dataclass
@@ -175,7 +178,17 @@ def _world() -> World:
     ids |= _assessment_world(users)
     ids |= _guidelines_world(users)
     ids |= _priorities_world(users)
+    ids |= _api_world(users)
     return World(users, ids)
+
+
+def _api_world(users: dict[str, User]) -> dict[str, Any]:
+    """A personal access token of the question's author."""
+    from forum.tokens.services import create_token
+
+    token, _plain = create_token(users["author"], name="Sito del Comune", scope="write",
+                                 days=90)
+    return {"token": token.id}
 
 
 def _assessment_world(users: dict[str, User]) -> dict[str, Any]:
@@ -372,6 +385,7 @@ class Row:
     method: str = "POST"  # a few GET routes that answer members only are here too
     group: bool = False  # checked for the group roles too
     board: bool = False  # checked for the editorial board too
+    json: bool = False  # an API route: the data goes as a JSON body
 
 
 def png() -> bytes:
@@ -741,6 +755,39 @@ ROWS += [
         method="GET", board=True),
 ]
 
+# The REST API: the same rules as the pages, with 401 instead of the sign-in page.
+API_ACTIVE = _roles(OK, anonymous=NO_CREDENTIALS, pending=DENY, suspended=DENY)
+API_NOT_OWN = _roles(OK, anonymous=NO_CREDENTIALS, pending=DENY, suspended=DENY, author=DENY)
+API_AUTHOR_OR_MOD = _roles(DENY, anonymous=NO_CREDENTIALS, author=OK, moderator=OK, admin=OK)
+API_QUESTION = {"title": "Come finanziare un nido aziendale tra enti?",
+                "body": "Vorremmo condividere un nido con altri due comuni vicini.",
+                "tags": ["nido"]}
+
+ROWS += [
+    Row("tokens.index", lambda i: "/profilo/token",
+        lambda i: {"name": "Cruscotto regionale", "scope": "read", "days": "90"},
+        _roles(OK, anonymous=LOGIN, pending=DENY, suspended=DENY)),
+    Row("tokens.revoke", lambda i: f"/profilo/token/{i['token']}/revoca",
+        expect=_roles(404, anonymous=LOGIN, author=OK)),
+    Row("questions-api.ask", lambda i: "/api/v1/questions",
+        lambda i: {**API_QUESTION, "theme": i["theme_a"]}, API_ACTIVE, json=True),
+    Row("questions-api.answer", lambda i: f"/api/v1/questions/{i['question']}/answers",
+        lambda i: {"body": "Da noi ha funzionato una convenzione tra enti."}, API_ACTIVE,
+        json=True),
+    Row("questions-api.comment_question",
+        lambda i: f"/api/v1/questions/{i['question']}/comments",
+        lambda i: {"body": "Grazie, molto utile."}, API_ACTIVE, json=True),
+    Row("questions-api.comment_answer",
+        lambda i: f"/api/v1/answers/{i['other_answer']}/comments",
+        lambda i: {"body": "Grazie, molto utile."}, API_ACTIVE, json=True),
+    Row("questions-api.vote_question", lambda i: f"/api/v1/questions/{i['question']}/vote",
+        lambda i: {"value": 1}, API_NOT_OWN, method="PUT", json=True),
+    Row("questions-api.vote_answer", lambda i: f"/api/v1/answers/{i['other_answer']}/vote",
+        lambda i: {"value": 1}, API_ACTIVE, method="PUT", json=True),
+    Row("questions-api.accept", lambda i: f"/api/v1/answers/{i['other_answer']}/accept",
+        expect=API_AUTHOR_OR_MOD, json=True),
+]
+
 GROUP_MANAGERS = _roles(DENY, anonymous=LOGIN, facilitator=OK, admin=OK)
 # A restricted group's thread is a 404 for whoever is not in the group; writing needs an
 # active account first.
@@ -817,10 +864,11 @@ PAIRS = [pytest.param(row, role, id=f"{row.endpoint}-{role}") for row in ROWS
 
 
 def test_table_covers_every_route(app: Flask) -> None:
-    """Every route accepting POST has a row (a new route needs its expectations)."""
+    """Every route that writes (POST, PUT, PATCH, DELETE: pages and API) has a row (a new
+    route needs its expectations)."""
     posting = {rule.endpoint for rule in app.url_map.iter_rules()
-               if "POST" in (rule.methods or ())}
-    assert posting == {row.endpoint for row in ROWS if row.method == "POST"}
+               if WRITES & set(rule.methods or ())}
+    assert posting == {row.endpoint for row in ROWS if row.method in WRITES}
 
 
 @pytest.fixture(scope="module")
@@ -867,7 +915,8 @@ def test_route_answers_role_as_the_rules_say(app, client, login, world_file: Wor
     world = _enter(world_file)
     if role != "anonymous":
         login(world.users[role])
-    kwargs: dict[str, Any] = {"data": row.data(world.ids)}
+    kwargs: dict[str, Any] = ({"json": row.data(world.ids)} if row.json
+                              else {"data": row.data(world.ids)})
     if row.files:
         kwargs["content_type"] = "multipart/form-data"
     response = client.open(row.url(world.ids), method=row.method, **kwargs)
@@ -877,7 +926,7 @@ def test_route_answers_role_as_the_rules_say(app, client, login, world_file: Wor
         assert got == 302 and "/accedi" in response.headers["Location"], (got, response.text[:300])
     elif expected == OK:
         location = response.headers.get("Location", "")
-        assert got in (200, 302, 303), (got, response.text[:500])
+        assert got in (200, 201, 302, 303), (got, response.text[:500])
         assert row.to_login or "/accedi" not in location, location
     else:
         assert got == expected, (got, response.text[:500])
