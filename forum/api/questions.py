@@ -8,10 +8,10 @@ from typing import Any
 
 from flask import url_for
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from forum.answers import services as answer_services
+from forum.api.blueprints import api_blueprint
 from forum.api.pagination import PageArgs, decode_cursor, next_link, page_of
 from forum.api.schemas import AuthorSchema, ThemeRefSchema, UtcDateTime, page_schema
 from forum.comments import services as comment_services
@@ -20,8 +20,8 @@ from forum.questions import queries
 from forum.questions import services as question_services
 from forum.votes import services as vote_services
 
-blp = Blueprint("questions-api", __name__, url_prefix="/api/v1",
-                description="Domande, risposte, commenti, voti e soluzioni accettate.")
+blp = api_blueprint("questions-api", __name__,
+                    "Domande, risposte, commenti, voti e soluzioni accettate.")
 
 SECURITY: list[dict[str, list[str]]] = [{}, {"bearerAuth": []}]
 WRITE_SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}]

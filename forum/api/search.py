@@ -7,10 +7,10 @@ from typing import Any
 from flask import abort, current_app
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from forum.admin.queries import all_themes
+from forum.api.blueprints import api_blueprint
 from forum.api.questions import SECURITY
 from forum.search import service
 from forum.search.routes import (
@@ -24,8 +24,8 @@ from forum.search.routes import (
 from forum.taxonomy import REGIONS
 from forum.views import page_arg
 
-blp = Blueprint("search-api", __name__, url_prefix="/api/v1",
-                description="Ricerca nelle discussioni e nelle buone pratiche; contenuti "
+blp = api_blueprint("search-api", __name__,
+                    "Ricerca nelle discussioni e nelle buone pratiche; contenuti "
                             "correlati a un testo.")
 
 

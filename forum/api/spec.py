@@ -6,9 +6,8 @@ from typing import Any
 
 from flask import Flask, Response, request
 
+from forum.api.blueprints import API_PREFIX
 from forum.api.problems import is_api_request
-
-API_PREFIX = "/api/v1"
 
 
 def _configure(app: Flask) -> None:
@@ -53,15 +52,12 @@ def _conditional(response: Response) -> Response:
 def init_api(app: Flask) -> None:
     """Register the API blueprints with their documentation, limits and authentication."""
     from forum.api import auth, docs, questions, search
-    from forum.extensions import csrf, limiter, rest_api
-    from forum.limits import config_limit
+    from forum.extensions import rest_api
 
     _configure(app)
     rest_api.init_app(app)
     _security_scheme(rest_api.spec)
     for blueprint in (questions.blp, search.blp):
-        csrf.exempt(blueprint)  # tokens skip CSRF; sessions are checked in auth
-        limiter.limit(config_limit("API_RATE_LIMIT"), key_func=auth.rate_key)(blueprint)
         rest_api.register_blueprint(blueprint)
     app.register_blueprint(docs.bp)
 
