@@ -42,6 +42,9 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
         "BABEL_TRANSLATION_DIRECTORIES", str(Path(__file__).parent / "translations")
     )
 
+    from forum.converters import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)

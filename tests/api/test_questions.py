@@ -234,3 +234,18 @@ def test_list_and_thread_cost_the_same_statements_for_2_or_30_items(client, quer
     for _i in range(20):
         make_question()
     assert cost("/api/v1/questions?limit=20") == few
+
+
+@pytest.mark.parametrize("number", ["2147483648", "10317916185565557948416",
+                                    "9223372036854775808"])
+def test_ids_beyond_the_integer_columns_are_404_not_500(client, number):
+    """Found by schemathesis: an id past 64 bits overflowed SQLite (PostgreSQL's int4 at
+    2**31) on every page and API route taking an id."""
+    for url in (f"/domande/{number}", f"/api/v1/questions/{number}",
+                f"/risposte/{number}/modifica"):
+        response = client.get(url)
+        assert response.status_code == 404, url
+    headers = bearer(make_user())
+    response = client.post(f"/api/v1/answers/{number}/comments", headers=headers,
+                           json={"body": "Un commento di prova."})
+    assert response.status_code in (404, 405)

@@ -11,7 +11,7 @@ from sqlalchemy import select, text
 
 from forum.errors import InvalidInput, NotAllowed
 from forum.extensions import db
-from forum.models import ApiToken, AccountStatus
+from forum.models import AccountStatus, ApiToken
 from forum.models.base import utcnow
 from forum.tokens import services
 from tests.api.helpers import bearer
