@@ -51,6 +51,7 @@ def _pages(client, login) -> dict[str, str]:  # type: ignore[no-untyped-def]
               f"/buone-pratiche/{practice.slug}", "/temi", "/temi/servizi-educativi-0-6",
               "/cerca?q=nido", "/accedi", "/registrati", f"/utenti/{member.username}",
               "/aiuto/privilegi", f"/domande/{question.id}/revisioni", "/pagina-inesistente",
+              "/api/v1/docs",
               "/enti", *[f"/enti/{slug}" for slug in db.session.scalars(
                   select(Organisation.slug).order_by(Organisation.id).limit(2))]]
     member_pages = ["/", f"/domande/{question.id}", "/domande/nuova", "/notifiche",
@@ -75,6 +76,7 @@ def _pages(client, login) -> dict[str, str]:  # type: ignore[no-untyped-def]
     member_pages += assessment_member
     staff_pages += assessment_staff
     member_pages.append("/profilo/calendario")
+    member_pages.append("/profilo/token")
     event_public, event_member, event_staff = _event_pages(moderator, member)
     public += event_public
     member_pages += event_member
