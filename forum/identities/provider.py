@@ -127,7 +127,13 @@ def _require() -> tuple[Settings, FlaskOAuth2App]:
 
 def redirect_to_provider(callback_url: str) -> Response:
     """Send the browser to the provider; state, nonce and PKCE verifier go in the session."""
+    from flask import session
+
     _conf, client = _require()
+    # Only the latest attempt stays valid: each one keeps ~600 bytes in the signed cookie,
+    # and a few dozen clicks would push it past the 4 KB browsers keep.
+    for key in [key for key in session if key.startswith(f"_state_{CLIENT_NAME}_")]:
+        session.pop(key)
     try:
         return client.authorize_redirect(callback_url)
     except (RequestException, ValueError, AuthlibBaseError, RuntimeError) as error:

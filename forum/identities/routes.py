@@ -47,10 +47,9 @@ def callback():
             "non lo abbiamo usato per cercare un account esistente. Se hai già un account, "
             "scrivi alla moderazione per unirli."
         ), "warning")
-    if result.user.awaits_review:
+    if result.outcome is Outcome.CREATED:  # the pending banner of base.html says the rest
         flash(_(
-            "Il tuo account è in attesa di approvazione da parte della moderazione: "
-            "nel frattempo puoi leggere, ma non ancora scrivere. Completa il profilo con "
-            "il tuo ente per facilitare l'approvazione."
+            "Abbiamo creato il tuo account Officina: completa il profilo con il tuo ente "
+            "per facilitare l'approvazione da parte della moderazione."
         ), "info")
     return redirect(target, code=303)

@@ -5,14 +5,17 @@ way the exchange can go wrong answered with a clear 4xx."""
 from __future__ import annotations
 
 import html
+import re
 from datetime import timedelta
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import pytest
 from sqlalchemy import func, select
 
+from forum.auth.passwords import request_password_reset
 from forum.auth.services import authenticate
 from forum.extensions import db
+from forum.mail import outbox_messages
 from forum.models import ExternalIdentity, User
 from forum.models.base import utcnow
 from forum.models.identity import PLACEHOLDER_EMAIL_DOMAIN, UNUSABLE_PASSWORD
@@ -229,8 +232,58 @@ def test_start_keeps_only_local_next_and_signed_in_members_go_home(client, provi
 
 @pytest.mark.parametrize("args", [
     {"error": "access_denied", "state": "x"}, {"error": "server_error"},
-    {"code": "x"}, {"state": "x"}, "code=%00&state=%ED%A0%80", "state=%ff&code=%c0%af&error_description=%00",
+    {"code": "x"}, {"state": "x"}, "code=%00&state=%ED%A0%80",
+    "state=%ff&code=%c0%af&error_description=%00",
 ])
 def test_hostile_callback_parameters_are_4xx(client, provider, args):
     response = client.get("/accedi/identita-digitale/ritorno", query_string=args)
     assert 400 <= response.status_code < 500 and _users() == 0
+
+
+def test_new_account_pages_work_for_member_and_moderators(client, provider, login):
+    sign_in(client)
+    user = db.session.scalars(select(User)).one()
+    for url in (f"/utenti/{user.username}", "/profilo/modifica", "/profilo/password"):
+        assert client.get(url).status_code == 200, url
+    client.post("/esci")
+    login(make_user(role="admin"))
+    queue = client.get("/amministrazione/iscrizioni")
+    assert queue.status_code == 200 and "Mario Rossi" in _page(queue)
+    assert client.get(f"/amministrazione/utenti/{user.id}").status_code == 200
+    approved = client.post(f"/amministrazione/iscrizioni/{user.id}/approva")
+    assert approved.status_code in (302, 303)
+    db.session.refresh(user)
+    assert not user.awaits_review
+
+
+def test_member_without_password_sets_one_by_the_reset_link(client, provider):
+    sign_in(client)
+    client.post("/esci")
+    user = db.session.scalars(select(User)).one()
+    assert client.post("/password/dimenticata", data={"email": user.email}).status_code == 303
+    [message] = outbox_messages()
+    link = re.search(r"(/password/reimposta/\S+)", message.get_content()).group(1)
+    new = "la mia prima password lunga"
+    assert client.post(link, data={"new": new, "confirm": new}).status_code == 303
+    assert client.post("/accedi", data={"login": user.username,
+                                        "password": new}).status_code == 303
+
+
+def test_no_reset_mail_to_a_stand_in_address(client, provider):
+    provider.person = Person(email_verified=False)
+    sign_in(client)
+    client.post("/esci")
+    user = db.session.scalars(select(User)).one()
+    assert client.post("/password/dimenticata", data={"email": user.email}).status_code == 422
+    request_password_reset(user.email)  # past the form's check, the service sends nothing
+    assert outbox_messages() == []
+
+
+def test_only_the_latest_start_is_kept_in_the_session(client, provider):
+    first = at_provider(begin(client))
+    for _ in range(30):
+        latest = at_provider(begin(client))
+    with client.session_transaction() as session:
+        assert len([key for key in session if key.startswith("_state_")]) == 1
+    assert come_back(client, first).status_code == 400
+    assert come_back(client, latest).status_code == 303
