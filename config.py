@@ -132,6 +132,8 @@ class Config:
     OIDC_CLIENT_SECRET: str | None = None
     OIDC_SCOPES = "openid email profile"
     OIDC_BUTTON_LABEL: str | None = None
+    # Where the provider sends members back; None: SITE_URL + /accedi/identita-digitale/ritorno.
+    OIDC_REDIRECT_URI: str | None = None
     OIDC_TIMEOUT_SECONDS = 10.0
     OIDC_METADATA_SECONDS = 3600
 

@@ -7,7 +7,7 @@ token was verified, so a forged request changes nothing. Not configured: both ar
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
@@ -27,7 +27,16 @@ def start():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"), code=303)
     session[NEXT_KEY] = safe_next(request.args.get("next"), "")
-    return provider.redirect_to_provider(url_for("identities.callback", _external=True))
+    return provider.redirect_to_provider(callback_url())
+
+
+def callback_url() -> str:
+    """The address the provider sends the browser back to, as registered there: built on
+    SITE_URL (behind a TLS proxy the request itself may say http and the wrong host)."""
+    explicit = current_app.config.get("OIDC_REDIRECT_URI")
+    if explicit:
+        return str(explicit)
+    return current_app.config["SITE_URL"].rstrip("/") + url_for("identities.callback")
 
 
 @bp.route("/accedi/identita-digitale/ritorno")

@@ -21,7 +21,7 @@ from tests.identities.provider import Person, Provider, running_provider
 def provider(live: LiveServer) -> Iterator[Provider]:
     """A local provider, and the live Officina configured for it during the test."""
     with running_provider() as running:
-        settings = oidc_settings(running)
+        settings = {**oidc_settings(running), "SITE_URL": live.url}
         saved = {key: live.app.config.get(key) for key in settings}
         live.app.config.update(settings)
         try:

@@ -48,6 +48,7 @@ def test_login_page_shows_the_button_and_start_sends_to_provider_with_pkce(clien
     query = parse_qs(urlsplit(begin(client)).query)
     assert query["code_challenge_method"] == ["S256"] and query["code_challenge"][0]
     assert query["state"][0] and query["nonce"][0] and query["scope"] == ["openid email profile"]
+    assert query["redirect_uri"] == ["http://127.0.0.1:5000/accedi/identita-digitale/ritorno"]
 
 
 def test_first_login_creates_a_pending_account_without_password(client, provider):
