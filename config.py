@@ -131,6 +131,7 @@ class Config:
     OIDC_CLIENT_ID: str | None = None
     OIDC_CLIENT_SECRET: str | None = None
     OIDC_SCOPES = "openid email profile"
+    OIDC_TOKEN_AUTH_METHOD = "client_secret_basic"  # or "client_secret_post"
     OIDC_BUTTON_LABEL: str | None = None
     # Where the provider sends members back; None: SITE_URL + /accedi/identita-digitale/ritorno.
     OIDC_REDIRECT_URI: str | None = None

@@ -39,6 +39,7 @@ class Settings:
     client_secret: str
     scopes: str
     timeout: float
+    auth_method: str
 
 
 @dataclass
@@ -59,7 +60,11 @@ def settings(app: Flask | None = None) -> Settings | None:
     scopes = " ".join((config.get("OIDC_SCOPES") or "openid").split())
     if "openid" not in scopes.split():
         scopes = "openid " + scopes  # without it there is no ID token to check
-    return Settings(issuer, client_id, secret, scopes, float(config["OIDC_TIMEOUT_SECONDS"]))
+    method = config.get("OIDC_TOKEN_AUTH_METHOD") or "client_secret_basic"
+    if method not in ("client_secret_basic", "client_secret_post"):
+        method = "client_secret_basic"
+    return Settings(issuer, client_id, secret, scopes, float(config["OIDC_TIMEOUT_SECONDS"]),
+                    method)
 
 
 def is_configured() -> bool:
@@ -86,7 +91,8 @@ def _client(conf: Settings) -> FlaskOAuth2App:
         client_secret=conf.client_secret,
         server_metadata_url=conf.issuer + DISCOVERY_PATH,
         client_kwargs={"scope": conf.scopes, "code_challenge_method": "S256",
-                       "default_timeout": conf.timeout},
+                       "default_timeout": conf.timeout,
+                       "token_endpoint_auth_method": conf.auth_method},
     )
     app.extensions["oidc_client"] = _Cached(conf, client, time.monotonic())
     return client

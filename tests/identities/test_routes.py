@@ -288,3 +288,14 @@ def test_only_the_latest_start_is_kept_in_the_session(client, provider):
         assert len([key for key in session if key.startswith("_state_")]) == 1
     assert come_back(client, first).status_code == 400
     assert come_back(client, latest).status_code == 303
+
+
+def test_client_secret_post_works_too(client, provider, app):
+    app.config["OIDC_TOKEN_AUTH_METHOD"] = "client_secret_post"
+    assert sign_in(client).status_code == 303
+
+
+def test_wrong_client_secret_is_400(client, provider, app):
+    app.config["OIDC_CLIENT_SECRET"] = "segreto-sbagliato"
+    response = sign_in(client)
+    assert response.status_code == 400 and _users() == 0
