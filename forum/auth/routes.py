@@ -16,8 +16,8 @@ from forum.auth.forms import (
     RegisterForm,
 )
 from forum.errors import DomainError
-from forum.identities import provider as oidc
 from forum.extensions import limiter
+from forum.identities import provider as oidc
 from forum.limits import config_limit
 from forum.views import form_error, fresh_session, safe_next
 

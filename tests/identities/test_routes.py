@@ -299,3 +299,14 @@ def test_wrong_client_secret_is_400(client, provider, app):
     app.config["OIDC_CLIENT_SECRET"] = "segreto-sbagliato"
     response = sign_in(client)
     assert response.status_code == 400 and _users() == 0
+
+
+@pytest.mark.parametrize("missing", ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"])
+def test_not_configured_shows_nothing_and_routes_404(client, provider, app, missing):
+    app.config[missing] = None
+    assert "identita-digitale" not in _page(client.get("/accedi"))
+    assert client.get("/accedi/identita-digitale").status_code == 404
+    assert client.get("/accedi/identita-digitale/ritorno?code=x&state=y").status_code == 404
+    assert provider.token_requests == 0
+    assert client.post("/accedi", data={"login": make_user().username,
+                                        "password": PASSWORD}).status_code == 303
