@@ -126,6 +126,20 @@ class Config:
     ACCEPT_REMINDER_DAYS = 3
     ROUTING_SWEEP_MAX_DAYS = 30
     UNSOLVED_AFTER_DAYS = 30
+    # Log-in through an OpenID Connect provider, e.g. an IAM proxy in front of SPID and CIE
+    # (forum/identities). Off until issuer, client id and secret are all set; discovery at
+    # <issuer>/.well-known/openid-configuration. The label defaults to "Entra con SPID o CIE"
+    # (translated); the provider document is fetched again after OIDC_METADATA_SECONDS.
+    OIDC_ISSUER: str | None = None
+    OIDC_CLIENT_ID: str | None = None
+    OIDC_CLIENT_SECRET: str | None = None
+    OIDC_SCOPES = "openid email profile"
+    OIDC_TOKEN_AUTH_METHOD = "client_secret_basic"  # or "client_secret_post"
+    OIDC_BUTTON_LABEL: str | None = None
+    # Where the provider sends members back; None: SITE_URL + /accedi/identita-digitale/ritorno.
+    OIDC_REDIRECT_URI: str | None = None
+    OIDC_TIMEOUT_SECONDS = 10.0
+    OIDC_METADATA_SECONDS = 3600
 
 
 class DevelopmentConfig(Config):

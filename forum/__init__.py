@@ -69,6 +69,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     from forum.events.routes import bp as events_bp
     from forum.groups.routes import bp as groups_bp
     from forum.guidelines.routes import bp as guidelines_bp
+    from forum.identities.routes import bp as identities_bp
     from forum.main.routes import bp as main_bp
     from forum.moderation.routes import bp as moderation_bp
     from forum.newsletters.routes import bp as newsletters_bp
@@ -103,6 +104,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(newsletters_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(tokens_bp)
+    app.register_blueprint(identities_bp)
 
     from forum.api.spec import init_api
 

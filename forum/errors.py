@@ -44,6 +44,12 @@ class InvalidInput(DomainError):
     status_code = 422
 
 
+class InvalidRequest(DomainError):
+    """A request that cannot be honoured as sent, e.g. a forged or expired sign-in (400)."""
+
+    status_code = 400
+
+
 class TooManyRequests(DomainError):
     """A limit counted by a service (sign-in attempts) is reached (429, Retry-After)."""
 

@@ -37,8 +37,10 @@ pytestmark = [
 
 @pytest.fixture
 def app_overrides() -> dict:
-    """Search on, so that result pages have hits and snippets to check."""
-    return {"SEARCH_SYNC": "inline"}
+    """Search on, so that result pages have hits and snippets to check; the OIDC log-in
+    configured (never contacted) so that /accedi shows its button."""
+    return {"SEARCH_SYNC": "inline", "OIDC_ISSUER": "https://iam.esempio.invalid",
+            "OIDC_CLIENT_ID": "officina", "OIDC_CLIENT_SECRET": "segreto"}
 
 
 def _pages(client, login) -> dict[str, str]:  # type: ignore[no-untyped-def]

@@ -18,6 +18,7 @@ from forum.errors import InvalidInput
 from forum.extensions import db
 from forum.mail import send_mail
 from forum.models import User
+from forum.models.identity import has_placeholder_email
 from forum.text import clean_line
 
 RESET_SALT = "officina-password-reset"
@@ -64,7 +65,7 @@ def request_password_reset(email: str) -> None:
     user = db.session.execute(
         select(User).where(func.lower(User.email) == address)
     ).scalar_one_or_none()
-    if user is None:
+    if user is None or has_placeholder_email(user):  # a stand-in address is no mailbox
         authenticate_dummy()  # similar cost to the path that signs a token and writes mail
         return
     link = url_for("auth.reset_password", token=reset_token(user), _external=True)

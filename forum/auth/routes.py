@@ -17,6 +17,7 @@ from forum.auth.forms import (
 )
 from forum.errors import DomainError
 from forum.extensions import limiter
+from forum.identities import provider as oidc
 from forum.limits import config_limit
 from forum.views import form_error, fresh_session, safe_next
 
@@ -84,7 +85,8 @@ def login():
         status = 401
     elif request.method == "POST":
         status = 422
-    return render_template("auth/login.html", form=form), status
+    oidc_label = oidc.button_label() if oidc.is_configured() else None
+    return render_template("auth/login.html", form=form, oidc_label=oidc_label), status
 
 
 @bp.route("/esci", methods=["POST"])

@@ -17,6 +17,7 @@ from forum.database import commit_or_conflict, write_intent
 from forum.errors import Conflict, InvalidInput
 from forum.extensions import db
 from forum.models import AccountStatus, Role, User
+from forum.models.identity import UNUSABLE_PASSWORD
 from forum.practices.vocabulary import DEFAULT_LEVEL
 from forum.taxonomy import ORGANISATION_TYPES, REGIONS
 from forum.text import clean_line
@@ -141,7 +142,7 @@ def authenticate(login: str, password: str) -> User | None:
 
     user = find_account(login)
     attempt = throttle.begin_attempt(str(user.id) if user else "?" + normalise_login(login))
-    if user is None:
+    if user is None or user.password_hash == UNUSABLE_PASSWORD:  # no password: same cost
         authenticate_dummy(password)
         return None
     if check_password_hash(user.password_hash, password or ""):

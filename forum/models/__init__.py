@@ -57,6 +57,7 @@ from forum.models.guideline import (
     guideline_sources,
     guideline_themes,
 )
+from forum.models.identity import ExternalIdentity
 from forum.models.job import Job, JobStatus
 from forum.models.moderation import (
     FLAG_REASONS,
@@ -202,6 +203,7 @@ __all__ = [
     "FollowTarget",
     "LEVEL_RANK",
     "Level",
+    "ExternalIdentity",
     "Job",
     "JobStatus",
     "Notification",

@@ -27,6 +27,7 @@ from forum.models import (
     Notification,
     User,
 )
+from forum.models.identity import has_placeholder_email
 from forum.notifications.messages import render_message
 from forum.taxonomy import N_
 
@@ -84,7 +85,7 @@ def may_receive_mail(user: User) -> bool:
     """No e-mail to accounts awaiting approval, refused or suspended, nor to an address the
     mail server refused for good."""
     return (user.status == AccountStatus.ACTIVE and not user.is_suspended
-            and user.email_bounced_at is None)
+            and user.email_bounced_at is None and not has_placeholder_email(user))
 
 
 def set_deliveries(user: User, choices: dict[str, str]) -> None:
