@@ -17,7 +17,7 @@ from flask import request, url_for
 from flask_babel import gettext as _
 from marshmallow import Schema, fields, validate
 
-from forum.errors import DomainError
+from forum.errors import InvalidRequest
 
 LIMIT_DEFAULT = 20
 LIMIT_MAX = 100
@@ -62,7 +62,7 @@ def decode_cursor(cursor: str | None, kinds: Sequence[type]) -> tuple[Any, ...] 
             else:
                 raise ValueError
     except (ValueError, TypeError, UnicodeError, binascii.Error, json.JSONDecodeError):
-        raise DomainError(_("Cursore di paginazione non valido: usa il valore next_cursor "
+        raise InvalidRequest(_("Cursore di paginazione non valido: usa il valore next_cursor "
                              "restituito dalla pagina precedente."),
                            field_errors={"cursor": [_("Cursore non valido.")]}) from None
     return tuple(typed)
