@@ -51,6 +51,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     with app.app_context():
         database.configure_engine(app, db.engine)
 
+    from forum.accessibility.routes import bp as accessibility_bp
     from forum.admin.routes import bp as admin_bp
     from forum.announcements.routes import bp as announcements_bp
     from forum.answers.routes import bp as answers_bp
@@ -98,6 +99,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(announcements_bp)
     app.register_blueprint(newsletters_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(accessibility_bp)
 
     errors.register_error_handlers(app)
     security.init_security(app)
