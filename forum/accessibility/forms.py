@@ -14,9 +14,9 @@ from forum.models.accessibility import (
     ANSWER_MAX,
     DESCRIPTION_MAX,
     EMAIL_MAX,
+    PAGE_URL_MAX,
 )
 from forum.models.accessibility import NAME_MAX as REPORTER_NAME_MAX
-from forum.models.accessibility import PAGE_URL_MAX
 
 # Length limits are checked again by the service; the form's are a little larger so that
 # the service's precise message (with the limit) is what the visitor reads.

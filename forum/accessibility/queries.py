@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -35,6 +36,7 @@ def report_queue(*, closed: bool = False, page: int = 1,
                  per_page: int = 20) -> tuple[list[QueueLine], int]:
     """Open reports by deadline (overdue first), or handled ones newest first; one page and
     the total, in two statements whatever the page holds."""
+    order: tuple[Any, ...]
     if closed:
         where = AccessibilityReport.status != AccessibilityReportStatus.OPEN
         order = (AccessibilityReport.handled_at.desc(), AccessibilityReport.id.desc())

@@ -27,6 +27,7 @@ from forum.limits import config_limit
 from forum.views import form_error, page_arg
 
 bp = Blueprint("accessibility", __name__)
+REPORT = "/moderazione/accessibilita/<int(max=2147483647):report_id>"
 
 
 def _feedback_form() -> FeedbackForm:
@@ -107,7 +108,7 @@ def _render_report(report_id: int, status: int = 200, **forms):  # type: ignore[
         enforcement_url=current_app.config["ACCESSIBILITY_ENFORCEMENT_URL"]), status
 
 
-@bp.route("/moderazione/accessibilita/<int:report_id>")
+@bp.route(REPORT)
 @login_required
 def report(report_id: int):
     """One report, with the forms to answer it or close it."""
@@ -115,7 +116,7 @@ def report(report_id: int):
     return _render_report(report_id)
 
 
-@bp.route("/moderazione/accessibilita/<int:report_id>/risposta", methods=["POST"])
+@bp.route(f"{REPORT}/risposta", methods=["POST"])
 @login_required
 def answer(report_id: int):
     """Answer the report: the reporter gets the answer by e-mail, the report is closed."""
@@ -134,7 +135,7 @@ def answer(report_id: int):
     return redirect(url_for("accessibility.queue"), code=303)
 
 
-@bp.route("/moderazione/accessibilita/<int:report_id>/chiudi", methods=["POST"])
+@bp.route(f"{REPORT}/chiudi", methods=["POST"])
 @login_required
 def close(report_id: int):
     """Close the report without an answer (spam, duplicate), noted in the audit log."""

@@ -175,7 +175,20 @@ def _world() -> World:
     ids |= _assessment_world(users)
     ids |= _guidelines_world(users)
     ids |= _priorities_world(users)
+    ids |= _accessibility_world(users)
     return World(users, ids)
+
+
+def _accessibility_world(users: dict[str, User]) -> dict[str, Any]:
+    """An open accessibility report from an anonymous visitor."""
+    from forum.accessibility.services import submit_report
+
+    class Visitor:
+        is_authenticated = False
+
+    report = submit_report(Visitor(), description="Il modulo non funziona con la tastiera.",
+                           email="visitatrice@example.org")
+    return {"accessibility_report": report.id}
 
 
 def _assessment_world(users: dict[str, User]) -> dict[str, Any]:
@@ -739,6 +752,28 @@ ROWS += [
         board=True),
     Row("dashboard.export", lambda i: "/cruscotto.csv?tema=giovani", expect=DASHBOARD_READERS,
         method="GET", board=True),
+]
+
+# The accessibility statement (forum/accessibility): anyone reports a problem, signed in
+# or not (suspended and pending too: the right is everyone's); every moderator answers.
+ACCESSIBILITY_HANDLERS = _roles(DENY, anonymous=LOGIN, moderator=OK, mod_other=OK, admin=OK)
+ACCESSIBILITY_FORM = {"description": "Il menu non si apre con la tastiera.",
+                      "email": "chiunque@example.org"}
+ROWS += [
+    Row("accessibility.feedback", lambda i: "/accessibilita/segnalazione",
+        lambda i: ACCESSIBILITY_FORM, ANYONE),
+    Row("accessibility.answer",
+        lambda i: f"/moderazione/accessibilita/{i['accessibility_report']}/risposta",
+        lambda i: {"answer": "Abbiamo corretto il menu."}, ACCESSIBILITY_HANDLERS),
+    Row("accessibility.close",
+        lambda i: f"/moderazione/accessibilita/{i['accessibility_report']}/chiudi",
+        lambda i: {"note": "Prova"}, ACCESSIBILITY_HANDLERS),
+    Row("accessibility.statement_settings", lambda i: "/amministrazione/accessibilita",
+        lambda i: {"administration": "Comune di Prova", "site_name": "Officina",
+                   "compliance": "conforme"}, ADMIN),
+    Row("accessibility.queue", lambda i: "/moderazione/accessibilita",
+        expect=_roles(DENY, anonymous=LOGIN, moderator=200, mod_other=200, admin=200),
+        method="GET"),
 ]
 
 GROUP_MANAGERS = _roles(DENY, anonymous=LOGIN, facilitator=OK, admin=OK)
