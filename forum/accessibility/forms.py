@@ -68,11 +68,9 @@ class StatementForm(FlaskForm):
     non_accessible = TextAreaField(_l("Contenuti non accessibili (Markdown)"),
                                    validators=[Optional(), Length(max=NON_ACCESSIBLE_MAX)])
     statement_date = StringField(_l("Data della dichiarazione"),
-                                 validators=[Optional(), Length(max=10)],
-                                 render_kw={"type": "date"})
+                                 validators=[Optional(), Length(max=10)])
     last_check = StringField(_l("Data dell'ultima verifica automatica"),
-                             validators=[Optional(), Length(max=10)],
-                             render_kw={"type": "date"})
+                             validators=[Optional(), Length(max=10)])
     agid_form_url = StringField(_l("Indirizzo della dichiarazione pubblicata su "
                                    "form.agid.gov.it"),
                                 validators=[Optional(), Length(max=URL_MAX + SLACK)],
