@@ -253,3 +253,20 @@ def _mails() -> int:
     from forum.mail import outbox_messages
 
     return len(outbox_messages())
+
+
+def test_the_queue_costs_the_same_statements_with_2_or_20_reports(client, login,
+                                                                   query_counter):
+    login(make_user("moderator"))
+
+    def statements() -> int:
+        with query_counter.counting() as counter:
+            assert client.get("/moderazione/accessibilita").status_code == 200
+        return counter.count
+
+    for _n in range(2):
+        _open_report()
+    few = statements()
+    for _n in range(18):
+        _open_report()
+    assert statements() == few
