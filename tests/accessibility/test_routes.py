@@ -270,3 +270,11 @@ def test_the_queue_costs_the_same_statements_with_2_or_20_reports(client, login,
     for _n in range(18):
         _open_report()
     assert statements() == few
+
+
+def test_line_breaks_sent_as_crlf_count_once(client):
+    lines = "\r\n".join(["Riga del problema."] * 260)  # 4,939 characters typed, 5,198 sent
+    response = client.post("/accessibilita/segnalazione", data={**FORM, "description": lines})
+    assert response.status_code == 303
+    assert db.session.scalars(select(AccessibilityReport.description)).one() == \
+        lines.replace("\r\n", "\n")
