@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from forum.errors import NotFound
@@ -14,9 +16,15 @@ from forum.models import AccessibilityReport, AccessibilityReportStatus
 from forum.models.base import utcnow
 
 
+def _local_day(moment: datetime) -> date:
+    zone = ZoneInfo(str(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+    return moment.replace(tzinfo=UTC).astimezone(zone).date()
+
+
 def days_left(due_at: datetime, now: datetime | None = None) -> int:
-    """Whole days until the deadline (0 on its last day, negative when overdue)."""
-    return (due_at.date() - (now or utcnow()).date()).days
+    """Whole days until the deadline, counted in the site's timezone as the dates shown
+    are (0 on its last day, negative when overdue)."""
+    return (_local_day(due_at) - _local_day(now or utcnow())).days
 
 
 @dataclass(frozen=True)
