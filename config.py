@@ -140,6 +140,33 @@ class Config:
     OIDC_REDIRECT_URI: str | None = None
     OIDC_TIMEOUT_SECONDS = 10.0
     OIDC_METADATA_SECONDS = 3600
+    # Accessibility statement (/accessibilita, AgID's model) until the admin saves its
+    # settings: the administration and site it covers, the compliance status ("conforme",
+    # "parzialmente_conforme", "non_conforme"), the non-accessible content (Markdown), the
+    # statement's date and the last automated check (YYYY-MM-DD; `flask accessibility
+    # record-check` stores the latter after the axe suite), the statement published on
+    # form.agid.gov.it (empty: not yet published), and the procedure of AgID's Difensore
+    # civico per il digitale a reporter turns to after no or an unsatisfying answer.
+    ACCESSIBILITY_ADMINISTRATION = ""
+    ACCESSIBILITY_SITE_NAME = "Officina"
+    ACCESSIBILITY_COMPLIANCE = "parzialmente_conforme"
+    ACCESSIBILITY_NON_ACCESSIBLE = (
+        "- I documenti allegati dai membri (PDF, fogli di calcolo) non sono verificati "
+        "prima della pubblicazione e possono non essere accessibili.\n"
+        "- Le immagini inserite nei messaggi possono mancare di un testo alternativo "
+        "adeguato, che dipende da chi le inserisce."
+    )
+    ACCESSIBILITY_STATEMENT_DATE = ""
+    ACCESSIBILITY_LAST_CHECK = ""
+    ACCESSIBILITY_AGID_FORM_URL = ""
+    ACCESSIBILITY_CONTACT_EMAIL = ""
+    ACCESSIBILITY_ENFORCEMENT_URL = (
+        "https://www.agid.gov.it/it/design-servizi/accessibilita/procedura-attuazione"
+    )
+    # The feedback mechanism: days the administration has to answer (the law says 30),
+    # and how often one address may send a report.
+    ACCESSIBILITY_ANSWER_DAYS = 30
+    ACCESSIBILITY_FEEDBACK_LIMIT = "10 per hour;3 per minute"
 
 
 class DevelopmentConfig(Config):

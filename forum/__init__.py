@@ -54,6 +54,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     with app.app_context():
         database.configure_engine(app, db.engine)
 
+    from forum.accessibility.routes import bp as accessibility_bp
     from forum.admin.routes import bp as admin_bp
     from forum.announcements.routes import bp as announcements_bp
     from forum.answers.routes import bp as answers_bp
@@ -109,6 +110,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     from forum.api.spec import init_api
 
     init_api(app)  # before the error handlers: ours replace flask-smorest's
+    app.register_blueprint(accessibility_bp)
 
     errors.register_error_handlers(app)
     security.init_security(app)

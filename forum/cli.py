@@ -9,6 +9,7 @@ from flask import Flask
 
 def init_cli(app: Flask) -> None:
     """Register every feature's commands on the app."""
+    from forum.accessibility import commands as accessibility
     from forum.admin import commands as admin
     from forum.announcements import commands as announcements
     from forum.auth import commands as auth
@@ -25,7 +26,8 @@ def init_cli(app: Flask) -> None:
     from forum.users import commands as users
 
     for module in (seed, auth, practices, users, admin, search, jobs, notifications,
-                   routing, calendars, certificates, guidelines, announcements, newsletters):
+                   routing, calendars, certificates, guidelines, announcements, newsletters,
+                   accessibility):
         for command in module.COMMANDS:
             _add(app, command)
 

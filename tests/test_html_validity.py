@@ -93,6 +93,10 @@ def _pages(client, login) -> dict[str, str]:  # type: ignore[no-untyped-def]
     priority_public, priority_staff = _priority_pages(moderator)
     public += priority_public
     staff_pages += priority_staff
+    accessibility_public, accessibility_staff = _accessibility_pages()
+    public += accessibility_public
+    member_pages.append("/accessibilita/segnalazione")
+    staff_pages += accessibility_staff
     public += ["/tavoli", "/tavoli/rete-dei-centri-per-le-famiglie",
                "/tavoli/tavolo-tariffe-e-accesso-ai-nidi", group_pages[-1]]
     out: dict[str, str] = {}
@@ -105,7 +109,54 @@ def _pages(client, login) -> dict[str, str]:  # type: ignore[no-untyped-def]
             response = client.get(path)
             assert response.status_code in (200, 404), path
             out[f"{who} {path}"] = response.get_data(as_text=True)
+    out |= _accessibility_error_pages(client, login, member, moderator)
     return out
+
+
+def _accessibility_pages() -> tuple[list[str], list[str]]:
+    """The statement, the feedback form, and the moderators' tab with an open, an overdue
+    and an answered report (and one report's page), seen by the admin."""
+    from datetime import timedelta
+
+    from forum.accessibility.services import answer_report, submit_report
+    from forum.models import AccessibilityReport
+    from forum.models.base import utcnow
+
+    class Visitor:
+        is_authenticated = False
+
+    admin = db.session.scalars(select(User).where(User.role == "admin")).first()
+    reports = [submit_report(Visitor(), description=f"Problema di prova n. {n}\nsu due righe.",
+                             page_url="/domande", email="visitatrice@example.org")
+               for n in range(3)]
+    db.session.get(AccessibilityReport, reports[1].id).due_at = utcnow() - timedelta(days=2)
+    db.session.commit()
+    answer_report(admin, reports[2].id, answer="Risolto.\nGrazie.")
+    return (["/accessibilita", "/accessibilita/segnalazione?pagina=/temi"],
+            ["/moderazione/accessibilita", "/moderazione/accessibilita?stato=chiuse",
+             f"/moderazione/accessibilita/{reports[1].id}",
+             f"/moderazione/accessibilita/{reports[2].id}", "/amministrazione/accessibilita"])
+
+
+def _accessibility_error_pages(client, login, member: User,  # type: ignore[no-untyped-def]
+                               admin: User) -> dict[str, str]:
+    """The feedback form, the answer form and the statement settings with errors shown."""
+    with client.session_transaction() as session:
+        session.clear()  # signed out
+    out = {"anonimo segnalazione con errori": client.post("/accessibilita/segnalazione", data={
+        "description": "corta", "email": "non-valida", "page_url": "javascript:x"})}
+    login(member)
+    out["membro segnalazione con errori"] = client.post("/accessibilita/segnalazione",
+                                                        data={"description": ""})
+    login(admin)
+    out["amministratore risposta vuota"] = client.post("/moderazione/accessibilita/1/risposta",
+                                                       data={"answer": ""})
+    out["amministratore dichiarazione con errori"] = client.post(
+        "/amministrazione/accessibilita", data={"administration": "", "compliance": "x",
+                                                "statement_date": "ieri"})
+    for name, response in out.items():
+        assert response.status_code == 422, name
+    return {name: response.get_data(as_text=True) for name, response in out.items()}
 
 
 def _consultation_page(curator: User, member: User) -> str:

@@ -1,5 +1,10 @@
 """All models, imported in one place so Alembic sees the whole schema."""
 
+from forum.models.accessibility import (
+    ACCESSIBILITY_WORKFLOW,
+    AccessibilityReport,
+    AccessibilityReportStatus,
+)
 from forum.models.announcement import Announcement, announcement_themes
 from forum.models.answer import Acceptance, Answer
 from forum.models.api_token import ApiToken, TokenScope
@@ -119,6 +124,9 @@ from forum.models.vote import Vote
 __all__ = [
     "ApiToken",
     "TokenScope",
+    "ACCESSIBILITY_WORKFLOW",
+    "AccessibilityReport",
+    "AccessibilityReportStatus",
     "Announcement",
     "announcement_themes",
     "Assessment",

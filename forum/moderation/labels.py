@@ -44,6 +44,10 @@ ACTION_LABELS: dict[str, str] = {
     "archive_organisation": N_("Ente archiviato"),
     "read_reported_message": N_("Lettura di un messaggio privato segnalato"),
     "close_message_report": N_("Segnalazione di un messaggio privato chiusa"),
+    "answer_accessibility_report": N_("Risposta a una segnalazione di accessibilità"),
+    "close_accessibility_report": N_("Segnalazione di accessibilità chiusa senza risposta"),
+    "update_accessibility_statement": N_("Dichiarazione di accessibilità modificata"),
+    "record_accessibility_check": N_("Verifica automatica di accessibilità registrata"),
 }
 
 TARGET_LABELS: dict[str, str] = {
@@ -57,6 +61,7 @@ TARGET_LABELS: dict[str, str] = {
     "organisation": N_("Ente"),
     "suggestion": N_("Modifica proposta"),
     "message": N_("Messaggio privato"),
+    "accessibility": N_("Segnalazione di accessibilità"),
 }
 
 

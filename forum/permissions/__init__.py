@@ -21,6 +21,9 @@ from forum.models import (
     Role,
     User,
 )
+from forum.permissions.accessibility import (
+    can_handle_accessibility_reports,
+)
 from forum.permissions.base import (
     PRIVILEGES,
     _signed_in,
@@ -341,6 +344,7 @@ def can_review_message_reports(user: Any) -> bool:
 
 
 TEMPLATE_PREDICATES = {
+    "can_handle_accessibility_reports": can_handle_accessibility_reports,
     "can_edit_practice": can_edit_practice,
     "can_view_practice": can_view_practice,
     "can_see_field": can_see_field,
@@ -403,6 +407,7 @@ __all__ = [
     "can_create_token",
     "can_revoke_token",
     "token_allows",
+    "can_handle_accessibility_reports",
     "can_assess",
     "can_comment_guideline",
     "can_edit_guideline",

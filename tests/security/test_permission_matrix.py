@@ -179,6 +179,7 @@ def _world() -> World:
     ids |= _guidelines_world(users)
     ids |= _priorities_world(users)
     ids |= _api_world(users)
+    ids |= _accessibility_world(users)
     return World(users, ids)
 
 
@@ -189,6 +190,19 @@ def _api_world(users: dict[str, User]) -> dict[str, Any]:
     token, _plain = create_token(users["author"], name="Sito del Comune", scope="write",
                                  days=90)
     return {"token": token.id}
+
+
+
+def _accessibility_world(users: dict[str, User]) -> dict[str, Any]:
+    """An open accessibility report from an anonymous visitor."""
+    from forum.accessibility.services import submit_report
+
+    class Visitor:
+        is_authenticated = False
+
+    report = submit_report(Visitor(), description="Il modulo non funziona con la tastiera.",
+                           email="visitatrice@example.org")
+    return {"accessibility_report": report.id}
 
 
 def _assessment_world(users: dict[str, User]) -> dict[str, Any]:
@@ -786,6 +800,28 @@ ROWS += [
         lambda i: {"value": 1}, API_ACTIVE, method="PUT", json=True),
     Row("questions-api.accept", lambda i: f"/api/v1/answers/{i['other_answer']}/accept",
         expect=API_AUTHOR_OR_MOD, json=True),
+]
+
+# The accessibility statement (forum/accessibility): anyone reports a problem, signed in
+# or not (suspended and pending too: the right is everyone's); every moderator answers.
+ACCESSIBILITY_HANDLERS = _roles(DENY, anonymous=LOGIN, moderator=OK, mod_other=OK, admin=OK)
+ACCESSIBILITY_FORM = {"description": "Il menu non si apre con la tastiera.",
+                      "email": "chiunque@example.org"}
+ROWS += [
+    Row("accessibility.feedback", lambda i: "/accessibilita/segnalazione",
+        lambda i: ACCESSIBILITY_FORM, ANYONE),
+    Row("accessibility.answer",
+        lambda i: f"/moderazione/accessibilita/{i['accessibility_report']}/risposta",
+        lambda i: {"answer": "Abbiamo corretto il menu."}, ACCESSIBILITY_HANDLERS),
+    Row("accessibility.close",
+        lambda i: f"/moderazione/accessibilita/{i['accessibility_report']}/chiudi",
+        lambda i: {"note": "Prova"}, ACCESSIBILITY_HANDLERS),
+    Row("accessibility.statement_settings", lambda i: "/amministrazione/accessibilita",
+        lambda i: {"administration": "Comune di Prova", "site_name": "Officina",
+                   "compliance": "conforme"}, ADMIN),
+    Row("accessibility.queue", lambda i: "/moderazione/accessibilita",
+        expect=_roles(DENY, anonymous=LOGIN, moderator=200, mod_other=200, admin=200),
+        method="GET"),
 ]
 
 GROUP_MANAGERS = _roles(DENY, anonymous=LOGIN, facilitator=OK, admin=OK)
