@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from flask import Blueprint, Response, current_app, request, url_for
 from flask_babel import gettext as _
+from werkzeug.wrappers import Response as BaseResponse
 
 from forum.feeds import atom, entries, queries
 from forum.feeds.atom import Entry
@@ -18,7 +19,7 @@ MIMETYPE = "application/atom+xml"
 
 
 def _atom(key: str, title: str, subtitle: str, page_url: str,
-          items: Sequence[Entry]) -> Response:
+          items: Sequence[Entry]) -> BaseResponse:
     """The feed with a short public cache, an ETag and Last-Modified, and 304 when the
     reader already has it."""
     body = atom.build(key=key, title=title, subtitle=subtitle, self_url=request.base_url,
