@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from forum import permissions
-from forum.database import write_intent
+from forum.database import upsert_insert, write_intent
 from forum.errors import InvalidInput, NotAllowed
 from forum.extensions import db
 from forum.models import SiteSetting, User
@@ -108,14 +108,13 @@ def set_open_data_settings(actor: User, *, licence: str, publisher_name: str,
         raise NotAllowed(_("Solo gli amministratori cambiano le impostazioni dei dati aperti."))
     values = _checked(licence, publisher_name, publisher_ipa, contact_email)
     with write_intent():
-        existing = {s.key: s for s in db.session.execute(
-            select(SiteSetting).where(SiteSetting.key.in_(KEYS.values()))).scalars()}
+        insert = upsert_insert(db.session())
         for name, key in KEYS.items():
-            setting = existing.get(key)
-            if setting is None:
-                db.session.add(SiteSetting(key=key, value=values[name], updated_at=utcnow()))
-            else:
-                setting.value, setting.updated_at = values[name], utcnow()
+            # An upsert: two admins saving at once both succeed (the later one wins).
+            db.session.execute(insert(SiteSetting).values(
+                key=key, value=values[name], updated_at=utcnow()).on_conflict_do_update(
+                index_elements=[SiteSetting.key],
+                set_={"value": values[name], "updated_at": utcnow()}))
         record_action(actor, "update_open_data_settings", "settings", None, **values)
         db.session.commit()
     return OpenDataSettings(LICENCES[licence], values["publisher_name"],

@@ -77,3 +77,19 @@ def test_open_data_page_lists_datasets_formats_and_metadata(client, app):
                    "/dati/catalogo.rdf", "https://creativecommons.org/licenses/by/4.0/"):
         assert needle in html, needle
     assert 'href="/dati"' in client.get("/").get_data(as_text=True)
+
+
+def test_two_dozen_admins_saving_at_once_all_succeed(app):
+    from tests.concurrency import at_once
+
+    admin_id = make_user("admin").id
+
+    def save() -> str:
+        from forum.models import User
+
+        admin = db.session.get(User, admin_id)
+        return set_open_data_settings(admin, **VALID).licence.key
+
+    assert at_once(app, save, 24) == ["cc0-1.0"] * 24
+    db.session.rollback()  # end this thread's read snapshot
+    assert get_open_data_settings().publisher_ipa == "c_v123"
