@@ -76,3 +76,16 @@ def test_naughty_strings_in_stored_content_keep_every_feed_valid(client, app):
             assert len(feed.entries) >= 1
     raw = client.get("/feed/domande.atom").get_data(as_text=True)
     assert "<script>" not in raw
+
+
+def test_hostile_theme_and_tag_names_in_the_address_are_404(client, app):
+    from urllib.parse import quote
+
+    codes = set()
+    for text in HOSTILE[::3]:
+        name = quote(text[:80], safe="") or "x"
+        for path in (f"/feed/tag/{name}.atom", f"/feed/temi/{name}.atom", f"/dati/{name}.rdf"):
+            response = client.get(path)
+            response.get_data()
+            codes.add(response.status_code)
+    assert codes <= {404, 308}, codes
