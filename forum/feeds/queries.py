@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from forum import permissions
@@ -24,9 +24,6 @@ from forum.extensions import db
 from forum.models import (
     Announcement,
     Event,
-    EventStatus,
-    Group,
-    GroupKind,
     Guideline,
     GuidelineVersion,
     Practice,
@@ -90,10 +87,8 @@ def practices() -> list[Practice]:
 def events() -> list[Event]:
     """Events anyone may see (not drafts; no group, or an open group's), the most recently
     announced first, with their themes."""
-    public_group = or_(Event.group_id.is_(None), Event.group_id.in_(
-        select(Group.id).where(Group.kind == GroupKind.OPEN)))
     return list(db.session.scalars(
-        select(Event).where(Event.status != EventStatus.DRAFT, public_group)
+        select(Event).where(permissions.public_events())
         .options(selectinload(Event.themes))
         .order_by(Event.created_at.desc(), Event.id.desc()).limit(_limit())))
 
