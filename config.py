@@ -102,6 +102,16 @@ class Config:
     FLAG_HIDE_THRESHOLD = 3
     REGISTRATION_POLICY = "open"
     REGISTRATION_ALLOWED_DOMAINS = ""
+    # Open data (forum/opendata): licence of the exports and feeds (cc0-1.0, cc-by-4.0,
+    # cc-by-sa-4.0, iodl-2.0) and the publisher named in the DCAT-AP_IT records (its IPA
+    # code from indicepa.gov.it). Defaults until the admin saves them in the settings.
+    OPEN_DATA_LICENCE = "cc-by-4.0"
+    OPEN_DATA_PUBLISHER_NAME = "Officina - rete delle politiche familiari"
+    OPEN_DATA_PUBLISHER_IPA = "officina"
+    OPEN_DATA_CONTACT_EMAIL = "dati@officina.example"
+    # Atom feeds (forum/feeds): entries per feed and seconds a reader or proxy may reuse one.
+    FEED_ENTRIES = 50
+    FEED_MAX_AGE = 300
     SUSPENSION_MAX_DAYS = 3650
     AUDIT_PER_PAGE = 50
     ADMIN_USERS_PER_PAGE = 30

@@ -68,6 +68,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     from forum.dashboard.routes import bp as dashboard_bp
     from forum.directory.routes import bp as directory_bp
     from forum.events.routes import bp as events_bp
+    from forum.feeds.routes import bp as feeds_bp
     from forum.groups.routes import bp as groups_bp
     from forum.guidelines.routes import bp as guidelines_bp
     from forum.identities.routes import bp as identities_bp
@@ -75,6 +76,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     from forum.moderation.routes import bp as moderation_bp
     from forum.newsletters.routes import bp as newsletters_bp
     from forum.notifications.routes import bp as notifications_bp
+    from forum.opendata.routes import bp as opendata_bp
     from forum.paths.routes import bp as paths_bp
     from forum.practices.routes import bp as practices_bp
     from forum.questions.routes import bp as questions_bp
@@ -111,6 +113,8 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
 
     init_api(app)  # before the error handlers: ours replace flask-smorest's
     app.register_blueprint(accessibility_bp)
+    app.register_blueprint(feeds_bp)
+    app.register_blueprint(opendata_bp)
 
     errors.register_error_handlers(app)
     security.init_security(app)

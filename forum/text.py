@@ -12,6 +12,9 @@ import unicodedata
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _BLANKS = re.compile(r"\s+")
+# What XML 1.0 refuses (lxml raises on it): C0 controls but tab and newlines, lone
+# surrogates and the non-characters U+FFFE/U+FFFF.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def clean_text(value: str | None) -> str:
@@ -24,6 +27,13 @@ def clean_text(value: str | None) -> str:
 def clean_line(value: str | None) -> str:
     """Single-line text (titles, names): like clean_text, with blank runs made one space."""
     return _BLANKS.sub(" ", clean_text(value))
+
+
+def xml_text(value: object) -> str:
+    """Text an XML document (Atom feed, RDF) can carry: rows written before clean_text, by
+    imports or by the admin may still hold characters lxml refuses, and one such
+    character must not take a whole feed down."""
+    return _NOT_XML.sub("", "" if value is None else str(value))
 
 
 def slugify(text: str, max_length: int = 80) -> str:

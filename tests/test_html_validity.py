@@ -54,7 +54,7 @@ def _pages(client, login) -> dict[str, str]:  # type: ignore[no-untyped-def]
               "/cerca?q=nido", "/accedi", "/registrati", f"/utenti/{member.username}",
               "/aiuto/privilegi", f"/domande/{question.id}/revisioni", "/pagina-inesistente",
               "/api/v1/docs",
-              "/enti", *[f"/enti/{slug}" for slug in db.session.scalars(
+              "/enti", "/dati", *[f"/enti/{slug}" for slug in db.session.scalars(
                   select(Organisation.slug).order_by(Organisation.id).limit(2))]]
     member_pages = ["/", f"/domande/{question.id}", "/domande/nuova", "/notifiche",
                     "/impostazioni/notifiche", "/temi/servizi-educativi-0-6", "/domande?tag=nido",
@@ -69,7 +69,8 @@ def _pages(client, login) -> dict[str, str]:  # type: ignore[no-untyped-def]
     staff_pages = ["/moderazione", "/moderazione/registro", "/moderazione/senza-soluzione",
                    "/moderazione/messaggi", "/moderazione/messaggi?stato=chiuse",
                    "/amministrazione/utenti",
-                   "/amministrazione/temi", f"/domande/{question.id}",
+                   "/amministrazione/temi", "/amministrazione/dati-aperti",
+                   f"/domande/{question.id}",
                    "/cruscotto", "/cruscotto?tema=giovani&regione=08&da=2025-01&a=2026-12",
                    "/cruscotto?da=sbagliato&regione=99"]
     facilitator, group_pages = _group_pages()

@@ -20,6 +20,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from forum.admin.settings import POLICIES
 from forum.auth.forms import _organisation_choices, _region_choices, as_choices
+from forum.opendata.settings import LICENCES
 from forum.taxonomy import ROLE_LABELS
 
 
@@ -108,3 +109,18 @@ class SettingsForm(FlaskForm):
                         validators=[DataRequired()])
     domains = TextAreaField(_l("Domini approvati automaticamente"),
                             validators=[Optional(), Length(max=20_000)])
+
+
+class OpenDataForm(FlaskForm):
+    """The licence of the open data and feeds, and the publisher of the DCAT-AP_IT records."""
+
+    licence = RadioField(_l("Licenza dei dati aperti"),
+                         choices=lambda: [(k, v.name) for k, v in LICENCES.items()],
+                         validators=[DataRequired()])
+    publisher_name = StringField(_l("Ente titolare dei dati"),
+                                 validators=[DataRequired(), Length(max=200)])
+    publisher_ipa = StringField(_l("Codice IPA dell'ente"),
+                                validators=[DataRequired(), Length(max=40)])
+    contact_email = StringField(_l("E-mail di contatto per i dati"),
+                                validators=[DataRequired(), Length(max=254)],
+                                render_kw={"type": "email", "autocomplete": "email"})

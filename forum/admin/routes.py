@@ -19,6 +19,7 @@ from flask_login import current_user
 from forum import permissions
 from forum.admin import catalogue, queries, services, settings
 from forum.admin.forms import (
+    OpenDataForm,
     OrganisationForm,
     RejectForm,
     RoleForm,
@@ -29,6 +30,7 @@ from forum.admin.forms import (
 from forum.errors import DomainError
 from forum.extensions import login_manager
 from forum.i18n import long_datetime
+from forum.opendata.settings import get_open_data_settings, set_open_data_settings
 from forum.taxonomy import REGIONS
 from forum.views import form_error, page_arg
 
@@ -326,3 +328,30 @@ def registration_settings():
         flash(_("Controlla i campi evidenziati."), "danger")
         status = 422
     return render_template("admin/settings.html", form=form), status
+
+
+@bp.route("/dati-aperti", methods=["GET", "POST"])
+def open_data_settings():
+    """The licence of the open data and the publisher named in the DCAT-AP_IT records."""
+    form = OpenDataForm()
+    if request.method == "GET":
+        current = get_open_data_settings()
+        form.licence.data = current.licence.key
+        form.publisher_name.data = current.publisher_name
+        form.publisher_ipa.data = current.publisher_ipa
+        form.contact_email.data = current.contact_email
+    status = 200
+    if form.validate_on_submit():
+        try:
+            set_open_data_settings(
+                _actor(), licence=form.licence.data, publisher_name=form.publisher_name.data,
+                publisher_ipa=form.publisher_ipa.data, contact_email=form.contact_email.data)
+        except DomainError as error:
+            status = form_error(form, error)
+        else:
+            flash(_("Impostazioni dei dati aperti salvate."), "success")
+            return redirect(url_for("admin.open_data_settings"), code=303)
+    elif request.method == "POST":
+        flash(_("Controlla i campi evidenziati."), "danger")
+        status = 422
+    return render_template("admin/open_data.html", form=form), status

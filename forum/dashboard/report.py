@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 
 from forum.dashboard.charts import Chart, Series, bar_chart, line_chart
 from forum.dashboard.queries import Dashboard, Figures, Slice
+from forum.opendata.exports import safe_cell
 
 Getter = Callable[[Figures], float | int | None]
 
@@ -126,16 +127,6 @@ def panels(board: Dashboard) -> list[Panel]:
                           _series(labelled, [m["answer_rate"]]), percent=True, horizontal=True)
         result.append(Panel(anchor, chart, title, heading, labelled, everything))
     return result
-
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> str:
-    """A CSV cell a spreadsheet will not run: text starting like a formula (names of
-    themes come from admins) gets a leading apostrophe."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def _raw(measure: Measure, figures: Figures) -> str:

@@ -48,6 +48,7 @@ from forum.permissions.events import (
     can_register,
     can_view_event,
     is_event_organiser,
+    public_events,
 )
 from forum.permissions.groups import (
     can_create_group,
@@ -460,6 +461,7 @@ __all__ = [
     "is_member_viewer",
     "privilege_threshold",
     "PRIVILEGES",
+    "public_events",
     "public_questions",
     "readable_group_ids",
     "visible_questions",

@@ -7,6 +7,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
+from sqlalchemy import ColumnElement, and_, or_, select
+
+from forum.models import Event, EventStatus, Group, GroupKind
 from forum.permissions.base import is_active_member, is_admin
 from forum.permissions.groups import can_read_group_content
 
@@ -32,6 +35,14 @@ def can_view_event(user: Any, event: Any, organiser_ids: Collection[int] = ()) -
     if event.status != "bozza":
         return True
     return is_event_organiser(user, event, organiser_ids)
+
+
+def public_events() -> ColumnElement[bool]:
+    """`can_view_event` for a signed-out visitor, as a WHERE clause (the Atom feed): not a
+    draft, and outside any group or in an open one."""
+    return and_(Event.status != EventStatus.DRAFT, or_(
+        Event.group_id.is_(None),
+        Event.group_id.in_(select(Group.id).where(Group.kind == GroupKind.OPEN))))
 
 
 def can_register(user: Any, event: Any) -> bool:

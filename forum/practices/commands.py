@@ -51,7 +51,7 @@ def export_practices(fmt: str, output: str | None) -> None:
     """Export the published practices as JSON or CSV."""
     from forum.practices import transfer
 
-    records = transfer.published_records()
+    records = list(transfer.published_records())
     text = transfer.to_json(records) if fmt == "json" else transfer.to_csv(records)
     if output:
         with open(output, "w", encoding="utf-8", newline="") as handle:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -24,7 +23,8 @@ from forum.extensions import db
 from forum.limits import write_limit
 from forum.models import FollowTarget, Practice, PracticeAttachment, PracticeStatus
 from forum.notifications.follows import level_of
-from forum.practices import attachments, links, queries, services, transfer
+from forum.opendata import datasets
+from forum.practices import attachments, links, queries, services
 from forum.practices.forms import (
     AttachmentForm,
     PracticeForm,
@@ -73,14 +73,9 @@ def index():
 
 @bp.route("/buone-pratiche/export.<any(csv, json):fmt>")
 def export(fmt: str):
-    """Open data: every published practice, as CSV or JSON."""
-    records = transfer.published_records()
-    if fmt == "json":
-        body, mime = transfer.to_json(records), "application/json"
-    else:
-        body, mime = transfer.to_csv(records), "text/csv"
-    return Response(body, mimetype=mime, headers={
-        "Content-Disposition": f'attachment; filename="buone-pratiche.{fmt}"'})
+    """Open data: every published practice, as CSV or JSON, streamed with its licence
+    (the shared open-data mechanism, forum/opendata)."""
+    return datasets.download(datasets.DATASETS["buone-pratiche"], fmt)
 
 
 @bp.route("/buone-pratiche/suggerimenti.json")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -18,6 +18,7 @@ from forum.errors import InvalidInput
 from forum.extensions import db
 from forum.models import Practice, PracticeStatus
 from forum.models.base import utcnow
+from forum.opendata.exports import csv_lines, json_chunks, unsafe_cell
 from forum.practices.services import apply_checked, render_checked, unique_slug
 from forum.practices.validation import MULTI_FIELDS, Checked, check_practice
 
@@ -82,7 +83,8 @@ def read_records(name: str, content: bytes) -> list[dict[str, Any]]:
             if None in row:
                 extra = row.pop(None)
                 row["__extra__"] = extra
-            records.append(row)
+            records.append({k: unsafe_cell(v) if isinstance(v, str) else v
+                            for k, v in row.items()})
         return records
     raise ImportFormatError("formato sconosciuto: usa un file .json o .csv")
 
@@ -164,13 +166,16 @@ def _match(item: Checked) -> Practice | None:
     return None
 
 
-def published_records() -> list[dict[str, Any]]:
-    """Every published practice as a plain record with the schema's field names."""
+def published_records() -> Iterator[dict[str, Any]]:
+    """Every published practice as a plain record with the schema's field names, read in
+    batches (memory stays bounded for a large export)."""
     practices = db.session.execute(
         select(Practice).where(Practice.status == PracticeStatus.PUBLISHED)
         .options(selectinload(Practice.facets)).order_by(Practice.slug)
+        .execution_options(yield_per=200)
     ).scalars()
-    return [as_record(p) for p in practices]
+    for practice in practices:
+        yield as_record(practice)
 
 
 def as_record(practice: Practice) -> dict[str, Any]:
@@ -191,21 +196,21 @@ def as_record(practice: Practice) -> dict[str, Any]:
     return record
 
 
-def to_json(records: list[dict[str, Any]]) -> str:
-    """Pretty JSON, UTF-8 characters kept."""
-    return json.dumps(records, ensure_ascii=False, indent=1)
+def to_json(records: Iterable[dict[str, Any]]) -> str:
+    """A JSON list, UTF-8 characters kept (the command-line export)."""
+    return "".join(json_chunks(records))
 
 
-def to_csv(records: list[dict[str, Any]]) -> str:
-    """CSV with one column per field: lists joined with '|', objects as JSON."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for record in records:
-        row = dict(record)
-        for column in LIST_COLUMNS:
-            row[column] = "|".join(row[column])
-        for column in OBJECT_COLUMNS:
-            row[column] = json.dumps(row[column], ensure_ascii=False) if row[column] else ""
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
-    return out.getvalue()
+def csv_row(record: dict[str, Any]) -> dict[str, Any]:
+    """One record flattened for CSV: lists joined with '|', objects as JSON."""
+    row = dict(record)
+    for column in LIST_COLUMNS:
+        row[column] = "|".join(row[column])
+    for column in OBJECT_COLUMNS:
+        row[column] = json.dumps(row[column], ensure_ascii=False) if row[column] else ""
+    return row
+
+
+def to_csv(records: Iterable[dict[str, Any]]) -> str:
+    """CSV with one column per field (formula-like cells neutralised, see `safe_cell`)."""
+    return "".join(csv_lines(COLUMNS, (csv_row(r) for r in records)))

@@ -140,8 +140,9 @@ def test_public_exports_list_only_published(client, app):
     make_practice(title="Pratica in bozza da non esportare", status="bozza")
     data = client.get("/buone-pratiche/export.json")
     assert data.status_code == 200
-    titles = [r["title"] for r in json.loads(data.get_data(as_text=True))]
-    assert titles == ["Pratica pubblicata per l'export"]
+    document = json.loads(data.get_data(as_text=True))
+    assert [r["title"] for r in document["practices"]] == ["Pratica pubblicata per l'export"]
+    assert document["dataset"]["license"]["spdx"] == "CC-BY-4.0"
     csv_response = client.get("/buone-pratiche/export.csv")
     assert csv_response.headers["Content-Type"].startswith("text/csv")
     assert "in bozza" not in csv_response.get_data(as_text=True)

@@ -824,6 +824,13 @@ ROWS += [
         method="GET"),
 ]
 
+# Open data (forum/opendata): the licence and the publisher are the admins'.
+ROWS += [
+    Row("admin.open_data_settings", lambda i: "/amministrazione/dati-aperti", lambda i: {
+        "licence": "cc-by-4.0", "publisher_name": "Comune di Prova", "publisher_ipa": "c_x000",
+        "contact_email": "dati@comune.example.it"}, ADMIN),
+]
+
 GROUP_MANAGERS = _roles(DENY, anonymous=LOGIN, facilitator=OK, admin=OK)
 # A restricted group's thread is a 404 for whoever is not in the group; writing needs an
 # active account first.
