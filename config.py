@@ -87,6 +87,8 @@ class Config:
     # The REST API, counted per personal access token (per member or address without one);
     # writes also count against the limits above, shared with the pages.
     API_RATE_LIMIT = "3000 per hour;120 per minute"
+    # Full open-data downloads (practices, questions), per address.
+    EXPORT_LIMIT = "30 per hour;5 per minute"
     # Reputation privileges (shown on /aiuto/privilegi); moderators have them all; 0 = off.
     PRIVILEGE_COMMENT_EVERYWHERE = 10
     PRIVILEGE_VOTE_DOWN = 25

@@ -10,7 +10,10 @@ from typing import Any
 
 from flask import Response, url_for
 from flask_babel import lazy_gettext as _l
+from flask_limiter.util import get_remote_address
 
+from forum.extensions import limiter
+from forum.limits import config_limit
 from forum.opendata import exports, queries
 from forum.opendata.settings import OpenDataSettings, get_open_data_settings
 from forum.practices import transfer
@@ -91,3 +94,9 @@ def download(dataset: Dataset, fmt: str) -> Response:
     return exports.download(
         fmt, filename=dataset.key, columns=dataset.columns, records=dataset.records,
         csv_row=dataset.csv_row, key=dataset.json_key, metadata=metadata(dataset))
+
+
+# A whole export holds a worker for seconds (20,000 threads: ~7 s): a per-address limit
+# keeps a loop of downloads from taking every worker. Harvesters fetch once a day.
+export_limit = limiter.shared_limit(config_limit("EXPORT_LIMIT"), scope="open-data-export",
+                                    key_func=get_remote_address)

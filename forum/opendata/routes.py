@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template
 
 from forum.opendata import dcat
-from forum.opendata.datasets import DATASETS, FORMATS, download
+from forum.opendata.datasets import DATASETS, FORMATS, download, export_limit
 from forum.opendata.settings import get_open_data_settings
 
 bp = Blueprint("opendata", __name__)
@@ -24,6 +24,7 @@ def index():
 
 
 @bp.route("/dati/domande-risposte.<any(csv, json):fmt>")
+@export_limit
 def questions_export(fmt: str):
     """Public questions and their accepted answers, streamed, without personal data."""
     return download(DATASETS["domande-risposte"], fmt)

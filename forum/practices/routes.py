@@ -72,6 +72,7 @@ def index():
 
 
 @bp.route("/buone-pratiche/export.<any(csv, json):fmt>")
+@datasets.export_limit
 def export(fmt: str):
     """Open data: every published practice, as CSV or JSON, streamed with its licence
     (the shared open-data mechanism, forum/opendata)."""
