@@ -19,13 +19,15 @@ def init_cli(app: Flask) -> None:
     from forum.newsletters import commands as newsletters
     from forum.notifications import commands as notifications
     from forum.practices import commands as practices
+    from forum.privacy import commands as privacy
     from forum.routing import commands as routing
     from forum.search import commands as search
     from forum.seed import commands as seed
     from forum.users import commands as users
 
     for module in (seed, auth, practices, users, admin, search, jobs, notifications,
-                   routing, calendars, certificates, guidelines, announcements, newsletters):
+                   routing, calendars, certificates, guidelines, announcements, newsletters,
+                   privacy):
         for command in module.COMMANDS:
             _add(app, command)
 

@@ -40,6 +40,7 @@ ACTION_LABELS: dict[str, str] = {
     "archive_theme": N_("Tema archiviato"),
     "unarchive_theme": N_("Tema ripristinato"),
     "update_settings": N_("Impostazioni modificate"),
+    "update_privacy_notice": N_("Informativa privacy modificata"),
     "create_organisation": N_("Ente aggiunto"),
     "archive_organisation": N_("Ente archiviato"),
     "read_reported_message": N_("Lettura di un messaggio privato segnalato"),

@@ -84,6 +84,13 @@ from forum.permissions.knowledge import (
     is_guideline_owner,
     same_organisation,
 )
+from forum.permissions.privacy import (
+    can_cancel_deletion,
+    can_download_export,
+    can_edit_privacy_notice,
+    can_request_privacy,
+    can_review_privacy_requests,
+)
 
 
 def can_view_hidden(user: Any, author_id: int, question: Question) -> bool:
@@ -340,6 +347,8 @@ def can_review_message_reports(user: Any) -> bool:
 
 
 TEMPLATE_PREDICATES = {
+    "can_cancel_deletion": can_cancel_deletion,
+    "can_review_privacy_requests": can_review_privacy_requests,
     "can_edit_practice": can_edit_practice,
     "can_view_practice": can_view_practice,
     "can_see_field": can_see_field,
@@ -399,6 +408,11 @@ TEMPLATE_PREDICATES = {
 }
 
 __all__ = [
+    "can_cancel_deletion",
+    "can_download_export",
+    "can_edit_privacy_notice",
+    "can_request_privacy",
+    "can_review_privacy_requests",
     "can_assess",
     "can_comment_guideline",
     "can_edit_guideline",
