@@ -3,7 +3,8 @@
 Everything that identifies the person goes, in one transaction: a crash between two steps
 leaves the account as it was, and the next `flask privacy purge` starts again. What they
 wrote (questions, answers, comments, messages, votes) stays, signed "utente rimosso"; the
-audit log of moderation is kept, with their names scrubbed from its details. Export files
+moderation audit log is append-only evidence and is kept as it is (it refers to members by
+id; GDPR art. 17(3)(b) and (e)), and notifications others received name them no more. Export files
 are deleted after the commit (a rolled-back erasure must not have lost them).
 """
 
@@ -19,7 +20,6 @@ from sqlalchemy.orm import Session
 
 import forum.models as models
 from forum.models import (
-    AuditEntry,
     Avatar,
     Block,
     Certificate,
@@ -151,7 +151,6 @@ def erase_user(session: Session, user: User) -> list[Path]:
             note.params = {**note.params, "actor": ERASED_NAME}
     if names:
         _scrub_json(session, Notification, "params", names)
-        _scrub_json(session, AuditEntry, "details", names)
         _erase_jobs(session, user, names)
     files = []
     for request in session.scalars(select(PrivacyRequest).where(
