@@ -1,11 +1,14 @@
 """The app's access log: one line per request, in a file rotated at midnight and kept
 ACCESS_LOG_RETENTION_DAYS days (the standard library's TimedRotatingFileHandler deletes
 older files). IP addresses are personal data: they are kept no longer than that. Off
-unless ACCESS_LOG_PATH is set; gunicorn's own access log is set up the same way (README)."""
+unless ACCESS_LOG_PATH is set. Under several gunicorn workers put "{pid}" in the path (one
+file per process: two processes must not rotate one file), or use gunicorn's access log
+rotated by logrotate with the same number of days (README, "Privacy e GDPR")."""
 
 from __future__ import annotations
 
 import logging
+import os
 import time
 from logging.handlers import TimedRotatingFileHandler
 from pathlib import Path
@@ -26,9 +29,10 @@ def handler_for(path: str, retention_days: int) -> TimedRotatingFileHandler:
 
 def init_access_log(app: Flask) -> None:
     """Log each request to ACCESS_LOG_PATH, if configured."""
-    path = app.config.get("ACCESS_LOG_PATH")
-    if not path:
+    configured = app.config.get("ACCESS_LOG_PATH")
+    if not configured:
         return
+    path = str(configured).replace("{pid}", str(os.getpid()))
     logger = logging.getLogger(LOGGER)
     logger.setLevel(logging.INFO)
     logger.propagate = False
