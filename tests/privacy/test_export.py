@@ -76,8 +76,6 @@ def test_asking_again_gives_the_same_request(app):
     assert db.session.scalar(select(func.count(Job.id)).where(Job.task == "privacy.export")) == 1
 
 
-@pytest.mark.parametrize("app_overrides", [{"JOBS_RUNNER": "thread",
-                                            "JOBS_POLL_SECONDS": 3600}])
 def test_24_requests_at_once_make_one_request_and_one_job(app):
     me = _active_member()
     user_id = me.id
