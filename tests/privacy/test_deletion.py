@@ -150,3 +150,20 @@ def test_erasure_on_several_nodes_at_once_erases_once(app):
     db.session.rollback()
     assert sum(counts) == 1
     assert db.session.scalars(select(PrivacyRequest)).one().status == RequestStatus.COMPLETED
+
+
+def test_24_deletion_requests_at_once_make_one(app):
+    me = _person()
+    user_id = me.id
+    db.session.commit()
+
+    def ask() -> int:
+        return services.request_deletion(db.session.get_one(User, user_id),
+                                         password=PASSWORD).id
+
+    ids = at_once(app, ask, 24)
+    db.session.rollback()
+    assert len(set(ids)) == 1
+    assert db.session.scalar(select(func.count(PrivacyRequest.id))) == 1
+    assert db.session.scalar(select(func.count(Notification.id)).where(
+        Notification.kind == "privacy_deletion_requested")) == 1

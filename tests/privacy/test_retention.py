@@ -91,3 +91,19 @@ def test_app_writes_one_access_line_per_request(app, client, tmp_path):
     for handler in list(logger.handlers):  # the next app opens its own file
         logger.removeHandler(handler)
         handler.close()
+
+
+def test_accessibility_needs_are_cleared_after_the_event(app):
+    from forum.events.registrations import Answers, register
+    from forum.models import Registration
+    from tests.events.helpers import published_event
+
+    member = make_user()
+    event = published_event(make_user("moderator"))
+    registration = register(member, event.id, Answers(accessibility_needs="Sedia a rotelle"))
+    registration_id = registration.id
+    assert prune_personal_data()["accessibility_needs"] == 0  # the event is to come
+    later = event.ends_at + timedelta(days=31)
+    assert prune_personal_data(later)["accessibility_needs"] == 1
+    db.session.expunge_all()
+    assert db.session.get_one(Registration, registration_id).accessibility_needs == ""

@@ -145,3 +145,19 @@ def test_hostile_input_never_fails(client, login, start):
         codes.add(response.status_code)
     assert codes <= {303, 422}, codes
     assert client.get("/").status_code == 200
+
+
+def test_admin_list_statements_do_not_grow_with_requests(client, login, query_counter):
+    login(make_user("admin"))
+
+    def statements() -> int:
+        with query_counter.counting() as counter:
+            assert client.get("/amministrazione/privacy").status_code == 200
+        return counter.count
+
+    for _n in range(2):
+        services.request_deletion(make_user(), password=PASSWORD)
+    few = statements()
+    for _n in range(30):
+        services.request_deletion(make_user(), password=PASSWORD)
+    assert statements() == few
