@@ -10,6 +10,7 @@ are deleted after the commit (a rolled-back erasure must not have lost them).
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Iterable
 from pathlib import Path
@@ -84,8 +85,10 @@ def _scrub(value: Any, names: Iterable[str]) -> Any:
 
 
 def _mentions(column: Any, names: list[str]) -> Any:
+    """Rows whose JSON text holds a name, as typed or as JSON escapes it ("Niccol\\u00f2")."""
     text = cast(column, String)
-    return or_(*(text.contains(name) for name in names))
+    forms = {form for name in names for form in (name, json.dumps(name)[1:-1])}
+    return or_(*(text.contains(form) for form in sorted(forms)))
 
 
 def _scrub_json(session: Session, model: Any, column: str, names: list[str]) -> None:
