@@ -88,7 +88,7 @@ def _mentions(column: Any, names: list[str]) -> Any:
     """Rows whose JSON text holds a name, as typed or as JSON escapes it ("Niccol\\u00f2")."""
     text = cast(column, String)
     forms = {form for name in names for form in (name, json.dumps(name)[1:-1])}
-    return or_(*(text.contains(form) for form in sorted(forms)))
+    return or_(*(text.contains(form, autoescape=True) for form in sorted(forms)))
 
 
 def _scrub_json(session: Session, model: Any, column: str, names: list[str]) -> None:
