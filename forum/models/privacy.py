@@ -77,6 +77,11 @@ class PrivacyRequest(Model):
         """Pending or ready: asking again gives this request back."""
         return self.status in OPEN_STATUSES
 
+    @property
+    def is_ready(self) -> bool:
+        """An export whose archive can be downloaded."""
+        return self.status == RequestStatus.READY
+
     def overdue(self, now: datetime | None = None) -> bool:
         """A deletion whose grace period ended and that the scheduled purge has not run."""
         return (self.kind == RequestKind.DELETION and self.status == RequestStatus.PENDING

@@ -4,11 +4,12 @@ period, cancel that deletion. One public call = one commit."""
 from __future__ import annotations
 
 import hmac
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import Table, select, update
 from werkzeug.security import check_password_hash
@@ -19,9 +20,11 @@ from forum.database import upsert_insert, write_intent
 from forum.errors import Gone, InvalidInput, NotAllowed, NotFound
 from forum.extensions import db
 from forum.i18n import long_date
+from forum.mail import send_mail
 from forum.models import PrivacyRequest, RequestKind, RequestStatus, User
 from forum.models.base import utcnow
 from forum.models.privacy import OPEN_WHERE
+from forum.notifications.mailing import site_url
 from forum.notifications.services import notify
 from forum.privacy.export import export_dir, queue_export
 
@@ -107,6 +110,18 @@ def _confirm_identity(user: User, password: str, confirmation: str) -> None:
             "confirmation": [_("Scrivi %(word)s per confermare.", word=CONFIRMATION_WORD)]})
 
 
+def _deletion_mail(user: User, due: datetime) -> tuple[str, str]:
+    """The e-mail that confirms the request at once (someone else may have used the
+    account): subject and body in the member's language."""
+    with force_locale(user.language or "it"):
+        return _("Officina: richiesta di eliminazione dell'account"), _(
+            "Ciao %(name)s,\n\nabbiamo ricevuto la richiesta di eliminare il tuo account. "
+            "Sarà cancellato il %(until)s. Fino ad allora puoi annullarla da questa pagina, "
+            "dopo aver effettuato l'accesso:\n\n%(link)s\n\nSe non l'hai chiesto tu, "
+            "annulla la richiesta e cambia la password.\n",
+            name=user.display_name, until=long_date(due), link=site_url("/profilo/dati"))
+
+
 def request_deletion(user: User, *, password: str = "", confirmation: str = ""
                      ) -> PrivacyRequest:
     """Ask for the account's erasure after the grace period (password, or the typed word
@@ -122,6 +137,8 @@ def request_deletion(user: User, *, password: str = "", confirmation: str = ""
                                .values(deletion_due_at=due))
             notify(user.id, "privacy_deletion_requested", link="/profilo/dati",
                    until=long_date(due))
+            if user.email_bounced_at is None:
+                send_mail(user.email, *_deletion_mail(user, due))
         db.session.commit()
     request = _open_request(user.id, RequestKind.DELETION)
     if request is None:

@@ -5,6 +5,7 @@ signed "utente rimosso", and nothing that names them."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -64,6 +65,8 @@ def test_account_without_password_confirms_with_the_word(app):
 def test_cancel_during_grace_keeps_the_account(app):
     me = _person()
     request = services.request_deletion(me, password=PASSWORD)
+    mails = [p.read_text() for p in (Path(app.instance_path) / "outbox").glob("*.eml")]
+    assert any("eliminazione" in m and me.email in m for m in mails)  # at once, by e-mail
     assert me.deletion_due_at == request.due_at
     assert services.request_deletion(me, password=PASSWORD).id == request.id  # same one
     assert services.cancel_deletion(me) is True
