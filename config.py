@@ -179,6 +179,24 @@ class Config:
     # and how often one address may send a report.
     ACCESSIBILITY_ANSWER_DAYS = 30
     ACCESSIBILITY_FEEDBACK_LIMIT = "10 per hour;3 per minute"
+    # Privacy (forum/privacy): a member's data export stays downloadable this many days; an
+    # account deletion takes effect after the grace period, run by `flask privacy purge`
+    # (cron, every node may run it). Export ZIPs live in PRIVACY_EXPORT_DIR (default
+    # instance/exports).
+    PRIVACY_EXPORT_DAYS = 7
+    PRIVACY_DELETION_GRACE_DAYS = 14
+    PRIVACY_EXPORT_DIR: str | None = None
+    # Retention of personal data kept only for running the service, pruned by the same
+    # command: notifications, finished jobs (mail jobs hold addresses and bodies), the
+    # outbox folder's e-mails, and the accessibility needs given for an event once it ended.
+    NOTIFICATION_RETENTION_DAYS = 365
+    JOB_PAYLOAD_RETENTION_DAYS = 30
+    MAIL_OUTBOX_RETENTION_DAYS = 30
+    EVENT_NEEDS_RETENTION_DAYS = 30
+    # The app's access log (one line per request: time, address, method, path, status),
+    # rotated at midnight and kept ACCESS_LOG_RETENTION_DAYS days; None: no access log file.
+    ACCESS_LOG_PATH: str | None = None
+    ACCESS_LOG_RETENTION_DAYS = 90
 
 
 class DevelopmentConfig(Config):

@@ -79,6 +79,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     from forum.opendata.routes import bp as opendata_bp
     from forum.paths.routes import bp as paths_bp
     from forum.practices.routes import bp as practices_bp
+    from forum.privacy.routes import bp as privacy_bp
     from forum.questions.routes import bp as questions_bp
     from forum.revisions.routes import bp as revisions_bp
     from forum.routing.routes import bp as routing_bp
@@ -115,9 +116,13 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(accessibility_bp)
     app.register_blueprint(feeds_bp)
     app.register_blueprint(opendata_bp)
+    app.register_blueprint(privacy_bp)
 
     errors.register_error_handlers(app)
     security.init_security(app)
+    from forum.privacy.access_log import init_access_log
+
+    init_access_log(app)
     templating.init_templating(app)
     from flask_sqlalchemy.session import Session as AppSession
 

@@ -20,6 +20,7 @@ def init_cli(app: Flask) -> None:
     from forum.newsletters import commands as newsletters
     from forum.notifications import commands as notifications
     from forum.practices import commands as practices
+    from forum.privacy import commands as privacy
     from forum.routing import commands as routing
     from forum.search import commands as search
     from forum.seed import commands as seed
@@ -27,7 +28,7 @@ def init_cli(app: Flask) -> None:
 
     for module in (seed, auth, practices, users, admin, search, jobs, notifications,
                    routing, calendars, certificates, guidelines, announcements, newsletters,
-                   accessibility):
+                   accessibility, privacy):
         for command in module.COMMANDS:
             _add(app, command)
 

@@ -38,6 +38,12 @@ class Conflict(DomainError):
     status_code = 409
 
 
+class Gone(DomainError):
+    """The target existed but is no longer available, e.g. an expired download (410)."""
+
+    status_code = 410
+
+
 class InvalidInput(DomainError):
     """Well-formed request, invalid content (422)."""
 

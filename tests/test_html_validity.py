@@ -98,6 +98,10 @@ def _pages(client, login) -> dict[str, str]:  # type: ignore[no-untyped-def]
     public += accessibility_public
     member_pages.append("/accessibilita/segnalazione")
     staff_pages += accessibility_staff
+    privacy_public, privacy_member, privacy_staff = _privacy_pages(member)
+    public += privacy_public
+    member_pages += privacy_member
+    staff_pages += privacy_staff
     public += ["/tavoli", "/tavoli/rete-dei-centri-per-le-famiglie",
                "/tavoli/tavolo-tariffe-e-accesso-ai-nidi", group_pages[-1]]
     out: dict[str, str] = {}
@@ -317,6 +321,19 @@ def _assessment_pages() -> tuple[list[str], list[str]]:
     return (["/autovalutazione", base, f"{base}/risultati"],
             ["/autovalutazione", f"{base}/criteri", f"{base}/criteri/{criterion}",
              f"{base}/aggregati"])
+
+
+def _privacy_pages(member: User) -> tuple[list[str], list[str], list[str]]:
+    """The notice; "I miei dati" with a ready export and a deletion in its grace period
+    (the banner on every page); the admin's list and the notice editor."""
+    from flask import current_app
+
+    from forum.privacy import services
+
+    services.request_export(member)
+    services.request_deletion(member, password=current_app.config["DEMO_PASSWORD"])
+    return (["/privacy"], ["/profilo/dati"],
+            ["/amministrazione/privacy", "/amministrazione/privacy/informativa"])
 
 
 def _after_pages() -> list[str]:

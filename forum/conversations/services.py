@@ -118,7 +118,7 @@ def _load_recipients(author: User, names: list[str]) -> list[User]:
             "Una conversazione può avere al massimo %(num)d partecipanti oltre a te.",
             MAX_PARTICIPANTS - 1) + " " + _("Ne hai indicati %(n)d.", n=len(names)))
     found = {u.username: u for u in db.session.scalars(
-        select(User).where(User.username.in_(names)))}
+        select(User).where(User.username.in_(names), User.erased_at.is_(None)))}
     unknown = [n for n in names if n not in found]
     if unknown:
         raise _recipients_error(ngettext(

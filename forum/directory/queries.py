@@ -127,7 +127,7 @@ def _conditions(filters: DirectoryFilters, themes: dict[str, Theme],
     """The WHERE of the directory; `skip` leaves one facet out, for that facet's counts."""
     now = utcnow()
     where: list[ColumnElement[bool]] = [
-        User.status == AccountStatus.ACTIVE,
+        User.status == AccountStatus.ACTIVE, User.erased_at.is_(None),
         or_(User.suspended_until.is_(None), User.suspended_until <= now),
     ]
     if filters.q:
@@ -282,6 +282,7 @@ def organisation_page(slug: str, viewer: Any) -> OrganisationPage:
     members = list(db.session.execute(
         select(User).where(
             User.organisation_id == organisation.id, User.status == AccountStatus.ACTIVE,
+            User.erased_at.is_(None),
             or_(User.suspended_until.is_(None), User.suspended_until <= now), or_(*visible))
         .order_by(User.reputation.desc(), User.id).limit(100)
     ).scalars())

@@ -12,7 +12,8 @@ from typing import Any
 # worker or `flask jobs worker` knows every task without importing the whole app first.
 TASK_MODULES = ("forum.mail", "forum.search.sync", "forum.notifications.activity",
                 "forum.routing.services", "forum.conversations.notify",
-                "forum.announcements.notify", "forum.newsletters.sending")
+                "forum.announcements.notify", "forum.newsletters.sending",
+                "forum.privacy.export")
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,7 @@ from forum.models.practice import (
     PracticeReplication,
     PracticeStatus,
 )
+from forum.models.privacy import OPEN_STATUSES, PrivacyRequest, RequestKind, RequestStatus
 from forum.models.profile import (
     DEFAULT_VISIBILITY,
     MAX_EXPERTISE,
@@ -191,6 +192,10 @@ __all__ = [
     "ProfileField",
     "Visibility",
     "RoutingOffer",
+    "OPEN_STATUSES",
+    "PrivacyRequest",
+    "RequestKind",
+    "RequestStatus",
     "FLAG_REASONS",
     "POST_TYPES",
     "ROLES",

@@ -77,10 +77,19 @@ class User(ProfileColumns, UserMixin, Model):
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
     # Opted in to the monthly newsletter "Officina informa" (off until the member says yes).
     newsletter_opt_in: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # GDPR erasure: the member asked to delete the account, effective at this moment (the
+    # banner on every page offers to cancel); `erased_at` is set once the purge erased them.
+    deletion_due_at: Mapped[datetime | None] = mapped_column(default=None)
+    erased_at: Mapped[datetime | None] = mapped_column(default=None)
 
     def get_id(self) -> str:
         """Session id: changes when `session_version` is bumped, which logs others out."""
         return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_erased(self) -> bool:
+        """Personal data erased: contributions remain, shown as "utente rimosso"."""
+        return self.erased_at is not None
 
     @property
     def is_moderator(self) -> bool:

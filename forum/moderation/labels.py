@@ -41,6 +41,7 @@ ACTION_LABELS: dict[str, str] = {
     "unarchive_theme": N_("Tema ripristinato"),
     "update_settings": N_("Impostazioni modificate"),
     "update_open_data_settings": N_("Impostazioni dei dati aperti modificate"),
+    "update_privacy_notice": N_("Informativa privacy modificata"),
     "create_organisation": N_("Ente aggiunto"),
     "archive_organisation": N_("Ente archiviato"),
     "read_reported_message": N_("Lettura di un messaggio privato segnalato"),

@@ -115,7 +115,8 @@ def _mentioned(session: Session, body: str) -> set[int]:
     names = mentioned_usernames(body)
     if not names:
         return set()
-    return set(session.scalars(select(User.id).where(User.username.in_(names))))
+    return set(session.scalars(select(User.id).where(User.username.in_(names),
+                                                       User.erased_at.is_(None))))
 
 
 def _shown_organisation(session: Session, user_id: int) -> list[int]:

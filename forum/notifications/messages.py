@@ -82,6 +82,11 @@ MESSAGES: dict[str, str] = {
     "priority_valid": N_("Nuova priorità di policy su un tema che segui: «%(title)s»"),
     "accept_reminder": N_(
         "Hai ricevuto risposte a «%(title)s»: se una ha risolto, accettala."),
+    "privacy_export_ready": N_(
+        "L'archivio con i tuoi dati è pronto: puoi scaricarlo fino al %(until)s."),
+    "privacy_deletion_requested": N_(
+        "Hai chiesto di eliminare il tuo account: sarà cancellato il %(until)s se non "
+        "annulli la richiesta."),
 }
 
 # The levels as members read them (forum/models/follow.py says what each one notifies).

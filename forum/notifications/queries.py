@@ -62,7 +62,7 @@ def mention_candidates(viewer: Any, text: str, *,
     stmt = (
         select(User.username, name)
         .where(
-            User.status == AccountStatus.ACTIVE,
+            User.status == AccountStatus.ACTIVE, User.erased_at.is_(None),
             or_(User.suspended_until.is_(None), User.suspended_until <= utcnow()),
             User.id != getattr(viewer, "id", None),
             or_(

@@ -89,6 +89,13 @@ from forum.permissions.knowledge import (
     same_organisation,
 )
 from forum.permissions.platform import can_create_token, can_revoke_token, token_allows
+from forum.permissions.privacy import (
+    can_cancel_deletion,
+    can_download_export,
+    can_edit_privacy_notice,
+    can_request_privacy,
+    can_review_privacy_requests,
+)
 
 
 def can_view_hidden(user: Any, author_id: int, question: Question) -> bool:
@@ -346,6 +353,8 @@ def can_review_message_reports(user: Any) -> bool:
 
 TEMPLATE_PREDICATES = {
     "can_handle_accessibility_reports": can_handle_accessibility_reports,
+    "can_cancel_deletion": can_cancel_deletion,
+    "can_review_privacy_requests": can_review_privacy_requests,
     "can_edit_practice": can_edit_practice,
     "can_view_practice": can_view_practice,
     "can_see_field": can_see_field,
@@ -409,6 +418,11 @@ __all__ = [
     "can_revoke_token",
     "token_allows",
     "can_handle_accessibility_reports",
+    "can_cancel_deletion",
+    "can_download_export",
+    "can_edit_privacy_notice",
+    "can_request_privacy",
+    "can_review_privacy_requests",
     "can_assess",
     "can_comment_guideline",
     "can_edit_guideline",

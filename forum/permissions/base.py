@@ -18,7 +18,10 @@ def _signed_in(user: Any) -> bool:
 
 def can_view_profile(viewer: Any, user: User) -> bool:
     """Approved members' profiles are seen by everyone; one awaiting approval (or refused) is
-    seen only by its owner and the staff; a suspended member's only by signed-in members."""
+    seen only by its owner and the staff; a suspended member's only by signed-in members; an
+    erased account by nobody (its contributions stay, signed "utente rimosso")."""
+    if user.is_erased:
+        return False
     if user.is_pending:
         return _signed_in(viewer) and (viewer.id == user.id or viewer.is_moderator)
     if user.is_suspended:

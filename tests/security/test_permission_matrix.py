@@ -831,6 +831,23 @@ ROWS += [
         "contact_email": "dati@comune.example.it"}, ADMIN),
 ]
 
+# Privacy (forum/privacy): every signed-in account, pending or suspended included, asks
+# for its data or its deletion; only admins edit the privacy notice.
+PRIVACY_NOTICE_FORM = {"controller_name": "Comune di Prova", "controller_address": "Via 1",
+                       "controller_pec": "prova@pec.example.it", "dpo_name": "RPD",
+                       "dpo_email": "rpd@example.it", "purposes": "Servizio",
+                       "legal_basis": "Interesse pubblico", "data_categories": "Contatti",
+                       "recipients": "Nessuno"}
+ROWS += [
+    Row("privacy.request_export", lambda i: "/profilo/dati/esporta", expect=SIGNED_IN),
+    Row("privacy.request_deletion", lambda i: "/profilo/dati/elimina",
+        lambda i: {"password": PASSWORD}, SIGNED_IN),
+    Row("privacy.cancel_deletion", lambda i: "/profilo/dati/elimina/annulla",
+        expect=SIGNED_IN),
+    Row("privacy.notice_settings", lambda i: "/amministrazione/privacy/informativa",
+        lambda i: PRIVACY_NOTICE_FORM, ADMIN),
+]
+
 GROUP_MANAGERS = _roles(DENY, anonymous=LOGIN, facilitator=OK, admin=OK)
 # A restricted group's thread is a 404 for whoever is not in the group; writing needs an
 # active account first.
