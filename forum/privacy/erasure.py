@@ -21,11 +21,13 @@ from sqlalchemy.orm import Session
 
 import forum.models as models
 from forum.models import (
+    ApiToken,
     Avatar,
     Block,
     Certificate,
     DigestSent,
     Expertise,
+    ExternalIdentity,
     Follow,
     GroupInvitation,
     GroupMember,
@@ -60,6 +62,9 @@ _PERSONAL_ROWS: tuple[tuple[Any, str], ...] = (
     (GroupInvitation, "user_id"), (NewsletterDelivery, "user_id"),
     (PathEnrolment, "user_id"), (Certificate, "user_id"),
     (Block, "blocker_id"), (Block, "blocked_id"),
+    # the link to a public servant's digital identity: the next SPID/CIE log-in must not
+    # find the erased account again
+    (ExternalIdentity, "user_id"),
 )
 _MIN_SCRUB = 4  # shorter names would be replaced inside unrelated words
 
@@ -133,13 +138,6 @@ def _erase_profile(user: User) -> None:
     user.erased_at = utcnow()
 
 
-def _revoke_api_tokens(session: Session, user_id: int) -> None:
-    """API tokens, when the platform has them (forum/models/api_token.py)."""
-    model = getattr(models, "ApiToken", None)
-    if model is not None and "user_id" in model.__table__.c:
-        session.execute(delete(model).where(model.user_id == user_id))
-
-
 def erase_user(session: Session, user: User) -> list[Path]:
     """Erase one account in the caller's transaction; returns the files to delete once it
     commits. Running it again on an erased account changes nothing that matters."""
@@ -148,7 +146,8 @@ def erase_user(session: Session, user: User) -> list[Path]:
         session.execute(delete(model).where(getattr(model, column) == user.id))
     session.execute(update(Registration).where(Registration.user_id == user.id).values(
         organisation="", job_title="", accessibility_needs=""))
-    _revoke_api_tokens(session, user.id)
+    # no script may act for the erased account any more
+    session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
     for note in session.scalars(select(Notification).where(Notification.actor_id == user.id)):
         if "actor" in (note.params or {}):
             note.params = {**note.params, "actor": ERASED_NAME}

@@ -26,7 +26,6 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, Table, select
 from sqlalchemy.orm import Session
 
-import forum.models as models
 from forum.database import write_intent
 from forum.extensions import db
 from forum.i18n import long_date
@@ -35,6 +34,7 @@ from forum.mail import send_mail
 from forum.models import (
     Acceptance,
     Answer,
+    ApiToken,
     Assessment,
     AssessmentAnswer,
     Certificate,
@@ -43,6 +43,7 @@ from forum.models import (
     ConversationMember,
     EventFeedback,
     Expertise,
+    ExternalIdentity,
     Follow,
     GroupMember,
     GroupRequest,
@@ -176,14 +177,6 @@ def _events(session: Session, user: User) -> Rows:
                 _owned(PathEnrolment, "user_id")(session, user))
 
 
-def _api_tokens(session: Session, user: User) -> Rows:
-    """Metadata of the member's API tokens, when the platform has them (never the secret)."""
-    model = getattr(models, "ApiToken", None)
-    if model is None or "user_id" not in _table(model).c:
-        return iter(())
-    return _owned(model, "user_id")(session, user)
-
-
 SECTIONS: list[Section] = [
     Section("profilo", _profile),
     Section("domande", _owned(Question, "author_id")),
@@ -201,7 +194,8 @@ SECTIONS: list[Section] = [
     Section("tavoli", _groups),
     Section("commenti_linee_guida", _owned(GuidelineComment, "author_id")),
     Section("autovalutazioni", _assessments),
-    Section("token_api", _api_tokens),
+    Section("token_api", _owned(ApiToken, "user_id")),  # metadata: the hash is a secret column
+    Section("identita_digitali", _owned(ExternalIdentity, "user_id")),
     Section("richieste_privacy", _requests),
 ]
 
