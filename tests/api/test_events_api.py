@@ -11,6 +11,7 @@ from forum.groups.services import GroupFields, create_group
 from forum.models import GroupKind
 from forum.models.base import utcnow
 from tests.api.helpers import assert_conditional, assert_problem, bearer, walk
+from tests.concurrency import at_once
 from tests.certificates.helpers import ended_event
 from tests.events.helpers import fields, published_event
 from tests.factories import make_user
@@ -171,3 +172,22 @@ def test_list_statements_do_not_grow_with_events(client, query_counter) -> None:
     for _ in range(18):
         published_event(organiser)
     assert count() == few
+
+
+def test_a_crowd_registering_fills_the_seats_once(app, client) -> None:
+    from forum.models import Event
+
+    event = published_event(_organiser(), capacity=5)
+    double = bearer(make_user(), "write")
+    crowd = [bearer(make_user(), "write") for _ in range(11)] + [double] * 13
+    queue, address, event_id = list(crowd), REG.format(event.slug), event.id
+
+    def put() -> int:
+        headers = queue.pop()
+        return app.test_client().put(address, json={},
+                                     headers=headers).status_code
+
+    assert set(at_once(app, put, len(crowd))) == {200}
+    db.session.commit()  # a fresh snapshot: the threads wrote after this session's last read
+    stored = db.session.get(Event, event_id)
+    assert (stored.confirmed_count, stored.waiting_count) == (5, 7)
