@@ -12,6 +12,7 @@ from marshmallow import Schema, fields
 
 from forum.errors import Unauthenticated
 
+
 class ItemRefSchema(Schema):
     """Another item named by its id, slug (when it has one), title and page."""
 

@@ -23,8 +23,8 @@ from forum.api.common import (
 from forum.api.pagination import PageArgs, decode_cursor, next_link, page_of
 from forum.api.questions import SECURITY, WRITE_SECURITY
 from forum.api.schemas import ThemeRefSchema, UtcDateTime, page_schema
-from forum.events import queries, registrations
 from forum.errors import NotFound
+from forum.events import queries, registrations
 from forum.events.queries import PERIODS, EventFilters
 from forum.limits import write_limit
 from forum.models import EventKind, EventMode, RegistrationStatus
