@@ -9,20 +9,20 @@ from typing import Any
 from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from forum import permissions
 from forum.announcements import queries
+from forum.api.blueprints import api_blueprint
 from forum.api.common import theme_ref
 from forum.api.pagination import PageArgs, decode_cursor, next_link, page_of
 from forum.api.questions import SECURITY
 from forum.api.schemas import ThemeRefSchema, UtcDateTime, page_schema
 from forum.errors import NotAllowed
 
-blp = Blueprint("announcements-api", __name__, url_prefix="/api/v1",
-                description="Priorità della redazione (indirizzi): valide oggi, archivio, "
-                            "in arrivo (solo redazione).")
+blp = api_blueprint("announcements-api", __name__,
+                    "Priorità della redazione (indirizzi): valide oggi, archivio, "
+                    "in arrivo (solo redazione).")
 
 STATES = ("valide", "archivio", "future")
 

@@ -9,10 +9,10 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from forum import permissions
+from forum.api.blueprints import api_blueprint
 from forum.api.common import (
     ItemRefSchema,
     event_ref,
@@ -30,10 +30,10 @@ from forum.limits import write_limit
 from forum.models import EventKind, EventMode, RegistrationStatus
 from forum.taxonomy import REGIONS
 
-blp = Blueprint("events-api", __name__, url_prefix="/api/v1",
-                description="Incontri e formazione: prossimi e conclusi, un incontro, la "
-                            "propria iscrizione (posti, lista d'attesa e scadenze come sul "
-                            "sito).")
+blp = api_blueprint("events-api", __name__,
+                    "Incontri e formazione: prossimi e conclusi, un incontro, la "
+                    "propria iscrizione (posti, lista d'attesa e scadenze come sul "
+                    "sito).")
 
 WHEN = ("prossimi", "conclusi")
 

@@ -8,17 +8,17 @@ from typing import Any
 
 from flask import request
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from forum.api.blueprints import api_blueprint
 from forum.api.common import require_signed_in
 from forum.api.questions import WRITE_SECURITY
 from forum.models import FollowTarget, Level
 from forum.notifications import follows
 
-blp = Blueprint("follows-api", __name__, url_prefix="/api/v1",
-                description="Seguire temi, tag, discussioni, buone pratiche, enti, membri e "
-                            "tavoli: livelli di notifica di chi chiama.")
+blp = api_blueprint("follows-api", __name__,
+                    "Seguire temi, tag, discussioni, buone pratiche, enti, membri e "
+                    "tavoli: livelli di notifica di chi chiama.")
 
 KINDS = [k.value for k in FollowTarget]
 LEVELS = [level.value for level in Level]

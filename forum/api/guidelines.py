@@ -9,18 +9,18 @@ from typing import Any
 
 from flask import url_for
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from forum.api.blueprints import api_blueprint
 from forum.api.common import ItemRefSchema, event_ref, practice_ref, question_ref, theme_ref
 from forum.api.pagination import PageArgs, decode_cursor, next_link, page_of
 from forum.api.questions import SECURITY
 from forum.api.schemas import ThemeRefSchema, UtcDateTime, page_schema
 from forum.guidelines import queries
 
-blp = Blueprint("guidelines-api", __name__, url_prefix="/api/v1",
-                description="Linee guida: elenco per tema e stato, una linea guida nella sua "
-                            "ultima versione pubblicata, con sezioni e collegamenti.")
+blp = api_blueprint("guidelines-api", __name__,
+                    "Linee guida: elenco per tema e stato, una linea guida nella sua "
+                    "ultima versione pubblicata, con sezioni e collegamenti.")
 
 
 class GuidelineListArgs(PageArgs):

@@ -7,19 +7,19 @@ from typing import Any
 
 from flask import url_for
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from forum import permissions
+from forum.api.blueprints import api_blueprint
 from forum.api.common import ItemRefSchema, question_ref, theme_ref
 from forum.api.questions import SECURITY
 from forum.api.schemas import ThemeRefSchema, UtcDateTime
 from forum.models import ProfileField
 from forum.users import queries
 
-blp = Blueprint("members-api", __name__, url_prefix="/api/v1",
-                description="Profili pubblici dei membri: solo i campi che ciascuno mostra "
-                            "a chi chiama.")
+blp = api_blueprint("members-api", __name__,
+                    "Profili pubblici dei membri: solo i campi che ciascuno mostra "
+                    "a chi chiama.")
 
 
 class ThemeActivitySchema(Schema):

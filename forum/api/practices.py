@@ -8,9 +8,9 @@ from typing import Any
 
 from flask import url_for
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from forum.api.blueprints import api_blueprint
 from forum.api.common import ItemRefSchema, practice_ref, question_ref
 from forum.api.pagination import PageArgs, decode_cursor, next_link, page_of
 from forum.api.questions import SECURITY
@@ -19,9 +19,9 @@ from forum.practices import queries
 from forum.practices import vocabulary as v
 from forum.taxonomy import ORGANISATION_TYPES, REGIONS
 
-blp = Blueprint("practices-api", __name__, url_prefix="/api/v1",
-                description="Buone pratiche pubblicate: elenco con i filtri della pagina "
-                            "/buone-pratiche, conteggi per filtro, scheda completa.")
+blp = api_blueprint("practices-api", __name__,
+                    "Buone pratiche pubblicate: elenco con i filtri della pagina "
+                    "/buone-pratiche, conteggi per filtro, scheda completa.")
 
 VALUES_MAX = 20
 

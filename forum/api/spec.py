@@ -50,35 +50,40 @@ def _conditional(response: Response) -> Response:
     return response
 
 
-def init_api(app: Flask) -> None:
-    """Register the API blueprints with their documentation, limits and authentication."""
+def _resources() -> tuple[Any, ...]:
+    """The catalogue resources' blueprints (made by `api_blueprint`, which exempts them from
+    CSRF and limits them once, at import)."""
     from forum.api import (
         announcements,
-        auth,
-        docs,
         events,
         follows,
         guidelines,
         members,
         practices,
-        questions,
-        search,
         tags,
         themes,
     )
+
+    return (practices.blp, themes.blp, tags.blp, events.blp, guidelines.blp,
+            announcements.blp, members.blp, follows.blp)
+
+
+def init_api(app: Flask) -> None:
+    """Register the API blueprints with their documentation, limits and authentication."""
+    from forum.api import auth, docs, questions, search
     from forum.extensions import csrf, limiter, rest_api
     from forum.limits import config_limit
 
     _configure(app)
     rest_api.init_app(app)
     _security_scheme(rest_api.spec)
-    for blueprint in (questions.blp, search.blp, practices.blp, themes.blp, tags.blp,
-                      events.blp, guidelines.blp, announcements.blp, members.blp,
-                      follows.blp):
+    for blueprint in (questions.blp, search.blp):
         csrf.exempt(blueprint)  # tokens skip CSRF; sessions are checked in auth
         limiter.limit(config_limit("API_RATE_LIMIT"), key_func=auth.rate_key)(blueprint)
         rest_api.register_blueprint(blueprint)
     app.register_blueprint(docs.bp)
+    for blueprint in _resources():
+        rest_api.register_blueprint(blueprint)
 
     def _authenticate() -> None:
         if is_api_request():

@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from flask import url_for
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from forum.api.blueprints import api_blueprint
 from forum.api.pagination import PageArgs, decode_cursor, next_link, page_of
 from forum.api.questions import SECURITY
 from forum.api.schemas import page_schema
 from forum.questions import queries
 
-blp = Blueprint("tags-api", __name__, url_prefix="/api/v1",
-                description="Tag delle domande pubbliche, con quante domande ciascuno.")
+blp = api_blueprint("tags-api", __name__,
+                    "Tag delle domande pubbliche, con quante domande ciascuno.")
 
 
 class TagListArgs(PageArgs):

@@ -7,18 +7,18 @@ from typing import Any
 
 from flask import url_for
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from forum.api.blueprints import api_blueprint
 from forum.api.common import ItemRefSchema, event_ref, practice_ref, question_ref
 from forum.api.questions import SECURITY
 from forum.api.schemas import AuthorSchema
 from forum.questions import queries
 from forum.themes.queries import theme_map
 
-blp = Blueprint("themes-api", __name__, url_prefix="/api/v1",
-                description="Temi delle politiche familiari, con i loro conteggi e la mappa "
-                            "della pagina del tema.")
+blp = api_blueprint("themes-api", __name__,
+                    "Temi delle politiche familiari, con i loro conteggi e la mappa "
+                    "della pagina del tema.")
 
 
 class ThemeSummarySchema(Schema):
