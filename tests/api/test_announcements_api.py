@@ -11,7 +11,7 @@ from forum.announcements.queries import today
 from forum.announcements.services import AnnouncementFields, create_announcement
 from forum.extensions import db
 from forum.models import Announcement, Theme
-from tests.api.helpers import assert_conditional, assert_problem, bearer, walk
+from tests.api.resource_checks import assert_conditional, assert_problem, bearer, walk
 from tests.factories import make_user
 
 _n = iter(range(1, 10_000))

@@ -10,7 +10,7 @@ from forum.extensions import db
 from forum.groups.services import GroupFields, create_group
 from forum.models import GroupKind
 from forum.models.base import utcnow
-from tests.api.helpers import assert_conditional, assert_problem, bearer, walk
+from tests.api.resource_checks import assert_conditional, assert_problem, bearer, walk
 from tests.certificates.helpers import ended_event
 from tests.concurrency import at_once
 from tests.events.helpers import fields, published_event

@@ -6,7 +6,7 @@ from __future__ import annotations
 from forum.groups.services import GroupFields, create_group
 from forum.models import GroupKind
 from forum.questions.services import ask_question
-from tests.api.helpers import assert_problem, bearer
+from tests.api.resource_checks import assert_problem, bearer
 from tests.concurrency import at_once
 from tests.factories import make_practice, make_question, make_user
 

@@ -3,7 +3,7 @@ last published version with sections; drafts only for whom writes them."""
 
 from __future__ import annotations
 
-from tests.api.helpers import assert_conditional, assert_problem, bearer, walk
+from tests.api.resource_checks import assert_conditional, assert_problem, bearer, walk
 from tests.factories import make_guideline, make_user
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from forum.text import clean_line
-from tests.api.helpers import bearer
+from tests.api.resource_checks import bearer
 from tests.events.helpers import published_event
 from tests.factories import make_practice, make_question, make_user
 from tests.security.test_hostile_input import HOSTILE

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from forum.extensions import db
 from forum.models.base import utcnow
-from tests.api.helpers import assert_conditional, assert_problem, bearer
+from tests.api.resource_checks import assert_conditional, assert_problem, bearer
 from tests.factories import make_question, make_user
 
 

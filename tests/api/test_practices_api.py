@@ -8,7 +8,7 @@ import io
 from werkzeug.datastructures import FileStorage
 
 from forum.practices.attachments import add_attachment
-from tests.api.helpers import assert_conditional, assert_problem, bearer, walk
+from tests.api.resource_checks import assert_conditional, assert_problem, bearer, walk
 from tests.factories import make_answer, make_practice, make_question, make_user
 from tests.practices.test_uploads import pdf
 

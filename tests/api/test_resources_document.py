@@ -14,7 +14,7 @@ from forum.announcements.queries import today
 from forum.announcements.services import AnnouncementFields, create_announcement
 from forum.extensions import db
 from forum.models import Theme
-from tests.api.helpers import bearer
+from tests.api.resource_checks import bearer
 from tests.certificates.helpers import ended_event
 from tests.events.helpers import published_event
 from tests.factories import make_guideline, make_practice, make_question, make_user

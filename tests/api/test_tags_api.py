@@ -5,7 +5,7 @@ from __future__ import annotations
 from forum.groups.services import GroupFields, create_group
 from forum.models import GroupKind
 from forum.questions.services import ask_question
-from tests.api.helpers import assert_conditional, assert_problem, walk
+from tests.api.resource_checks import assert_conditional, assert_problem, walk
 from tests.factories import make_question, make_user
 
 

@@ -6,7 +6,7 @@ from forum.answers.services import accept_answer
 from forum.groups.services import GroupFields, create_group
 from forum.models import GroupKind
 from forum.questions.services import ask_question
-from tests.api.helpers import assert_conditional, assert_problem, bearer
+from tests.api.resource_checks import assert_conditional, assert_problem, bearer
 from tests.factories import make_answer, make_practice, make_question, make_user
 
 THEME = "servizi-educativi-0-6"

@@ -1,4 +1,5 @@
-"""Helpers for the API resource tests: tokens, walking cursor pages, problem checks."""
+"""Checks shared by the API resource tests (part G): tokens, walking cursor pages, problems,
+conditional GETs."""
 
 from __future__ import annotations
 
