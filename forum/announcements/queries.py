@@ -7,7 +7,7 @@ for an office in Italy, whatever the server's clock says.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
 from flask_babel import gettext as _
@@ -62,6 +62,24 @@ def past_announcements(page: int, per_page: int) -> Pagination:
         .order_by(Announcement.valid_until.desc(), Announcement.id.desc()),
         session=db.session(), page=page, per_page=per_page, max_per_page=None,
         error_out=False)
+
+
+def archive_sort_key(announcement: Announcement) -> tuple[datetime, int]:
+    """The keyset value of an ended priority in the archive (for API cursors)."""
+    return datetime.combine(announcement.valid_until or date.min, time()), announcement.id
+
+
+def archive_after(after: tuple[Any, ...] | None, limit: int) -> list[Announcement]:
+    """Up to `limit` ended priorities after the one whose key is `after` (themes loaded):
+    the archive as the API's keyset page, the most recently ended first."""
+    stmt = (select(Announcement).options(selectinload(Announcement.themes))
+            .where(Announcement.valid_until < today())
+            .order_by(Announcement.valid_until.desc(), Announcement.id.desc()))
+    if after is not None:
+        until = after[0].date()
+        stmt = stmt.where(or_(Announcement.valid_until < until, and_(
+            Announcement.valid_until == until, Announcement.id < after[1])))
+    return list(db.session.scalars(stmt.limit(limit)))
 
 
 def pinned(theme_id: int | None = None, limit: int = PINNED_LIMIT) -> list[Announcement]:

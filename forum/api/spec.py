@@ -49,6 +49,24 @@ def _conditional(response: Response) -> Response:
     return response
 
 
+def _resources() -> tuple[Any, ...]:
+    """The catalogue resources' blueprints (made by `api_blueprint`, which exempts them from
+    CSRF and limits them once, at import)."""
+    from forum.api import (
+        announcements,
+        events,
+        follows,
+        guidelines,
+        members,
+        practices,
+        tags,
+        themes,
+    )
+
+    return (practices.blp, themes.blp, tags.blp, events.blp, guidelines.blp,
+            announcements.blp, members.blp, follows.blp)
+
+
 def init_api(app: Flask) -> None:
     """Register the API blueprints with their documentation, limits and authentication."""
     from forum.api import auth, docs, questions, search
@@ -60,6 +78,8 @@ def init_api(app: Flask) -> None:
     for blueprint in (questions.blp, search.blp):
         rest_api.register_blueprint(blueprint)
     app.register_blueprint(docs.bp)
+    for blueprint in _resources():
+        rest_api.register_blueprint(blueprint)
 
     def _authenticate() -> None:
         if is_api_request():

@@ -22,7 +22,9 @@ def load_event(event_id: int, *, for_update: bool = False) -> Event:
         selectinload(Event.sessions), selectinload(Event.themes),
         selectinload(Event.organisers))
     if for_update:
-        stmt = stmt.with_for_update(of=Event)
+        # the locked read must win over a copy the request loaded before (the page and
+        # the API read the event by slug first): stale counters would oversell seats
+        stmt = stmt.with_for_update(of=Event).execution_options(populate_existing=True)
     event = db.session.execute(stmt).scalar_one_or_none()
     if event is None:
         raise NotFound(_("Incontro non trovato."))

@@ -108,11 +108,41 @@ def upcoming_events(viewer: Any, filters: EventFilters) -> list[Event]:
 
 def past_events(viewer: Any, page: int, per_page: int) -> Any:
     """Concluded events, the most recent first (a page of them)."""
-    stmt = select(Event).where(
-        or_(Event.status == EventStatus.ENDED,
-            (Event.status == EventStatus.PUBLISHED) & (Event.ends_at <= utcnow())),
-        _visible(viewer)).order_by(Event.ends_at.desc(), Event.id.desc())
+    stmt = select(Event).where(_past(), _visible(viewer)).order_by(
+        Event.ends_at.desc(), Event.id.desc())
     return db.paginate(_loaded(stmt), page=page, per_page=per_page, error_out=False)
+
+
+def _past() -> Any:
+    return or_(Event.status == EventStatus.ENDED,
+               (Event.status == EventStatus.PUBLISHED) & (Event.ends_at <= utcnow()))
+
+
+def event_sort_key(event: Event, past: bool) -> tuple[datetime, int]:
+    """The keyset value of an event in the upcoming (by start) or past (by end) list."""
+    return (event.ends_at if past else event.starts_at), event.id
+
+
+def events_after(viewer: Any, filters: EventFilters, *, past: bool,
+                 after: tuple[Any, ...] | None, limit: int) -> list[Event]:
+    """Up to `limit` events of the upcoming list (soonest first) or of the archive (most
+    recently ended first) after the one whose key is `after`: the API's keyset pages,
+    with the list's filters and visibility."""
+    now = utcnow()
+    if past:
+        stmt = select(Event).where(_past(), _visible(viewer)).order_by(
+            Event.ends_at.desc(), Event.id.desc())
+        if after is not None:
+            stmt = stmt.where(or_(Event.ends_at < after[0],
+                                  (Event.ends_at == after[0]) & (Event.id < after[1])))
+    else:
+        stmt = select(Event).where(Event.status == EventStatus.PUBLISHED, Event.ends_at > now,
+                                   _visible(viewer)).order_by(Event.starts_at, Event.id)
+        if after is not None:
+            stmt = stmt.where(or_(Event.starts_at > after[0],
+                                  (Event.starts_at == after[0]) & (Event.id > after[1])))
+    stmt = _filtered(stmt, filters, now).limit(limit)
+    return list(db.session.scalars(_loaded(stmt)))
 
 
 def with_materials(events: list[Event]) -> dict[int, list[EventMaterial]]:

@@ -84,6 +84,29 @@ def list_guidelines(filters: GuidelineFilters, viewer: Any, page: int, per_page:
     return items, total
 
 
+def guideline_sort_key(guideline: Guideline) -> tuple[Any, int]:
+    """The keyset value of a guideline in the list (for API cursors)."""
+    return guideline.published_at or guideline.created_at, guideline.id
+
+
+def guidelines_after(filters: GuidelineFilters, viewer: Any, after: tuple[Any, ...] | None,
+                     limit: int) -> list[Guideline]:
+    """Up to `limit` guidelines the viewer may see after the one whose key is `after`, in
+    the list's order and with its filters (themes loaded): the API's keyset page."""
+    when = func.coalesce(Guideline.published_at, Guideline.created_at)
+    where = [_visible(viewer)]
+    if filters.theme:
+        where.append(Guideline.id.in_(select(guideline_themes.c.guideline_id).join(
+            Theme, Theme.id == guideline_themes.c.theme_id).where(Theme.slug == filters.theme)))
+    if filters.status:
+        where.append(Guideline.status == filters.status)
+    if after is not None:
+        where.append(or_(when < after[0], and_(when == after[0], Guideline.id < after[1])))
+    return list(db.session.scalars(
+        select(Guideline).where(*where).options(selectinload(Guideline.themes))
+        .order_by(when.desc(), Guideline.id.desc()).limit(limit)))
+
+
 @dataclass
 class GuidelinePage:
     """Everything the guideline page shows. `shown` is the last published version, or None

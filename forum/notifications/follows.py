@@ -96,6 +96,33 @@ def parse_target(raw_kind: str, raw_id: str | int) -> tuple[FollowTarget, int]:
     return kind, target_id
 
 
+def resolve_target(raw_kind: str, key: str) -> tuple[FollowTarget, int]:
+    """A target named as in the API's addresses: its id, or its slug (themes, practices,
+    organisations, groups), name (tags) or username (members); NotFound otherwise.
+    Visibility is checked by `set_level` and `level_of`'s callers, as for the forms."""
+    if key.isascii() and key.isdigit():
+        return parse_target(raw_kind, key)
+    try:
+        kind = FollowTarget(raw_kind)
+    except ValueError:
+        raise NotFound(_("Contenuto non trovato.")) from None
+    columns: dict[FollowTarget, Any] = {
+        FollowTarget.THEME: Theme.slug, FollowTarget.TAG: Tag.name,
+        FollowTarget.PRACTICE: Practice.slug, FollowTarget.MEMBER: User.username,
+        FollowTarget.ORGANISATION: Organisation.slug, FollowTarget.GROUP: Group.slug}
+    column = columns.get(kind)
+    found = (db.session.scalar(select(column.class_.id).where(column == key[:200]))
+             if column is not None else None)
+    if found is None:
+        raise NotFound(_("Contenuto non trovato."))
+    return kind, int(found)
+
+
+def describe_target(viewer: User, kind: FollowTarget, target_id: int) -> Target:
+    """The target with its label and address, if the viewer may see it (else NotFound)."""
+    return _load_target(viewer, kind, target_id)
+
+
 def set_level(user: User, kind: FollowTarget, target_id: int, level: str) -> Target:
     """The member chooses their level on a target; automatic follows will not change it."""
     if not permissions.can_follow(user):

@@ -93,6 +93,46 @@ def list_practices(filters: PracticeFilters, page: int, per_page: int) -> tuple[
     return items, total
 
 
+def _published() -> Any:
+    return func.coalesce(Practice.published_at, Practice.created_at)
+
+
+def practice_sort_key(practice: Practice, sort: str) -> tuple[Any, ...]:
+    """The keyset value of a practice in a list sorted by `sort` (for API cursors)."""
+    published = practice.published_at or practice.created_at
+    if sort == "titolo":
+        return practice.title, practice.id
+    if sort == "evidenza":
+        return EVIDENCE_RANK.get(practice.evidence_level, 0), published, practice.id
+    return published, practice.id
+
+
+def practices_after(filters: PracticeFilters, after: tuple[Any, ...] | None,
+                    limit: int) -> list[Practice]:
+    """Up to `limit` published practices after the one whose sort key is `after`: the
+    keyset page of the API, with the list page's filters (facets loaded)."""
+    stmt = select(Practice).where(and_(*filters.condition()))
+    published = _published()
+    if filters.sort == "titolo":
+        stmt = stmt.order_by(Practice.title, Practice.id)
+        if after is not None:
+            stmt = stmt.where(or_(Practice.title > after[0],
+                                  and_(Practice.title == after[0], Practice.id > after[1])))
+    elif filters.sort == "evidenza":
+        rank = case(EVIDENCE_RANK, value=Practice.evidence_level, else_=0)
+        stmt = stmt.order_by(rank.desc(), published.desc(), Practice.id.desc())
+        if after is not None:
+            stmt = stmt.where(or_(rank < after[0], and_(rank == after[0], or_(
+                published < after[1], and_(published == after[1], Practice.id < after[2])))))
+    else:
+        stmt = stmt.order_by(published.desc(), Practice.id.desc())
+        if after is not None:
+            stmt = stmt.where(or_(published < after[0],
+                                  and_(published == after[0], Practice.id < after[1])))
+    return list(db.session.execute(
+        stmt.options(selectinload(Practice.facets)).limit(limit)).scalars())
+
+
 _facet_cache = TTLCache(size=512, ttl=300.0)
 
 

@@ -25,6 +25,7 @@ from forum.models import (
     Tag,
     Theme,
     Vote,
+    question_tags,
 )
 from forum.practices import queries as practice_queries
 
@@ -157,6 +158,40 @@ def themes_with_counts(*, include_archived: bool = False) -> list[tuple[Theme, i
         stmt = stmt.where(Theme.is_archived.is_(False))
     rows = db.session.execute(stmt).all()
     return [(theme, total, solved) for theme, total, solved in rows]
+
+
+TAG_SORTS = ("nome", "domande")
+
+
+def tag_sort_key(row: Any, sort: str) -> tuple[Any, ...]:
+    """The keyset value of a (tag, count) row in a list sorted by `sort` (API cursors)."""
+    tag, count = row
+    return (count, tag.name) if sort == "domande" else (tag.name,)
+
+
+def tags_after(sort: str, after: tuple[Any, ...] | None, limit: int,
+               prefix: str | None = None) -> list[tuple[Tag, int]]:
+    """Tags with their numbers of public questions (the same for every viewer, like the
+    theme counts: a restricted group's tags do not show), by name or most used first;
+    up to `limit` after the row whose key is `after`. One statement."""
+    total = func.count(Question.id).label("total")
+    stmt = (select(Tag, total)
+            .join(question_tags, question_tags.c.tag_id == Tag.id)
+            .join(Question, Question.id == question_tags.c.question_id).where(
+        Question.hidden_at.is_(None), permissions.public_questions()).group_by(Tag.id))
+    if prefix:
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(Tag.name.like(f"{escaped}%", escape="\\"))
+    if sort == "domande":
+        stmt = stmt.order_by(total.desc(), Tag.name)
+        if after is not None:
+            stmt = stmt.having(or_(total < after[0], and_(total == after[0],
+                                                          Tag.name > after[1])))
+    else:
+        stmt = stmt.order_by(Tag.name)
+        if after is not None:
+            stmt = stmt.where(Tag.name > after[0])
+    return [(tag, count) for tag, count in db.session.execute(stmt.limit(limit)).all()]
 
 
 def theme_by_slug(slug: str) -> Theme:

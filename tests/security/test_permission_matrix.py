@@ -848,6 +848,20 @@ ROWS += [
         lambda i: PRIVACY_NOTICE_FORM, ADMIN),
 ]
 
+# The API's other resources (part G): event registration and following.
+ROWS += [
+    Row("events-api.register", lambda i: f"/api/v1/events/{i['event']}/registration",
+        lambda i: {"job_title": "Funzionaria"}, API_ACTIVE, method="PUT", json=True),
+    Row("events-api.cancel", lambda i: f"/api/v1/events/{i['event']}/registration",
+        expect=_roles(409, anonymous=NO_CREDENTIALS, pending=DENY, suspended=DENY, member=OK),
+        method="DELETE", json=True),
+    Row("follows-api.follow", lambda i: f"/api/v1/follows/theme/{i['theme_a']}",
+        lambda i: {"level": "tracking"}, _roles(OK, anonymous=NO_CREDENTIALS), method="PUT",
+        json=True),
+    Row("follows-api.unfollow", lambda i: f"/api/v1/follows/member/{i['target']}",
+        expect=_roles(OK, anonymous=NO_CREDENTIALS), method="DELETE", json=True),
+]
+
 GROUP_MANAGERS = _roles(DENY, anonymous=LOGIN, facilitator=OK, admin=OK)
 # A restricted group's thread is a 404 for whoever is not in the group; writing needs an
 # active account first.
