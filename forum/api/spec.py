@@ -50,8 +50,8 @@ def _conditional(response: Response) -> Response:
 
 
 def _resources() -> tuple[Any, ...]:
-    """The catalogue resources' blueprints (made by `api_blueprint`, which exempts them from
-    CSRF and limits them once, at import)."""
+    """Every resource's blueprint, in the order of the documentation (each made by
+    `api_blueprint`, which exempts it from CSRF and limits it once, at import)."""
     from forum.api import (
         announcements,
         events,
@@ -59,27 +59,27 @@ def _resources() -> tuple[Any, ...]:
         guidelines,
         members,
         practices,
+        questions,
+        search,
         tags,
         themes,
     )
 
-    return (practices.blp, themes.blp, tags.blp, events.blp, guidelines.blp,
-            announcements.blp, members.blp, follows.blp)
+    return (questions.blp, search.blp, practices.blp, themes.blp, tags.blp, events.blp,
+            guidelines.blp, announcements.blp, members.blp, follows.blp)
 
 
 def init_api(app: Flask) -> None:
     """Register the API blueprints with their documentation, limits and authentication."""
-    from forum.api import auth, docs, questions, search
+    from forum.api import auth, docs
     from forum.extensions import rest_api
 
     _configure(app)
     rest_api.init_app(app)
     _security_scheme(rest_api.spec)
-    for blueprint in (questions.blp, search.blp):
-        rest_api.register_blueprint(blueprint)
-    app.register_blueprint(docs.bp)
     for blueprint in _resources():
         rest_api.register_blueprint(blueprint)
+    app.register_blueprint(docs.bp)
 
     def _authenticate() -> None:
         if is_api_request():
