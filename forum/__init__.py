@@ -72,6 +72,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     from forum.notifications.routes import bp as notifications_bp
     from forum.paths.routes import bp as paths_bp
     from forum.practices.routes import bp as practices_bp
+    from forum.privacy.routes import bp as redactions_bp
     from forum.questions.routes import bp as questions_bp
     from forum.revisions.routes import bp as revisions_bp
     from forum.routing.routes import bp as routing_bp
@@ -98,6 +99,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(announcements_bp)
     app.register_blueprint(newsletters_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(redactions_bp)
 
     errors.register_error_handlers(app)
     security.init_security(app)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class DomainError(Exception):
     """A rule refused an action; `message` is already translated for the user."""
@@ -36,6 +38,15 @@ class InvalidInput(DomainError):
     """Well-formed request, invalid content (422)."""
 
     status_code = 422
+
+
+class PersonalDataSuspected(InvalidInput):
+    """The privacy guard found what looks like personal data and the writer has not yet
+    confirmed it is not (422); `findings` maps each field to its text and passages."""
+
+    def __init__(self, message: str, *, findings: dict[str, tuple[str, list[Any]]]) -> None:
+        super().__init__(message)
+        self.findings = findings
 
 
 class TooManyRequests(DomainError):

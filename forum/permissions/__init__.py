@@ -300,6 +300,17 @@ def can_roll_back(user: Any, kind: str, post: Any, question: Question | None) ->
     return can_edit_practice(user, post)
 
 
+def can_redact(user: Any, question: Question) -> bool:
+    """Moderators of a thread may redact personal data from its question, answers and
+    comments (private messages are never visible to them, so never redacted)."""
+    return can_moderate_question(user, question)
+
+
+def can_see_redacted(user: Any) -> bool:
+    """Only admins see the versions a redaction hid (to audit it or undo a mistake)."""
+    return is_admin(user)
+
+
 # -- private conversations (forum/conversations) ----------------------------------------------
 
 def may_receive_messages(user: User) -> bool:
@@ -340,6 +351,8 @@ def can_review_message_reports(user: Any) -> bool:
 
 
 TEMPLATE_PREDICATES = {
+    "can_redact": can_redact,
+    "can_see_redacted": can_see_redacted,
     "can_edit_practice": can_edit_practice,
     "can_view_practice": can_view_practice,
     "can_see_field": can_see_field,
@@ -451,6 +464,8 @@ __all__ = [
     "is_member_viewer",
     "privilege_threshold",
     "PRIVILEGES",
+    "can_redact",
+    "can_see_redacted",
     "public_questions",
     "readable_group_ids",
     "visible_questions",

@@ -158,7 +158,8 @@ _STREET = (r"(?i:via|viale|v\.le|piazza|p\.zza|p\.za|piazzale|corso|c\.so|largo|
 _CAP_WORD = r"[A-ZÀ-Ý][^\W_]{0,30}\.?"
 _LINK = r"(?:d'|dei|del|della|delle|degli|dello|di|da|dal|dalla|de|e)"
 _ADDRESS_RE = re.compile(
-    rf"(?<!\w){_STREET}\s(?:{_LINK}\s)?{_CAP_WORD}(?:['’ ](?:{_CAP_WORD}|{_LINK}|[IVXL]{{1,5}})){{0,5}}"
+    rf"(?<!\w){_STREET}\s(?:{_LINK}\s)?{_CAP_WORD}"
+    rf"(?:['’ ](?:{_CAP_WORD}|{_LINK}|[IVXL]{{1,5}})){{0,5}}"
     r",?\s?(?:n\.?\s?|nr\.?\s?|n°\s?|civico\s)?[0-9]{1,4}(?:\s?/\s?[A-Za-z0-9]{1,2}|[A-Za-z])?"
     r"(?![\w/])")
 _OFFICE_BEFORE = re.compile(
