@@ -14,6 +14,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
 
 from forum import permissions
 from forum.answers.services import check_answer_body
@@ -54,6 +55,9 @@ def _check_text(post_type: str, title: str, body: str) -> None:
 def _snapshot(ref: PostRef) -> dict[str, Any]:
     post = ref.post
     if isinstance(post, Question):
+        db.session.execute(select(Question).where(Question.id == post.id)
+                           .options(selectinload(Question.tags))
+                           .execution_options(populate_existing=True)).scalar_one()  # tags
         return question_snapshot(post)
     if isinstance(post, Answer):
         return answer_snapshot(post)
