@@ -80,6 +80,7 @@ def propose_edit(
     if len(summary) > SUMMARY_MAX:
         raise InvalidInput(_("Controlla i campi evidenziati."), field_errors={
             "summary": [_("Al massimo %(n)d caratteri.", n=SUMMARY_MAX)]})
+    require_no_personal_data(confirmed_personal_data, title=title, body=body)  # before the lock
     with write_intent():
         ref = load_post(post_type, post_id)
         if ref.post.is_hidden or ref.question.is_hidden:
@@ -101,7 +102,6 @@ def propose_edit(
         if unchanged and post_type == PostType.ANSWER:
             raise InvalidInput(_("Controlla i campi evidenziati."), field_errors={
                 "body": [_("La proposta è identica al testo attuale.")]})
-        require_no_personal_data(confirmed_personal_data, title=title, body=body)
         suggestion = EditSuggestion(
             post_type=post_type, post_id=post_id, question_id=ref.question.id,
             author_id=author.id, title=title, body=body, tags=", ".join(tag_names),
