@@ -117,9 +117,9 @@ def _emails(text: str) -> Iterator[Finding]:
 # -- telefoni -----------------------------------------------------------------------------
 
 _PHONE_RE = re.compile(
-    r"(?<![\w+])(?<![0-9][.,/-])"
-    r"(?P<prefix>(?:\+|00)39[ .-]?)?"
-    r"(?P<number>3[0-9]{2}(?:[ .-]?[0-9]){6,7}|0[0-9]{1,3}(?:[ ./-]?[0-9]){4,8})"
+    r"(?<![\w+#&])(?<![0-9][ .,/-])"  # not the tail of an amount or of an entity
+    r"(?P<prefix>(?:\+|00)39[ .-]?)?"  # area codes never start with 00: that is a prefix
+    r"(?P<number>3[0-9]{2}(?:[ .-]?[0-9]){6,7}|0[1-9][0-9]{0,2}(?:[ ./-]?[0-9]){4,8})"
     r"(?![0-9]|[.,/-][0-9])")
 _NOT_PHONE_BEFORE = re.compile(
     r"\b(?:prot|protocollo|pratica|fascicolo|determina|delibera|decreto|dgr|dpcm|art|comma|"
