@@ -117,7 +117,7 @@ def _emails(text: str) -> Iterator[Finding]:
 # -- telefoni -----------------------------------------------------------------------------
 
 _PHONE_RE = re.compile(
-    r"(?<![\w+#&])(?<![0-9][ .,/-])"  # not the tail of an amount or of an entity
+    r"(?<![\w+#&])(?<![0-9][ .,/:-])"  # not the tail of an amount, a time, an entity
     r"(?P<prefix>(?:\+|00)39[ .-]?)?"  # area codes never start with 00: that is a prefix
     r"(?P<number>3[0-9]{2}(?:[ .-]?[0-9]){6,7}|0[1-9][0-9]{0,2}(?:[ ./-]?[0-9]){4,8})"
     r"(?![0-9]|[.,/-][0-9])")

@@ -54,7 +54,7 @@ def test_italian_phone_numbers(text):
     "L. 328/2000 e D.Lgs. 65/2017", "1.234.567 euro", "Prot. n. 0034567 del 2024",
     "CAP 00185", "nel 2024", "art. 3, comma 3", "Prot. 0012345/2023", "€ 348.765,00",
     "data 01-01-2017", "centralino del Comune 06 67101", "numero verde 800 123 456",
-    "1 000 000.00", "&#0000106&#0000097", "codice 0012345678",
+    "1 000 000.00", "&#0000106&#0000097", "codice 0012345678", "alle 09:05:07.123456",
 ])
 def test_numbers_that_are_not_phones(text):
     assert "telefono" not in kinds(text)
