@@ -48,6 +48,12 @@ class PersonalDataSuspected(InvalidInput):
         super().__init__(message)
         self.findings = findings
 
+    def as_json(self) -> list[dict[str, Any]]:
+        """The passages for scripts and the API: field, kind, offsets and text."""
+        return [{"field": name, "kind": str(f.kind), "start": f.start, "end": f.end,
+                 "text": f.text} for name, (_text, found) in self.findings.items()
+                for f in found]
+
 
 class TooManyRequests(DomainError):
     """A limit counted by a service (sign-in attempts) is reached (429, Retry-After)."""
@@ -125,6 +131,8 @@ def register_error_handlers(app) -> None:  # type: ignore[no-untyped-def]
 
     @app.errorhandler(DomainError)
     def _domain(error: DomainError):
+        if isinstance(error, PersonalDataSuspected) and wants_json():
+            return make_response(jsonify(error=error.message, findings=error.as_json())), 422
         # no form on this page to show field errors beside: say every reason in the message
         details = [message for messages in error.field_errors.values() for message in messages]
         response, code = render(error.status_code, " ".join([error.message, *details]))

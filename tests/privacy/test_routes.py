@@ -7,8 +7,10 @@ import html
 
 from sqlalchemy import func, select
 
+from forum.errors import PersonalDataSuspected
 from forum.extensions import db
 from forum.models import Answer, Comment, Message, Question
+from forum.privacy.check import require_no_personal_data
 from tests.factories import make_question, make_user
 from tests.security.test_hostile_input import HOSTILE
 
@@ -107,3 +109,13 @@ def test_naughty_strings_through_the_ask_form_never_500(client, login):
         codes.add(response.status_code)
         assert "<script>alert" not in response.get_data(as_text=True)
     assert codes <= {422}, codes
+
+
+def test_the_error_gives_scripts_the_findings(app):
+    """What the error handler sends as JSON (the HTTP API calls the same services)."""
+    try:
+        require_no_personal_data(False, body=BODY)
+    except PersonalDataSuspected as error:
+        found = error.as_json()
+    assert {f["kind"] for f in found} == {"nome_minore", "telefono"}
+    assert all(f["field"] == "body" and BODY[f["start"]:f["end"]] == f["text"] for f in found)
