@@ -130,7 +130,7 @@ _PHONE_BEFORE = re.compile(
     r"\b(?:tel|telefono|cell|cellulare|whatsapp|sms|chiam\w*|richiam\w*|recapito|fisso|"
     r"numero)\b")
 _YEAR_AFTER_SLASH = re.compile(r"/(?:19|20)[0-9]{2}$")
-_NOT_PHONE_AFTER = re.compile(r"^\s*(?:euro|€|abitanti|%)")
+_NOT_PHONE_AFTER = re.compile(r"^\s*(?:euro|€|abitanti)")  # a phone is never a percentage
 _DATE_SHAPE = re.compile(r"^[0-9]{1,2}([./-])[0-9]{1,2}\1(?:19|20)[0-9]{2}$")
 
 
