@@ -98,6 +98,15 @@ def test_private_messages_show_the_same_outcome(client, login):
     assert "[indirizzo e-mail]" in page(response)
     assert db.session.scalar(select(func.count(Message.id))) == 0
     assert client.post("/messaggi/nuovo", data={**data, "conferma_dati": "1"}).status_code == 303
+    conversation_id = db.session.scalar(select(Message.conversation_id))
+    login(bruno)
+    reply = {"body": "Il CF del bambino è BNCLCU15D45F205C"}
+    response = client.post(f"/messaggi/{conversation_id}/rispondi", data=reply)
+    assert response.status_code == 422
+    assert "[codice fiscale]" in page(response) and reply["body"] in page(response)
+    assert client.post(f"/messaggi/{conversation_id}/rispondi",
+                       data={**reply, "conferma_dati": "1"}).status_code == 303
+    assert db.session.scalar(select(func.count(Message.id))) == 2
 
 
 def test_naughty_strings_through_the_ask_form_never_500(client, login):
