@@ -81,6 +81,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     from forum.practices.routes import bp as practices_bp
     from forum.privacy.routes import bp as privacy_bp
     from forum.questions.routes import bp as questions_bp
+    from forum.redactions.routes import bp as redactions_bp
     from forum.revisions.routes import bp as revisions_bp
     from forum.routing.routes import bp as routing_bp
     from forum.search.routes import bp as search_bp
@@ -117,6 +118,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(feeds_bp)
     app.register_blueprint(opendata_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(redactions_bp)
 
     errors.register_error_handlers(app)
     security.init_security(app)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class DomainError(Exception):
     """A rule refused an action; `message` is already translated for the user."""
@@ -54,6 +56,19 @@ class InvalidRequest(DomainError):
     """A request that cannot be honoured as sent, e.g. a forged or expired sign-in (400)."""
 
     status_code = 400
+class PersonalDataSuspected(InvalidInput):
+    """The privacy guard found what looks like personal data and the writer has not yet
+    confirmed it is not (422); `findings` maps each field to its text and passages."""
+
+    def __init__(self, message: str, *, findings: dict[str, tuple[str, list[Any]]]) -> None:
+        super().__init__(message)
+        self.findings = findings
+
+    def as_json(self) -> list[dict[str, Any]]:
+        """The passages for scripts and the API: field, kind, offsets and text."""
+        return [{"field": name, "kind": str(f.kind), "start": f.start, "end": f.end,
+                 "text": f.text} for name, (_text, found) in self.findings.items()
+                for f in found]
 
 
 class TooManyRequests(DomainError):
@@ -145,6 +160,8 @@ def register_error_handlers(app) -> None:  # type: ignore[no-untyped-def]
 
     @app.errorhandler(DomainError)
     def _domain(error: DomainError):
+        if isinstance(error, PersonalDataSuspected) and wants_json():
+            return make_response(jsonify(error=error.message, findings=error.as_json())), 422
         # no form on this page to show field errors beside: say every reason in the message
         # (the API keeps them by field)
         response, code = render(error.status_code, error.message, error.field_errors)

@@ -17,6 +17,7 @@ from forum.moderation import labels as moderation_labels
 from forum.notifications.messages import FOLLOW_TARGET_LABELS, LEVEL_LABELS
 from forum.practices import labels as practice_labels
 from forum.practices.vocabulary import LEVELS
+from forum.privacy.highlight import highlight, kind_label
 from forum.taxonomy import ROLE_LABELS, organisation_type_label, region_name
 from forum.users.avatars import initials
 from forum.users.vocabulary import LANGUAGES, province_name
@@ -77,6 +78,7 @@ def init_templating(app: Flask) -> None:
     )
     env.globals.update(permissions.TEMPLATE_PREDICATES)
     env.globals.update(practice_labels.TEMPLATE_HELPERS)
+    env.globals.update(privacy_highlight=highlight, privacy_kind_label=kind_label)
     env.globals.update(
         region_name=region_name,
         province_name=province_name,

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from flask import abort, flash, request, session
+from flask import abort, flash, g, request, session
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
-from forum.errors import DomainError
+from forum.errors import DomainError, PersonalDataSuspected
+
+CONFIRM_FIELD = "conferma_dati"  # the "Ho controllato" checkbox of the privacy guard
 
 
 def safe_next(target: str | None, fallback: str) -> str:
@@ -57,7 +59,18 @@ def optional_int(raw: str | None) -> int | None:
 
 
 def form_error(form: FlaskForm, error: DomainError) -> int:
-    """Show a refused action on its form (messages by field, a banner); return the status."""
+    """Show a refused action on its form (messages by field, a banner); return the status.
+
+    Suspected personal data is shown by the form's own privacy box (highlighted passages
+    and the confirmation box, see `_macros/privacy.html`), not by a banner."""
+    if isinstance(error, PersonalDataSuspected):
+        g.privacy_check = (type(form).__name__, error)
+        return error.status_code
     attach_errors(form, error)
     flash(error.message, "danger")
     return error.status_code
+
+
+def personal_data_confirmed() -> bool:
+    """Whether the writer ticked "Ho controllato: non sono dati personali"."""
+    return request.form.get(CONFIRM_FIELD) == "1"

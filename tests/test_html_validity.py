@@ -66,7 +66,8 @@ def _pages(client, login) -> dict[str, str]:  # type: ignore[no-untyped-def]
                     *[f"/messaggi/{c}" for c in db.session.scalars(
                         select(ConversationMember.conversation_id)
                         .where(ConversationMember.user_id == member.id))]]
-    staff_pages = ["/moderazione", "/moderazione/registro", "/moderazione/senza-soluzione",
+    staff_pages = [f"/moderazione/oscura/question/{question.id}",
+                   "/moderazione", "/moderazione/registro", "/moderazione/senza-soluzione",
                    "/moderazione/messaggi", "/moderazione/messaggi?stato=chiuse",
                    "/amministrazione/utenti",
                    "/amministrazione/temi", "/amministrazione/dati-aperti",
@@ -115,6 +116,24 @@ def _pages(client, login) -> dict[str, str]:  # type: ignore[no-untyped-def]
             assert response.status_code in (200, 404), path
             out[f"{who} {path}"] = response.get_data(as_text=True)
     out |= _accessibility_error_pages(client, login, member, moderator)
+    out.update(_guard_pages(client, login, member, question))
+    return out
+
+
+def _guard_pages(client, login, member: User, question: Question) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """The forms the privacy guard sends back (422, passages marked, confirmation box):
+    asking, answering and commenting as a member."""
+    login(member)
+    body = "La mamma di Giulia (affido) <b>risponde</b> al 333 1234567 & via Garibaldi 23."
+    out = {}
+    for name, path, data in (
+            ("domanda", "/domande/nuova", {"title": "Una domanda con dati personali",
+                                           "body": body, "theme": "disabilita"}),
+            ("risposta", f"/domande/{question.id}/risposte", {"body": body}),
+            ("commento", f"/domande/{question.id}/commenti", {"body": body})):
+        response = client.post(path, data=data)
+        assert response.status_code == 422, path
+        out[f"membro {name} con dati personali"] = response.get_data(as_text=True)
     return out
 
 

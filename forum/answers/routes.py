@@ -17,7 +17,7 @@ from forum.permissions import EditMode
 from forum.questions import queries
 from forum.questions.forms import AnswerForm
 from forum.questions.routes import render_question
-from forum.views import form_error
+from forum.views import form_error, personal_data_confirmed
 
 bp = Blueprint("answers", __name__)
 
@@ -38,7 +38,8 @@ def create(question_id: int):
         return render_question(question_id, status=422, answer_form=form)
     try:
         answer = services.post_answer(current_user, question_id, body=form.body.data,
-                                      practice=request.form.get("practice"))
+                                      practice=request.form.get("practice"),
+                                      confirmed_personal_data=personal_data_confirmed())
     except DomainError as error:
         if error.status_code == 404:
             raise  # the error handler answers 404 with the message
@@ -64,7 +65,8 @@ def edit(answer_id: int):
         try:
             mode = edit_or_suggest(current_user, PostType.ANSWER, answer_id, body=form.body.data,
                                    summary=request.form.get("summary", ""),
-                                   practice=request.form.get("practice"))
+                                   practice=request.form.get("practice"),
+                                   confirmed_personal_data=personal_data_confirmed())
         except DomainError as error:
             status = form_error(form, error)
         else:

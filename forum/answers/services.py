@@ -17,6 +17,7 @@ from forum.moderation.audit import record_action
 from forum.notifications.activity import Event, publish
 from forum.notifications.follows import auto_follow
 from forum.practices.links import cited_slugs, sync_citations
+from forum.privacy.check import require_no_personal_data
 from forum.questions.services import get_question_for_update
 from forum.revisions.records import answer_snapshot, record_revision
 from forum.routing.services import schedule_accept_reminder
@@ -39,16 +40,19 @@ def check_answer_body(body: str) -> None:
 
 
 def post_answer(
-    author: User, question_id: int, *, body: str, practice: str | None = None
+    author: User, question_id: int, *, body: str, practice: str | None = None,
+    confirmed_personal_data: bool = False,
 ) -> Answer:
     """Answer a question; bumps its answer count and activity time; records citations.
 
     `practice` is a practice picked or pasted in the form (slug or link); links to
-    practices inside the body count as citations too.
+    practices inside the body count as citations too. Suspected personal data needs
+    `confirmed_personal_data`.
     """
     require_member(author, _("Accedi per rispondere."))
     body = clean_text(body)
     check_answer_body(body)
+    require_no_personal_data(confirmed_personal_data, body=body)
     body_html = render_markdown(body)  # CPU work before the write lock
     with write_intent():
         question = get_question_for_update(question_id)
@@ -94,11 +98,14 @@ def _answer_for_update(answer_id: int) -> Answer:
 
 
 def edit_answer(
-    editor: User, answer_id: int, *, body: str, practice: str | None = None
+    editor: User, answer_id: int, *, body: str, practice: str | None = None,
+    confirmed_personal_data: bool = False,
 ) -> Answer:
-    """Change an answer, keeping the previous text as a revision."""
+    """Change an answer, keeping the previous text as a revision; suspected personal data
+    needs confirming."""
     body = clean_text(body)
     check_answer_body(body)
+    require_no_personal_data(confirmed_personal_data, body=body)
     body_html = render_markdown(body)  # CPU work before the write lock
     with write_intent():
         answer = _answer_for_update(answer_id)

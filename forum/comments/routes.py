@@ -7,11 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forum.comments import services
-from forum.errors import DomainError
+from forum.errors import DomainError, PersonalDataSuspected
 from forum.limits import write_limit
 from forum.questions.forms import CommentForm
 from forum.questions.routes import render_question
-from forum.views import optional_int
+from forum.views import form_error, optional_int, personal_data_confirmed
 
 bp = Blueprint("comments", __name__)
 
@@ -32,12 +32,17 @@ def create(question_id: int):
             body=form.body.data,
             answer_id=optional_int(form.answer_id.data),
             parent_id=optional_int(form.parent_id.data),
+            confirmed_personal_data=personal_data_confirmed(),
         )
     except DomainError as error:
         if error.status_code == 404:
             raise  # the error handler answers 404 with the message
-        flash(error.message, "danger")
-        return render_question(question_id, status=error.status_code, comment_form=form)
+        if isinstance(error, PersonalDataSuspected):
+            status = form_error(form, error)  # the comment form shows the marked passages
+        else:
+            flash(error.message, "danger")
+            status = error.status_code
+        return render_question(question_id, status=status, comment_form=form)
     flash(_("Commento pubblicato."), "success")
     url = url_for("questions.detail", question_id=question_id)
     return redirect(f"{url}#commento-{comment.id}", code=303)

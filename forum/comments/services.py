@@ -15,6 +15,7 @@ from forum.models import Answer, Comment, FollowTarget, Level, Question, User
 from forum.models.base import utcnow
 from forum.notifications.activity import Event, publish
 from forum.notifications.follows import auto_follow
+from forum.privacy.check import require_no_personal_data
 from forum.text import clean_text
 from forum.users.standing import require_member
 
@@ -28,8 +29,10 @@ def post_comment(
     body: str,
     answer_id: int | None = None,
     parent_id: int | None = None,
+    confirmed_personal_data: bool = False,
 ) -> Comment:
-    """Comment on a question or one of its answers, or reply to a comment of the same post."""
+    """Comment on a question or one of its answers, or reply to a comment of the same post;
+    suspected personal data needs confirming."""
     require_member(author, _("Accedi per commentare."))
     body = clean_text(body)
     if not BODY_MIN <= len(body) <= BODY_MAX:
@@ -40,6 +43,7 @@ def post_comment(
                 min=BODY_MIN, max=BODY_MAX,
             )]},
         )
+    require_no_personal_data(confirmed_personal_data, body=body)
     body_html = render_markdown(body)  # CPU work before the write lock
     with write_intent():
         question = db.session.get(Question, question_id)

@@ -29,7 +29,7 @@ from forum.extensions import limiter
 from forum.limits import config_limit, member_key
 from forum.models import MAX_PARTICIPANTS, ReportStatus
 from forum.negotiation import wants_json
-from forum.views import form_error, optional_int, safe_next
+from forum.views import form_error, optional_int, personal_data_confirmed, safe_next
 
 bp = Blueprint("conversations", __name__)
 
@@ -108,7 +108,8 @@ def new():
     try:
         conversation = services.start_conversation(
             current_user, recipients=form.recipients.data or "",
-            subject=form.subject.data or "", body=form.body.data or "")
+            subject=form.subject.data or "", body=form.body.data or "",
+            confirmed_personal_data=personal_data_confirmed())
     except DomainError as error:
         if error.status_code == 404:
             raise
@@ -137,7 +138,8 @@ def reply(conversation_id: int):
         return _render_conversation(conversation_id, status=422, reply_form=form)
     try:
         message = services.post_message(current_user, conversation_id,
-                                        body=form.body.data or "")
+                                        body=form.body.data or "",
+                                        confirmed_personal_data=personal_data_confirmed())
     except DomainError as error:
         if error.status_code == 404:
             raise

@@ -34,6 +34,7 @@ from forum.models import (
 )
 from forum.models.base import utcnow
 from forum.moderation.audit import record_action
+from forum.privacy.check import require_no_personal_data
 from forum.text import clean_line, clean_text
 from forum.users.standing import require_member
 
@@ -177,9 +178,10 @@ def _lock_member(user_id: int) -> None:
 
 
 def start_conversation(author: User, *, recipients: str, subject: str,
-                       body: str) -> Conversation:
+                       body: str, confirmed_personal_data: bool = False) -> Conversation:
     """Start a conversation with up to MAX_PARTICIPANTS - 1 members who receive messages
-    and have no block with the author; the first message notifies them (off the request)."""
+    and have no block with the author; the first message notifies them (off the request).
+    Private messages are guarded too: moderators cannot redact them afterwards."""
     require_member(author, _("Accedi per scrivere un messaggio."))
     names = parse_usernames(recipients)
     subject, body = clean_line(subject), clean_text(body)
@@ -187,6 +189,7 @@ def start_conversation(author: User, *, recipients: str, subject: str,
         raise _recipients_error(_("Indica almeno un destinatario (nome utente)."))
     _check_subject(subject)
     _check_body(body)
+    require_no_personal_data(confirmed_personal_data, subject=subject, body=body)
     body_html = render_markdown(body)  # CPU work before the write lock
     with write_intent():
         _lock_member(author.id)
@@ -236,12 +239,14 @@ def _active_others(conversation_id: int, user_id: int) -> list[User]:
         ConversationMember.left_at.is_(None), User.id != user_id).order_by(User.id)))
 
 
-def post_message(author: User, conversation_id: int, *, body: str) -> Message:
+def post_message(author: User, conversation_id: int, *, body: str,
+                 confirmed_personal_data: bool = False) -> Message:
     """Reply in a conversation: participants who may write, when no block stands between
-    them and another participant still in it."""
+    them and another participant still in it; suspected personal data needs confirming."""
     require_member(author, _("Accedi per scrivere un messaggio."))
     body = clean_text(body)
     _check_body(body)
+    require_no_personal_data(confirmed_personal_data, body=body)
     body_html = render_markdown(body)
     with write_intent():
         conversation = db.session.execute(select(Conversation).where(

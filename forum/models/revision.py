@@ -25,6 +25,7 @@ class RevisionKind(StrEnum):
     QUESTION = "question"
     ANSWER = "answer"
     PRACTICE = "practice"
+    COMMENT = "comment"  # comments keep no history page: only the redacted originals
 
 
 class Revision(Model):
@@ -33,7 +34,7 @@ class Revision(Model):
     __tablename__ = "revisions"
     __table_args__ = (
         Index("ix_revisions_content", "content_type", "content_id", "id"),
-        CheckConstraint("content_type IN ('question', 'answer', 'practice')",
+        CheckConstraint("content_type IN ('question', 'answer', 'practice', 'comment')",
                         name="revision_content_type_valid"),
     )
 
@@ -45,5 +46,8 @@ class Revision(Model):
     )
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when a moderator redacted personal data from the content: this state (and every
+    # earlier one) is then shown to admins only, in history, diffs and rollbacks.
+    redacted_at: Mapped[datetime | None] = mapped_column(default=None)
 
     editor: Mapped[User | None] = relationship(lazy="raise_on_sql")

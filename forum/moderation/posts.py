@@ -58,7 +58,10 @@ def load_post(post_type: str, post_id: int, *, for_update: bool = False) -> Post
         raise NotFound(_("Contenuto non trovato."))
     stmt = select(model).where(model.id == post_id)
     if for_update:
-        stmt = stmt.with_for_update(of=model)  # not the joined group
+        # not the joined group; and the row as it is once locked, not as this session
+        # read it earlier in the request (PostgreSQL waits on the lock, then sees the
+        # committed row: without populate_existing the identity map would hide it)
+        stmt = stmt.with_for_update(of=model).execution_options(populate_existing=True)
     post: Question | Answer | Comment | None = db.session.execute(
         stmt).scalar_one_or_none()  # type: ignore[assignment]  # one of MODELS
     if post is None:

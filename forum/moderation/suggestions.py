@@ -23,6 +23,7 @@ from forum.moderation.posts import load_post, question_path
 from forum.moderation.queries import review_scope_clause
 from forum.moderation.services import checked_reason
 from forum.notifications.services import notify
+from forum.privacy.check import require_no_personal_data
 from forum.text import clean_line, clean_text
 from forum.users.standing import require_member
 
@@ -32,6 +33,7 @@ SUMMARY_MAX = 300
 def edit_or_suggest(
     actor: User, post_type: str, post_id: int, *, body: str, title: str = "",
     tags: str = "", theme_slug: str = "", summary: str = "", practice: str | None = None,
+    confirmed_personal_data: bool = False,
 ) -> permissions.EditMode:
     """The edit page's one call: an author or moderator edits, another member with enough
     reputation proposes the change to a moderator (`permissions.edit_mode` decides)."""
@@ -45,11 +47,13 @@ def edit_or_suggest(
     mode = permissions.edit_mode(actor, ref.post, ref.question)
     if mode == permissions.EditMode.SUGGEST:
         propose_edit(actor, post_type, post_id, body=body, title=title, tags=tags,
-                     summary=summary)
+                     summary=summary, confirmed_personal_data=confirmed_personal_data)
     elif post_type == PostType.QUESTION:
-        edit_question(actor, post_id, title=title, body=body, theme_slug=theme_slug, tags=tags)
+        edit_question(actor, post_id, title=title, body=body, theme_slug=theme_slug, tags=tags,
+                      confirmed_personal_data=confirmed_personal_data)
     else:
-        edit_answer(actor, post_id, body=body, practice=practice)
+        edit_answer(actor, post_id, body=body, practice=practice,
+                    confirmed_personal_data=confirmed_personal_data)
     return mode or permissions.EditMode.EDIT
 
 
@@ -62,8 +66,10 @@ def propose_edit(
     title: str = "",
     tags: str = "",
     summary: str = "",
+    confirmed_personal_data: bool = False,
 ) -> EditSuggestion:
-    """Record a proposed edit of someone else's question or answer for a moderator."""
+    """Record a proposed edit of someone else's question or answer for a moderator; the
+    privacy guard runs here, so approving it later does not ask again."""
     from forum.answers.services import check_answer_body
     from forum.questions.services import parse_tags, question_field_errors
 
@@ -74,6 +80,7 @@ def propose_edit(
     if len(summary) > SUMMARY_MAX:
         raise InvalidInput(_("Controlla i campi evidenziati."), field_errors={
             "summary": [_("Al massimo %(n)d caratteri.", n=SUMMARY_MAX)]})
+    require_no_personal_data(confirmed_personal_data, title=title, body=body)  # before the lock
     with write_intent():
         ref = load_post(post_type, post_id)
         if ref.post.is_hidden or ref.question.is_hidden:
@@ -145,9 +152,10 @@ def approve_suggestion(actor: User, suggestion_id: int) -> EditSuggestion:
                 select(Theme.slug).where(Theme.id == ref.question.theme_id))
             edit_question(actor, suggestion.post_id, title=suggestion.title,
                           body=suggestion.body, theme_slug=theme_slug or "",
-                          tags=suggestion.tags)
+                          tags=suggestion.tags, confirmed_personal_data=True)
         else:
-            edit_answer(actor, suggestion.post_id, body=suggestion.body)
+            edit_answer(actor, suggestion.post_id, body=suggestion.body,
+                        confirmed_personal_data=True)
     return suggestion
 
 

@@ -25,6 +25,8 @@ MESSAGES: dict[str, str] = {
     "suggestion_approved": N_("La modifica che hai proposto è stata approvata."),
     "suggestion_rejected": N_("La modifica che hai proposto non è stata accettata."),
     "post_rolled_back": N_("Un tuo contenuto è stato riportato a una versione precedente."),
+    "post_redacted": N_(
+        "La moderazione ha tolto dati personali da un tuo contenuto. Motivo: %(reason)s"),
     "new_question": N_("%(actor)s ha fatto una nuova domanda: «%(title)s»"),
     "private_message": N_("%(actor)s ti ha scritto un messaggio privato: «%(title)s»"),
     "new_answer": N_("%(actor)s ha risposto a «%(title)s»"),

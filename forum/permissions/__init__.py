@@ -312,6 +312,17 @@ def can_roll_back(user: Any, kind: str, post: Any, question: Question | None) ->
     return can_edit_practice(user, post)
 
 
+def can_redact(user: Any, question: Question) -> bool:
+    """Moderators of a thread may redact personal data from its question, answers and
+    comments (private messages are never visible to them, so never redacted)."""
+    return can_moderate_question(user, question)
+
+
+def can_see_redacted(user: Any) -> bool:
+    """Only admins see the versions a redaction hid (to audit it or undo a mistake)."""
+    return is_admin(user)
+
+
 # -- private conversations (forum/conversations) ----------------------------------------------
 
 def may_receive_messages(user: User) -> bool:
@@ -355,6 +366,8 @@ TEMPLATE_PREDICATES = {
     "can_handle_accessibility_reports": can_handle_accessibility_reports,
     "can_cancel_deletion": can_cancel_deletion,
     "can_review_privacy_requests": can_review_privacy_requests,
+    "can_redact": can_redact,
+    "can_see_redacted": can_see_redacted,
     "can_edit_practice": can_edit_practice,
     "can_view_practice": can_view_practice,
     "can_see_field": can_see_field,
@@ -476,6 +489,8 @@ __all__ = [
     "privilege_threshold",
     "PRIVILEGES",
     "public_events",
+    "can_redact",
+    "can_see_redacted",
     "public_questions",
     "readable_group_ids",
     "visible_questions",

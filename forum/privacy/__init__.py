@@ -1,0 +1,1 @@
+"""The privacy guard: personal data of families and children spotted before publishing."""

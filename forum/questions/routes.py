@@ -20,7 +20,7 @@ from forum.questions import queries, services
 from forum.questions.forms import AnswerForm, CommentForm, QuestionForm
 from forum.routing.queries import open_offer
 from forum.search import service as search_service
-from forum.views import form_error, page_arg
+from forum.views import form_error, page_arg, personal_data_confirmed
 
 bp = Blueprint("questions", __name__)
 
@@ -97,6 +97,7 @@ def ask():
                 theme_slug=form.theme.data,
                 tags=form.tags.data or "",
                 group_id=group.id if group is not None else None,
+                confirmed_personal_data=personal_data_confirmed(),
             )
         except DomainError as error:
             status = form_error(form, error)
@@ -162,7 +163,8 @@ def edit(question_id: int):
             mode = edit_or_suggest(
                 current_user, PostType.QUESTION, question_id, title=form.title.data,
                 body=form.body.data, theme_slug=form.theme.data, tags=form.tags.data or "",
-                summary=request.form.get("summary", ""))
+                summary=request.form.get("summary", ""),
+                confirmed_personal_data=personal_data_confirmed())
         except DomainError as error:
             status = form_error(form, error)
         else:

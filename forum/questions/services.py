@@ -20,6 +20,7 @@ from forum.models.base import utcnow
 from forum.moderation.audit import record_action
 from forum.notifications.activity import Event, publish
 from forum.notifications.follows import auto_follow
+from forum.privacy.check import require_no_personal_data
 from forum.revisions.records import question_snapshot, record_revision
 from forum.routing.services import schedule_routing
 from forum.text import clean_line, clean_text
@@ -88,14 +89,16 @@ def _tags_by_name(names: list[str]) -> list[Tag]:
 
 def ask_question(
     author: User, *, title: str, body: str, theme_slug: str, tags: str | list[str] = "",
-    group_id: int | None = None,
+    group_id: int | None = None, confirmed_personal_data: bool = False,
 ) -> Question:
     """Publish a new question under one theme with up to five tags, in the public space or
-    in a working group the author may post in."""
+    in a working group the author may post in; suspected personal data needs confirming."""
     require_member(author, _("Accedi per fare una domanda."))
     title, body = clean_line(title), clean_text(body)
     tag_names = parse_tags(tags)
     errors = question_field_errors(title, body, tag_names)
+    if not errors:
+        require_no_personal_data(confirmed_personal_data, title=title, body=body)
     body_html = "" if errors else render_markdown(body)  # CPU work before the write lock
     with write_intent():
         theme = _theme_by_slug(theme_slug or "")
@@ -154,11 +157,15 @@ def edit_question(
     body: str,
     theme_slug: str,
     tags: str | list[str] = "",
+    confirmed_personal_data: bool = False,
 ) -> Question:
-    """Change a question, keeping the previous text as a revision."""
+    """Change a question, keeping the previous text as a revision; suspected personal
+    data needs confirming (a rollback to a text holding it is refused the same way)."""
     title, body = clean_line(title), clean_text(body)
     tag_names = parse_tags(tags)
     errors = question_field_errors(title, body, tag_names)
+    if not errors:
+        require_no_personal_data(confirmed_personal_data, title=title, body=body)
     body_html = "" if errors else render_markdown(body)  # CPU work before the write lock
     with write_intent():
         question = get_question_for_update(question_id, selectinload(Question.tags))

@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload
 
 from forum.extensions import db
 from forum.models import Question, Revision, RevisionKind, User
+from forum.permissions import can_see_redacted
 from forum.revisions.diff import FieldDiff, diff_fields, plain_fields
 from forum.revisions.kinds import KINDS
 
@@ -33,6 +34,7 @@ class Version:
     changes: list[FieldDiff]
     is_current: bool
     same_as_current: bool
+    redacted: bool = False  # held personal data a moderator removed: admins only see it
 
 
 @dataclass
@@ -50,13 +52,24 @@ def _versions(
     makers: Sequence[tuple[User | None, datetime]],
     revision_ids: list[int],
     labels: Mapping[str, Any],
+    hidden: Sequence[bool] = (),
 ) -> list[Version]:
-    """Versions newest first from states oldest first (the last one is the current post)."""
+    """Versions newest first from states oldest first (the last one is the current post).
+
+    A `hidden` state (redacted, for a viewer who is not an admin) shows no text, and the
+    version after it is shown whole rather than as a diff, which would reveal what was
+    removed."""
     versions = []
     last = len(states) - 1
     for k, state in enumerate(states):
-        changes = plain_fields(state, labels) if k == 0 else diff_fields(states[k - 1], state,
-                                                                         labels)
+        is_hidden = k < len(hidden) and hidden[k]
+        after_hidden = k > 0 and k - 1 < len(hidden) and hidden[k - 1]
+        if is_hidden:
+            changes: list[FieldDiff] = []
+        elif k == 0 or after_hidden:
+            changes = plain_fields(state, labels)
+        else:
+            changes = diff_fields(states[k - 1], state, labels)
         editor, moment = makers[k]
         versions.append(Version(
             number=k + 1,
@@ -66,6 +79,7 @@ def _versions(
             changes=changes,
             is_current=k == last,
             same_as_current=state == states[last],
+            redacted=is_hidden,
         ))
     return versions[::-1]
 
@@ -82,5 +96,6 @@ def history(kind: RevisionKind, key: Any, viewer: Any) -> History:
     states = adapter.display([*(r.snapshot for r in revisions), adapter.current(loaded)])
     makers = [(loaded.author, loaded.created_at), *((r.editor, r.created_at)
                                                     for r in revisions)]
-    versions = _versions(states, makers, [r.id for r in revisions], adapter.labels)
+    hidden = [] if can_see_redacted(viewer) else [r.redacted_at is not None for r in revisions]
+    versions = _versions(states, makers, [r.id for r in revisions], adapter.labels, hidden)
     return History(str(kind), loaded.post, loaded.question, versions)

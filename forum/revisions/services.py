@@ -23,6 +23,7 @@ from forum.markup import prerender
 from forum.models import Revision, RevisionKind, User
 from forum.moderation.audit import record_action
 from forum.notifications.services import notify
+from forum.permissions import can_see_redacted
 from forum.revisions.kinds import KINDS
 from forum.text import clean_line
 
@@ -50,6 +51,9 @@ def roll_back(actor: User, kind: RevisionKind, key: Any, revision_id: int, *,
             raise NotFound(_("Versione non trovata."))
         if not adapter.can_restore(actor, loaded):
             raise NotAllowed(adapter.denied())
+        if revision.redacted_at is not None and not can_see_redacted(actor):
+            raise NotAllowed(_("Questa versione conteneva dati personali ed è stata oscurata "
+                               "dalla moderazione: solo un amministratore può ripristinarla."))
         old, now = adapter.display([revision.snapshot, adapter.current(loaded)])
         if old == now:
             raise Conflict(_(

@@ -10,3 +10,6 @@ initPreviews();
 initPracticePicker();
 initSimilar();
 initMentions();
+
+// A refused form's message (e.g. the privacy guard's) takes the focus, so it is read first.
+document.querySelector("[data-focus-on-load]")?.focus();

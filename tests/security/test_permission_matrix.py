@@ -862,6 +862,13 @@ ROWS += [
         expect=_roles(OK, anonymous=NO_CREDENTIALS), method="DELETE", json=True),
 ]
 
+# Redacting personal data from a published post (forum/redactions): its moderators only.
+ROWS += [
+    Row("redactions.redact", lambda i: f"/moderazione/oscura/answer/{i['other_answer']}",
+        lambda i: {"body": "Risposta con i dati personali sostituiti da [omissis].",
+                   "reason": "Recapito di una famiglia."}, MODERATOR),
+]
+
 GROUP_MANAGERS = _roles(DENY, anonymous=LOGIN, facilitator=OK, admin=OK)
 # A restricted group's thread is a 404 for whoever is not in the group; writing needs an
 # active account first.

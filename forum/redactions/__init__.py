@@ -1,0 +1,1 @@
+"""Moderators redact personal data from published posts (the guard is forum/privacy)."""
