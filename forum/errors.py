@@ -160,6 +160,9 @@ def register_error_handlers(app) -> None:  # type: ignore[no-untyped-def]
 
     @app.errorhandler(DomainError)
     def _domain(error: DomainError):
+        if isinstance(error, PersonalDataSuspected) and is_api_request():
+            return problem(422, titles[422](), error.message,
+                           extra={"findings": error.as_json()}), 422
         if isinstance(error, PersonalDataSuspected) and wants_json():
             return make_response(jsonify(error=error.message, findings=error.as_json())), 422
         # no form on this page to show field errors beside: say every reason in the message

@@ -14,6 +14,16 @@ PROBLEM_MIMETYPE = "application/problem+json"
 LOCATIONS = frozenset({"json", "query", "form", "path", "headers", "view_args"})
 
 
+class FindingSchema(Schema):
+    """A passage the privacy guard took for personal data of a family or a child."""
+
+    field = fields.String(required=True)
+    kind = fields.String(required=True)
+    start = fields.Integer(required=True)
+    end = fields.Integer(required=True)
+    text = fields.String(required=True)
+
+
 class ProblemSchema(Schema):
     """RFC 9457 problem details; `errors` lists invalid fields and their messages."""
 
@@ -23,6 +33,9 @@ class ProblemSchema(Schema):
     detail = fields.String(required=True)
     instance = fields.String()
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+    findings = fields.List(fields.Nested(FindingSchema), metadata={
+        "description": "Passaggi che sembrano dati personali (422 del controllo privacy): "
+                       "correggi il testo o rimanda con confirm_personal_data=true."})
 
 
 class ProblemApi(Api):
@@ -49,12 +62,14 @@ def is_api_request() -> bool:
 
 
 def problem(status: int, title: str, detail: str, *,
-            errors: dict[str, list[str]] | None = None) -> Response:
+            errors: dict[str, list[str]] | None = None,
+            extra: dict[str, Any] | None = None) -> Response:
     """One problem document: `type` stays about:blank, so `title` is the status's phrase."""
     body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status,
                             "detail": detail, "instance": request.path}
     if errors:
         body["errors"] = errors
+    body.update(extra or {})
     response = Response(json.dumps(body, ensure_ascii=False), status=status,
                         mimetype=PROBLEM_MIMETYPE)
     response.headers["Content-Language"] = _language()

@@ -99,6 +99,12 @@ class QuestionSchema(QuestionSummarySchema):
 QuestionPageSchema = page_schema(QuestionSummarySchema, "QuestionPage")
 
 
+# The privacy guard (forum/privacy) answers 422 with the passages it suspects; the writer
+# checks them and sends the same request again with this set, as the pages' checkbox does.
+CONFIRM = fields.Boolean(load_default=False, metadata={
+    "description": "true: ho controllato, non sono dati personali di famiglie o minori"})
+
+
 class AskSchema(Schema):
     """A new question: as the ask form (tags as a list or comma-separated)."""
 
@@ -108,12 +114,14 @@ class AskSchema(Schema):
                           metadata={"description": "slug del tema"})
     tags = fields.List(fields.String(validate=validate.Length(max=100)), load_default=list,
                        validate=validate.Length(max=20))
+    confirm_personal_data = CONFIRM
 
 
 class BodySchema(Schema):
     """The text of an answer."""
 
     body = fields.String(required=True, validate=validate.Length(max=100_000))
+    confirm_personal_data = CONFIRM
 
 
 class CommentInSchema(Schema):
@@ -122,6 +130,7 @@ class CommentInSchema(Schema):
     body = fields.String(required=True, validate=validate.Length(max=10_000))
     parent_id = fields.Integer(load_default=None, allow_none=True,
                                validate=validate.Range(min=1, max=2**31 - 1))
+    confirm_personal_data = CONFIRM
 
 
 class VoteInSchema(Schema):
@@ -219,7 +228,7 @@ def ask(data: dict[str, Any]) -> Any:
     """Fai una domanda (le stesse regole del modulo «Fai una domanda»)."""
     question = question_services.ask_question(
         current_user, title=data["title"], body=data["body"], theme_slug=data["theme"],
-        tags=data["tags"])
+        tags=data["tags"], confirmed_personal_data=data["confirm_personal_data"])
     return _question_body(question.id), 201, {
         "Location": url_for("questions-api.get_question", question_id=question.id,
                             _external=True)}
@@ -232,7 +241,8 @@ def ask(data: dict[str, Any]) -> Any:
 @blp.doc(security=WRITE_SECURITY)
 def answer(data: dict[str, Any], question_id: int) -> Any:
     """Rispondi a una domanda."""
-    created = answer_services.post_answer(current_user, question_id, body=data["body"])
+    created = answer_services.post_answer(current_user, question_id, body=data["body"],
+                                          confirmed_personal_data=data["confirm_personal_data"])
     body = _question_body(question_id)
     return next(a for a in body["answers"] if a["id"] == created.id), 201
 
@@ -244,8 +254,9 @@ def answer(data: dict[str, Any], question_id: int) -> Any:
 @blp.doc(security=WRITE_SECURITY)
 def comment_question(data: dict[str, Any], question_id: int) -> Any:
     """Commenta una domanda, o rispondi a un suo commento (parent_id)."""
-    comment = comment_services.post_comment(current_user, question_id, body=data["body"],
-                                            parent_id=data["parent_id"])
+    comment = comment_services.post_comment(
+        current_user, question_id, body=data["body"], parent_id=data["parent_id"],
+        confirmed_personal_data=data["confirm_personal_data"])
     return _comment(comment), 201
 
 
@@ -257,8 +268,9 @@ def comment_question(data: dict[str, Any], question_id: int) -> Any:
 def comment_answer(data: dict[str, Any], answer_id: int) -> Any:
     """Commenta una risposta, o rispondi a un suo commento (parent_id)."""
     question_id = queries.question_id_of_answer(answer_id)
-    comment = comment_services.post_comment(current_user, question_id, body=data["body"],
-                                            answer_id=answer_id, parent_id=data["parent_id"])
+    comment = comment_services.post_comment(
+        current_user, question_id, body=data["body"], answer_id=answer_id,
+        parent_id=data["parent_id"], confirmed_personal_data=data["confirm_personal_data"])
     return _comment(comment), 201
 
 

@@ -249,3 +249,18 @@ def test_ids_beyond_the_integer_columns_are_404_not_500(client, number):
     response = client.post(f"/api/v1/answers/{number}/comments", headers=headers,
                            json={"body": "Un commento di prova."})
     assert response.status_code in (404, 405)
+
+
+def test_privacy_guard_holds_an_api_write_until_the_writer_confirms(client):
+    headers = bearer(make_user())
+    question = make_question()
+    body = "La mamma di Giulia (affido) chiede di essere richiamata al 333 1234567."
+    held = client.post(f"/api/v1/questions/{question.id}/answers", headers=headers,
+                       json={"body": body})
+    assert held.status_code == 422 and held.mimetype == "application/problem+json"
+    kinds = {finding["kind"] for finding in held.json["findings"]}
+    assert len(kinds) >= 2 and all(f["field"] == "body" for f in held.json["findings"])
+    assert db.session.execute(select(Answer)).first() is None
+    published = client.post(f"/api/v1/questions/{question.id}/answers", headers=headers,
+                            json={"body": body, "confirm_personal_data": True})
+    assert published.status_code == 201
