@@ -6,6 +6,7 @@ import re
 
 import pytest
 from sqlalchemy import func, select
+from werkzeug.routing import IntegerConverter
 
 from forum.extensions import db
 from forum.models import Acceptance, Answer, Comment, Question, Tag, Theme, User, Vote
@@ -32,7 +33,7 @@ def _sample_url(app, rule, ids: dict[str, int]) -> str:
             values[arg] = "question"
         elif type(converter).__name__ == "AnyConverter":
             values[arg] = sorted(converter.items)[0]
-        elif type(converter).__name__ == "IntegerConverter":
+        elif isinstance(converter, IntegerConverter):
             values[arg] = ids.get(arg, 1)
         elif arg == "token":
             values[arg] = "token-inventato"
