@@ -17,16 +17,15 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from forum import permissions
 from forum.database import commit_or_conflict, write_intent
 from forum.errors import InvalidInput, NotAllowed
-from forum.extensions import db
 from forum.markup import render_markdown
-from forum.models import SiteSetting, User
+from forum.models import User
 from forum.models.base import utcnow
 from forum.moderation.audit import record_action
+from forum.site_settings import read_settings, store_settings
 from forum.text import clean_line, clean_text
 
 PREFIX = "accessibility_"
@@ -92,10 +91,8 @@ def parse_day(raw: str | None) -> date | None:
 
 
 def _saved() -> dict[str, str]:
-    keys = [PREFIX + name for name in (*FIELDS, "non_accessible_html")]
-    rows = db.session.execute(select(SiteSetting.key, SiteSetting.value)
-                              .where(SiteSetting.key.in_(keys)))
-    return {key.removeprefix(PREFIX): value for key, value in rows}
+    rows = read_settings(PREFIX + name for name in (*FIELDS, "non_accessible_html"))
+    return {key.removeprefix(PREFIX): value for key, value in rows.items()}
 
 
 def get_statement() -> Statement:
@@ -173,14 +170,7 @@ def _checked(values: dict[str, str]) -> dict[str, str]:
 
 def _store(values: dict[str, str]) -> None:
     """Insert or update the rows inside the caller's write transaction."""
-    existing = {s.key: s for s in db.session.scalars(
-        select(SiteSetting).where(SiteSetting.key.in_([PREFIX + k for k in values])))}
-    for name, value in values.items():
-        setting = existing.get(PREFIX + name)
-        if setting is None:
-            db.session.add(SiteSetting(key=PREFIX + name, value=value, updated_at=utcnow()))
-        else:
-            setting.value, setting.updated_at = value, utcnow()
+    store_settings({PREFIX + name: value for name, value in values.items()})
 
 
 def save_statement(actor: User, values: dict[str, Any]) -> Statement:

@@ -12,15 +12,14 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from forum import permissions
 from forum.database import write_intent
 from forum.errors import InvalidInput, NotAllowed
 from forum.extensions import db
-from forum.models import AccountStatus, SiteSetting, User
-from forum.models.base import utcnow
+from forum.models import AccountStatus, User
 from forum.moderation.audit import record_action
+from forum.site_settings import read_settings, store_settings
 from forum.text import clean_text
 
 POLICY_KEY = "registration_policy"
@@ -77,11 +76,7 @@ def parse_domains(text: str) -> tuple[list[str], list[str]]:
 
 def get_registration_policy() -> RegistrationPolicy:
     """The saved policy, or the configured default while the admin has saved none."""
-    rows = {key: value for key, value in db.session.execute(
-        select(SiteSetting.key, SiteSetting.value).where(
-            SiteSetting.key.in_((POLICY_KEY, DOMAINS_KEY))
-        )
-    )}
+    rows = read_settings((POLICY_KEY, DOMAINS_KEY))
     policy = rows.get(POLICY_KEY) or current_app.config["REGISTRATION_POLICY"]
     if policy not in POLICIES:
         policy = "approval"  # an unknown value must never open the door
@@ -114,15 +109,7 @@ def set_registration_policy(actor: User, *, policy: str, domains_text: str) -> R
         raise InvalidInput(_("Controlla i campi evidenziati."), field_errors=errors)
     before = get_registration_policy()
     with write_intent():
-        existing = {s.key: s for s in db.session.execute(
-            select(SiteSetting).where(SiteSetting.key.in_((POLICY_KEY, DOMAINS_KEY)))
-        ).scalars()}
-        for key, value in ((POLICY_KEY, policy), (DOMAINS_KEY, "\n".join(domains))):
-            setting = existing.get(key)
-            if setting is None:
-                db.session.add(SiteSetting(key=key, value=value, updated_at=utcnow()))
-            else:
-                setting.value, setting.updated_at = value, utcnow()
+        store_settings({POLICY_KEY: policy, DOMAINS_KEY: "\n".join(domains)})
         record_action(
             actor, "update_settings", "settings", None,
             policy=policy, previous_policy=before.policy, domains=domains,

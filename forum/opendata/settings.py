@@ -12,15 +12,14 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from forum import permissions
-from forum.database import upsert_insert, write_intent
+from forum.database import write_intent
 from forum.errors import InvalidInput, NotAllowed
 from forum.extensions import db
-from forum.models import SiteSetting, User
-from forum.models.base import utcnow
+from forum.models import User
 from forum.moderation.audit import record_action
+from forum.site_settings import read_settings, store_settings
 from forum.text import clean_line
 
 
@@ -70,8 +69,7 @@ class OpenDataSettings:
 
 def get_open_data_settings() -> OpenDataSettings:
     """The saved settings, each falling back to its configured default (one query)."""
-    rows = {key: value for key, value in db.session.execute(
-        select(SiteSetting.key, SiteSetting.value).where(SiteSetting.key.in_(KEYS.values())))}
+    rows = read_settings(KEYS.values())
     values = {name: rows.get(key) or str(current_app.config[CONFIG[name]] or "")
               for name, key in KEYS.items()}
     licence = LICENCES.get(values["licence"]) or LICENCES[DEFAULT_LICENCE]
@@ -108,13 +106,7 @@ def set_open_data_settings(actor: User, *, licence: str, publisher_name: str,
         raise NotAllowed(_("Solo gli amministratori cambiano le impostazioni dei dati aperti."))
     values = _checked(licence, publisher_name, publisher_ipa, contact_email)
     with write_intent():
-        insert = upsert_insert(db.session())
-        for name, key in KEYS.items():
-            # An upsert: two admins saving at once both succeed (the later one wins).
-            db.session.execute(insert(SiteSetting).values(
-                key=key, value=values[name], updated_at=utcnow()).on_conflict_do_update(
-                index_elements=[SiteSetting.key],
-                set_={"value": values[name], "updated_at": utcnow()}))
+        store_settings({key: values[name] for name, key in KEYS.items()})
         record_action(actor, "update_open_data_settings", "settings", None, **values)
         db.session.commit()
     return OpenDataSettings(LICENCES[licence], values["publisher_name"],

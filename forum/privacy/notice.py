@@ -10,16 +10,15 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from forum import permissions
 from forum.database import write_intent
 from forum.errors import InvalidInput, NotAllowed
 from forum.extensions import db
 from forum.markup import render_many
-from forum.models import SiteSetting, User
-from forum.models.base import utcnow
+from forum.models import User
 from forum.moderation.audit import record_action
+from forum.site_settings import read_settings, store_settings
 from forum.text import clean_line, clean_text
 
 PREFIX = "privacy_"
@@ -92,8 +91,9 @@ def retention() -> Retention:
 
 
 def _saved() -> dict[str, str]:
-    return {key[len(PREFIX):]: value for key, value in db.session.execute(
-        select(SiteSetting.key, SiteSetting.value).where(SiteSetting.key.like(PREFIX + "%")))}
+    names = [*LINES, *TEXTS, *(f"{name}_html" for name in TEXTS)]
+    return {key[len(PREFIX):]: value
+            for key, value in read_settings(PREFIX + name for name in names).items()}
 
 
 def notice_values() -> dict[str, str]:
@@ -133,13 +133,6 @@ def save_notice(actor: User, fields: dict[str, str]) -> None:
     rendered = render_many([values[n] for n in TEXTS], fields=list(TEXTS))
     values |= {f"{name}_html": html for name, html in zip(TEXTS, rendered, strict=True)}
     with write_intent():
-        existing = {s.key: s for s in db.session.scalars(
-            select(SiteSetting).where(SiteSetting.key.in_([PREFIX + k for k in values])))}
-        for name, value in values.items():
-            setting = existing.get(PREFIX + name)
-            if setting is None:
-                db.session.add(SiteSetting(key=PREFIX + name, value=value, updated_at=utcnow()))
-            else:
-                setting.value, setting.updated_at = value, utcnow()
+        store_settings({PREFIX + name: value for name, value in values.items()})
         record_action(actor, "update_privacy_notice", "settings", None)
         db.session.commit()
