@@ -4,11 +4,7 @@ settings page."""
 
 from __future__ import annotations
 
-import socket
 from datetime import timedelta
-from email import policy
-from email.message import EmailMessage
-from email.parser import BytesParser
 
 import pytest
 from sqlalchemy import func, select
@@ -22,34 +18,6 @@ from tests.factories import make_user
 
 FORM = {"page_url": "/domande/3", "description": "Il menu non si apre con la tastiera.",
         "name": "Anna Neri", "email": "anna@example.org"}
-
-
-class Inbox:
-    """aiosmtpd handler keeping what it receives, parsed."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]  # noqa: N802
-        self.messages.append(BytesParser(policy=policy.default).parsebytes(envelope.content))  # type: ignore[arg-type]
-        return "250 OK"
-
-
-@pytest.fixture
-def inbox(app):  # type: ignore[no-untyped-def]
-    """A real SMTP server on a free local port, the app sending to it."""
-    from aiosmtpd.controller import Controller
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    app.config.update(MAIL_SMTP_HOST="127.0.0.1", MAIL_SMTP_PORT=port, MAIL_SMTP_STARTTLS=False,
-                      SITE_URL="https://officina.example")
-    box = Inbox()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield box
-    controller.stop()
 
 
 def _count() -> int:

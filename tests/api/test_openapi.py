@@ -7,14 +7,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from openapi_spec_validator import validate
-from werkzeug.serving import make_server
 
 from forum import create_app
 from forum.answers.services import accept_answer
@@ -22,6 +20,7 @@ from forum.extensions import db
 from forum.seed.themes import ensure_themes
 from forum.tokens.services import create_token
 from tests.factories import make_answer, make_comment, make_question, make_user
+from tests.live import serving
 
 UNDOCUMENTED = {"/api/v1/openapi.json", "/api/v1/docs"}
 
@@ -90,20 +89,8 @@ def live_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, st
         accept_answer(asker, answer.id)
         _token, plain = create_token(member, name="schemathesis", scope="write", days=30)
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", plain
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-        with app.app_context():
-            db.engine.dispose()
-        index = app.extensions.pop("search_index", None)
-        if index is not None:
-            index.close()
+    with serving(app) as url:
+        yield url, plain
 
 
 CHECKS = ("not_a_server_error,status_code_conformance,content_type_conformance,"

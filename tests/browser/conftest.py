@@ -8,7 +8,6 @@ page fails the test that opened it.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,12 +23,12 @@ from playwright.sync_api import (
     expect,
     sync_playwright,
 )
-from werkzeug.serving import make_server
 
 from forum import create_app
 from forum.extensions import db
 from forum.search.sync import drain_outbox
 from forum.seed.demo import seed_demo
+from tests.live import serving
 
 HERE = Path(__file__).resolve().parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -182,20 +181,8 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         db.session.remove()
     finally:
         ctx.pop()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="officina-live", daemon=True)
-    thread.start()
-    try:
-        yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", app=app)
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-        with app.app_context():
-            db.engine.dispose()
-        index = app.extensions.pop("search_index", None)
-        if index is not None:
-            index.close()
+    with serving(app) as url:
+        yield LiveServer(url=url, app=app)
 
 
 @pytest.fixture(scope="session")
