@@ -14,6 +14,7 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 from sqlalchemy import select
+from werkzeug.routing import IntegerConverter
 
 from forum.comments.services import post_comment
 from forum.extensions import db
@@ -57,7 +58,7 @@ def _sample_url(app: Flask, rule, ids: dict[str, object]) -> str:  # type: ignor
                 ids["theme_slug"] if rule.endpoint.startswith("themes.") else "x")
         elif arg in ids:
             values[arg] = ids[arg]
-        elif type(converter).__name__ == "IntegerConverter":
+        elif isinstance(converter, IntegerConverter):
             values[arg] = 1
         else:
             values[arg] = "x"
