@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from html.parser import HTMLParser
 
 import pytest
@@ -28,10 +29,36 @@ def _meets_the_database_differently(text: str) -> bool:
             or len(text) > 200 or bool(re.search(r"['\";\\%_]|--|^\s*[-+]?\d", text)))
 
 
+def _database_signature(text: str) -> frozenset[str]:
+    """The classes of character a database stores, compares or matches differently
+    (NUL and other controls, astral characters, each Unicode category, quotes, backslash,
+    LIKE wildcards, a leading number, length): two strings with the same signature meet
+    PostgreSQL the same way."""
+    classes = {f"length:{min(len(text) // 200, 3)}"}
+    for char in text:
+        code = ord(char)
+        if code < 32 or code == 127:
+            classes.add(f"control:{code == 0}")
+        elif code > 0xFFFF:
+            classes.add("astral")
+        elif code > 127:
+            classes.add("unicode:" + unicodedata.category(char))
+        elif char in "'\";\\%_":
+            classes.add(char)
+    if re.match(r"^\s*[-+]?\d", text):
+        classes.add("number")
+    if "--" in text:
+        classes.add("--")
+    return frozenset(classes)
+
+
 if os.environ.get("FORUM_TEST_DATABASE_URL"):
-    # The PostgreSQL run repeats the corpus only where the database can matter; escaping
-    # and parsing are the same code on both and are covered by the SQLite run.
-    HOSTILE = [text for text in HOSTILE if _meets_the_database_differently(text)]
+    # The PostgreSQL run repeats the corpus only where the database can matter (escaping
+    # and parsing are the same code on both and are covered by the SQLite run), with one
+    # string for each signature of what the database can treat differently: 79 of the
+    # 412 such strings, which spent two thirds of the PostgreSQL run saying the same thing.
+    HOSTILE = list({_database_signature(text): text for text in reversed(HOSTILE)
+                    if _meets_the_database_differently(text)}.values())[::-1]
 LONG_BODY = "Un testo di contorno abbastanza lungo da essere accettato dal servizio."
 
 
