@@ -15,7 +15,7 @@ from forum import permissions
 from forum.announcements import queries
 from forum.api.blueprints import api_blueprint
 from forum.api.common import theme_ref
-from forum.api.pagination import PageArgs, decode_cursor, next_link, page_of
+from forum.api.pagination import PageArgs, keyset_page
 from forum.api.questions import SECURITY
 from forum.api.schemas import ThemeRefSchema, UtcDateTime, page_schema
 from forum.errors import NotAllowed
@@ -75,11 +75,8 @@ def list_announcements(cursor: str | None, limit: int, stato: str) -> Any:
     """Le priorità valide oggi (tutte, senza cursore), l'archivio (a pagine) o, per la
     redazione, quelle in arrivo."""
     if stato == "archivio":
-        after = decode_cursor(cursor, (datetime, int))
-        body = page_of(queries.archive_after(after, limit + 1), limit,
-                       queries.archive_sort_key)
-        body["items"] = [_summary(a) for a in body["items"]]
-        return body, 200, next_link(body["next_cursor"])
+        return keyset_page(cursor, (datetime, int), limit, queries.archive_after,
+                           queries.archive_sort_key, _summary)
     if stato == "future":
         if not permissions.can_manage_announcements(current_user):
             raise NotAllowed(_("Solo la redazione vede le priorità non ancora valide."))

@@ -20,7 +20,7 @@ from forum.api.common import (
     require_signed_in,
     theme_ref,
 )
-from forum.api.pagination import PageArgs, decode_cursor, next_link, page_of
+from forum.api.pagination import PageArgs, keyset_page
 from forum.api.questions import SECURITY, WRITE_SECURITY
 from forum.api.schemas import ThemeRefSchema, UtcDateTime, page_schema
 from forum.errors import NotFound
@@ -171,12 +171,11 @@ def list_events(args: dict[str, Any]) -> Any:
     filters = EventFilters(theme=args["tema"], kind=args["tipo"], mode=args["modalita"],
                            region=args["regione"], period=args["periodo"])
     past = args["quando"] == "conclusi"
-    after = decode_cursor(args["cursor"], (datetime, int))
-    items = queries.events_after(current_user, filters, past=past, after=after,
-                                 limit=args["limit"] + 1)
-    body = page_of(items, args["limit"], lambda e: queries.event_sort_key(e, past))
-    body["items"] = [_summary(e) for e in body["items"]]
-    return body, 200, next_link(body["next_cursor"])
+    return keyset_page(
+        args["cursor"], (datetime, int), args["limit"],
+        lambda after, n: queries.events_after(current_user, filters, past=past, after=after,
+                                              limit=n),
+        lambda e: queries.event_sort_key(e, past), _summary)
 
 
 @blp.route("/events/<slug>")

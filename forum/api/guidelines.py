@@ -13,7 +13,7 @@ from marshmallow import Schema, fields, validate
 
 from forum.api.blueprints import api_blueprint
 from forum.api.common import ItemRefSchema, event_ref, practice_ref, question_ref, theme_ref
-from forum.api.pagination import PageArgs, decode_cursor, next_link, page_of
+from forum.api.pagination import PageArgs, keyset_page
 from forum.api.questions import SECURITY
 from forum.api.schemas import ThemeRefSchema, UtcDateTime, page_schema
 from forum.guidelines import queries
@@ -99,11 +99,10 @@ def list_guidelines(cursor: str | None, limit: int, tema: str | None,
                     stato: str | None) -> Any:
     """Linee guida visibili a chi chiama (le bozze solo a chi le scrive), per tema e stato."""
     filters = queries.GuidelineFilters(theme=(tema or "").strip() or None, status=stato)
-    after = decode_cursor(cursor, (datetime, int))
-    items = queries.guidelines_after(filters, current_user, after, limit + 1)
-    body = page_of(items, limit, queries.guideline_sort_key)
-    body["items"] = [_summary(g) for g in body["items"]]
-    return body, 200, next_link(body["next_cursor"])
+    return keyset_page(
+        cursor, (datetime, int), limit,
+        lambda after, n: queries.guidelines_after(filters, current_user, after, n),
+        queries.guideline_sort_key, _summary)
 
 
 @blp.route("/guidelines/<slug>")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -66,6 +66,17 @@ def decode_cursor(cursor: str | None, kinds: Sequence[type]) -> tuple[Any, ...] 
                              "restituito dalla pagina precedente."),
                            field_errors={"cursor": [_("Cursore non valido.")]}) from None
     return tuple(typed)
+
+
+def keyset_page(cursor: str | None, kinds: Sequence[type], limit: int,
+                fetch: Callable[[tuple[Any, ...] | None, int], list[Any]],
+                key: Callable[[Any], Sequence[Any]],
+                shape: Callable[[Any], Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
+    """A whole list response: decode the cursor, fetch `limit` + 1 items after it, keep
+    `limit` of them shaped for the response, and the next cursor (body and Link header)."""
+    body = page_of(fetch(decode_cursor(cursor, kinds), limit + 1), limit, key)
+    body["items"] = [shape(item) for item in body["items"]]
+    return body, 200, next_link(body["next_cursor"])
 
 
 def page_of(items: list[Any], limit: int, key: Any) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from marshmallow import Schema, fields, validate
 
 from forum.api.blueprints import api_blueprint
 from forum.api.common import ItemRefSchema, practice_ref, question_ref
-from forum.api.pagination import PageArgs, decode_cursor, next_link, page_of
+from forum.api.pagination import PageArgs, keyset_page
 from forum.api.questions import SECURITY
 from forum.api.schemas import AuthorSchema, UtcDateTime, page_schema
 from forum.practices import queries
@@ -192,11 +192,10 @@ def list_practices(args: dict[str, Any]) -> Any:
     """Buone pratiche pubblicate con i filtri di /buone-pratiche (più valori dello stesso
     filtro si sommano; filtri diversi si combinano)."""
     filters = _filters(args, args["ordina"])
-    after = decode_cursor(args["cursor"], _kinds(filters.sort))
-    items = queries.practices_after(filters, after, args["limit"] + 1)
-    body = page_of(items, args["limit"], lambda p: queries.practice_sort_key(p, filters.sort))
-    body["items"] = [_summary(p) for p in body["items"]]
-    return body, 200, next_link(body["next_cursor"])
+    return keyset_page(
+        args["cursor"], _kinds(filters.sort), args["limit"],
+        lambda after, n: queries.practices_after(filters, after, n),
+        lambda p: queries.practice_sort_key(p, filters.sort), _summary)
 
 
 @blp.route("/practice-facets")

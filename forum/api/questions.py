@@ -12,7 +12,7 @@ from marshmallow import Schema, fields, validate
 
 from forum.answers import services as answer_services
 from forum.api.blueprints import api_blueprint
-from forum.api.pagination import PageArgs, decode_cursor, next_link, page_of
+from forum.api.pagination import PageArgs, keyset_page
 from forum.api.schemas import AuthorSchema, ThemeRefSchema, UtcDateTime, page_schema
 from forum.comments import services as comment_services
 from forum.limits import write_limit
@@ -204,11 +204,10 @@ def list_questions(cursor: str | None, limit: int, tema: str | None, tag: str | 
     filters = queries.ListFilters(theme=tema, tag=(tag or "").strip().lower() or None,
                                   state=stato, sort=ordina)
     kinds: tuple[type, ...] = (int, int) if ordina == "voti" else (datetime, int)
-    after = decode_cursor(cursor, kinds)
-    items = queries.questions_after(filters, current_user, after, limit + 1)
-    body = page_of(items, limit, lambda q: queries.sort_key(q, ordina))
-    body["items"] = [_summary(q) for q in body["items"]]
-    return body, 200, next_link(body["next_cursor"])
+    return keyset_page(
+        cursor, kinds, limit,
+        lambda after, n: queries.questions_after(filters, current_user, after, n),
+        lambda q: queries.sort_key(q, ordina), _summary)
 
 
 @blp.route("/questions/<int:question_id>")

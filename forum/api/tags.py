@@ -8,7 +8,7 @@ from flask import url_for
 from marshmallow import Schema, fields, validate
 
 from forum.api.blueprints import api_blueprint
-from forum.api.pagination import PageArgs, decode_cursor, next_link, page_of
+from forum.api.pagination import PageArgs, keyset_page
 from forum.api.questions import SECURITY
 from forum.api.schemas import page_schema
 from forum.questions import queries
@@ -44,11 +44,9 @@ def list_tags(cursor: str | None, limit: int, ordina: str, prefisso: str | None)
     """I tag usati nelle domande pubbliche, con quante domande ciascuno: per nome o dai più
     usati."""
     kinds: tuple[type, ...] = (int, str) if ordina == "domande" else (str,)
-    after = decode_cursor(cursor, kinds)
     prefix = (prefisso or "").strip().lower() or None
-    rows = queries.tags_after(ordina, after, limit + 1, prefix)
-    body = page_of(rows, limit, lambda row: queries.tag_sort_key(row, ordina))
-    body["items"] = [{"name": tag.name, "question_count": count,
-                      "url": url_for("questions.index", tag=tag.name, _external=True)}
-                     for tag, count in body["items"]]
-    return body, 200, next_link(body["next_cursor"])
+    return keyset_page(
+        cursor, kinds, limit, lambda after, n: queries.tags_after(ordina, after, n, prefix),
+        lambda row: queries.tag_sort_key(row, ordina),
+        lambda row: {"name": row[0].name, "question_count": row[1],
+                     "url": url_for("questions.index", tag=row[0].name, _external=True)})

@@ -175,3 +175,21 @@ def test_crowd_of_creations_respects_the_cap(app: Flask):
     assert outcomes.count("created") == services.MAX_ACTIVE
     assert db.session.execute(select(db.func.count()).select_from(ApiToken)).scalar_one() == (
         services.MAX_ACTIVE)
+
+
+def test_token_form_takes_any_string_without_a_5xx(client, login):
+    from tests.security.test_hostile_input import HOSTILE
+
+    login(make_user())
+    codes = set()
+    for hostile in HOSTILE:
+        response = client.post("/profilo/token", data={"name": hostile, "scope": hostile,
+                                                       "days": hostile})
+        codes.add(response.status_code)
+        assert "<script>alert" not in response.get_data(as_text=True)
+    for hostile in HOSTILE[:40]:
+        codes.add(client.post("/profilo/token", data={"name": hostile, "scope": "read",
+                                                      "days": "30"}).status_code)
+    assert codes <= {201, 422}, codes
+    names = [t.name for t in db.session.execute(select(ApiToken)).scalars()]
+    assert len(names) <= services.MAX_ACTIVE and all("\x00" not in n for n in names)
