@@ -61,6 +61,13 @@ class Config:
     # reused for other anonymous readers in the same process; 0 turns it off.
     PAGE_CACHE_SECONDS = 5
     PAGE_CACHE_MAX_ENTRIES = 512
+    # Shared renders of pages (forum/render_cache), keyed by content versions: never stale
+    # after a change; the expiry only bounds memory and how old "3 minuti fa" may look.
+    # In process by default; several servers share Redis: CACHE_TYPE = "RedisCache" and
+    # CACHE_REDIS_URL (FORUM_CACHE_TYPE / FORUM_CACHE_REDIS_URL in the environment).
+    RENDER_CACHE_SECONDS = 60
+    CACHE_TYPE = "SimpleCache"
+    CACHE_THRESHOLD = 2000
     # Rate limits (Flask-Limiter). In-memory counting is exact for one process with
     # threads (`make run`); several gunicorn workers need shared storage, e.g.
     # FORUM_RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0.

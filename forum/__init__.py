@@ -133,6 +133,9 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
 
     init_jobs(app)
     init_sync(app, AppSession)
+    from forum.render_cache import init_render_cache
+
+    init_render_cache(app, AppSession)
     cli.init_cli(app)
     page_cache.init_page_cache(app)
     return app

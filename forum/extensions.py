@@ -3,6 +3,7 @@
 from typing import TYPE_CHECKING
 
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -43,3 +44,5 @@ babel = Babel()
 limiter = Limiter(key_func=get_remote_address)
 # The REST API v1 (flask-smorest: marshmallow schemas -> validation and OpenAPI 3.1).
 rest_api = ProblemApi()
+# Rendered shared parts of pages (forum/render_cache): in process by default, Redis when set.
+cache = Cache()

@@ -113,10 +113,10 @@ def init_templating(app: Flask) -> None:
     )
     env.trim_blocks = True
     env.lstrip_blocks = True
-    app.context_processor(_member_header)
+    app.context_processor(member_header)
 
 
-def _member_header() -> dict[str, object]:
+def member_header() -> dict[str, object]:
     """What the header shows a signed-in member: unread notifications, their standing
     (pending or suspended, and why) and, for moderators, the items awaiting review."""
     from flask_login import current_user

@@ -239,6 +239,9 @@ def _release(application: Flask) -> None:
     cache = application.extensions.get("page_cache")
     if cache is not None:
         cache.clear()
+    from forum.extensions import cache as render_cache
+
+    render_cache.clear()  # keyed by versions, which restart with each test's database
     try:
         limiter.reset()
     except Exception:  # noqa: BLE001 - a limiter without storage has nothing to reset

@@ -10,6 +10,7 @@ from forum.models.answer import Acceptance, Answer
 from forum.models.api_token import ApiToken, TokenScope
 from forum.models.assessment import Assessment, AssessmentAnswer, Criterion
 from forum.models.comment import Comment
+from forum.models.content_version import ContentVersion
 from forum.models.conversation import (
     MAX_PARTICIPANTS,
     Block,
@@ -123,6 +124,7 @@ from forum.models.user import ROLES, STATUSES, AccountStatus, Role, User
 from forum.models.vote import Vote
 
 __all__ = [
+    "ContentVersion",
     "ApiToken",
     "TokenScope",
     "ACCESSIBILITY_WORKFLOW",

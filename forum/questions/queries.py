@@ -8,7 +8,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination, SelectPagination
-from sqlalchemy import Select, and_, func, or_, select, true
+from sqlalchemy import Select, and_, func, or_, select, true, union
 from sqlalchemy.orm import joinedload, selectinload
 
 from forum import permissions
@@ -235,6 +235,15 @@ class QuestionPage:
     guideline_citations: dict[int, list[guideline_queries.CitedGuideline]] = field(
         default_factory=dict)
     guidelines: list[Guideline] = field(default_factory=list)
+    sort: str = "voti"
+
+
+# Answer orders on the question page (the accepted answer stays first in each).
+ANSWER_SORTS = {
+    "voti": (Answer.score.desc(), Answer.created_at, Answer.id),
+    "recenti": (Answer.created_at.desc(), Answer.id.desc()),
+    "meno-recenti": (Answer.created_at, Answer.id),
+}
 
 
 def _comment_forest(comments: list[Comment]) -> tuple[list[CommentNode], dict[int, list]]:
@@ -252,8 +261,10 @@ def _comment_forest(comments: list[Comment]) -> tuple[list[CommentNode], dict[in
     return on_question, dict(on_answers)
 
 
-def question_page(question_id: int, viewer: Any) -> QuestionPage:
-    """The question, its answers (solution first, then by score), comments and viewer's votes."""
+def question_page(question_id: int, viewer: Any, sort: str = "voti",
+                  with_votes: bool = True) -> QuestionPage:
+    """The question, its answers (solution first, then in `sort` order: ANSWER_SORTS),
+    comments and, `with_votes`, the viewer's votes (the page fills those per viewer)."""
     question = db.session.execute(
         select(Question)
         .where(Question.id == question_id)
@@ -269,8 +280,7 @@ def question_page(question_id: int, viewer: Any) -> QuestionPage:
         .options(joinedload(Answer.author))
         .order_by(
             (Answer.id == func.coalesce(question.accepted_answer_id, -1)).desc(),
-            Answer.score.desc(),
-            Answer.created_at,
+            *ANSWER_SORTS.get(sort, ANSWER_SORTS["voti"]),
         )
     ).scalars())
     comments = list(db.session.execute(
@@ -287,7 +297,7 @@ def question_page(question_id: int, viewer: Any) -> QuestionPage:
             .options(joinedload(Acceptance.accepted_by))
         ).scalar_one_or_none()
     my_votes: dict[tuple[str, int], int] = {}
-    if getattr(viewer, "is_authenticated", False):
+    if with_votes and getattr(viewer, "is_authenticated", False):
         answer_ids = [a.id for a in answers]
         rows = db.session.execute(
             select(Vote.question_id, Vote.answer_id, Vote.value).where(
@@ -306,7 +316,16 @@ def question_page(question_id: int, viewer: Any) -> QuestionPage:
         question_id, [a.id for a in answers], viewer)
     return QuestionPage(question, answers, acceptance, on_question, on_answers, my_votes,
                         citations, derived, pinned, original, duplicates,
-                        cited_guidelines, guidelines)
+                        cited_guidelines, guidelines, sort if sort in ANSWER_SORTS else "voti")
+
+
+def participants(question_id: int) -> frozenset[int]:
+    """Who wrote the question, an answer or a comment (hidden ones too): they see their
+    own controls, so the page is rendered for each of them apart. One statement."""
+    return frozenset(db.session.scalars(union(
+        select(Question.author_id).where(Question.id == question_id),
+        select(Answer.author_id).where(Answer.question_id == question_id),
+        select(Comment.author_id).where(Comment.question_id == question_id))))
 
 
 def _visible_to(model: type[Answer] | type[Comment], viewer: Any, question: Question) -> Any:

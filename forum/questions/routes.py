@@ -18,7 +18,8 @@ from forum.notifications.follows import level_of
 from forum.permissions import EditMode
 from forum.questions import queries, services
 from forum.questions.forms import AnswerForm, CommentForm, QuestionForm
-from forum.routing.queries import open_offer
+from forum.render_cache.pages import render_shared
+from forum.render_cache.versions import GUIDELINES, PRACTICES, thread
 from forum.search import service as search_service
 from forum.views import form_error, page_arg, personal_data_confirmed
 
@@ -117,21 +118,31 @@ def render_question(
     answer_form: AnswerForm | None = None,
     comment_form: CommentForm | None = None,
 ):
-    """The question page; views re-render it with a status and the user's text on errors."""
-    page = queries.question_page(question_id, current_user)
-    accepted = next((a.body for a in page.answers
-                     if a.id == page.question.accepted_answer_id), "")
-    related = search_service.related_to_question(page.question, accepted, page.pinned,
-                                                 current_user)
-    return render_template(
-        "questions/detail.html",
-        page=page,
-        follow_level=level_of(current_user, FollowTarget.QUESTION, question_id),
-        related=related,
-        routing_offer=open_offer(current_user, page.question),
-        answer_form=answer_form or AnswerForm(formdata=None),
-        failed_comment=comment_form,
-    ), status
+    """The question page, rendered once per thread version and viewer class (see
+    forum/render_cache); views re-render it with a status and the user's text on errors,
+    for this request only."""
+    sort = request.args.get("ordina", "voti")
+
+    def context() -> dict:
+        page = queries.question_page(question_id, current_user, sort, with_votes=False)
+        accepted = next((a.body for a in page.answers
+                         if a.id == page.question.accepted_answer_id), "")
+        return {
+            "page": page,
+            "related": search_service.related_to_question(page.question, accepted, page.pinned,
+                                                          current_user),
+            "answer_form": answer_form or AnswerForm(formdata=None),
+            "failed_comment": comment_form,
+            "answer_sorts": [("voti", _("Più votate")), ("recenti", _("Più recenti")),
+                             ("meno-recenti", _("Meno recenti"))],
+        }
+
+    html = render_shared(
+        "questions/detail.html", page=f"question:{question_id}",
+        scopes=(thread(question_id), PRACTICES, GUIDELINES),
+        participants=lambda: queries.participants(question_id), context=context,
+        share=status == 200 and answer_form is None and comment_form is None)
+    return html, status
 
 
 @bp.route("/domande/<int:question_id>")

@@ -1,0 +1,60 @@
+"""Viewer slots every page may hold: the header's member corner, reputations beside
+names, the selected level of a follow control."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from flask import current_app, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from forum.extensions import db
+from forum.models import Follow, User
+from forum.models.follow import Level
+from forum.render_cache.slots import slot_kind
+
+
+def _nothing(_args: Sequence[str]) -> None:
+    return None
+
+
+@slot_kind("user-bar", _nothing)
+def user_bar(_arg: str, _prepared: None) -> str:
+    """Counters, name and reputation of the signed-in member: the template alone with
+    the header's values, without running every context processor of a page again."""
+    from forum.templating import member_header
+
+    template = current_app.jinja_env.get_template("_partials/user_bar.html")
+    return template.render(current_user=current_user, request=request, **member_header())
+
+
+def _reputations(args: Sequence[str]) -> dict[str, int]:
+    ids = {int(a) for a in args if a.isdigit()}
+    return {str(i): r for i, r in db.session.execute(
+        select(User.id, User.reputation).where(User.id.in_(ids))).all()} if ids else {}
+
+
+@slot_kind("rep", _reputations)
+def reputation(arg: str, found: dict[str, int]) -> str:
+    """Reputation changes with every vote anywhere: read per request, never stored."""
+    return str(found.get(arg, ""))
+
+
+def _levels(args: Sequence[str]) -> dict[tuple[str, int], str]:
+    """arg = kind-target-level; one query for every follow control of the page."""
+    if not getattr(current_user, "is_authenticated", False):
+        return {}
+    targets = {(kind, int(target)) for kind, target, _level in (a.split("-", 2) for a in args)}
+    rows = db.session.execute(select(Follow.target_type, Follow.target_id, Follow.level).where(
+        Follow.user_id == current_user.id,
+        Follow.target_id.in_({t for _k, t in targets}),
+        Follow.target_type.in_({k for k, _t in targets}))).all()
+    return {(str(kind), target): str(level) for kind, target, level in rows}
+
+
+@slot_kind("follow-sel", _levels)
+def follow_selected(arg: str, levels: dict[tuple[str, int], str]) -> str:
+    """` selected` on the viewer's level (normal when they never chose one)."""
+    kind, target, level = arg.split("-", 2)
+    return " selected" if levels.get((kind, int(target)), str(Level.NORMAL)) == level else ""
