@@ -34,6 +34,8 @@ from forum.practices.forms import (
     fill_form,
     form_data,
 )
+from forum.render_cache.pages import render_shared
+from forum.render_cache.versions import PRACTICES
 from forum.search import service as search_service
 from forum.views import attach_errors, form_error, page_arg
 
@@ -60,15 +62,20 @@ def index():
     filters = _filters()
     page = page_arg()
     per_page = current_app.config["PRACTICES_PER_PAGE"]
-    items, total = queries.list_practices(filters, page, per_page)
-    pages = max(1, -(-total // per_page))
-    if page > pages:
-        abort(404, description=_("Questa pagina non esiste: l'elenco ha meno pagine."))
-    pending = queries.pending_review() if permissions.can_curate_practices(current_user) else []
-    return render_template(
-        "practices/index.html", items=items, total=total, page=page, pages=pages,
-        filters=filters, counts=queries.cached_facet_counts(filters), pending=pending,
-    )
+
+    def context() -> dict:
+        items, total = queries.list_practices(filters, page, per_page)
+        pages = max(1, -(-total // per_page))
+        if page > pages:
+            abort(404, description=_("Questa pagina non esiste: l'elenco ha meno pagine."))
+        pending = (queries.pending_review() if permissions.can_curate_practices(current_user)
+                   else [])
+        return {"items": items, "total": total, "page": page, "pages": pages,
+                "filters": filters, "counts": queries.cached_facet_counts(filters),
+                "pending": pending}
+
+    return render_shared("practices/index.html", page="practices", scopes=(PRACTICES,),
+                         context=context)
 
 
 @bp.route("/buone-pratiche/export.<any(csv, json):fmt>")

@@ -11,15 +11,14 @@ from forum.auth.forms import as_choices
 from forum.errors import DomainError
 from forum.groups import queries as group_queries
 from forum.limits import write_limit
-from forum.models import FollowTarget, PostType
+from forum.models import PostType
 from forum.moderation.suggestions import edit_or_suggest
 from forum.notifications import follows
-from forum.notifications.follows import level_of
 from forum.permissions import EditMode
 from forum.questions import queries, services
 from forum.questions.forms import AnswerForm, CommentForm, QuestionForm
 from forum.render_cache.pages import render_shared
-from forum.render_cache.versions import GUIDELINES, PRACTICES, thread
+from forum.render_cache.versions import GUIDELINES, PRACTICES, QUESTIONS, thread
 from forum.search import service as search_service
 from forum.views import form_error, page_arg, personal_data_confirmed
 
@@ -46,18 +45,21 @@ def index():
     """All questions, filtered and sorted, paginated."""
     filters = _filters_from_args()
     page = page_arg()
-    themes = queries.all_themes()
-    if filters.theme and filters.theme not in {t.slug for t in themes}:
-        abort(404, description=_("Tema non trovato."))
-    pagination = queries.list_questions(filters, page, current_app.config["QUESTIONS_PER_PAGE"],
-                                        current_user)
-    if page > 1 and page > pagination.pages:
-        abort(404, description=_("Questa pagina non esiste: l'elenco ha meno pagine."))
-    tag = follows.tag_target(filters.tag) if filters.tag else None
-    return render_template(
-        "questions/index.html", pagination=pagination, filters=filters, themes=themes,
-        tag=tag, follow_level=level_of(current_user, FollowTarget.TAG, tag.id) if tag else None,
-    )
+
+    def context() -> dict:
+        themes = queries.all_themes()
+        if filters.theme and filters.theme not in {t.slug for t in themes}:
+            abort(404, description=_("Tema non trovato."))
+        pagination = queries.list_questions(filters, page,
+                                            current_app.config["QUESTIONS_PER_PAGE"],
+                                            current_user)
+        if page > 1 and page > pagination.pages:
+            abort(404, description=_("Questa pagina non esiste: l'elenco ha meno pagine."))
+        tag = follows.tag_target(filters.tag) if filters.tag else None
+        return {"pagination": pagination, "filters": filters, "themes": themes, "tag": tag}
+
+    return render_shared("questions/index.html", page="questions", scopes=(QUESTIONS,),
+                         context=context)
 
 
 def _theme_choices() -> list:

@@ -58,3 +58,15 @@ def follow_selected(arg: str, levels: dict[tuple[str, int], str]) -> str:
     """` selected` on the viewer's level (normal when they never chose one)."""
     kind, target, level = arg.split("-", 2)
     return " selected" if levels.get((kind, int(target)), str(Level.NORMAL)) == level else ""
+
+
+def _users(args: Sequence[str]) -> dict[str, User]:
+    ids = {int(a) for a in args if a.isdigit()}
+    return {str(u.id): u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
+
+
+@slot_kind("contact", _users)
+def contact(arg: str, users: dict[str, User]) -> str:
+    """"Scrivi": depends on blocks between the viewer and the member, so per request."""
+    template = current_app.jinja_env.get_template("_partials/contact_slot.html")
+    return template.render(current_user=current_user, user=users.get(arg))

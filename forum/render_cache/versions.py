@@ -23,15 +23,19 @@ from forum.models import (
     Answer,
     Comment,
     ContentVersion,
+    Expertise,
     Group,
     GroupMember,
     Guideline,
     GuidelineCitation,
     GuidelineVersion,
+    Organisation,
     Practice,
+    PracticeAttachment,
     PracticeCitation,
     PracticeFacet,
     PracticeLink,
+    PracticeReplication,
     Question,
     Tag,
     Theme,
@@ -54,10 +58,12 @@ _USER_PRIVATE = frozenset({
     "suspended_until", "suspension_reason", "role", "moderated_theme_ids", "is_organiser",
 })
 _MODULE_SCOPES: tuple[tuple[tuple[type, ...], str], ...] = (
-    ((Practice, PracticeFacet, PracticeCitation, PracticeLink), PRACTICES),
+    ((Practice, PracticeFacet, PracticeCitation, PracticeLink, PracticeAttachment,
+      PracticeReplication), PRACTICES),
     ((Guideline, GuidelineVersion, GuidelineCitation), GUIDELINES),
     ((Group, GroupMember), GROUPS),
     ((Theme, Tag), TAXONOMY),
+    ((Expertise, Organisation), PEOPLE),
 )
 
 

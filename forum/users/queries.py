@@ -49,6 +49,11 @@ def visible_user(username: str, viewer: Any) -> User:
     return user
 
 
+def user_ids_named(username: str) -> frozenset[int]:
+    """The id of the member with this username, as the profile page's only participant."""
+    return frozenset(db.session.scalars(select(User.id).where(User.username == username)))
+
+
 def profile(username: str, viewer: Any = None, limit: int = 20) -> Profile:
     """The profile page data, in four statements whatever the activity.
 

@@ -9,10 +9,11 @@ from flask_login import current_user, login_required
 from forum import permissions
 from forum.admin.queries import active_organisation_names
 from forum.errors import DomainError, NotFound
-from forum.models import FollowTarget, ProfileField
-from forum.notifications.follows import level_of
+from forum.models import ProfileField
 from forum.practices import queries as practice_queries
 from forum.questions.queries import all_themes
+from forum.render_cache.pages import render_shared
+from forum.render_cache.versions import PRACTICES, QUESTIONS
 from forum.users import avatars, queries, services
 from forum.users.forms import AvatarForm, ProfileForm
 from forum.views import form_error
@@ -23,11 +24,15 @@ bp = Blueprint("users", __name__)
 @bp.route("/utenti/<username>")
 def profile(username: str):
     """A member's profile: who they are, what they know, what they did per theme."""
-    data = queries.profile(username, current_user)
-    practices = [p for p in practice_queries.my_practices(data.user.id)
-                 if permissions.can_view_practice(current_user, p)]
-    return render_template("users/profile.html", profile=data, practices=practices,
-                           follow_level=level_of(current_user, FollowTarget.MEMBER, data.user.id))
+    def context() -> dict:
+        data = queries.profile(username, current_user)
+        practices = [p for p in practice_queries.my_practices(data.user.id)
+                     if permissions.can_view_practice(current_user, p)]
+        return {"profile": data, "practices": practices}
+
+    return render_shared(
+        "users/profile.html", page=f"user:{username}", scopes=(QUESTIONS, PRACTICES),
+        participants=lambda: queries.user_ids_named(username), context=context)
 
 
 @bp.route("/utenti/<username>/foto/<int:version>.jpg")
