@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from forum.admin.queries import all_themes
 from forum.models import Theme
 from forum.models.base import utcnow
+from forum.render_cache.pages import render_shared
+from forum.render_cache.versions import PRACTICES, QUESTIONS
 from forum.search import service
 from forum.taxonomy import REGIONS
 from forum.views import page_arg
@@ -59,15 +61,22 @@ def params_from_args(themes: list[Theme]) -> dict[str, Any]:
 def index():
     """One box over discussions and best practices, with filters and highlighted snippets."""
     q = (request.args.get("q") or "")[:QUERY_MAX]
-    themes = all_themes()
-    params = params_from_args(themes)
     page = page_arg()
-    results = None
-    if q.strip():
-        results = service.search(q, viewer=current_user, page=page,
-                                 per_page=current_app.config["SEARCH_PER_PAGE"], **params)
-    return render_template("search/index.html", q=q, results=results, params=params,
-                           themes=themes, regions=REGIONS)
+
+    def context() -> dict:
+        themes = all_themes()
+        params = params_from_args(themes)
+        results = None
+        if q.strip():
+            results = service.search(q, viewer=current_user, page=page,
+                                     per_page=current_app.config["SEARCH_PER_PAGE"], **params)
+        return {"q": q, "results": results, "params": params, "themes": themes,
+                "regions": REGIONS}
+
+    # Results come from the index, which follows the database a moment later: shared only
+    # when nothing waits in the outbox, so a stored page never predates a change it misses.
+    return render_shared("search/index.html", page="search", scopes=(QUESTIONS, PRACTICES),
+                         context=context, share=not service.index_behind())
 
 
 def hit_url(hit) -> str:  # type: ignore[no-untyped-def]

@@ -117,3 +117,13 @@ def related_to_practice(practice: Any, citing_ids: list[int], viewer: Any = None
     return cached_related(key, text, groups=permissions.readable_group_ids(viewer),
                           kind="question", theme=practice.main_theme,
                           exclude=tuple(doc_id("question", i) for i in citing_ids), limit=5)
+
+
+def index_behind() -> bool:
+    """Changes wait in the outbox: the index does not show them yet (one indexed probe)."""
+    from sqlalchemy import select
+
+    from forum.extensions import db
+    from forum.models import SearchOutbox
+
+    return db.session.scalar(select(SearchOutbox.id).limit(1)) is not None
