@@ -33,8 +33,9 @@ prior):
 Only documents of working groups the caller may read are scored (set algebra on cached
 postings, see ``engine.py``). Speed: the candidate documents are those holding one of the
 ``CANDIDATE_TERMS`` heaviest terms, except terms found in more than ``WIDE_SHARE`` of the
-returnable documents (all terms when that finds fewer than ``MIN_CANDIDATES``); every
-term then scores the candidates. A light or very common term cannot make a document
+returnable documents (when that finds fewer than ``MIN_CANDIDATES``, the other terms
+add theirs, heaviest first, until there are enough); every term then scores the
+candidates. A light or very common term cannot make a document
 related on its own, and walking its whole posting list would cost milliseconds at
 300,000 documents. Document frequencies are counted once per index generation; scores
 are looked up from the engine's per-generation BM25 tables with C-speed maps.
@@ -145,10 +146,12 @@ def _saturation(engine: Engine, field: str, forms: tuple[str, ...], docs: list[i
     when no form occurs in ``field``."""
     per_form = []
     for stem in forms:
-        idf = engine.searcher.idf(field, stem) if engine.doc_frequency(field, stem) else 0.0
+        lookup = engine.scores(stem, ((field, 1.0),))
+        if isinstance(lookup, dict) and not lookup:  # not in this field at all
+            continue
+        idf = engine.searcher.idf(field, stem)
         if not idf:
             continue
-        lookup = engine.scores(stem, ((field, 1.0),))
         raw = (map(lookup.get, docs, repeat(0.0)) if isinstance(lookup, dict)
                else map(lookup.__getitem__, docs))
         per_form.append(map(float(scale / idf).__mul__, raw))
@@ -180,9 +183,10 @@ def related(engine: Engine, text: str, *, type: str | None = "practice",
     for _forms, _weight, docs, wide in term_docs[:CANDIDATE_TERMS]:
         if not wide:
             candidates |= docs
-    if len(candidates) < MIN_CANDIDATES:  # few matches: every term brings its documents
-        for _forms, _weight, docs, _wide in term_docs:
-            candidates |= docs
+    for _forms, _weight, docs, _wide in term_docs:  # few found: the next heaviest terms
+        if len(candidates) >= MIN_CANDIDATES:        # bring theirs, until enough
+            break
+        candidates |= docs
     candidates -= skip
     if unreadable:
         candidates -= unreadable
