@@ -47,6 +47,9 @@ class Concept:
     # True for a synonym typed without quotes: its typed words need not be adjacent (as
     # for any typed words); the other forms of the group are matched as phrases.
     loose_first: bool = False
+    # the alternatives that only respell the typed words with other word forms
+    # ("genitorialità" for "genitori"): weaker evidence than a synonym
+    respellings: tuple[Stems, ...] = ()
 
     @property
     def single_word(self) -> bool:
@@ -153,7 +156,8 @@ def parse_query(q: object, thesaurus: Thesaurus) -> ParsedQuery:
             if alts not in seen:
                 seen.add(alts)
                 parsed.concepts.append(Concept(
-                    alts, start + words[i][1], start + words[j - 1][2], loose_first=loose
+                    alts, start + words[i][1], start + words[j - 1][2], loose_first=loose,
+                    respellings=tuple(a for a in alts[1:] if thesaurus.respells(alts[0], a)),
                 ))
             i = j
     return parsed

@@ -1,56 +1,163 @@
 """Related documents for any text ("Domande simili", "Buone pratiche collegate").
 
-The text is analysed like a query; its ``KEY_TERMS`` most distinctive stems (tf * idf,
-ignoring words found in more than ``COMMON_SHARE`` of the documents) are scored with BM25F
-on `text` plus a title bonus, over the visible documents of one type only, those of
-working groups the caller may not read left out (set algebra on cached postings, see
-``engine.py``). Documents of the preferred theme get a gentle score
-bonus (``THEME_BONUS``); they are not filtered.
+The method, in terms another engine can reproduce (a list of weighted terms and a theme
+prior):
+
+1. Key terms. The text is analysed like a query; the stems of common question words
+   (``QUESTION_WORDS``: "come", "vorremmo", "esperienze", "comune"...) are dropped; the
+   forms of one set of word forms (``synonyms.json``: "genitori" ~ "genitorialità") count
+   as one term. Every remaining term is kept, up to ``MAX_KEY_TERMS`` (a pasted page
+   keeps its most weighted ones; a text of more than twice as many terms is first
+   trimmed by the whole index's document frequencies, which cost nothing to read).
+   *Why all of them:* the topical words of a question
+   ("nido", "affido", "centro", "genitori", "sportello") are exactly what makes a
+   practice related; keeping only the five rarest stems (the method before) kept a
+   question's leftovers (a town, a typo) and dropped its subject.
+2. Weights. ``weight = (1 + log tf) * idf``: ``tf`` counts the term in the text (a title
+   repeated by the caller counts more), ``idf = log(1 + (N - df + 0.5) / (df + 0.5))``
+   with ``N`` and ``df`` counted over *what can be returned*: the visible documents of
+   the requested type. *Why:* a word common among questions may still be rare among
+   practices, and the reverse; counting questions and unpublished practices (as before)
+   measured the wrong population. This idf is close to 0 for a word found in nearly
+   every returnable document, so no cut-off share is needed to silence such words.
+3. Scores. A document scores ``sum(weight * saturation(tf in doc, length))`` over the key
+   terms, where ``saturation`` is BM25's term-frequency part (k1 = 1.2, b = 0.75) on
+   `text`, plus ``TITLE_BONUS`` times the same on `title`. *Why the tf part only:* the
+   weight already holds the idf; multiplying it by a full BM25 score (which holds idf
+   again, as before) counted rare words twice.
+4. Theme prior. A document of the caller's theme gets its score multiplied by
+   ``THEME_PRIOR``. *Why gentle:* the theme is a good hint (a question on "nidi" filed
+   under "sostegno economico" still wants nido practices first) but a strong topical
+   match from another theme must still win; a filter would hide it.
+
+Only documents of working groups the caller may read are scored (set algebra on cached
+postings, see ``engine.py``). Speed: the candidate documents are those holding one of the
+``CANDIDATE_TERMS`` heaviest terms, except terms found in more than ``WIDE_SHARE`` of the
+returnable documents (when that finds fewer than ``MIN_CANDIDATES``, the other terms
+add theirs, heaviest first, until there are enough); every term then scores the
+candidates. A light or very common term cannot make a document
+related on its own, and walking its whole posting list would cost milliseconds at
+300,000 documents. Document frequencies are counted once per index generation; scores
+are looked up from the engine's per-generation BM25 tables with C-speed maps.
 """
 
 from __future__ import annotations
 
 import heapq
 import math
+from array import array
 from collections import Counter
 from collections.abc import Iterable
+from itertools import repeat
+from operator import add
 
 from ..results import Hit
 from .analysis import analyze
 from .engine import Engine
 from .highlight import plain_snippet
+from .postings import drain
 from .schema import as_int
 from .searching import to_hit
+from .synonyms import Thesaurus, default_thesaurus
 
-__all__ = ["KEY_TERMS", "key_terms", "related"]
+__all__ = ["MAX_KEY_TERMS", "QUESTION_WORDS", "KeyTerm", "key_terms", "related"]
 
-KEY_TERMS = 5
+MAX_KEY_TERMS = 16
 MAX_TEXT_CHARS = 20_000
-THEME_BONUS = 1.25
+THEME_PRIOR = 1.2
 TITLE_BONUS = 1.0
-COMMON_SHARE = 0.03  # stems in more than this share of the documents carry little signal
+CANDIDATE_TERMS = 8  # the heaviest terms find the candidate documents ...
+WIDE_SHARE = 0.1  # ... except those in more than this share of the returnable documents
+MIN_CANDIDATES = 50  # unless they found fewer documents than this: then every term does
 RELATED_SNIPPET_CHARS = 160
+TEXT = (("text", 1.0),)
+
+# Words of how a question is asked, not of what it is about (stop words are already
+# gone). Stemmed like the text, so every inflection goes.
+QUESTION_WORDS = frozenset(stem for word in (
+    "come quale quali quanto quanta quanti quante chi cosa dove quando perché "
+    "fare fate facciamo fatto possiamo potete può possono potrebbe vorremmo vorrei volete "
+    "vogliamo dovremmo dobbiamo devono serve servono bisogna conviene meglio "
+    "avete abbiamo esperienza esperienze qualcuno chiedo chiediamo chiedono consiglio "
+    "consigli idee suggerimenti grazie buongiorno salve comune comuni nostro nostri "
+    "nostra nostre vostro vostri vostra vostre altri altre modo casi caso esempio esempi "
+    "sapere sapete pensiamo pensate cerchiamo cerco ottenere organizzare organizzate "
+    "organizzato partire succede tipo"
+).split() for stem in analyze(word))
+
+KeyTerm = tuple[tuple[str, ...], float]  # (the forms of one term, weight)
 
 
-def key_terms(engine: Engine, text: str, k: int = KEY_TERMS) -> list[tuple[str, float]]:
-    """The ``k`` most distinctive stems of ``text`` with weights in (0, 1]."""
-    stems = analyze(text[:MAX_TEXT_CHARS])
-    if not stems:
+def _returnable(engine: Engine, type: str | None) -> set[int]:
+    """The visible documents of ``type``: the population of document frequencies."""
+    return engine.memo(("visible-of-type", type), lambda: engine.of_type(
+        engine.live() - engine.hidden(), type))
+
+
+def _returnable_docs(engine: Engine, type: str | None, forms: tuple[str, ...]) -> set[int]:
+    """The returnable documents holding any of ``forms`` (cached for the generation)."""
+    allowed = _returnable(engine, type)
+
+    def compute() -> set[int]:
+        # from the term's score table, which scoring needs anyway: one pass over the
+        # postings instead of a second one building a set of every document
+        found: set[int] = set()
+        for stem in forms:
+            found |= allowed.intersection(engine.scored(stem, TEXT)[0])
+        return found
+
+    return engine.memo(("returnable-docs", type, forms), compute)
+
+
+def key_terms(engine: Engine, text: str, type: str | None = "practice",
+              thesaurus: Thesaurus | None = None) -> list[KeyTerm]:
+    """The weighted terms of ``text`` (step 1 and 2 of the module's method), heaviest
+    first; terms no returnable document holds are left out."""
+    thesaurus = thesaurus or default_thesaurus()
+    counts: Counter[tuple[str, ...]] = Counter(
+        thesaurus.forms_of(stem) for stem in analyze(text[:MAX_TEXT_CHARS])
+        if stem not in QUESTION_WORDS)
+    n = len(_returnable(engine, type))
+    if not counts or not n:
         return []
-    searcher = engine.searcher
-    n_docs = max(1, searcher.doc_count_all())
-    too_common = max(COMMON_SHARE * n_docs, 10)
+    if len(counts) > 2 * MAX_KEY_TERMS:  # a long text: first trim by the whole index's df
+        total = engine.doc_count_all + 1
+
+        def rough(item: tuple[tuple[str, ...], int]) -> float:
+            df = sum(engine.doc_frequency("text", stem) for stem in item[0])
+            return (1 + math.log(item[1])) * math.log(1 + total / (df + 1))
+
+        counts = Counter(dict(sorted(counts.items(), key=rough, reverse=True)
+                              [:2 * MAX_KEY_TERMS]))
     weighted = []
-    for stem, tf in Counter(stems).items():
-        df = searcher.doc_frequency("text", stem)
-        if not df or df > too_common:
+    for forms, tf in counts.items():
+        df = len(_returnable_docs(engine, type, forms))
+        if df:
+            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+            weighted.append((forms, (1 + math.log(tf)) * idf))
+    weighted.sort(key=lambda x: (-x[1], x[0]))
+    return weighted[:MAX_KEY_TERMS]
+
+
+def _saturation(engine: Engine, field: str, forms: tuple[str, ...], docs: list[int],
+                scale: float) -> Iterable[float] | None:
+    """``scale`` times BM25's term-frequency part in ``field`` for each of ``docs`` (the
+    best of the forms): the engine's BM25 score divided by its idf (C-speed maps); None
+    when no form occurs in ``field``."""
+    per_form = []
+    for stem in forms:
+        lookup = engine.scores(stem, ((field, 1.0),))
+        if isinstance(lookup, dict) and not lookup:  # not in this field at all
             continue
-        weighted.append(((1 + math.log(tf)) * math.log(1 + n_docs / df), stem))
-    top = sorted(weighted, key=lambda x: (-x[0], x[1]))[:k]
-    if not top:
-        return []
-    best = top[0][0]
-    return [(stem, w / best) for w, stem in top]
+        idf = engine.searcher.idf(field, stem)
+        if not idf:
+            continue
+        raw = (map(lookup.get, docs, repeat(0.0)) if isinstance(lookup, dict)
+               else map(lookup.__getitem__, docs))
+        per_form.append(map(float(scale / idf).__mul__, raw))
+    if len(per_form) > 1:
+        return map(max, *per_form)
+    return per_form[0] if per_form else None
 
 
 def related(engine: Engine, text: str, *, type: str | None = "practice",
@@ -61,35 +168,50 @@ def related(engine: Engine, text: str, *, type: str | None = "practice",
     limit = min(as_int(limit, 5), 50)
     if limit < 1:
         return []
-    terms = key_terms(engine, text if isinstance(text, str) else "")
+    terms = key_terms(engine, text if isinstance(text, str) else "", type)
     if not terms:
         return []
-    allowed = engine.memo(("visible-of-type", type), lambda: engine.of_type(
-        engine.live() - engine.hidden(), type))
-    # kept apart from `allowed` (every visible document of the type): one such set per
-    # combination of groups would crowd the generation's cache
+    n = len(_returnable(engine, type))
     unreadable = engine.unreadable(frozenset(groups))
     skip = {d for d in (engine.searcher.document_number(doc_id=str(x)) for x in exclude)
             if d is not None}
-    scores: dict[int, float] = {}
-    for stem, weight in terms:
-        docs = engine.docset("text", (stem,)) & allowed
-        if unreadable:
-            docs -= unreadable
-        for d, v in engine.bm25("text", stem, docs, weight).items():
-            scores[d] = scores.get(d, 0.0) + v
-        titled = engine.docset("title", (stem,)) & allowed
-        if unreadable:
-            titled -= unreadable
-        for d, v in engine.bm25("title", stem, titled, weight * TITLE_BONUS).items():
-            scores[d] = scores.get(d, 0.0) + v
-    for d in skip:
-        scores.pop(d, None)
+    term_docs = []
+    for forms, weight in terms:
+        docs = _returnable_docs(engine, type, forms)
+        term_docs.append((forms, weight, docs, len(docs) > WIDE_SHARE * n))
+    candidates: set[int] = set()
+    for _forms, _weight, docs, wide in term_docs[:CANDIDATE_TERMS]:
+        if not wide:
+            candidates |= docs
+    for _forms, _weight, docs, _wide in term_docs:  # few found: the next heaviest terms
+        if len(candidates) >= MIN_CANDIDATES:        # bring theirs, until enough
+            break
+        candidates |= docs
+    candidates -= skip
+    if unreadable:
+        candidates -= unreadable
+    # scores accumulate in an array over every document (no hashing per posting)
+    acc = array("d", bytes(8 * engine.doc_count_all))
+    for forms, weight, docs, _wide in term_docs:
+        found = list(candidates.intersection(docs))
+        if not found:
+            continue
+        for field, scale in (("text", weight), ("title", weight * TITLE_BONUS)):
+            if not scale:
+                continue
+            if not scale:
+                continue
+            if not scale:
+                continue
+            if not scale:
+                continue
+            values = _saturation(engine, field, forms, found, scale)
+            if values is not None:
+                drain(map(acc.__setitem__, found, map(add, map(acc.__getitem__, found), values)))
     if theme:
-        preferred = engine.docset("themes", (str(theme),))
-        for d in preferred & scores.keys():
-            scores[d] *= THEME_BONUS
-    best = heapq.nlargest(limit, ((s, -d) for d, s in scores.items()))
+        for d in engine.docset("themes", (str(theme),)) & candidates:
+            acc[d] *= THEME_PRIOR
+    best = heapq.nlargest(limit, ((acc[d], -d) for d in candidates if acc[d] > 0))
     out = []
     for score, neg in best:
         source = engine.searcher.stored_fields(-neg).get("snippet") or ""

@@ -42,11 +42,13 @@ __all__ = ["FAILED", "NO_TERMS", "concept_docs", "concept_lookup", "failed_resul
            "run_search", "to_hit"]
 
 RERANK = 200
+COORDINATION = 2.0  # a partial match's score: sum * (share of the words matched) ** this
 FILL_MIN = 10  # fewer exact matches than this: add documents matching some of the words
 OR_TERMS = 12  # the OR fallback uses at most this many (the rarest) words
 SORTS = ("relevance", "newest", "votes")
 MAX_PER_PAGE = 100
 SYNONYM_BOOST = 0.8  # an expansion counts a little less than the words typed
+FORM_BOOST = 0.5  # another form of the typed words ("genitorialità" for "genitori") less
 # Bonus fields on top of `text` (which already holds title, tags and accepted answer):
 # a title match weighs about 3x a body match, tags 2x, the accepted answer 1.3x.
 BONUS_FIELDS = (("title", 2.0), ("tags", 1.0), ("accepted", 0.3))
@@ -72,7 +74,9 @@ def _forms(concept: Concept) -> list[tuple[tuple[str, ...], bool, float, bool]]:
     for i, alt in enumerate(concept.alternatives):
         subsumed = len(alt) > 1 and bool(singles.intersection(alt))
         loose = subsumed or (concept.loose_first and i == 0)
-        out.append((alt, loose, 1.0 if i == 0 else SYNONYM_BOOST, subsumed))
+        boost = (1.0 if i == 0 else FORM_BOOST if alt in concept.respellings
+                 else SYNONYM_BOOST)
+        out.append((alt, loose, boost, subsumed))
     return out
 
 
@@ -110,7 +114,8 @@ def term_scored(engine: Engine, term: str) -> tuple[Any, Lookup]:
 
 def concept_scored(engine: Engine, concept: Concept) -> tuple[list[int], Lookup]:
     """(documents matching ``concept``, deleted ones included; their score: the best form,
-    the sum of that form's words, expansions at ``SYNONYM_BOOST``); cached per generation.
+    the sum of that form's words, expansions at ``SYNONYM_BOOST``, other word forms of
+    the typed words at ``FORM_BOOST``); cached per generation.
     Subsumed forms only add documents that another form already matches."""
     forms = _forms(concept)
     if len(forms) == 1 and len(forms[0][0]) == 1:
@@ -331,9 +336,13 @@ def run_search(engine: Engine, thesaurus: Thesaurus, q: object, *, type: str | N
 
     Every word (or synonym group) is required. With no match at all, a corrected query is
     tried ("Forse cercavi"). When fewer than ``FILL_MIN`` documents match every word,
-    documents matching only some words follow them (``partial=True``), those matching
-    more words first. Documents of working groups not in ``groups`` count nowhere: not in
-    totals, facets, snippets, nor in the words a suggestion may offer.
+    documents matching only some words are added (``partial=True``), scored on the same
+    scale as the all-words matches: the sum of the concepts' scores times the share of
+    the concepts a document matches to the power ``COORDINATION`` (1 for an all-words
+    match), so a document strong on two words of three can pass one that holds the
+    third only in passing, but rarely. Documents of working groups not in ``groups``
+    count nowhere: not in totals, facets, snippets, nor in the words a suggestion may
+    offer.
     """
     page = max(1, as_int(page, 1))
     per_page = min(max(1, as_int(per_page, 10)), MAX_PER_PAGE)
@@ -368,8 +377,9 @@ def run_search(engine: Engine, thesaurus: Thesaurus, q: object, *, type: str | N
         if not coordinate:
             getters = [concept_lookup(engine, c).__getitem__ for c in concepts]
             return _rank_scores(engine, docs_list, list(sum_of(getters, docs_list)), depth)
-        # OR fallback: documents matching more of the words first. A lookup gives 0.0
-        # for a document without the concept (scores are always positive).
+        # with a partial fill-in: the sum of the concepts a document matches times the
+        # share it matches (coordination). A lookup gives 0.0 for a document without the
+        # concept (scores are always positive).
         per_concept = []
         for c in concepts:
             lookup = concept_lookup(engine, c)
@@ -382,15 +392,16 @@ def run_search(engine: Engine, thesaurus: Thesaurus, q: object, *, type: str | N
             sums = map(add, sums, values_c)
             hits = map(add, hits, map(bool, values_c))
         share = 1.0 / len(concepts)
-        values = map(share.__mul__, map(mul, sums, hits))
+        coordination = map(pow, map(share.__mul__, hits), repeat(COORDINATION))
+        values = map(mul, sums, coordination)
         return _rank_scores(engine, docs_list, list(values), depth)
 
     parsed = parse_query(q, thesaurus)
     if parsed.blank:  # browse: filters only, newest first unless asked otherwise
         browsed = restrict(engine.live())
-        ranked = _rank(engine, engine.of_type(browsed, want),
+        newest = _rank(engine, engine.of_type(browsed, want),
                        "newest" if sort == "relevance" else sort, depth)
-        return _page(engine, None, engine.count_by_type(browsed), ranked, want, page, per_page)
+        return _page(engine, None, engine.count_by_type(browsed), newest, want, page, per_page)
     if not parsed.concepts:
         return SearchResults(total=0, counts_by_type={}, hits=[], page=page, pages=1,
                              error=NO_TERMS)
@@ -408,7 +419,8 @@ def run_search(engine: Engine, thesaurus: Thesaurus, q: object, *, type: str | N
         elif not docs:
             docs, parsed, corrected = fixed_docs, fixed, suggestion
     counts = engine.count_list(docs)
-    ranked = rank(parsed.concepts, engine.of_type_list(docs, want))
+    exact = engine.of_type_list(docs, want)
+    ranked: Ranked | None = None
     partial = False
     if len(docs) < FILL_MIN and len(parsed.concepts) > 1:
         some = _selective(engine, parsed, OR_TERMS)
@@ -417,8 +429,13 @@ def run_search(engine: Engine, thesaurus: Thesaurus, q: object, *, type: str | N
             more -= engine.docset("text", stems)
         extra = engine.of_type(more.difference(docs), want)
         if more.difference(docs):
-            ranked += rank(some.concepts, extra, coordinate=True)
             counts, partial = engine.count_by_type(more), True
+            if sort == "relevance":  # one scale: an all-words match has the factor 1
+                ranked = rank(some.concepts, [*exact, *extra], coordinate=True)
+            else:
+                ranked = rank(parsed.concepts, exact) + rank(some.concepts, extra)
+    if ranked is None:
+        ranked = rank(parsed.concepts, exact)
     results = _page(engine, parsed, counts, ranked, want, page, per_page)
     results.suggestion, results.corrected, results.partial = suggestion, corrected, partial
     return results

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+from search_index.whoosh.analysis import analyze
+from search_index.whoosh.related import key_terms
+from search_index.whoosh.synonyms import default_thesaurus
+
 from .factories import make_doc
+
+
+def thesaurus_forms(word: str) -> tuple[str, ...]:
+    """The key-term of ``word``: its set of word forms."""
+    return default_thesaurus().forms_of(analyze(word)[0])
 
 
 def _ids(hits):
@@ -60,3 +69,70 @@ def test_empty_or_stop_word_text_gives_nothing(make_index):
     assert index.more_like("") == []
     assert index.more_like("il della per") == []
     assert index.more_like("xylofonoquantico") == []
+
+
+def test_the_whole_question_counts_not_its_rarest_leftovers(make_index):
+    """A practice on the question's subject (its common topical words) beats one that
+    only shares a rare incidental word."""
+    filler = [make_doc(f"question:{i}", "Nido e famiglie", "Il nido per le famiglie.")
+              for i in range(10, 40)]
+    index = make_index([
+        *filler,
+        make_doc("practice:1", "Graduatoria del nido per le famiglie",
+                 "Criteri della graduatoria del nido: famiglie, genitori che lavorano."),
+        make_doc("practice:2", "Festa a Roccacannuccia", "Una festa di paese."),
+        make_doc("practice:3", "Centro estivo", "Attività estive."),
+    ])
+    text = ("Graduatoria del nido: come aiutare le famiglie con genitori che lavorano? "
+            "Scrivo da Roccacannuccia.")
+    assert _ids(index.more_like(text))[0] == "practice:1"
+
+
+def test_document_frequencies_count_only_what_can_be_returned(make_index):
+    """'sportello' is in every question but in one practice only: for practices it is a
+    distinctive word, not a common one."""
+    questions = [make_doc(f"question:{i}", "Sportello", "Domanda allo sportello.")
+                 for i in range(10, 60)]
+    index = make_index([
+        *questions,
+        make_doc("practice:1", "Sportello per le famiglie", "Uno sportello informativo."),
+        make_doc("practice:2", "Famiglie in rete", "Rete di famiglie."),
+    ])
+    engine = index._fresh()
+    weights = dict(key_terms(engine, "sportello per le famiglie", "practice"))
+    sportello = thesaurus_forms("sportello")
+    famiglie = thesaurus_forms("famiglie")
+    assert weights[sportello] > weights[famiglie] > 0
+    assert _ids(index.more_like("sportello per le famiglie"))[0] == "practice:1"
+
+
+def test_question_words_alone_relate_to_nothing(make_index):
+    index = make_index(DOCS)
+    assert index.more_like("Come possiamo fare? Avete esperienze? Grazie") == []
+
+
+def test_word_forms_count_as_one_term(make_index):
+    index = make_index([
+        make_doc("practice:1", "Sostegno alla genitorialità", "Incontri per neogenitori."),
+        make_doc("practice:2", "Orti urbani", "Coltivare insieme."),
+    ])
+    assert _ids(index.more_like("Come sostenere i genitori?")) == ["practice:1"]
+
+
+def test_the_theme_prior_is_gentle(make_index):
+    index = make_index([
+        make_doc("practice:1", "Graduatoria del nido", "Graduatoria del nido e punteggi.",
+                 themes=["sostegno-economico"]),
+        make_doc("practice:2", "Nido estivo", "Un nido aperto d'estate.",
+                 themes=["servizi-educativi-0-6"]),
+    ])
+    text = "Graduatoria del nido: quali punteggi?"
+    # the strong match of another theme still comes first
+    assert _ids(index.more_like(text, theme="servizi-educativi-0-6"))[0] == "practice:1"
+
+
+def test_key_terms_are_a_list_of_weighted_terms(make_index):
+    index = make_index(DOCS)
+    terms = key_terms(index._fresh(), "Graduatoria del nido con l'ISEE", "practice")
+    assert terms and all(isinstance(forms, tuple) and weight > 0 for forms, weight in terms)
+    assert [w for _f, w in terms] == sorted((w for _f, w in terms), reverse=True)

@@ -164,6 +164,20 @@ def test_documents_matching_some_words_follow_the_exact_matches(make_index):
     assert not exact.partial
 
 
+def test_partial_matches_are_scored_on_the_scale_of_the_exact_ones(make_index):
+    index = make_index([
+        make_doc("question:1", "Graduatoria del nido", "Posti al nido."),
+        make_doc("question:2", "Graduatoria", "Graduatoria, graduatoria: punteggi."),
+        make_doc("question:3", "Centro estivo"),
+    ])
+    hits = index.search("graduatoria nido").hits
+    assert [h.doc_id for h in hits] == ["question:1", "question:2"]
+    assert hits[0].score > hits[1].score  # one descending scale, not two lists
+    alone = index.search("graduatoria").hits
+    graduatoria = {h.doc_id: h.score for h in alone}["question:2"]
+    assert hits[1].score == pytest.approx(graduatoria * 0.5 ** 2, rel=0.01)
+
+
 def test_page_arguments_are_coerced(corpus):
     assert corpus.search("famiglie", page="2", per_page="3").page == 2  # type: ignore[arg-type]
     assert corpus.search("famiglie", page="x", per_page=-5).page == 1  # type: ignore[arg-type]

@@ -96,3 +96,47 @@ def test_thesaurus_prefers_the_longest_match():
     thesaurus = Thesaurus([["bonus nido", "contributo asilo nido"], ["nido", "asilo nido"]])
     matches = thesaurus.find(analyze("bonus nido comunale"))
     assert len(matches) == 1 and (matches[0].start, matches[0].end) == (0, 2)
+
+
+def test_word_forms_the_stemmer_splits_match_each_other(make_index):
+    index = make_index([
+        make_doc("question:1", "Caregiver familiare", "Ore di sollievo per chi assiste."),
+        make_doc("question:2", "Caregiver familiari", "Uno sportello in ospedale."),
+        make_doc("question:3", "Genitorialità", "Gruppi per neogenitori."),
+        make_doc("question:4", "Caregiver aziendale", "Un altro caregiver, non familiare."),
+    ])
+    # the synonym phrase matches either spelling of its words ...
+    assert {"question:1", "question:2"} <= _ids(index.search("caregiver familiari"))
+    assert {"question:1", "question:2"} <= _ids(index.search("caregiver familiare"))
+    # ... and so does a plain word of a set of forms
+    assert _ids(index.search("genitori")) == {"question:3"}
+
+
+def test_another_word_form_counts_less_than_the_typed_one(make_index):
+    index = make_index([
+        make_doc("question:1", "Incontri", "Sostegno alla genitorialità."),
+        make_doc("question:2", "Incontri", "Sostegno ai genitori."),
+    ])
+    hits = index.search("genitori").hits
+    assert [h.doc_id for h in hits] == ["question:2", "question:1"]
+    assert hits[1].score < hits[0].score
+
+
+def test_forms_of_and_respellings():
+    thesaurus = Thesaurus([["caregiver familiare", "caregiver"]],
+                          [["familiare", "familiari"]])
+    famil, familiar = analyze("familiare")[0], analyze("familiari")[0]
+    assert set(thesaurus.forms_of(famil)) == {famil, familiar}
+    assert thesaurus.forms_of("nid") == ("nid",)
+    caregiver = analyze("caregiver")[0]
+    assert thesaurus.respells((caregiver, famil), (caregiver, familiar))
+    assert not thesaurus.respells((caregiver, famil), (caregiver,))
+    typed = tuple(analyze("caregiver familiari"))
+    assert tuple(analyze("caregiver familiare")) in thesaurus.alternatives(typed)
+
+
+def test_every_form_set_of_the_file_is_at_least_two_stems():
+    data = json.loads(SYNONYMS_PATH.read_text(encoding="utf-8"))
+    for entry in data["forms"]:
+        stems = {s for word in entry["words"] for s in analyze(word)}
+        assert len(stems) >= 2, entry  # a set the stemmer already merges is useless
