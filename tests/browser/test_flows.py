@@ -158,11 +158,18 @@ def test_vote_with_javascript_without_reload(page: Page, live: LiveServer) -> No
     page.on("framenavigated", lambda frame: navigations.append(frame.url))
     page.evaluate("window.__nessunRicaricamento = 'ancora qui'")
 
-    score = page.locator(f"#risposta-{aid} .vote-score")
+    score = page.locator(f"#risposta-{aid} .vote-count")
     expect(score).to_have_text("0")
+    expect(page.locator(f"#risposta-{aid} .vote-score")).to_contain_text("voti")
+    for button in page.locator(f"#risposta-{aid} .vote-btn").all():
+        box = button.bounding_box()
+        assert box and box["width"] >= 44 and box["height"] >= 44, box
     _vote_up(page, aid).click()
     expect(score).to_have_text("1")
     expect(_vote_up(page, aid)).to_have_attribute("aria-pressed", "true")
+    expect(_vote_up(page, aid)).to_be_focused()  # the keyboard stays where it was
+    expect(page.locator(f"#risposta-{aid} .vote-status")).to_have_text(
+        "Voto positivo registrato")
 
     _vote_up(page, aid).click()  # the same arrow again withdraws the vote
     expect(score).to_have_text("0")
@@ -180,19 +187,19 @@ def test_vote_without_javascript(new_page: Callable[..., Page], live: LiveServer
     page = new_page(java_script_enabled=False)
     sign_in(page, create_user(live.app), PASSWORD)
     page.goto(f"/domande/{qid}")
-    expect(page.locator(f"#risposta-{aid} .vote-score")).to_have_text("0")
+    expect(page.locator(f"#risposta-{aid} .vote-count")).to_have_text("0")
 
     with page.expect_navigation():
         _vote_up(page, aid).click()
     expect(page).to_have_url(re.compile(rf"/domande/{qid}#risposta-{aid}$"))
     expect(_flash(page)).to_contain_text("Voto registrato.")
-    expect(page.locator(f"#risposta-{aid} .vote-score")).to_have_text("1")
+    expect(page.locator(f"#risposta-{aid} .vote-count")).to_have_text("1")
     expect(_vote_up(page, aid)).to_have_attribute("aria-pressed", "true")
 
     with page.expect_navigation():
         _vote_up(page, aid).click()
     expect(_flash(page)).to_contain_text("Voto annullato.")
-    expect(page.locator(f"#risposta-{aid} .vote-score")).to_have_text("0")
+    expect(page.locator(f"#risposta-{aid} .vote-count")).to_have_text("0")
 
 
 def test_accept_answer_as_asker(page: Page, live: LiveServer) -> None:

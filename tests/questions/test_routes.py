@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select
 
 from forum.answers.services import accept_answer
@@ -185,3 +187,38 @@ def test_question_page_queries_do_not_grow_with_answers(client, login, app, quer
     assert counts[0] == counts[1]
     assert counts[1] <= 16
     assert hits[0] == hits[1] < counts[1]
+
+
+def test_answers_sort_by_votes_newest_or_oldest_with_the_solution_first(client, login, app):
+    from forum.answers.services import accept_answer
+
+    asker = make_user()
+    question = make_question(asker)
+    old = make_answer(question, body="Risposta più vecchia, con la rete dei servizi.")
+    new = make_answer(question, body="Risposta più nuova, con la rete dei consultori.")
+    solution = make_answer(question, body="Risposta accettata dal Comune che ha chiesto.")
+    accept_answer(asker, solution.id)
+    db.session.commit()
+
+    def order(query: str) -> list[int]:
+        page = client.get(f"/domande/{question.id}{query}").get_data(as_text=True)
+        return [int(i) for i in re.findall(r'<article id="risposta-(\d+)"', page)]
+
+    assert order("?ordina=recenti") == [solution.id, new.id, old.id]
+    assert order("?ordina=meno-recenti") == [solution.id, old.id, new.id]
+    assert order("")[0] == solution.id
+    assert order("?ordina=qualsiasi") == order("")  # an unknown order is the default
+    page = client.get(f"/domande/{question.id}?ordina=recenti").get_data(as_text=True)
+    assert re.search(r'ordina=recenti#titolo-risposte" aria-current="true"', page)
+
+
+def test_a_member_without_the_privilege_is_told_when_down_votes_unlock(client, login, app):
+    app.config["PRIVILEGE_VOTE_DOWN"] = 25
+    question = make_question()
+    make_answer(question)
+    db.session.commit()
+    login(make_user())
+    page = client.get(f"/domande/{question.id}").get_data(as_text=True)
+    assert "Il voto negativo si sblocca con 25 punti di reputazione." in page
+    assert 'aria-disabled="true"' in page
+    assert client.post(f"/voti/question/{question.id}", data={"voto": "giu"}).status_code == 403
