@@ -1,5 +1,6 @@
 // Progressive enhancements; every page works without them.
 import { initMentions } from "./mentions.js";
+import { initPracticeFilters } from "./practice-filters.js";
 import { initPracticePicker } from "./practice-picker.js";
 import { initPreviews } from "./preview.js";
 import { initSimilar } from "./similar.js";
@@ -8,6 +9,7 @@ import { initVotes } from "./vote.js";
 initVotes();
 initPreviews();
 initPracticePicker();
+initPracticeFilters();
 initSimilar();
 initMentions();
 
