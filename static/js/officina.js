@@ -1,4 +1,5 @@
 // Progressive enhancements; every page works without them.
+import { initMarkdownToolbars } from "./markdown-toolbar.js";
 import { initMentions } from "./mentions.js";
 import { initPracticeFilters } from "./practice-filters.js";
 import { initPracticePicker } from "./practice-picker.js";
@@ -12,6 +13,7 @@ initPracticePicker();
 initPracticeFilters();
 initSimilar();
 initMentions();
+initMarkdownToolbars();
 
 // A refused form's message (e.g. the privacy guard's) takes the focus, so it is read first.
 document.querySelector("[data-focus-on-load]")?.focus();
