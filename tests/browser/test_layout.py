@@ -61,7 +61,8 @@ SMALL_TARGETS = """
   const rects = targets.map((el) => el.getBoundingClientRect());
   const inSentence = (el) => {
     if (getComputedStyle(el).display !== 'inline') return false;
-    const block = el.parentElement.closest('p, li, dd, td, span, small, div, label, h1, h2, h3, h4');
+    const block = el.parentElement.closest(
+      'p, li, dd, td, span, small, div, label, h1, h2, h3, h4');
     if (!block) return false;
     const own = (el.textContent || '').trim().length;
     return (block.textContent || '').trim().length > own + 2;

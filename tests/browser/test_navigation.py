@@ -33,7 +33,8 @@ def _visible_ask_controls(page: Page) -> int:
     return int(page.evaluate("""() => [...document.querySelectorAll('a, button')]
       .filter((el) => el.textContent.trim() === 'Fai una domanda')
       .filter((el) => el.getClientRects().length > 0
-                     || el.closest('#menu-principale') && getComputedStyle(el.closest('li')).display !== 'none')
+                     || el.closest('#menu-principale')
+                        && getComputedStyle(el.closest('li')).display !== 'none')
       .length"""))
 
 
