@@ -36,7 +36,7 @@ def test_existing_tags_are_suggested_with_counts_and_added_by_keyboard(
     expect(field).to_have_attribute("aria-expanded", "false")
     field.fill("isee, ")
     field.press_sequentially(stem[:6], delay=20)
-    listbox = page.get_by_role("listbox", name="Etichette esistenti")
+    listbox = page.get_by_role("listbox", name="Suggerimenti già in uso")
     expect(listbox).to_be_visible()
     expect(field).to_have_attribute("aria-expanded", "true")
     options = listbox.get_by_role("option")
