@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import Page
 
 from tests.browser.conftest import LiveServer
+from tests.browser.test_accessibility import no_violations
 from tests.browser.helpers import (
     DEMO_MEMBER,
     DEMO_MODERATOR,
@@ -119,3 +120,23 @@ def test_main_pages_fit_the_window_and_have_24px_targets(
             page.screenshot(path=str(Path(shots) / f"{label.replace(' ', '-')}-{w}.png"),
                             full_page=True)
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("width", list(WIDTHS), ids=list(WIDTHS))
+def test_main_pages_have_no_axe_violations_at_both_widths(
+        new_page: Callable[..., Page], live: LiveServer, width: str) -> None:
+    w, h = WIDTHS[width]
+    pages: dict[str | None, Page] = {}
+    found: list[str] = []
+    for label, path, who in PAGES:
+        if who not in pages:
+            pages[who] = new_page(viewport={"width": w, "height": h})
+            if who:
+                sign_in(pages[who], who)
+        page = pages[who]
+        page.goto(path(live) if callable(path) else path)
+        try:
+            no_violations(page, f"{label} ({w} px)")
+        except AssertionError as error:
+            found.append(str(error))
+    assert not found, "\n".join(found)
