@@ -21,7 +21,7 @@ def _editor(page: Page):  # type: ignore[no-untyped-def]
 def test_buttons_format_the_selection_and_undo_restores_it(page: Page) -> None:
     sign_in(page)
     body = _editor(page)
-    toolbar = page.get_by_role("toolbar", name="Formattazione del testo")
+    toolbar = page.get_by_role("toolbar", name="Strumenti di formattazione")
     expect(toolbar).to_be_visible()
     body.fill("Il nido apre a settembre")
     body.evaluate("t => t.setSelectionRange(3, 7)")  # "nido"
@@ -58,7 +58,7 @@ def test_keyboard_shortcuts_and_roving_focus(page: Page) -> None:
     body.press("Control+e")
     expect(body).to_have_value("vedi *[la delibera](https://esempio.it)* `art. 5`")
 
-    toolbar = page.get_by_role("toolbar", name="Formattazione del testo")
+    toolbar = page.get_by_role("toolbar", name="Strumenti di formattazione")
     buttons = toolbar.get_by_role("button")
     expect(buttons).to_have_count(6)
     # one tab stop: the first button; arrows move inside, wrapping around

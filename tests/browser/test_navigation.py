@@ -28,10 +28,10 @@ SECTIONS = [
 
 
 def _visible_ask_controls(page: Page) -> int:
-    """Links and buttons named exactly "Fai una domanda" that are on screen or in the
+    """Links and buttons named "Fai una domanda…" that are on screen or in the
     open menu (the phone menu counts as on screen when it is opened)."""
     return int(page.evaluate("""() => [...document.querySelectorAll('a, button')]
-      .filter((el) => el.textContent.trim() === 'Fai una domanda')
+      .filter((el) => el.textContent.trim().startsWith('Fai una domanda'))
       .filter((el) => el.getClientRects().length > 0
                      || el.closest('#menu-principale')
                         && getComputedStyle(el.closest('li')).display !== 'none')
