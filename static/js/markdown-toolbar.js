@@ -21,7 +21,17 @@ function replaceSelection(textarea, text, selectFrom, selectTo) {
 
 function wrap(textarea, before, after, placeholder) {
   const { selectionStart: s, selectionEnd: e, value } = textarea;
-  const inner = value.slice(s, e) || placeholder;
+  const selected = value.slice(s, e);
+  // Pressed again on the text it just marked: take the marks away (but "*" inside "**"
+  // is bold, not italic).
+  const doubled = before.length === 1 && value.charAt(s - 2) === before;
+  if (selected && !doubled && value.slice(s - before.length, s) === before
+      && value.slice(e, e + after.length) === after) {
+    textarea.setSelectionRange(s - before.length, e + after.length);
+    replaceSelection(textarea, selected, 0, selected.length);
+    return;
+  }
+  const inner = selected || placeholder;
   replaceSelection(textarea, before + inner + after, before.length, before.length + inner.length);
 }
 

@@ -27,6 +27,10 @@ def test_buttons_format_the_selection_and_undo_restores_it(page: Page) -> None:
     body.evaluate("t => t.setSelectionRange(3, 7)")  # "nido"
     toolbar.get_by_role("button", name="Grassetto").click()
     expect(body).to_have_value("Il **nido** apre a settembre")
+    toolbar.get_by_role("button", name="Grassetto").click()  # again: the marks go
+    expect(body).to_have_value("Il nido apre a settembre")
+    toolbar.get_by_role("button", name="Grassetto").click()
+    expect(body).to_have_value("Il **nido** apre a settembre")
     body.press("Control+z")
     expect(body).to_have_value("Il nido apre a settembre")
 
