@@ -14,7 +14,6 @@ import pytest
 from playwright.sync_api import Page
 
 from tests.browser.conftest import LiveServer
-from tests.browser.test_accessibility import no_violations
 from tests.browser.helpers import (
     DEMO_MEMBER,
     DEMO_MODERATOR,
@@ -22,6 +21,7 @@ from tests.browser.helpers import (
     question_id,
     sign_in,
 )
+from tests.browser.test_accessibility import no_violations
 
 WIDTHS = {"desktop": (1366, 768), "phone": (390, 844)}
 
