@@ -50,6 +50,7 @@ def _pages(client, login) -> dict[str, str]:  # type: ignore[no-untyped-def]
     moderator = db.session.scalars(select(User).where(User.role == "admin")).first()
     assert question and practice and member and moderator
     public = ["/", "/domande", f"/domande/{question.id}", "/buone-pratiche",
+              "/buone-pratiche?regione=01&evidenza=promettente&ordina=evidenza",
               f"/buone-pratiche/{practice.slug}", "/temi", "/temi/servizi-educativi-0-6",
               "/cerca?q=nido", "/accedi", "/registrati", f"/utenti/{member.username}",
               "/aiuto/privilegi", f"/domande/{question.id}/revisioni", "/pagina-inesistente",

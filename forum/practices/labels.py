@@ -58,6 +58,18 @@ def evidence_label(level: str) -> str:
     return str(v.EVIDENCE_LEVELS.get(level, level))
 
 
+EVIDENCE_SCORE_WORDS = {"++": _l("alta"), "+": _l("media"), "0": _l("non dimostrata")}
+ENDURING_SCORE_WORDS = {"+": _l("dimostrato"), "0": _l("non dimostrato")}
+
+
+def evidence_score_label(score: str | None, enduring: bool = False) -> str:
+    """A score of the EPIC grid in words ('alta' for '++'), so nobody has to decode symbols."""
+    if not score:
+        return _("non indicata")
+    words = ENDURING_SCORE_WORDS if enduring else EVIDENCE_SCORE_WORDS
+    return str(words.get(score, score))
+
+
 def status_label(status: str) -> str:
     """'Bozza', 'In revisione'..."""
     return str(v.STATUSES.get(status, status))
@@ -115,6 +127,7 @@ TEMPLATE_HELPERS = {
     "theme_label": theme_label,
     "facet_groups": facet_groups,
     "evidence_label": evidence_label,
+    "evidence_score_label": evidence_score_label,
     "status_label": status_label,
     "move_label": move_label,
     "label_of": label_of,

@@ -16,7 +16,9 @@ class QuestionForm(FlaskForm):
         _l("Descrivi il problema"), validators=[DataRequired(), Length(max=30_000)]
     )
     theme = SelectField(_l("Tema"), validators=[DataRequired()], choices=[])
-    tags = StringField(_l("Etichette"), validators=[Optional(), Length(max=200)])
+    # Existing tags are suggested while typing (static/js/tag-suggestions.js).
+    tags = StringField(_l("Etichette"), validators=[Optional(), Length(max=200)],
+                       render_kw={"data-tag-suggestions": ""})
 
 
 class AnswerForm(FlaskForm):

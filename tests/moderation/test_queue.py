@@ -332,3 +332,16 @@ def test_members_do_not_see_others_notifications(client, login, moderator):
 def test_notifications_need_sign_in(client, app):
     assert client.get("/notifiche").status_code == 302
     assert client.post("/notifiche/lette").status_code == 302
+
+
+def test_queue_words_dismissing_flags_apart_from_acting_on_the_post(client, login, moderator):
+    question = make_question()
+    flag_post(make_user(), "question", question.id, reason="spam")
+    login(moderator)
+    text = page_text(client.get("/moderazione"))
+    assert "Archivia le segnalazioni (il contenuto resta)" in text
+    assert "Nascondi il contenuto" in text
+    dismiss = text.index("Se le segnalazioni non sono fondate")
+    act = text.index("Se serve intervenire")
+    hide = text.index("Nascondi il contenuto")
+    assert dismiss < text.index("Archivia le segnalazioni") < act < hide

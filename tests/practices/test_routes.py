@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
 
@@ -182,3 +183,27 @@ def test_practice_page_offers_only_the_moves_its_reader_may_make(client, login, 
     archived = db.session.scalar(select(Practice).where(Practice.status == "archiviata"))
     html = client.get(f"/buone-pratiche/{archived.slug}").get_data(as_text=True)
     assert 'value="pubblicata"' in html  # only an admin brings an archived record back
+
+
+def test_detail_says_the_evidence_scores_in_words_with_the_scale(client, app):
+    practice = make_practice(evidence_effectiveness="++", evidence_transferability="+",
+                             evidence_enduring_impact="0")
+    page = html.unescape(client.get(f"/buone-pratiche/{practice.slug}").get_data(as_text=True))
+    assert "Efficacia: alta" in page
+    assert "Trasferibilità: media" in page
+    assert "Impatto duraturo: non dimostrato" in page
+    assert "alta (++), media (+), non dimostrata (0)" in page
+    assert "++ / + / 0" not in page
+
+
+def test_list_groups_long_facets_behind_show_all_and_opens_the_chosen_one(client, app):
+    for region in ("01", "03", "05", "07", "08", "09", "12", "15"):
+        make_practice(region_code=region)
+    page = html.unescape(client.get("/buone-pratiche").get_data(as_text=True))
+    assert "Mostra tutte (8)" in page
+    assert "max-height" not in page
+    chosen = html.unescape(client.get("/buone-pratiche?regione=05").get_data(as_text=True))
+    # Veneto, last by name, is past the first six: its "Mostra tutte" opens by itself
+    assert '<details class="facet-more" open>' in chosen
+    assert "1 attivo" in chosen
+    assert "Evidenza:" in chosen
