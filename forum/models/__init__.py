@@ -9,6 +9,7 @@ from forum.models.announcement import Announcement, announcement_themes
 from forum.models.answer import Acceptance, Answer
 from forum.models.api_token import ApiToken, TokenScope
 from forum.models.assessment import Assessment, AssessmentAnswer, Criterion
+from forum.models.attachment import PostAttachment
 from forum.models.comment import Comment
 from forum.models.conversation import (
     MAX_PARTICIPANTS,
@@ -19,6 +20,7 @@ from forum.models.conversation import (
     MessageReport,
     ReportStatus,
 )
+from forum.models.draft import Draft, DraftKind
 from forum.models.event import (
     ACTIVE_REGISTRATIONS,
     EVENT_WORKFLOW,
@@ -123,6 +125,9 @@ from forum.models.user import ROLES, STATUSES, AccountStatus, Role, User
 from forum.models.vote import Vote
 
 __all__ = [
+    "Draft",
+    "DraftKind",
+    "PostAttachment",
     "ApiToken",
     "TokenScope",
     "ACCESSIBILITY_WORKFLOW",

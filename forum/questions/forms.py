@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, MultipleFileField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 
@@ -17,12 +17,14 @@ class QuestionForm(FlaskForm):
     )
     theme = SelectField(_l("Tema"), validators=[DataRequired()], choices=[])
     tags = StringField(_l("Etichette"), validators=[Optional(), Length(max=200)])
+    files = MultipleFileField(_l("Allegati (facoltativi)"))
 
 
 class AnswerForm(FlaskForm):
     """The Markdown body of an answer."""
 
     body = TextAreaField(_l("La tua risposta"), validators=[DataRequired(), Length(max=30_000)])
+    files = MultipleFileField(_l("Allegati (facoltativi)"))
 
 
 class CommentForm(FlaskForm):

@@ -1,4 +1,5 @@
 // Progressive enhancements; every page works without them.
+import { initDrafts } from "./drafts.js";
 import { initMentions } from "./mentions.js";
 import { initPracticePicker } from "./practice-picker.js";
 import { initPreviews } from "./preview.js";
@@ -10,6 +11,7 @@ initPreviews();
 initPracticePicker();
 initSimilar();
 initMentions();
+initDrafts();
 
 // A refused form's message (e.g. the privacy guard's) takes the focus, so it is read first.
 document.querySelector("[data-focus-on-load]")?.focus();
