@@ -49,7 +49,7 @@ def _too_many(limit: int) -> InvalidInput:
     return InvalidInput(
         _("Puoi allegare al massimo %(n)d file a un messaggio.", n=limit),
         field_errors={FIELD: [_("Troppi file: al massimo %(n)d per messaggio.", n=limit),
-                              choose_again()]})
+                              choose_again()]})  # the banner may be the form's: say it here
 
 
 def check_uploads(uploads: Sequence[FileStorage | None]) -> list[CheckedFile]:
@@ -65,7 +65,7 @@ def check_uploads(uploads: Sequence[FileStorage | None]) -> list[CheckedFile]:
             checked.append(attachments.check_upload(upload, field=FIELD))
         except InvalidInput as refusal:
             raise InvalidInput(refusal.message, field_errors={
-                FIELD: [*refusal.field_errors.get(FIELD, []), choose_again()]}) from None
+                FIELD: [refusal.message, choose_again()]}) from None
     return checked
 
 
