@@ -90,9 +90,7 @@ async function setUp(form) {
   if (!draft || isEmpty(Object.fromEntries(fieldsOf(form).map((n) => [n, draft[n]])))) return;
   if (!isEmpty(valuesOf(form))) return; // the member started typing meanwhile
   const when = offer.querySelector("[data-draft-when]");
-  const moment = new Date(time(draft));
-  when.dateTime = moment.toISOString();
-  when.textContent = moment.toLocaleString(document.documentElement.lang || "it", {
+  when.textContent = new Date(time(draft)).toLocaleString(document.documentElement.lang || "it", {
     dateStyle: "long",
     timeStyle: "short",
   });
