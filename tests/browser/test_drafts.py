@@ -66,8 +66,8 @@ def test_an_unsent_answer_survives_a_reload(page: Page, live: LiveServer) -> Non
         from forum.questions.services import edit_question
 
         asked = db.session.get_one(Question, question)
-        edit_question(db.session.get_one(User, asked.author_id), question, title=asked.title, body=asked.body,
-                      theme_slug="servizi-educativi-0-6", tags="prova",
+        edit_question(db.session.get_one(User, asked.author_id), question, title=asked.title,
+                      body=asked.body, theme_slug="servizi-educativi-0-6", tags="prova",
                       uploads=[FileStorage(io.BytesIO(pdf()), filename="delibera.pdf")])
         db.session.remove()
     sign_in(page, member, PASSWORD)

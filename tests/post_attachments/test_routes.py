@@ -170,3 +170,18 @@ def test_hostile_file_names_never_give_a_server_error(client, login, app):
         download.close()
     assert accepted > len(HOSTILE) // 3
     assert client.get(f"/domande/{question.id}").status_code == 200
+
+
+def test_the_api_lists_files_with_name_size_type_and_download_address(client, app):
+    from forum.answers.services import post_answer
+
+    question = ask_question(make_user(), **QUESTION, uploads=[upload("delibera.pdf")])
+    post_answer(make_user(), question.id, body=ANSWER, uploads=[upload("schema.png", PNG)])
+    body = client.get(f"/api/v1/questions/{question.id}").get_json()
+    [on_question] = body["attachments"]
+    assert on_question["filename"] == "delibera.pdf" and on_question["mime"] == "application/pdf"
+    assert on_question["size_bytes"] > 0
+    assert on_question["url"].endswith(f"/allegati/{on_question['id']}")
+    [on_answer] = body["answers"][0]["attachments"]
+    assert (on_answer["filename"], on_answer["mime"], on_answer["size_bytes"]) == (
+        "schema.png", "image/png", len(PNG))
