@@ -72,10 +72,13 @@ async function setUp(form) {
     clearTimeout(timer);
     timer = setTimeout(saveServer, SAVE_DELAY_MS);
   });
-  form.addEventListener("submit", () => {
-    clearTimeout(timer);
-    timer = null;
-    localStorage.removeItem(key); // the server drops its copy when the post is published
+  form.addEventListener("submit", (event) => {
+    queueMicrotask(() => {
+      if (event.defaultPrevented) return; // another check kept the form here
+      clearTimeout(timer);
+      timer = null;
+      localStorage.removeItem(key); // the server drops its copy when the post is published
+    });
   });
   addEventListener("pagehide", () => {
     if (timer !== null) {

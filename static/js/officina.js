@@ -1,5 +1,6 @@
 // Progressive enhancements; every page works without them.
 import { initDrafts } from "./drafts.js";
+import { initFileLimits } from "./file-limits.js";
 import { initMentions } from "./mentions.js";
 import { initPracticePicker } from "./practice-picker.js";
 import { initPreviews } from "./preview.js";
@@ -12,6 +13,7 @@ initPracticePicker();
 initSimilar();
 initMentions();
 initDrafts();
+initFileLimits();
 
 // A refused form's message (e.g. the privacy guard's) takes the focus, so it is read first.
 document.querySelector("[data-focus-on-load]")?.focus();
