@@ -54,6 +54,7 @@ from forum.models import (
     Notification,
     Organisation,
     PathEnrolment,
+    PostAttachment,
     Practice,
     PrivacyRequest,
     Question,
@@ -190,6 +191,8 @@ SECTIONS: list[Section] = [
     Section("commenti", _owned(Comment, "author_id")),
     Section("revisioni", _revisions),
     Section("bozze", _owned(Draft, "user_id")),
+    # the files they attached (names and sizes; the files are on the posts' pages)
+    Section("allegati", _owned(PostAttachment, "uploaded_by_id", skip=("stored_name",))),
     Section("voti", _owned(Vote, "user_id")),
     Section("risposte_accettate", _owned(Acceptance, "accepted_by_id")),
     Section("buone_pratiche", _owned(Practice, "created_by_id")),

@@ -120,17 +120,27 @@ def test_the_same_draft_saved_24_times_at_once_leaves_one_row(app):
         Draft.user_id == user_id)) == 2
 
 
-def test_drafts_are_exported_and_erased_with_the_account(app, tmp_path):
+def test_drafts_and_attached_files_are_exported_and_drafts_erased_with_the_account(app, tmp_path):
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
     from forum.privacy.erasure import erase_user
     from forum.privacy.export import write_archive
+    from tests.practices.test_uploads import PNG
 
     me = make_user()
     save_draft(me, DraftKind.ASK, title="Bozza personale", body="Testo della bozza")
+    ask_question(me, **{**QUESTION, "title": "Una domanda con uno schema allegato"},
+                 uploads=[FileStorage(io.BytesIO(PNG), filename="schema.png")])
+    save_draft(me, DraftKind.ASK, title="Bozza personale", body="Testo della bozza")
     write_archive(db.session(), me, tmp_path / "a.zip")
     with zipfile.ZipFile(tmp_path / "a.zip") as archive:
-        name = next(n for n in archive.namelist() if "bozze" in n)
-        exported = json.loads(archive.read(name))
-    assert [d["body"] for d in exported] == ["Testo della bozza"]
+        section = {n.split("/")[-1].removesuffix(".json"): json.loads(archive.read(n))
+                   for n in archive.namelist() if n.endswith(".json")}
+    assert [d["body"] for d in section["bozze"]] == ["Testo della bozza"]
+    assert [f["filename"] for f in section["allegati"]] == ["schema.png"]
+    assert "stored_name" not in section["allegati"][0]
     erase_user(db.session(), me)
     db.session.commit()
     assert rows() == 0
