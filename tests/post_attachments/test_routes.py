@@ -152,24 +152,30 @@ def test_the_question_page_costs_the_same_statements_with_files_on_2_or_12_answe
 
 
 def test_hostile_file_names_never_give_a_server_error(client, login, app):
-    """Each corpus string as a file name: refused with a 4xx, or stored, listed and
+    """Each corpus string as a file name, on the edit form that replaces an answer's file
+    (one post, so the thread stays small): refused with a 4xx, or stored, listed and
     offered as a download with the name in its header."""
-    question = make_question()
-    login(make_user())
-    accepted = 0
+    author = make_user()
+    reply = make_answer(make_question(), author, body=ANSWER)
+    login(author)
+    url, listed, accepted = f"/risposte/{reply.id}/modifica", [], 0
     for text in HOSTILE:
-        response = answer(client, question.id, files=[(f"{text[:150]}.png", PNG)])
+        response = client.post(url, data={"body": ANSWER, "rimuovi_allegato": listed,
+                                          "files": [(io.BytesIO(PNG), f"{text[:150]}.png")]},
+                               content_type="multipart/form-data")
         assert response.status_code in (303, 422), (text, response.status_code)
         if response.status_code != 303:
             continue
         accepted += 1
         attachment = db.session.scalars(select(PostAttachment).order_by(
             PostAttachment.id.desc()).limit(1)).one()
+        listed = [str(attachment.id)]
         download = client.get(f"/allegati/{attachment.id}")
         assert download.status_code == 200 and download.get_data() == PNG, text
         download.close()
     assert accepted > len(HOSTILE) // 3
-    assert client.get(f"/domande/{question.id}").status_code == 200
+    page = client.get(f"/domande/{reply.question_id}").get_data(as_text=True)
+    assert f"/allegati/{listed[0]}" in page
 
 
 def test_the_api_lists_files_with_name_size_type_and_download_address(client, app):
