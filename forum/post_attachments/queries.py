@@ -26,8 +26,9 @@ def for_posts(question_id: int, answer_ids: Sequence[int]) -> dict[PostKey, list
     listed: dict[PostKey, list[PostAttachment]] = defaultdict(list)
     for row in db.session.scalars(select(PostAttachment).where(
             where, PostAttachment.removed_at.is_(None)).order_by(PostAttachment.id)):
-        key = ("question", row.question_id) if row.question_id else ("answer", row.answer_id)
-        listed[key].append(row)  # type: ignore[index]
+        key = (("question", row.question_id) if row.question_id is not None
+               else ("answer", row.answer_id or 0))
+        listed[key].append(row)
     return dict(listed)
 
 
