@@ -4,7 +4,7 @@ with (`static/js/drafts.js`); signed-in members only, CSRF-protected like every 
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from forum.drafts import queries, services
 from forum.views import optional_int
@@ -33,6 +33,7 @@ def read(kind: str):
 
 
 @bp.route("/bozze/<kind>", methods=["PUT", "POST"])
+@login_required
 def save(kind: str):
     """Save (create or replace) the member's draft of a form."""
     draft = services.save_draft(current_user, services.draft_kind(kind),
@@ -41,8 +42,8 @@ def save(kind: str):
     return jsonify(draft=queries.as_json(draft))
 
 
-@bp.route("/bozze/<kind>", methods=["DELETE"])
 @bp.route("/bozze/<kind>/scarta", methods=["POST"])
+@login_required
 def discard(kind: str):
     """Discard the member's draft of a form."""
     services.discard_draft(current_user, services.draft_kind(kind), _question_id())
