@@ -33,6 +33,7 @@ class Config:
     DEMO_PASSWORD: str | None = None
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+    POST_ATTACHMENTS_MAX = 5  # files listed under one question or answer
     AVATAR_MAX_BYTES = 2_000_000
     PRACTICES_PER_PAGE = 20
     # Background jobs (forum/jobs): mail and index updates run off the request path, from

@@ -67,6 +67,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     from forum.conversations.routes import bp as conversations_bp
     from forum.dashboard.routes import bp as dashboard_bp
     from forum.directory.routes import bp as directory_bp
+    from forum.drafts.routes import bp as drafts_bp
     from forum.events.routes import bp as events_bp
     from forum.feeds.routes import bp as feeds_bp
     from forum.groups.routes import bp as groups_bp
@@ -78,6 +79,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     from forum.notifications.routes import bp as notifications_bp
     from forum.opendata.routes import bp as opendata_bp
     from forum.paths.routes import bp as paths_bp
+    from forum.post_attachments.routes import bp as post_attachments_bp
     from forum.practices.routes import bp as practices_bp
     from forum.privacy.routes import bp as privacy_bp
     from forum.questions.routes import bp as questions_bp
@@ -119,6 +121,8 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(opendata_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(redactions_bp)
+    app.register_blueprint(post_attachments_bp)
+    app.register_blueprint(drafts_bp)
 
     errors.register_error_handlers(app)
     security.init_security(app)

@@ -1,5 +1,6 @@
 """Uploaded files, written once for every content that takes them (practice attachments,
-group documents): accepted types, size limit, content check, storage, download.
+group documents, files of questions and answers): accepted types, size limit, content
+check, storage, download.
 
 A file is judged by what it is (`forum.filecheck`), never by its name; it is stored under
 the instance folder (never under `static/`) with a random name nobody chooses, and served
@@ -13,7 +14,7 @@ import logging
 import re
 import uuid
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -137,6 +138,14 @@ def stored(checked: CheckedFile) -> Iterator[str]:
     except BaseException:
         path.unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def stored_all(checked: Iterable[CheckedFile]) -> Iterator[list[str]]:
+    """`stored` for several files at once: all of them are removed again if the block
+    raises."""
+    with ExitStack() as stack:
+        yield [stack.enter_context(stored(one)) for one in checked]
 
 
 def remove_stored(stored_names: Iterable[str]) -> None:

@@ -9,7 +9,7 @@ from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from forum import i18n, permissions
+from forum import attachments, i18n, permissions
 from forum.auth.services import load_user
 from forum.conversations.queries import contact_blocks, header_counts
 from forum.extensions import login_manager
@@ -79,6 +79,7 @@ def init_templating(app: Flask) -> None:
     env.globals.update(permissions.TEMPLATE_PREDICATES)
     env.globals.update(practice_labels.TEMPLATE_HELPERS)
     env.globals.update(privacy_highlight=highlight, privacy_kind_label=kind_label)
+    env.globals.update(attachment_types=attachments.ACCEPT)  # the file pickers' `accept`
     env.globals.update(
         region_name=region_name,
         province_name=province_name,

@@ -16,7 +16,16 @@ import pytest
 from sqlalchemy import select
 
 from forum.extensions import db
-from forum.models import ConversationMember, Organisation, Practice, Question, Theme, User
+from forum.models import (
+    Answer,
+    ConversationMember,
+    Organisation,
+    PostAttachment,
+    Practice,
+    Question,
+    Theme,
+    User,
+)
 from forum.seed.demo import seed_demo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +50,34 @@ def app_overrides() -> dict:
     configured (never contacted) so that /accedi shows its button."""
     return {"SEARCH_SYNC": "inline", "OIDC_ISSUER": "https://iam.esempio.invalid",
             "OIDC_CLIENT_ID": "officina", "OIDC_CLIENT_SECRET": "segreto"}
+
+
+def _files_on_a_thread(moderator: User) -> int:
+    """A thread whose question and answer list files, one of them removed since (so its
+    history links it): its page, history and edit forms carry every file element."""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from forum.answers.services import post_answer
+    from forum.questions.services import ask_question, edit_question
+    from tests.practices.test_uploads import PNG, pdf
+
+    def files(*names: str) -> list[FileStorage]:
+        return [FileStorage(io.BytesIO(PNG if n.endswith(".png") else pdf()), filename=n)
+                for n in names]
+
+    fields = {"title": "Una domanda con la delibera allegata", "tags": "nido",
+              "body": "Allego la delibera e lo schema: come li avete applicati?",
+              "theme_slug": "servizi-educativi-0-6"}
+    question = ask_question(moderator, **fields, uploads=files("delibera.pdf", "schema.png"))
+    removed = db.session.scalars(select(PostAttachment).where(
+        PostAttachment.question_id == question.id)).first()
+    assert removed is not None
+    edit_question(moderator, question.id, **fields, remove_attachments=[removed.id])
+    post_answer(moderator, question.id, body="Ecco il nostro modulo di iscrizione.",
+                uploads=files("modulo <iscrizione>.pdf"))
+    return question.id
 
 
 def _pages(client, login) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -96,6 +133,11 @@ def _pages(client, login) -> dict[str, str]:  # type: ignore[no-untyped-def]
     priority_public, priority_staff = _priority_pages(moderator)
     public += priority_public
     staff_pages += priority_staff
+    files_thread = _files_on_a_thread(moderator)
+    public += [f"/domande/{files_thread}", f"/domande/{files_thread}/revisioni"]
+    staff_pages += [f"/domande/{question.id}/modifica",
+                    *(f"/risposte/{answer_id}/modifica" for answer_id in db.session.scalars(
+                        select(Answer.id).where(Answer.question_id == question.id).limit(1)))]
     accessibility_public, accessibility_staff = _accessibility_pages()
     public += accessibility_public
     member_pages.append("/accessibilita/segnalazione")

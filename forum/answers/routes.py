@@ -14,6 +14,8 @@ from forum.models import PostType
 from forum.moderation.suggestions import edit_or_suggest
 from forum.negotiation import wants_json
 from forum.permissions import EditMode
+from forum.post_attachments import queries as attachment_queries
+from forum.post_attachments.services import parse_ids
 from forum.questions import queries
 from forum.questions.forms import AnswerForm
 from forum.questions.routes import render_question
@@ -39,7 +41,8 @@ def create(question_id: int):
     try:
         answer = services.post_answer(current_user, question_id, body=form.body.data,
                                       practice=request.form.get("practice"),
-                                      confirmed_personal_data=personal_data_confirmed())
+                                      confirmed_personal_data=personal_data_confirmed(),
+                                      uploads=request.files.getlist("files"))
     except DomainError as error:
         if error.status_code == 404:
             raise  # the error handler answers 404 with the message
@@ -66,7 +69,10 @@ def edit(answer_id: int):
             mode = edit_or_suggest(current_user, PostType.ANSWER, answer_id, body=form.body.data,
                                    summary=request.form.get("summary", ""),
                                    practice=request.form.get("practice"),
-                                   confirmed_personal_data=personal_data_confirmed())
+                                   confirmed_personal_data=personal_data_confirmed(),
+                                   uploads=request.files.getlist("files"),
+                                   remove_attachments=parse_ids(
+                                       request.form.getlist("rimuovi_allegato")))
         except DomainError as error:
             status = form_error(form, error)
         else:
@@ -76,7 +82,9 @@ def edit(answer_id: int):
     elif request.method == "POST":
         status = 422
     return render_template("answers/edit.html", form=form, answer=answer,
-                           suggesting=mode == EditMode.SUGGEST), status
+                           suggesting=mode == EditMode.SUGGEST,
+                           current_files=attachment_queries.listed_on(answer_id=answer_id)
+                           ), status
 
 
 def _acceptance_result(question_id: int, answer_id: int | None, message: str, error=None):

@@ -2,23 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
+
 from flask_babel import gettext as _
 from sqlalchemy import select, update
+from werkzeug.datastructures import FileStorage
 
-from forum import permissions, reputation
+from forum import attachments, permissions, reputation
 from forum.database import write_intent
+from forum.drafts.records import drop_draft
 from forum.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from forum.extensions import db
 from forum.guidelines.links import cited_guidelines, sync_guideline_citations
 from forum.markup import render_markdown
-from forum.models import Acceptance, Answer, FollowTarget, Level, Question, RevisionKind, User
+from forum.models import (
+    Acceptance,
+    Answer,
+    DraftKind,
+    FollowTarget,
+    Level,
+    Question,
+    RevisionKind,
+    User,
+)
 from forum.models.base import utcnow
 from forum.moderation.audit import record_action
 from forum.notifications.activity import Event, publish
 from forum.notifications.follows import auto_follow
+from forum.post_attachments.services import PostRef, attach, change_listed
 from forum.practices.links import cited_slugs, sync_citations
 from forum.privacy.check import require_no_personal_data
-from forum.questions.services import get_question_for_update
+from forum.questions.services import checked_files, get_question_for_update
 from forum.revisions.records import answer_snapshot, record_revision
 from forum.routing.services import schedule_accept_reminder
 from forum.text import clean_line, clean_text
@@ -30,31 +44,41 @@ BODY_MIN, BODY_MAX = 20, 30_000
 def check_answer_body(body: str) -> None:
     """Refuse (422) an answer body outside the length limits."""
     if not BODY_MIN <= len(body) <= BODY_MAX:
-        raise InvalidInput(
-            _("Controlla i campi evidenziati."),
-            field_errors={"body": [_(
-                "La risposta deve avere da %(min)d a %(max)d caratteri.",
-                min=BODY_MIN, max=BODY_MAX,
-            )]},
-        )
+        raise InvalidInput(_("Controlla i campi evidenziati."), field_errors=_body_errors())
+
+
+def _body_errors() -> dict[str, list[str]]:
+    return {"body": [_("La risposta deve avere da %(min)d a %(max)d caratteri.",
+                       min=BODY_MIN, max=BODY_MAX)]}
+
+
+def _checked_answer(body: str, uploads: Sequence[FileStorage | None]
+                    ) -> list[attachments.CheckedFile]:
+    """The body's length and the files, judged together so one refusal shows both."""
+    errors = {} if BODY_MIN <= len(body) <= BODY_MAX else _body_errors()
+    checked = checked_files(uploads, errors)
+    if errors:
+        raise InvalidInput(_("Controlla i campi evidenziati."), field_errors=errors)
+    return checked
 
 
 def post_answer(
     author: User, question_id: int, *, body: str, practice: str | None = None,
-    confirmed_personal_data: bool = False,
+    confirmed_personal_data: bool = False, uploads: Sequence[FileStorage | None] = (),
 ) -> Answer:
     """Answer a question; bumps its answer count and activity time; records citations.
 
     `practice` is a practice picked or pasted in the form (slug or link); links to
     practices inside the body count as citations too. Suspected personal data needs
-    `confirmed_personal_data`.
+    `confirmed_personal_data`. The files chosen are listed under the answer; the author's
+    unsent draft for this question goes with the publication.
     """
     require_member(author, _("Accedi per rispondere."))
     body = clean_text(body)
-    check_answer_body(body)
+    checked = _checked_answer(body, uploads)
     require_no_personal_data(confirmed_personal_data, body=body)
     body_html = render_markdown(body)  # CPU work before the write lock
-    with write_intent():
+    with attachments.stored_all(checked) as stored_names, write_intent():
         question = get_question_for_update(question_id)
         if question.is_hidden or not permissions.can_read_group_content(author, question.group):
             raise NotFound(_("Domanda non trovata."))  # a restricted group's: members only
@@ -72,6 +96,8 @@ def post_answer(
         )
         db.session.add(answer)
         db.session.flush()
+        attach(PostRef(answer_id=answer.id), author.id, checked, stored_names)
+        drop_draft(author.id, DraftKind.ANSWER, question.id)
         sync_citations(answer, cited_slugs(body, practice))
         sync_guideline_citations(answer, cited_guidelines(body))
         db.session.execute(
@@ -99,15 +125,17 @@ def _answer_for_update(answer_id: int) -> Answer:
 
 def edit_answer(
     editor: User, answer_id: int, *, body: str, practice: str | None = None,
-    confirmed_personal_data: bool = False,
+    confirmed_personal_data: bool = False, uploads: Sequence[FileStorage | None] = (),
+    remove_attachments: Collection[int] = (), listed_attachments: Collection[int] | None = None,
 ) -> Answer:
-    """Change an answer, keeping the previous text as a revision; suspected personal data
-    needs confirming."""
+    """Change an answer and its files, keeping the previous version (files included) as a
+    revision; suspected personal data needs confirming. A rollback passes the files to
+    list in `listed_attachments`."""
     body = clean_text(body)
-    check_answer_body(body)
+    checked = _checked_answer(body, uploads)
     require_no_personal_data(confirmed_personal_data, body=body)
     body_html = render_markdown(body)  # CPU work before the write lock
-    with write_intent():
+    with attachments.stored_all(checked) as stored_names, write_intent():
         answer = _answer_for_update(answer_id)
         question = get_question_for_update(answer.question_id)
         if not permissions.can_edit_answer(editor, answer, question):
@@ -118,6 +146,8 @@ def edit_answer(
         if editor.id != answer.author_id:
             record_action(editor, "edit_post", "answer", answer.id)
         record_revision(RevisionKind.ANSWER, answer.id, editor.id, answer_snapshot(answer))
+        change_listed(PostRef(answer_id=answer.id), editor.id, checked, stored_names,
+                      remove=remove_attachments, listed=listed_attachments)
         now = utcnow()
         answer.body = body
         answer.body_html = body_html

@@ -16,6 +16,7 @@ from forum.api.pagination import PageArgs, keyset_page
 from forum.api.schemas import AuthorSchema, ThemeRefSchema, UtcDateTime, page_schema
 from forum.comments import services as comment_services
 from forum.limits import write_limit
+from forum.post_attachments import queries as attachment_queries
 from forum.questions import queries
 from forum.questions import services as question_services
 from forum.votes import services as vote_services
@@ -49,6 +50,18 @@ class CommentSchema(Schema):
     is_hidden = fields.Boolean(required=True)
 
 
+class PostAttachmentSchema(Schema):
+    """A file listed under a question or answer (a delibera, a regolamento, a modulo), named
+    as a practice's attachments are: its download address is `url`."""
+
+    id = fields.Integer(required=True)
+    filename = fields.String(required=True)
+    mime = fields.String(required=True, metadata={"description": "tipo riconosciuto"})
+    size_bytes = fields.Integer(required=True)
+    created_at = UtcDateTime(required=True)
+    url = fields.String(required=True)
+
+
 class AnswerSchema(Schema):
     """An answer with its comments and, for a signed-in caller, their own vote."""
 
@@ -64,6 +77,7 @@ class AnswerSchema(Schema):
     created_at = UtcDateTime(required=True)
     updated_at = UtcDateTime(allow_none=True, required=True)
     comments = fields.List(fields.Nested(CommentSchema), required=True)
+    attachments = fields.List(fields.Nested(PostAttachmentSchema), required=True)
     url = fields.String(required=True)
 
 
@@ -93,6 +107,7 @@ class QuestionSchema(QuestionSummarySchema):
     is_locked = fields.Boolean(required=True)
     my_vote = fields.Integer(allow_none=True, required=True)
     comments = fields.List(fields.Nested(CommentSchema), required=True)
+    attachments = fields.List(fields.Nested(PostAttachmentSchema), required=True)
     answers = fields.List(fields.Nested(AnswerSchema), required=True)
 
 
@@ -163,6 +178,13 @@ def _comment(comment: Any) -> dict[str, Any]:
             "created_at": comment.created_at, "is_hidden": comment.hidden_at is not None}
 
 
+def _files(listed: dict[Any, list[Any]], key: tuple[str, int]) -> list[dict[str, Any]]:
+    return [{"id": f.id, "filename": f.filename, "mime": f.mime, "size_bytes": f.size_bytes,
+             "created_at": f.created_at,
+             "url": url_for("post_attachments.download", attachment_id=f.id, _external=True)}
+            for f in listed.get(key, [])]
+
+
 def _summary(question: Any) -> dict[str, Any]:
     return {"id": question.id, "title": question.title,
             "url": url_for("questions.detail", question_id=question.id, _external=True),
@@ -176,6 +198,7 @@ def _summary(question: Any) -> dict[str, Any]:
 def _question_body(question_id: int) -> dict[str, Any]:
     page = queries.question_page(question_id, current_user)
     question = page.question
+    files = attachment_queries.for_posts(question.id, [a.id for a in page.answers])
     answers = [{
         "id": a.id, "question_id": a.question_id, "author": a.author, "body": a.body,
         "body_html": a.body_html, "score": a.score,
@@ -183,6 +206,7 @@ def _question_body(question_id: int) -> dict[str, Any]:
         "is_hidden": a.hidden_at is not None, "my_vote": page.my_votes.get(("answer", a.id)),
         "created_at": a.created_at, "updated_at": a.updated_at,
         "comments": [_comment(c) for c in _nodes(page.answer_comments.get(a.id, []))],
+        "attachments": _files(files, ("answer", a.id)),
         "url": url_for("questions.detail", question_id=question.id, _external=True,
                        _anchor=f"risposta-{a.id}"),
     } for a in page.answers]
@@ -191,7 +215,7 @@ def _question_body(question_id: int) -> dict[str, Any]:
             "is_locked": question.is_locked,
             "my_vote": page.my_votes.get(("question", question.id)),
             "comments": [_comment(c) for c in _nodes(page.question_comments)],
-            "answers": answers}
+            "attachments": _files(files, ("question", question.id)), "answers": answers}
 
 
 @blp.route("/questions")

@@ -9,6 +9,7 @@ from forum.models.announcement import Announcement, announcement_themes
 from forum.models.answer import Acceptance, Answer
 from forum.models.api_token import ApiToken, TokenScope
 from forum.models.assessment import Assessment, AssessmentAnswer, Criterion
+from forum.models.attachment import PostAttachment
 from forum.models.comment import Comment
 from forum.models.content_version import ContentVersion
 from forum.models.conversation import (
@@ -20,6 +21,7 @@ from forum.models.conversation import (
     MessageReport,
     ReportStatus,
 )
+from forum.models.draft import Draft, DraftKind
 from forum.models.event import (
     ACTIVE_REGISTRATIONS,
     EVENT_WORKFLOW,
@@ -125,6 +127,9 @@ from forum.models.vote import Vote
 
 __all__ = [
     "ContentVersion",
+    "Draft",
+    "DraftKind",
+    "PostAttachment",
     "ApiToken",
     "TokenScope",
     "ACCESSIBILITY_WORKFLOW",

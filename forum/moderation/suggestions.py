@@ -6,9 +6,12 @@ citations are the same as for any edit.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
+
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
+from werkzeug.datastructures import FileStorage
 
 from forum import permissions
 from forum.database import write_intent
@@ -33,10 +36,12 @@ SUMMARY_MAX = 300
 def edit_or_suggest(
     actor: User, post_type: str, post_id: int, *, body: str, title: str = "",
     tags: str = "", theme_slug: str = "", summary: str = "", practice: str | None = None,
-    confirmed_personal_data: bool = False,
+    confirmed_personal_data: bool = False, uploads: Sequence[FileStorage | None] = (),
+    remove_attachments: Collection[int] = (),
 ) -> permissions.EditMode:
     """The edit page's one call: an author or moderator edits, another member with enough
-    reputation proposes the change to a moderator (`permissions.edit_mode` decides)."""
+    reputation proposes the change to a moderator (`permissions.edit_mode` decides).
+    Files are added and removed only by a direct edit (a proposal carries text)."""
     from forum.answers.services import edit_answer
     from forum.questions.services import edit_question
 
@@ -50,10 +55,12 @@ def edit_or_suggest(
                      summary=summary, confirmed_personal_data=confirmed_personal_data)
     elif post_type == PostType.QUESTION:
         edit_question(actor, post_id, title=title, body=body, theme_slug=theme_slug, tags=tags,
-                      confirmed_personal_data=confirmed_personal_data)
+                      confirmed_personal_data=confirmed_personal_data, uploads=uploads,
+                      remove_attachments=remove_attachments)
     else:
         edit_answer(actor, post_id, body=body, practice=practice,
-                    confirmed_personal_data=confirmed_personal_data)
+                    confirmed_personal_data=confirmed_personal_data, uploads=uploads,
+                    remove_attachments=remove_attachments)
     return mode or permissions.EditMode.EDIT
 
 

@@ -26,6 +26,7 @@ from forum.models import (
     Block,
     Certificate,
     DigestSent,
+    Draft,
     Expertise,
     ExternalIdentity,
     Follow,
@@ -60,7 +61,7 @@ _PERSONAL_ROWS: tuple[tuple[Any, str], ...] = (
     (Follow, "user_id"), (Expertise, "user_id"), (Avatar, "user_id"),
     (RoutingOffer, "user_id"), (GroupMember, "user_id"), (GroupRequest, "user_id"),
     (GroupInvitation, "user_id"), (NewsletterDelivery, "user_id"),
-    (PathEnrolment, "user_id"), (Certificate, "user_id"),
+    (PathEnrolment, "user_id"), (Certificate, "user_id"), (Draft, "user_id"),
     (Block, "blocker_id"), (Block, "blocked_id"),
     # the link to a public servant's digital identity: the next SPID/CIE log-in must not
     # find the erased account again

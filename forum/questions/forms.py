@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, MultipleFileField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 
@@ -19,12 +19,14 @@ class QuestionForm(FlaskForm):
     # Existing tags are suggested while typing (static/js/tag-suggestions.js).
     tags = StringField(_l("Etichette"), validators=[Optional(), Length(max=200)],
                        render_kw={"data-tag-suggestions": ""})
+    files = MultipleFileField(_l("Allegati (facoltativi)"))
 
 
 class AnswerForm(FlaskForm):
     """The Markdown body of an answer."""
 
     body = TextAreaField(_l("La tua risposta"), validators=[DataRequired(), Length(max=30_000)])
+    files = MultipleFileField(_l("Allegati (facoltativi)"))
 
 
 class CommentForm(FlaskForm):

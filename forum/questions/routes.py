@@ -15,6 +15,8 @@ from forum.models import PostType
 from forum.moderation.suggestions import edit_or_suggest
 from forum.notifications import follows
 from forum.permissions import EditMode
+from forum.post_attachments import queries as attachment_queries
+from forum.post_attachments.services import parse_ids
 from forum.questions import queries, services
 from forum.questions.forms import AnswerForm, CommentForm, QuestionForm
 from forum.render_cache.pages import render_shared
@@ -101,6 +103,7 @@ def ask():
                 tags=form.tags.data or "",
                 group_id=group.id if group is not None else None,
                 confirmed_personal_data=personal_data_confirmed(),
+                uploads=request.files.getlist("files"),
             )
         except DomainError as error:
             status = form_error(form, error)
@@ -133,6 +136,8 @@ def render_question(
             "page": page,
             "related": search_service.related_to_question(page.question, accepted, page.pinned,
                                                           current_user),
+            "post_attachments": attachment_queries.for_posts(
+                question_id, [a.id for a in page.answers]),
             "answer_form": answer_form or AnswerForm(formdata=None),
             "failed_comment": comment_form,
             "answer_sorts": [("voti", _("Più votate")), ("recenti", _("Più recenti")),
@@ -177,7 +182,9 @@ def edit(question_id: int):
                 current_user, PostType.QUESTION, question_id, title=form.title.data,
                 body=form.body.data, theme_slug=form.theme.data, tags=form.tags.data or "",
                 summary=request.form.get("summary", ""),
-                confirmed_personal_data=personal_data_confirmed())
+                confirmed_personal_data=personal_data_confirmed(),
+                uploads=request.files.getlist("files"),
+                remove_attachments=parse_ids(request.form.getlist("rimuovi_allegato")))
         except DomainError as error:
             status = form_error(form, error)
         else:
@@ -187,4 +194,6 @@ def edit(question_id: int):
     elif request.method == "POST":
         status = 422
     return render_template("questions/ask.html", form=form, editing=question,
-                           suggesting=mode == EditMode.SUGGEST), status
+                           suggesting=mode == EditMode.SUGGEST,
+                           current_files=attachment_queries.listed_on(question_id=question_id)
+                           ), status

@@ -3,23 +3,45 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import FileStorage
 
-from forum import permissions
+from forum import attachments, permissions
+from forum.attachments import CheckedFile
 from forum.database import write_intent
+from forum.drafts.records import drop_draft
 from forum.errors import InvalidInput, NotAllowed, NotFound
 from forum.extensions import db
 from forum.markup import render_markdown
-from forum.models import FollowTarget, Group, Level, Question, RevisionKind, Tag, Theme, User
+from forum.models import (
+    DraftKind,
+    FollowTarget,
+    Group,
+    Level,
+    Question,
+    RevisionKind,
+    Tag,
+    Theme,
+    User,
+)
 from forum.models.base import utcnow
 from forum.moderation.audit import record_action
 from forum.notifications.activity import Event, publish
 from forum.notifications.follows import auto_follow
+from forum.post_attachments.services import (
+    PostRef,
+    attach,
+    change_listed,
+    check_uploads,
+    choose_again,
+    chosen,
+)
 from forum.privacy.check import require_no_personal_data
 from forum.revisions.records import question_snapshot, record_revision
 from forum.routing.services import schedule_routing
@@ -66,6 +88,20 @@ def question_field_errors(title: str, body: str, tags: list[str]) -> dict[str, l
     return errors
 
 
+def checked_files(uploads: Sequence[FileStorage | None], errors: dict[str, list[str]]
+                  ) -> list[CheckedFile]:
+    """The chosen files, judged; a refusal joins the other field errors, and when anything
+    is refused the form says the files must be chosen again (browsers never refill them)."""
+    try:
+        checked = check_uploads(uploads)
+    except InvalidInput as refusal:
+        errors.update(refusal.field_errors)
+        return []
+    if errors and chosen(uploads) and "files" not in errors:
+        errors["files"] = [choose_again()]
+    return checked
+
+
 def _theme_by_slug(slug: str) -> Theme | None:
     return db.session.execute(select(Theme).where(Theme.slug == slug)).scalar_one_or_none()
 
@@ -90,22 +126,27 @@ def _tags_by_name(names: list[str]) -> list[Tag]:
 def ask_question(
     author: User, *, title: str, body: str, theme_slug: str, tags: str | list[str] = "",
     group_id: int | None = None, confirmed_personal_data: bool = False,
+    uploads: Sequence[FileStorage | None] = (),
 ) -> Question:
     """Publish a new question under one theme with up to five tags, in the public space or
-    in a working group the author may post in; suspected personal data needs confirming."""
+    in a working group the author may post in, with its files; suspected personal data
+    needs confirming. The author's unsent draft goes with the publication."""
     require_member(author, _("Accedi per fare una domanda."))
     title, body = clean_line(title), clean_text(body)
     tag_names = parse_tags(tags)
     errors = question_field_errors(title, body, tag_names)
+    checked = checked_files(uploads, errors)
     if not errors:
         require_no_personal_data(confirmed_personal_data, title=title, body=body)
     body_html = "" if errors else render_markdown(body)  # CPU work before the write lock
-    with write_intent():
+    with attachments.stored_all(checked) as stored_names, write_intent():
         theme = _theme_by_slug(theme_slug or "")
         if theme is None or theme.is_archived:
             errors["theme"] = [_("Scegli un tema dall'elenco.")]
         group = _group_for_posting(author, group_id)
         if errors:
+            if checked and "files" not in errors:
+                errors["files"] = [choose_again()]
             raise InvalidInput(_("Controlla i campi evidenziati."), field_errors=errors)
         question = Question(
             group_id=group.id if group is not None else None,
@@ -118,6 +159,8 @@ def ask_question(
         )
         db.session.add(question)
         db.session.flush()
+        attach(PostRef(question_id=question.id), author.id, checked, stored_names)
+        drop_draft(author.id, DraftKind.ASK)
         auto_follow(author.id, FollowTarget.QUESTION, question.id, Level.WATCHING)
         publish(Event.QUESTION_ASKED, author.id, question=question.id)
         schedule_routing(question.id)
@@ -158,16 +201,22 @@ def edit_question(
     theme_slug: str,
     tags: str | list[str] = "",
     confirmed_personal_data: bool = False,
+    uploads: Sequence[FileStorage | None] = (),
+    remove_attachments: Collection[int] = (),
+    listed_attachments: Collection[int] | None = None,
 ) -> Question:
-    """Change a question, keeping the previous text as a revision; suspected personal
-    data needs confirming (a rollback to a text holding it is refused the same way)."""
+    """Change a question and its files, keeping the previous version (files included) as
+    a revision; suspected personal data needs confirming (a rollback to a text holding
+    it is refused the same way). A rollback passes the files to list in
+    `listed_attachments`."""
     title, body = clean_line(title), clean_text(body)
     tag_names = parse_tags(tags)
     errors = question_field_errors(title, body, tag_names)
+    checked = checked_files(uploads, errors)
     if not errors:
         require_no_personal_data(confirmed_personal_data, title=title, body=body)
     body_html = "" if errors else render_markdown(body)  # CPU work before the write lock
-    with write_intent():
+    with attachments.stored_all(checked) as stored_names, write_intent():
         question = get_question_for_update(question_id, selectinload(Question.tags))
         if not permissions.can_edit_question(editor, question):
             if question.is_locked and permissions.is_active_member(editor):
@@ -178,9 +227,13 @@ def edit_question(
         if theme is None:
             errors["theme"] = [_("Scegli un tema dall'elenco.")]
         if errors or theme is None:
+            if checked and "files" not in errors:
+                errors["files"] = [choose_again()]
             raise InvalidInput(_("Controlla i campi evidenziati."), field_errors=errors)
         record_revision(RevisionKind.QUESTION, question.id, editor.id,
                         question_snapshot(question))
+        change_listed(PostRef(question_id=question.id), editor.id, checked, stored_names,
+                      remove=remove_attachments, listed=listed_attachments)
         question.title = title
         question.body = body
         question.body_html = body_html

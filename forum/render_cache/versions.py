@@ -30,6 +30,7 @@ from forum.models import (
     GuidelineCitation,
     GuidelineVersion,
     Organisation,
+    PostAttachment,
     Practice,
     PracticeAttachment,
     PracticeCitation,
@@ -89,6 +90,10 @@ def scopes_of(obj: Any, session: Session) -> set[str]:
         found = {thread(obj.question_id), QUESTIONS}
         author = getattr(obj, "author_id", None)
         return found | ({user_scope(author)} if author is not None else set())
+    if isinstance(obj, PostAttachment):
+        question_id = obj.question_id or session.connection().scalar(
+            select(Answer.question_id).where(Answer.id == obj.answer_id))
+        return {thread(question_id)} if question_id is not None else {ALL}
     if isinstance(obj, User):
         state: Any = inspect(obj)
         changed = {attr.key for attr in state.attrs if attr.history.has_changes()}

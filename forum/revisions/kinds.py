@@ -28,8 +28,9 @@ from forum.revisions.records import answer_snapshot, question_snapshot
 
 QUESTION_LABELS = {
     "title": _l("Titolo"), "body": _l("Testo"), "tags": _l("Etichette"), "theme": _l("Tema"),
+    "attachments": _l("Allegati"),
 }
-ANSWER_LABELS = {"body": _l("Testo")}
+ANSWER_LABELS = {"body": _l("Testo"), "attachments": _l("Allegati")}
 PRACTICE_LABELS = {
     "title": _l("Titolo"),
     "summary": _l("Sintesi"),
@@ -104,6 +105,22 @@ def _require_visible(viewer: Any, hidden_at: datetime | None, author_id: int,
         raise NotFound(_("Contenuto non trovato."))
 
 
+def files_text(snapshot: dict[str, Any]) -> str:
+    """The files a version listed, one name per line (versions from before files were
+    kept list none)."""
+    return "\n".join(str(item.get("filename", "")) for item in snapshot.get("attachments") or ()
+                     if isinstance(item, dict))
+
+
+def listed_ids(snapshot: dict[str, Any]) -> list[int] | None:
+    """The ids of the files a version listed, for a rollback; None for a version from
+    before files were kept (the rollback then leaves the files as they are)."""
+    if "attachments" not in snapshot:
+        return None
+    return [int(item["id"]) for item in snapshot["attachments"] or ()
+            if isinstance(item, dict) and isinstance(item.get("id"), int)]
+
+
 def _as_text(value: Any) -> str:
     """A snapshot value as one comparable, readable text (lists one item per line)."""
     if value is None:
@@ -137,7 +154,8 @@ def _display_questions(snapshots: list[dict[str, Any]]) -> list[dict[str, str]]:
     themes = {theme_id: _(name) for theme_id, name in
               db.session.execute(select(Theme.id, Theme.name)).all()}
     return [{"title": s.get("title", ""), "body": s.get("body", ""), "tags": s.get("tags", ""),
-             "theme": themes.get(int(s.get("theme_id") or 0), "")} for s in snapshots]
+             "theme": themes.get(int(s.get("theme_id") or 0), ""), "attachments": files_text(s)}
+            for s in snapshots]
 
 
 def _restore_question(actor: User, loaded: Loaded, snap: dict[str, Any]) -> Question:
@@ -147,7 +165,7 @@ def _restore_question(actor: User, loaded: Loaded, snap: dict[str, Any]) -> Ques
         select(Theme.slug).where(Theme.id == snap.get("theme_id"))).scalar_one_or_none()
     return edit_question(actor, loaded.content_id, title=snap.get("title", ""),
                          body=snap.get("body", ""), theme_slug=theme_slug or "",
-                         tags=snap.get("tags", ""))
+                         tags=snap.get("tags", ""), listed_attachments=listed_ids(snap))
 
 
 # Answers ---------------------------------------------------------------------------------
@@ -169,7 +187,8 @@ def _load_answer(answer_id: Any, viewer: Any) -> Loaded:
 def _restore_answer(actor: User, loaded: Loaded, snap: dict[str, Any]) -> Answer:
     from forum.answers.services import edit_answer
 
-    return edit_answer(actor, loaded.content_id, body=snap.get("body", ""))
+    return edit_answer(actor, loaded.content_id, body=snap.get("body", ""),
+                       listed_attachments=listed_ids(snap))
 
 
 # Practices -------------------------------------------------------------------------------
@@ -223,7 +242,8 @@ KINDS: dict[RevisionKind, Revisable] = {
         markdown_fields=("body",),
         load=_load_answer,
         current=lambda loaded: answer_snapshot(loaded.post),
-        display=lambda snapshots: [{"body": s.get("body", "")} for s in snapshots],
+        display=lambda snapshots: [{"body": s.get("body", ""), "attachments": files_text(s)}
+                                   for s in snapshots],
         can_restore=lambda actor, loaded: loaded.question is not None
         and permissions.can_edit_answer(actor, loaded.post, loaded.question),
         denied=lambda: _(

@@ -9,7 +9,7 @@ One function serves every content type through its adapter in `forum/revisions/k
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -35,6 +35,7 @@ class Version:
     is_current: bool
     same_as_current: bool
     redacted: bool = False  # held personal data a moderator removed: admins only see it
+    files: list[dict[str, Any]] = field(default_factory=list)  # id, filename, size
 
 
 @dataclass
@@ -93,9 +94,14 @@ def history(kind: RevisionKind, key: Any, viewer: Any) -> History:
                                Revision.content_id == loaded.content_id)
         .options(joinedload(Revision.editor)).order_by(Revision.id)
     ).scalars())
-    states = adapter.display([*(r.snapshot for r in revisions), adapter.current(loaded)])
+    snapshots = [*(r.snapshot for r in revisions), adapter.current(loaded)]
+    states = adapter.display(snapshots)
     makers = [(loaded.author, loaded.created_at), *((r.editor, r.created_at)
                                                     for r in revisions)]
     hidden = [] if can_see_redacted(viewer) else [r.redacted_at is not None for r in revisions]
     versions = _versions(states, makers, [r.id for r in revisions], adapter.labels, hidden)
+    for version in versions:  # each version links the files it listed, removed ones too
+        if not version.redacted:
+            version.files = [item for item in snapshots[version.number - 1].get("attachments")
+                             or () if isinstance(item, dict) and isinstance(item.get("id"), int)]
     return History(str(kind), loaded.post, loaded.question, versions)

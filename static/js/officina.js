@@ -1,5 +1,7 @@
 // Progressive enhancements; every page works without them.
 import { initMarkdownToolbars } from "./markdown-toolbar.js";
+import { initDrafts } from "./drafts.js";
+import { initFileLimits } from "./file-limits.js";
 import { initMentions } from "./mentions.js";
 import { initPracticeFilters } from "./practice-filters.js";
 import { initPracticePicker } from "./practice-picker.js";
@@ -16,6 +18,8 @@ initSimilar();
 initMentions();
 initMarkdownToolbars();
 initTagSuggestions();
+initDrafts();
+initFileLimits();
 
 // A refused form's message (e.g. the privacy guard's) takes the focus, so it is read first.
 document.querySelector("[data-focus-on-load]")?.focus();

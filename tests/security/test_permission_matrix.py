@@ -468,6 +468,9 @@ ROWS = [
     Row("moderation.decide_suggestion",
         lambda i: f"/moderazione/modifiche/{i['suggestion']}/respingi", expect=MODERATOR),
     Row("notifications.mark_read", lambda i: "/notifiche/lette", expect=SIGNED_IN),
+    Row("drafts.save", lambda i: "/bozze/ask", lambda i: {"body": "Bozza in corso."}, ACTIVE),
+    Row("drafts.discard", lambda i: f"/bozze/answer/scarta?domanda={i['question']}",
+        expect=ACTIVE),
     Row("notifications.open_one", lambda i: f"/notifiche/{i['notification']}/apri",
         expect=_roles(404, anonymous=LOGIN, author=OK)),
     Row("notifications.settings", lambda i: "/impostazioni/notifiche", lambda i: {
