@@ -6,7 +6,8 @@ Builds the bench data set (bench/dataset.py) in a temporary SQLite file, then me
 1. under gunicorn (2 sync workers each, free local ports), driven by a threaded
    http.client loop: requests per second of each page, signed in and anonymous, beside
    the bare page served the same way in the same run (the load client's own CPU competes
-   with the workers on this machine: the ratio is the figure to read);
+   with the workers on this machine: the ratio is the figure to read), and the workers'
+   CPU milliseconds per request, which other load on the machine does not change;
 2. in process through the Werkzeug test client (single thread): req/s, req per CPU
    second and SQL statements per page, beside the bare page's test client;
 3. the uncached anonymous 30-answer page: CPU milliseconds of work per request.
@@ -19,6 +20,7 @@ import argparse
 import contextlib
 import http.client
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -189,7 +191,8 @@ def work_per_request(folder: Path, seconds: float) -> float:
 
 
 @contextlib.contextmanager
-def gunicorn(target: str, env: dict[str, str], folder: Path, name: str) -> Iterator[int]:
+def gunicorn(target: str, env: dict[str, str], folder: Path, name: str
+             ) -> Iterator[tuple[int, int]]:
     """gunicorn with 2 sync workers serving `target` on a free port; stopped afterwards."""
     port = free_port()
     log_path = folder / f"gunicorn-{name}.log"
@@ -200,7 +203,7 @@ def gunicorn(target: str, env: dict[str, str], folder: Path, name: str) -> Itera
                                 start_new_session=True)
         try:
             _wait_ready(proc, port, log_path)
-            yield port
+            yield port, proc.pid
         finally:
             stop_process_group(proc)
 
@@ -235,25 +238,38 @@ def sign_in(port: int) -> str:
     return "; ".join(f"{k}={v}" for k, v in client.cookies.items())
 
 
-def load(port: int, path: str, cookie: str, seconds: float, clients: int) -> float:
+def worker_cpu(master: int) -> float:
+    """CPU seconds used so far by the gunicorn workers of `master` (Linux /proc)."""
+    total = 0
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    for pid in children:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def load(port: int, path: str, cookie: str, seconds: float, clients: int
+         ) -> tuple[float, int]:
     """Requests per second from `clients` threads, each looping GET on its own connection
-    (reopened when a sync worker closes it); any status but 200 stops the run."""
+    (reopened when a sync worker closes it), and the requests counted; any status but 200
+    stops the run."""
     headers = {"Accept": "text/html", **({"Cookie": cookie} if cookie else {})}
     counts = [0] * clients
     failures: list[str] = []
-    start_at = time.perf_counter() + 0.3
-    warm = min(0.5, seconds / 5)
+    start = time.perf_counter()
+    end_at = start + seconds
 
     def loop(slot: int) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         try:
-            while (now := time.perf_counter()) < start_at + warm + seconds and not failures:
+            while time.perf_counter() < end_at and not failures:
                 conn.request("GET", path, headers=headers)
                 response = conn.getresponse()
                 response.read()
                 if response.status != 200:
                     failures.append(f"{path}: HTTP {response.status}")
-                elif now >= start_at + warm:
+                else:
                     counts[slot] += 1
         except (OSError, http.client.HTTPException) as error:
             failures.append(f"{path}: {error}")
@@ -267,7 +283,17 @@ def load(port: int, path: str, cookie: str, seconds: float, clients: int) -> flo
         thread.join()
     if failures:
         raise RuntimeError(failures[0])
-    return sum(counts) / seconds
+    return sum(counts) / (time.perf_counter() - start), sum(counts)
+
+
+def measure_served(master: int, port: int, path: str, cookie: str, args: argparse.Namespace
+                   ) -> tuple[float, float]:
+    """req/s seen by the client, and the workers' CPU milliseconds per request: the second
+    does not depend on what else the machine runs. A warm-up first, in both workers."""
+    load(port, path, cookie, min(0.5, args.seconds / 5), args.clients)
+    before = worker_cpu(master)
+    rps, count = load(port, path, cookie, args.seconds, args.clients)
+    return rps, 1000 * (worker_cpu(master) - before) / max(count, 1)
 
 
 def run_gunicorn(folder: Path, args: argparse.Namespace) -> list[dict[str, Any]]:
@@ -277,22 +303,24 @@ def run_gunicorn(folder: Path, args: argparse.Namespace) -> list[dict[str, Any]]
                FORUM_SEARCH_INDEX_PATH=str(folder / "search_index"),
                FORUM_SEARCH_SYNC="off", FORUM_JOBS_RUNNER="inline")
     bare_env = {k: v for k, v in env.items() if not k.startswith("FORUM_")}
-    measured: list[tuple[str, str, str, float]] = []
-    with gunicorn("bench.pages:bare_app()", bare_env, folder, "bare") as bare_port, \
-            gunicorn("wsgi:app", env, folder, "officina") as port:
+    measured: list[tuple[str, str, str, float, float]] = []
+    with gunicorn("bench.pages:bare_app()", bare_env, folder, "bare") as (bare_port, bare_pid), \
+            gunicorn("wsgi:app", env, folder, "officina") as (port, pid):
         cookies = {"anon": "", "signed": sign_in(port)}
-        bare_before = load(bare_port, "/", "", args.seconds, args.clients)
+        bare_before = measure_served(bare_pid, bare_port, "/", "", args)
         for viewer in ("signed", "anon"):
             for label, path in PAGES:
-                rps = load(port, path, cookies[viewer], args.seconds, args.clients)
-                measured.append((label, path, viewer, rps))
-        bare_after = load(bare_port, "/", "", args.seconds, args.clients)
-    bare = (bare_before + bare_after) / 2
+                rps, cpu_ms = measure_served(pid, port, path, cookies[viewer], args)
+                measured.append((label, path, viewer, rps, cpu_ms))
+        bare_after = measure_served(bare_pid, bare_port, "/", "", args)
+    bare, bare_ms = ((a + b) / 2 for a, b in zip(bare_before, bare_after, strict=True))
     rows: list[dict[str, Any]] = [{"page": "bare Flask+Jinja (50 items)", "path": "/",
-                                   "viewer": "-", "rps": bare, "ratio": 1.0,
-                                   "bare_before": bare_before, "bare_after": bare_after}]
-    rows += [{"page": label, "path": path, "viewer": viewer, "rps": rps, "ratio": rps / bare}
-             for label, path, viewer, rps in measured]
+                                   "viewer": "-", "rps": bare, "ratio": 1.0, "cpu_ms": bare_ms,
+                                   "cpu_ratio": 1.0, "bare_before": bare_before[0],
+                                   "bare_after": bare_after[0]}]
+    rows += [{"page": label, "path": path, "viewer": viewer, "rps": rps, "ratio": rps / bare,
+              "cpu_ms": cpu_ms, "cpu_ratio": bare_ms / cpu_ms}
+             for label, path, viewer, rps, cpu_ms in measured]
     return rows
 
 
@@ -304,14 +332,17 @@ def _verdict(ok: bool | None) -> str:
 
 
 def print_gunicorn(rows: list[dict[str, Any]], clients: int) -> None:
-    """Table 1: served by gunicorn."""
+    """Table 1: served by gunicorn. `x bare` compares req/s as the client saw them; `x bare
+    CPU` compares the workers' CPU per request (the same ratio on a quiet machine)."""
     print(f"\n1. gunicorn, 2 sync workers each, {clients} client threads "
           f"(bare before {rows[0]['bare_before']:.0f}, after {rows[0]['bare_after']:.0f} req/s)")
-    print(f"{'page':<28} {'path':<42} {'viewer':<7} {'req/s':>8} {'x bare':>7}  target")
+    print(f"{'page':<28} {'path':<42} {'viewer':<7} {'req/s':>8} {'x bare':>7} "
+          f"{'CPU ms':>7} {'x bare CPU':>10}  target")
     for r in rows:
         target = SPEED_TARGET <= r["ratio"] if r["viewer"] == "signed" else None
         print(f"{r['page']:<28} {r['path']:<42} {r['viewer']:<7} {r['rps']:>8.1f} "
-              f"{r['ratio']:>7.2f}  {_verdict(target)}")
+              f"{r['ratio']:>7.2f} {r['cpu_ms']:>7.2f} {r['cpu_ratio']:>10.3f}  "
+              f"{_verdict(target)}")
 
 
 def print_in_process(rows: list[dict[str, Any]]) -> None:
