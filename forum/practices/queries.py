@@ -35,6 +35,7 @@ from forum.models import (
     PracticeStatus,
     Question,
 )
+from forum.sql import unindexed
 
 # URL parameter -> (kind, where the value lives). "facet" rows live in practice_facets.
 FILTERS: dict[str, tuple[str, Any]] = {
@@ -261,14 +262,15 @@ def theme_practices(theme_slug: str, limit: int = 5) -> tuple[list[Practice], in
 
 
 def citations_for_answers(answer_ids: list[int]) -> dict[int, list[Practice]]:
-    """Published practices cited by each answer, in one statement."""
+    """Published practices cited by each answer, in one statement, led by the answers'
+    citations (SQLite would otherwise walk every published practice: `unindexed`)."""
     if not answer_ids:
         return {}
     rows = db.session.execute(
         select(PracticeCitation.answer_id, Practice)
         .join(Practice, Practice.id == PracticeCitation.practice_id)
         .where(PracticeCitation.answer_id.in_(answer_ids),
-               Practice.status == PracticeStatus.PUBLISHED)
+               unindexed(Practice.status) == PracticeStatus.PUBLISHED)
         .order_by(Practice.title)
     ).all()
     cited: dict[int, list[Practice]] = {}
