@@ -22,8 +22,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
-from datetime import datetime, timedelta
-from decimal import Decimal
+from datetime import datetime
 from pathlib import Path
 from statistics import median
 from typing import Any
@@ -37,12 +36,11 @@ from werkzeug.security import generate_password_hash
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.pages import _between, _get, bare_app, count_statements, measure  # noqa: E402
+from bench.dataset import generate_practices as generate  # noqa: E402
+from bench.pages import _get, bare_app, count_statements, measure  # noqa: E402
 from config import Config  # noqa: E402
 from forum import create_app  # noqa: E402
 from forum.extensions import db  # noqa: E402
-from forum.markup import render_markdown  # noqa: E402
-from forum.practices import vocabulary as v  # noqa: E402
 from forum.practices.queries import (  # noqa: E402
     FILTERS,
     PracticeFilters,
@@ -50,183 +48,11 @@ from forum.practices.queries import (  # noqa: E402
     list_practices,
     practice_page,
 )
-from forum.practices.validation import THEME_SLUGS, derive_evidence_level, slugify  # noqa: E402
 from forum.seed.themes import ensure_themes  # noqa: E402
-from forum.taxonomy import REGIONS  # noqa: E402
 
 SPEED_TARGET, SQL_LIMIT = 0.4, 12
 SMALL_TARGET, LARGE_TARGET = 10, 2000
 EXAMPLE_FACETS = {"tema": "servizi-educativi-0-6", "regione": "08", "evidenza": "promettente"}
-
-# Roughly the population (millions) per ISTAT region, with a nudge for family-policy leaders.
-REGION_WEIGHTS = {"01": 4.2, "02": 0.3, "03": 10.0, "04": 1.8, "05": 4.8, "06": 1.3,
-                  "07": 1.5, "08": 5.0, "09": 3.7, "10": 0.9, "11": 1.5, "12": 5.7,
-                  "13": 1.3, "14": 0.3, "15": 5.6, "16": 3.9, "17": 0.5, "18": 1.8,
-                  "19": 4.8, "20": 1.6}
-TOWNS = {"01": ("Torino", "Novara", "Cuneo"), "02": ("Aosta", "Châtillon"),
-         "03": ("Milano", "Bergamo", "Brescia", "Lecco"), "04": ("Trento", "Bolzano", "Rovereto"),
-         "05": ("Venezia", "Padova", "Verona"), "06": ("Trieste", "Udine", "Pordenone"),
-         "07": ("Genova", "La Spezia"), "08": ("Bologna", "Modena", "Reggio Emilia", "Parma"),
-         "09": ("Firenze", "Prato", "Livorno"), "10": ("Perugia", "Terni"),
-         "11": ("Ancona", "Pesaro", "Macerata"), "12": ("Roma", "Latina", "Viterbo"),
-         "13": ("L'Aquila", "Pescara", "Teramo"), "14": ("Campobasso", "Isernia"),
-         "15": ("Napoli", "Salerno", "Caserta"), "16": ("Bari", "Lecce", "Foggia"),
-         "17": ("Potenza", "Matera"), "18": ("Catanzaro", "Cosenza", "Reggio Calabria"),
-         "19": ("Palermo", "Catania", "Messina"), "20": ("Cagliari", "Sassari", "Nuoro")}
-ORG_WEIGHTS = {"comune": 40, "unione-comuni": 8, "ambito-sociale": 12, "azienda-sanitaria": 6,
-               "provincia-citta-metropolitana": 4, "regione": 5, "terzo-settore": 15,
-               "scuola": 6, "altro": 4}
-NATIONAL_ORGS = {"ministero-dipartimento": 5, "terzo-settore": 4, "altro": 1}
-ORG_NAMES = {"comune": "Comune di {town}", "unione-comuni": "Unione dei comuni dell'area di {town}",
-             "ambito-sociale": "Ambito territoriale sociale di {town}",
-             "azienda-sanitaria": "Azienda sanitaria locale di {town}",
-             "provincia-citta-metropolitana": "Città metropolitana di {town}",
-             "regione": "Regione {region}", "terzo-settore": "Cooperativa sociale {coop}",
-             "scuola": "Istituto comprensivo di {town}", "altro": "Fondazione di comunità {town}",
-             "ministero-dipartimento": "Dipartimento per le politiche della famiglia"}
-COOPS = ("Il Girasole", "La Tenda", "Arcobaleno", "Il Melograno", "Piccoli Passi", "Con Noi")
-THEME_WEIGHTS = (10, 6, 6, 6, 3, 5, 5, 4, 5, 3, 4, 3)
-THEME_PHRASES = {
-    "servizi-educativi-0-6": ("Nido diffuso", "Sezione primavera", "Polo 0-6", "Spazio gioco"),
-    "conciliazione-vita-lavoro": ("Orari amici delle famiglie", "Centro estivo aziendale",
-                                  "Banca del tempo", "Welfare aziendale di territorio"),
-    "sostegno-economico": ("Contributo affitto", "Bonus bebè comunale", "Quoziente familiare",
-                           "Sportello Assegno unico"),
-    "natalita-genitorialita": ("Percorso nascita", "Visite domiciliari ai neogenitori",
-                               "Primi mille giorni"),
-    "affido-adozione": ("Rete di famiglie affidatarie", "Affido leggero",
-                        "Accompagnamento post-adozione"),
-    "centri-famiglia-consultori": ("Centro per le famiglie", "Mediazione familiare",
-                                   "Spazio neutro"),
-    "anziani-caregiver": ("Sollievo ai caregiver", "Custode sociale", "Caffè Alzheimer"),
-    "disabilita": ("Progetto di vita", "Dopo di noi", "Estate inclusiva"),
-    "poverta-educativa": ("Comunità educante", "Doposcuola solidale", "Dote educativa"),
-    "violenza-tutela": ("Rete antiviolenza", "Protocollo di tutela dei minori", "Casa rifugio"),
-    "giovani": ("Spazio giovani", "Casa per l'autonomia", "Consulta dei giovani"),
-    "family-friendly": ("Family Audit", "Comune amico della famiglia", "Carta famiglia"),
-}
-TITLE_TAILS = ("a {town}", "per le famiglie di {town}", "nel territorio di {town}",
-               "in rete con il terzo settore", "con i fondi PNRR", "per i piccoli comuni")
-SENTENCES = (
-    "Il servizio è stato avviato dopo un'analisi dei bisogni condotta con le famiglie.",
-    "Le tariffe sono calcolate in base all'**ISEE**, con esenzione sotto i 6.000 euro.",
-    "La *coprogettazione* con il terzo settore ha ridotto i tempi di attivazione.",
-    "Gli operatori hanno seguito una formazione comune di quaranta ore.",
-    "Il monitoraggio trimestrale mostra un aumento delle famiglie raggiunte del 25%.",
-    "Le domande si presentano online con `SPID` oppure allo sportello del Comune.",
-    "Il modello è descritto nella [scheda regionale](https://www.example.gov.it/scheda).",
-    "La continuità del finanziamento è garantita da una convenzione triennale.",
-    "Il coinvolgimento dei pediatri di libera scelta ha facilitato l'accesso.",
-    "Le famiglie partecipano alla valutazione con un questionario annuale.",
-)
-SUMMARIES = ("un servizio replicabile che ha ampliato l'accesso delle famiglie.",
-             "un intervento a basso costo costruito con la rete dei servizi locali.",
-             "una misura sperimentale poi entrata a regime nel bilancio dell'ente.",
-             "un percorso integrato tra servizi sociali, sanitari ed educativi.")
-KEYWORDS = ("isee", "coprogettazione", "pnrr", "rete", "sportello", "voucher", "tariffe",
-            "prossimità", "digitale", "volontariato", "scuola", "pediatri", "monitoraggio",
-            "comunità", "inclusione", "orari", "trasporti", "estate", "casa", "formazione")
-STAGE_WEIGHTS = {"progettazione": 8, "avvio": 22, "a-regime": 40, "valutata": 15, "conclusa": 15}
-OTHER_STATUSES = {"bozza": 6, "in-revisione": 5, "archiviata": 4}
-
-
-def _pick(rng: random.Random, weights: dict[str, float]) -> str:
-    return rng.choices(list(weights), list(weights.values()))[0]
-
-
-def _practice_bodies(rng: random.Random, count: int) -> list[tuple[str, str]]:
-    """A few dozen Markdown bodies with their HTML, rendered once and reused."""
-    out = []
-    for i in range(count):
-        parts = [" ".join(rng.sample(SENTENCES, rng.randint(2, 4)))]
-        if i % 3 == 0:
-            parts.append("- Analisi dei bisogni\n- Accordo con i partner\n- Avvio e monitoraggio")
-        if i % 4 == 1:
-            parts.append(" ".join(rng.sample(SENTENCES, 2)))
-        body = "\n\n".join(parts)
-        out.append((body, render_markdown(body)))
-    return out
-
-
-def _facets(practice_id: int, facet_id: int, lists: dict[str, list[str]]
-            ) -> list[dict[str, Any]]:
-    return [{"id": facet_id + n, "practice_id": practice_id, "facet": facet, "value": value,
-             "position": position}
-            for n, (facet, position, value) in enumerate(
-                (facet, position, value) for facet, values in lists.items()
-                for position, value in enumerate(values))]
-
-
-def generate(count: int, rng: random.Random) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Practice rows and their facet rows, consistent with the validation rules."""
-    now = datetime(2026, 5, 1)
-    bodies = _practice_bodies(rng, 40)
-    years = list(range(2010, 2027))
-    year_weights = [1 + (y - 2010) for y in years]
-    practices: list[dict[str, Any]] = []
-    facets: list[dict[str, Any]] = []
-    for pid in range(1, count + 1):
-        national = rng.random() < 0.05
-        region = None if national else _pick(rng, REGION_WEIGHTS)
-        org = _pick(rng, NATIONAL_ORGS if national else ORG_WEIGHTS)
-        level = v.DEFAULT_LEVEL.get(org) or ("nazionale" if region is None else "comunale")
-        town = rng.choice(TOWNS[region]) if region else "Roma"
-        themes = list(dict.fromkeys(rng.choices(THEME_SLUGS, THEME_WEIGHTS, k=rng.randint(1, 3))))
-        lists = {
-            "theme": themes,
-            "target_group": rng.sample(list(v.TARGET_GROUPS), rng.randint(1, 3)),
-            "age_group": rng.sample(list(v.AGE_GROUPS), rng.randint(0, 3)),
-            "funding_source": rng.sample(list(v.FUNDING_SOURCES), rng.randint(1, 2)),
-            "keyword": rng.sample(KEYWORDS, rng.randint(0, 5)),
-        }
-        facets += _facets(pid, len(facets) + 1, lists)
-        phrase = rng.choice(THEME_PHRASES.get(themes[0], ("Progetto per le famiglie",)))
-        title = f"{phrase} {rng.choice(TITLE_TAILS).format(town=town)}"
-        scores = (rng.choices((None, "0", "+", "++"), (25, 15, 35, 25))[0],
-                  rng.choices((None, "0", "+", "++"), (30, 20, 30, 20))[0],
-                  rng.choices((None, "0", "+"), (35, 25, 40))[0])
-        start = rng.choices(years, year_weights)[0]
-        stage = _pick(rng, STAGE_WEIGHTS)
-        status = "pubblicata" if rng.random() < 0.85 else _pick(rng, OTHER_STATUSES)
-        created = _between(rng, datetime(2024, 1, 1), now - timedelta(days=30))
-        published = created + timedelta(days=rng.uniform(1, 30)) if status in (
-            "pubblicata", "archiviata") else None
-        text = {name: rng.choice(bodies) for name in (
-            "description", "results", "evaluation", "transferability_notes", "challenges")}
-        practices.append({
-            "id": pid, "slug": f"{slugify(title, 70)}-{pid}", "external_id": None,
-            "title": title, "summary": f"{phrase}: {rng.choice(SUMMARIES)}",
-            **{name: body for name, (body, _html) in text.items()},
-            **{f"{name}_html": html for name, (_body, html) in text.items()},
-            "lead_organisation": ORG_NAMES[org].format(
-                town=town, region=REGIONS.get(region or "", ""), coop=rng.choice(COOPS)),
-            "organisation_type": org, "level_of_government": level, "region_code": region,
-            "autonomous_province": ({"Trento": "trento", "Bolzano": "bolzano"}.get(town)
-                                    if region == "04" else None),
-            "municipality": town if level == "comunale" else None,
-            "population_band": rng.choice(list(v.POPULATION_BANDS)) if level == "comunale"
-            else None,
-            "main_theme": themes[0], "start_year": start,
-            "end_year": min(start + rng.randint(0, 3), 2026) if stage == "conclusa" else None,
-            "stage": stage,
-            "budget_eur": Decimal(rng.randrange(5_000, 2_000_000, 500))
-            if rng.random() < 0.8 else None,
-            "budget_notes": "Cofinanziamento regionale al 50%." if rng.random() < 0.3 else None,
-            "partners": [{"name": f"Cooperativa sociale {c}", "organisation_type": "terzo-settore"}
-                         for c in rng.sample(COOPS, rng.randint(0, 3))],
-            "evidence_effectiveness": scores[0], "evidence_transferability": scores[1],
-            "evidence_enduring_impact": scores[2], "evidence_level": derive_evidence_level(*scores),
-            "evidence_assessed_by": (rng.choice(list(v.EVIDENCE_ASSESSORS))
-                                     if any(scores) else None),
-            "contacts": [{"name": f"Referente {pid}", "role": "Responsabile del servizio",
-                          "email": f"referente{pid}@example.it", "phone": ""}],
-            "links": [{"label": "Scheda del progetto", "url": f"https://www.example.it/p/{pid}"}],
-            "status": status, "review_note": None, "source_question_id": None,
-            "created_by_id": rng.randint(1, 5), "curated_by_id": 1 if published else None,
-            "created_at": created, "updated_at": None, "published_at": published,
-        })
-    return practices, facets
-
 
 def build_app(count: int, seed: int, path: Path, page_cache: float = 0.0
               ) -> tuple[Flask, list[dict[str, Any]], list[dict[str, Any]]]:

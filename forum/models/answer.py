@@ -17,12 +17,16 @@ class Answer(Model):
     """An answer to a question; `score` is kept equal to the sum of its votes."""
 
     __tablename__ = "answers"
+    __table_args__ = (
+        # A profile's latest answers: one member's, newest first, a page at a time.
+        Index("ix_answers_author_created", "author_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     question_id: Mapped[int] = mapped_column(
         ForeignKey("questions.id", ondelete="CASCADE"), index=True
     )
-    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     body: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
     score: Mapped[int] = mapped_column(default=0)

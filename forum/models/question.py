@@ -39,6 +39,10 @@ class Question(Model):
         Index("ix_questions_activity", "last_activity_at"),
         Index("ix_questions_created", "created_at"),
         Index("ix_questions_score", "score"),
+        # Holds every column the list and home counts read, so PostgreSQL counts from the
+        # index alone; led by answer_count, it also finds the unanswered questions.
+        Index("ix_questions_counts", "answer_count", "accepted_answer_id", "theme_id",
+              "group_id", "hidden_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import object_session
 from forum.extensions import db
 from forum.models import Group, GroupKind, GroupMember, GroupRole, Question, User
 from forum.permissions.base import _signed_in, can_post, is_active_member, is_admin
+from forum.sql import unindexed
 
 _membership_changes = [0]  # bumped by every membership change made in this process
 
@@ -68,8 +69,9 @@ def can_see_group(user: Any, group: Group) -> bool:
 def visible_questions(viewer: Any) -> ColumnElement[bool]:
     """`can_read_group_content` as a WHERE clause on questions, evaluated at query time
     (so a member removed a moment ago no longer matches): public questions, open groups',
-    and those of the viewer's groups."""
-    readable = or_(Question.group_id.is_(None),
+    and those of the viewer's groups. Public questions are nearly all: SQLite must not
+    look them up by the group index (`unindexed`)."""
+    readable = or_(unindexed(Question.group_id).is_(None),
                    Question.group_id.in_(select(Group.id).where(Group.kind == GroupKind.OPEN)))
     if _signed_in(viewer):
         readable = or_(readable, Question.group_id.in_(

@@ -340,11 +340,15 @@ def _visible_to(model: type[Answer] | type[Comment], viewer: Any, question: Ques
 def _duplicate_links(question: Question, viewer: Any
                      ) -> tuple[tuple[int, str] | None, list[tuple[int, str]]]:
     """The original this duplicate points to and its duplicates the viewer may read, in
-    one query."""
+    one query of index lookups: the original's part only when there is one (an OR with
+    `id IS NULL` made the planner read every question on every page)."""
+    related = Question.duplicate_of_id == question.id
+    if question.duplicate_of_id is not None:
+        related = or_(related, Question.id == question.duplicate_of_id)
     rows = db.session.execute(
         select(Question.id, Question.title, Question.duplicate_of_id)
         .where(
-            or_(Question.duplicate_of_id == question.id, Question.id == question.duplicate_of_id),
+            related,
             Question.hidden_at.is_(None),
             permissions.visible_questions(viewer),
         )
