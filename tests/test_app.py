@@ -224,7 +224,10 @@ def test_revisions_survive_the_move_to_one_table_and_back(tmp_path):
                       body="Un testo cambiato, abbastanza lungo da essere valido.",
                       theme_slug=db.session.get(Theme, question.theme_id).slug, tags="nido, rette")
         edit_answer(answerer, answer.id, body="Una risposta cambiata, lunga abbastanza.")
-        before = sorted((r.content_type, r.content_id, r.editor_id, r.snapshot)
+        def without_files(snapshot: dict) -> dict:  # the old tables had no attachments
+            return {k: v for k, v in snapshot.items() if k != "attachments"}
+
+        before = sorted((r.content_type, r.content_id, r.editor_id, without_files(r.snapshot))
                         for r in db.session.scalars(select(Revision)))
         assert [kind for kind, *_rest in before] == ["answer", "question"]
         db.session.remove()
@@ -234,7 +237,7 @@ def test_revisions_survive_the_move_to_one_table_and_back(tmp_path):
             assert conn.execute(text("SELECT body FROM answer_revisions")).scalar() == (
                 first_answer)
         upgrade()
-        after = sorted((r.content_type, r.content_id, r.editor_id, r.snapshot)
+        after = sorted((r.content_type, r.content_id, r.editor_id, without_files(r.snapshot))
                        for r in db.session.scalars(select(Revision)))
         assert after == before
         db.session.remove()
