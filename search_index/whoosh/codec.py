@@ -63,6 +63,7 @@ _CODED_HEAD = struct.Struct("!IIIB")  # postings, value lengths, head bytes, fla
 # flags: weights stored (not all whole), value lengths stored, positions doc-tagged
 _WEIGHTS, _LENGTHS, _TAGGED = 1, 2, 4
 BLOCK_LIMIT = 1024  # postings per block (Whoosh's default is 128)
+COMPRESS_MIN_BYTES = 96  # smaller blocks are stored uncompressed (each says which it is)
 _L2B = bytes(map(length_to_byte, range(4096)))  # length -> length byte, small lengths
 
 
@@ -314,7 +315,9 @@ class SplitPostingsWriter(W3PostingsWriter):
             blob = _le_bytes(array("Q", map(add, docs, positions_array(blob))))
             flags |= _TAGGED
         head = b"".join(parts)
-        comp = self._compression
+        # A tiny block (most terms are rare) does not shrink: zlib's header and checksum
+        # outweigh what it saves, and compressing it costs more than writing it.
+        comp = self._compression if len(head) + len(blob) >= COMPRESS_MIN_BYTES else 0
         if comp:
             head = zlib.compress(head, comp)
             blob = zlib.compress(blob, comp) if blob else blob
