@@ -13,8 +13,14 @@ LIMIT 10) as the reference. Then, in the app, answers posted through the test cl
 indexing in a worker thread (index pre-filled) against indexing off, in alternating blocks,
 back to back and then paced (one POST per 100 ms, worker idle at each).
 ``--library-rebuild`` also times ``WhooshBackend.rebuild`` on the documents already in
-memory, the figure earlier notes reported (no database, no start-up). Prints a table per
-size and for the app, and a last line ``RESULT <json>``; exits 0 whatever the verdict.
+memory, the figure earlier notes reported (no database, no start-up). Why the two differed
+(2,700 docs/s then, 363 at 300,000 from outside): the notes timed that in-process call on an
+idle machine, at sizes where Whoosh's merge policy merged nothing; at 300,000 documents its
+Fibonacci rule merged all 23 segments of the rebuild in the last commit (24 s -> 517 s,
+gigabytes), which the rebuild now never does (see ``indexer.merge_small_only``). Wall-clock
+figures on 2 shared cores also swing with other work: the CPU-time rows hold still.
+Prints a table per size and for the app, and a last line ``RESULT <json>``; exits 0
+whatever the verdict.
 """
 
 from __future__ import annotations
