@@ -21,6 +21,7 @@ from typing import Any
 
 from whoosh import index as windex
 from whoosh.index import LockError
+from whoosh.reading import SegmentReader
 from whoosh.util.filelock import try_for
 
 from ..documents import SearchDocument
@@ -54,6 +55,10 @@ CHUNK_DOCS = 25_000  # per commit: ~12,500 documents per process fit in LIMIT_MB
 # read with seek/read from the shared page cache instead.
 COMPOUND = False
 CODEC = SplitCodec()  # W3 with postings readable without their positions: see codec.py
+# Segments below this size are merged together by an update's commit; a rebuild's segments
+# (chunks of CHUNK_DOCS / procs) never are (see ``merge_small_only``).
+SMALL_SEGMENT_DOCS = 2_000
+SMALL_SEGMENTS_MAX = 4  # an update's commit merges the small segments beyond this many
 
 
 def _create_index(path: Path) -> None:
@@ -261,7 +266,7 @@ class WhooshBackend:
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        writer.commit(mergetype=merge_small_only)
         with self._lock:
             if not self._closed:
                 self._fresh()
@@ -302,7 +307,7 @@ class WhooshBackend:
                 except BaseException:
                     replay.cancel()
                     raise
-                replay.commit()
+                replay.commit(merge=False)
                 layout.publish(new_gen)
                 layout.end_rebuild(new_gen)
             finally:
@@ -345,6 +350,32 @@ def _write(writer: Any, upserts: list[dict], deletes: list[str]) -> None:
         writer.delete_by_term("doc_id", doc_id)
     for fields in upserts:
         writer.update_document(**fields)
+
+
+def merge_small_only(writer: Any, segments: list[Any]) -> list[Any]:
+    """Merge policy for updates: merge the small segments (under ``SMALL_SEGMENT_DOCS``)
+    into the writer's new segment once there are more than ``SMALL_SEGMENTS_MAX``; keep
+    the others as they are.
+
+    Whoosh's default policy (``MERGE_SMALL``) calls segments small by comparing their
+    running total with a Fibonacci number: with a rebuild's ~12,500-document segments it
+    merges none at 100,000 documents but all of them at 300,000 (23 segments: 287,500 <
+    fib(28)), so a 300,000-document rebuild's last commit (the journal replay) rewrote the
+    whole index in Python (minutes, gigabytes), and so would the first update after it.
+    The rebuild's last commit now merges nothing; an update's merges at most a few
+    thousand documents.
+    """
+    small = [s for s in segments if s.doc_count_all() < SMALL_SEGMENT_DOCS]
+    if len(small) <= SMALL_SEGMENTS_MAX:
+        return segments
+    for segment in small:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        try:
+            writer.add_reader(reader)
+        finally:
+            reader.close()
+    merged = {id(s) for s in small}
+    return [s for s in segments if id(s) not in merged]
 
 
 def _cancel(writer: Any) -> None:
