@@ -102,11 +102,14 @@ def database_url(folder: Path) -> str:
     return f"sqlite:///{folder / 'bench.sqlite3'}"
 
 
-def in_process_app(folder: Path, page_cache: float) -> Flask:
-    """The app on the data set, as the test client drives it."""
+def in_process_app(folder: Path, page_cache: float, render_cache: int | None = None) -> Flask:
+    """The app on the data set, as the test client drives it (`render_cache` 0 turns the
+    shared render of forum/render_cache off: every request renders the whole page)."""
+    overrides: dict[str, Any] = {} if render_cache is None else {
+        "RENDER_CACHE_SECONDS": render_cache}
     app = create_app("config.TestingConfig", SQLALCHEMY_DATABASE_URI=database_url(folder),
                      SEARCH_INDEX_PATH=str(folder / "search_index"),
-                     PAGE_CACHE_SECONDS=page_cache)
+                     PAGE_CACHE_SECONDS=page_cache, **overrides)
     app.instance_path = str(folder)
     return app
 
@@ -181,8 +184,9 @@ def run_in_process(app: Flask, seconds: float) -> list[dict[str, Any]]:
 
 
 def work_per_request(folder: Path, seconds: float) -> float:
-    """CPU milliseconds per request of the anonymous 30-answer page with the page cache off."""
-    client = in_process_app(folder, 0).test_client()
+    """CPU milliseconds per request of the anonymous 30-answer page with both caches off
+    (the anonymous page cache and the shared render): the whole page, every time."""
+    client = in_process_app(folder, 0, render_cache=0).test_client()
     _, cpu_rps = measure(client, f"/domande/{BIG}", seconds)
     return 1000 / cpu_rps
 
