@@ -18,6 +18,8 @@ from tests.browser.helpers import (
     DEMO_MEMBER,
     DEMO_MODERATOR,
     THREAD_TITLE,
+    create_question,
+    create_user,
     question_id,
     sign_in,
 )
@@ -140,3 +142,22 @@ def test_main_pages_have_no_axe_violations_at_both_widths(
         except AssertionError as error:
             found.append(str(error))
     assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("width", list(WIDTHS), ids=list(WIDTHS))
+def test_long_unbroken_words_wrap_instead_of_widening_the_page(
+        new_page: Callable[..., Page], live: LiveServer, width: str) -> None:
+    """A pasted code or a long tag (no spaces to break at) in a title, a body and tags."""
+    author = create_user(live.app)
+    word = "Protocollo" * 14
+    qid = create_question(live.app, author, title=f"{word}?", body=f"{word} " * 3)
+    w, h = WIDTHS[width]
+    page = new_page(viewport={"width": w, "height": h})
+    for url in ("/", "/domande", f"/domande/{qid}"):
+        assert page.goto(url) is not None
+        scroll, inner = page.evaluate(
+            "[document.documentElement.scrollWidth, window.innerWidth]")
+        wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
+            .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
+            .slice(0, 5).map((el) => `${el.tagName}.${el.className}`)""")
+        assert scroll <= inner, f"{url} ({w} px): larga {scroll} px: {wide}"
