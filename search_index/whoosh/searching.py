@@ -26,8 +26,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from itertools import compress, filterfalse, repeat
-from operator import add, and_, mul
+from operator import add, and_, mul, neg
 from typing import Any
+
+import numpy as np
 
 from ..results import Hit, SearchResults
 from .engine import Engine, Lookup
@@ -237,13 +239,14 @@ def _rank_scores(engine: Engine, docs: list[int], values: Sequence[float], depth
                  ) -> Ranked:
     """(score, docnum) best first, at least ``depth`` deep; the top ``RERANK`` re-ranked
     with the solved/votes preference. Only documents scoring at least the ``RERANK``-th
-    best score are sorted (one C-speed pass finds them)."""
+    best score are sorted (one numpy partition finds them)."""
     keep = max(RERANK, depth)
-    pairs: Iterable[tuple[float, int]] = zip(values, docs, strict=True)
+    # (-score, docnum) tuples sort best first by their own comparison (no key function)
+    pairs: Iterable[tuple[float, int]] = zip(map(neg, values), docs, strict=True)
     if len(values) > keep:
-        threshold = heapq.nlargest(keep, values)[-1]
+        threshold = float(np.partition(np.asarray(values, dtype=np.float64), -keep)[-keep])
         pairs = compress(pairs, map(threshold.__le__, values))
-    head = sorted(pairs, key=_best_first)[:keep]
+    head = [(-s, d) for s, d in sorted(pairs)[:keep]]
     votes_field = engine.schema["votes"]
     votes, solved = engine.column("votes"), engine.column("solved_flag")
     # 1 + 0.15 * solved + 0.05 * log1p(votes), the votes part per distinct raw column value
