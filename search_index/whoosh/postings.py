@@ -54,6 +54,15 @@ class DocList:
             self._parts = []
         return iter(self._items)
 
+    def as_array(self) -> np.ndarray:
+        """The document numbers as an int64 array (without building the list)."""
+        if self._items is not None:
+            return np.fromiter(self._items, dtype=np.int64, count=self._size)
+        if not self._parts:
+            return np.zeros(0, dtype=np.int64)
+        return np.concatenate([np.frombuffer(ids, dtype=np.uint32).astype(np.int64) + off
+                               for ids, off in self._parts])
+
 
 class LruCache:
     """A thread-safe least-recently-used cache bounded by the summed ``size`` of its

@@ -34,7 +34,7 @@ import numpy as np
 from ..results import Hit, SearchResults
 from .engine import Engine, Lookup
 from .highlight import make_snippet
-from .postings import drain, sum_of
+from .postings import DocList, drain, sum_of
 from .query import Concept, ParsedQuery, parse_query
 from .schema import as_datetime, as_int, hit_fields, region_key
 from .spelling import suggest
@@ -151,6 +151,9 @@ def concept_scored(engine: Engine, concept: Concept) -> tuple[list[int], Lookup]
     empty = out is None  # nothing written yet: the first form needs no max()
     if out is None:
         out = engine.lookup(dense)
+    if isinstance(out, array):  # dense: numpy over the array's memory, same roundings
+        _fill_dense(engine, out, rest, empty)
+        rest = []
     for alt, boost, docs in rest:
         if not docs:
             continue
@@ -178,8 +181,44 @@ def concept_scored(engine: Engine, concept: Concept) -> tuple[list[int], Lookup]
     elif isinstance(out, dict):
         matching = list(out)
     else:
-        matching = list(compress(range(len(out)), out))
+        matching = np.flatnonzero(np.frombuffer(out, dtype=np.float32)).tolist()
     return engine.remember_scores(key, (matching, out))
+
+
+def _fill_dense(engine: Engine, out: array, forms: list[tuple[tuple[str, ...], float, Any]],
+                empty: bool) -> None:
+    """``concept_scored``'s loop over ``forms`` for a dense lookup ``out`` (single
+    precision): each form's score (its words' scores summed in double precision, times
+    its boost) written, or kept as the larger one, for its documents, as the Python loop
+    did value by value."""
+    target = np.frombuffer(out, dtype=np.float32)
+    for alt, boost, docs in forms:
+        if not docs:
+            continue
+        ids = _as_array(docs)
+        values: np.ndarray | None = None
+        for t in dict.fromkeys(alt):
+            lookup = term_scored(engine, t)[1]
+            part = (np.frombuffer(lookup, dtype=np.float32)[ids].astype(np.float64)
+                    if isinstance(lookup, array)
+                    else np.fromiter(map(lookup.__getitem__, ids.tolist()), dtype=np.float64,
+                                     count=len(ids)))
+            values = part if values is None else values + part
+        assert values is not None
+        if boost != 1.0:
+            values = float(boost) * values
+        if empty:
+            target[ids] = values
+            empty = False
+        else:
+            target[ids] = np.maximum(target[ids].astype(np.float64), values)
+
+
+def _as_array(docs: Any) -> np.ndarray:
+    """Document numbers (a ``DocList``, set or list) as an int64 array."""
+    if isinstance(docs, DocList):
+        return docs.as_array()
+    return np.fromiter(docs, dtype=np.int64, count=len(docs))
 
 
 def concept_lookup(engine: Engine, concept: Concept) -> Lookup:
