@@ -17,9 +17,10 @@ with Python set operations (C speed) plus one BM25 computation per candidate and
 
 Per-document work avoids Python bytecode where it can: ``map``/``zip`` over arrays with
 bound C methods (``dict.__getitem__``, ``float.__mul__``, ``operator.add``) run at C speed,
-about five times faster than the equivalent comprehension. A posting's score depends only
-on its term frequency and its field-length byte, so a segment's postings are also cached
-as ``tf * 256 + length byte`` codes and each generation scores the few distinct codes once.
+about five times faster than the equivalent comprehension; building a term's scores
+from its postings is done with numpy (a few vector operations per segment). A posting's
+score depends only on its term frequency and its field-length byte, so a segment's
+postings are also cached as ``tf * 256 + length byte`` codes, scored per generation.
 Blocks written by ``codec.SplitCodec`` store those codes and doc-tagged positions as plain
 arrays (``CODED``): a cold posting list or phrase check is a few ``frombytes`` per block.
 A term's document list is only materialised when a query iterates it (``DocList``), and

@@ -38,7 +38,9 @@ add theirs, heaviest first, until there are enough); every term then scores the
 candidates. A light or very common term cannot make a document
 related on its own, and walking its whole posting list would cost milliseconds at
 300,000 documents. Document frequencies are counted once per index generation; scores
-are looked up from the engine's per-generation BM25 tables with C-speed maps.
+come from the engine's per-generation tf-part arrays (``Engine.saturation``), restricted
+to the returnable documents once, and are summed with numpy: no table over every
+document per term, no Python step per posting.
 """
 
 from __future__ import annotations
