@@ -385,14 +385,11 @@ class Engine:
 
     def saturation(self, field: str, term: Any) -> tuple[np.ndarray, np.ndarray]:
         """(global docnums with ``term`` in ``field``, ascending, deleted ones included;
-        BM25's term-frequency part ``(K1 + 1) * tf / (tf + K1 * length norm)`` for each),
-        cached for this generation. What a BM25 score is before its idf: related
-        documents weigh terms their own way (``related.py``). Computed with numpy over the
-        segments' score codes: no Python step per posting."""
-        key = ("saturation", field, term)
-        found = self._scores.get(key)
-        if found is not None:
-            return found  # type: ignore[no-any-return]
+        BM25's term-frequency part ``(K1 + 1) * tf / (tf + K1 * length norm)`` for each).
+        What a BM25 score is before its idf: related documents weigh terms their own way
+        (``related.py``, which keeps the part it needs per generation). Computed with numpy
+        over the segments' score codes: no Python step per posting; not cached here, so
+        that arrays over every document do not push the search's score tables out."""
         norm = np.asarray(self._lengths(field)[1], dtype=np.float64)
         docs, values = [], []
         for seg, off in self.leaves:
@@ -403,10 +400,9 @@ class Engine:
             tf = (codes >> 8).astype(np.float64)
             docs.append(np.asarray(ids, dtype=np.int64) + off)
             values.append((K1 + 1) * tf / (tf + norm[codes & 255]))
-        out = ((np.concatenate(docs), np.concatenate(values)) if docs
-               else (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)))
-        self._scores.put(key, out, 16 * len(out[0]) + 64)
-        return out
+        if not docs:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+        return np.concatenate(docs), np.concatenate(values)
 
     def scores(self, term: Any, weights: tuple[tuple[str, float], ...]) -> Lookup:
         """The lookup of ``scored``."""
