@@ -17,9 +17,10 @@ with Python set operations (C speed) plus one BM25 computation per candidate and
 
 Per-document work avoids Python bytecode where it can: ``map``/``zip`` over arrays with
 bound C methods (``dict.__getitem__``, ``float.__mul__``, ``operator.add``) run at C speed,
-about five times faster than the equivalent comprehension. A posting's score depends only
-on its term frequency and its field-length byte, so a segment's postings are also cached
-as ``tf * 256 + length byte`` codes and each generation scores the few distinct codes once.
+about five times faster than the equivalent comprehension; building a term's scores
+from its postings is done with numpy (a few vector operations per segment). A posting's
+score depends only on its term frequency and its field-length byte, so a segment's
+postings are also cached as ``tf * 256 + length byte`` codes, scored per generation.
 Blocks written by ``codec.SplitCodec`` store those codes and doc-tagged positions as plain
 arrays (``CODED``): a cold posting list or phrase check is a few ``frombytes`` per block.
 A term's document list is only materialised when a query iterates it (``DocList``), and
@@ -37,10 +38,11 @@ import struct
 import sys
 from array import array
 from collections.abc import Iterable
-from itertools import filterfalse, repeat
+from itertools import filterfalse
 from operator import add
 from typing import Any, TypeAlias
 
+import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.reading import EmptyReader, TermNotFound
 from whoosh.scoring import WeightingModel
@@ -55,7 +57,6 @@ from .postings import (
     POSTINGS_CACHE,
     DocList,
     LruCache,
-    drain,
     pickled_phrase,
     raw_phrase,
     read_postings,
@@ -295,8 +296,10 @@ class Engine:
         return found
 
     def _scored_leaves(self, field: str, term: Any, weight: float
-                       ) -> list[tuple[array, array, dict[int, float], int]]:
-        """Per segment: (local ids, score codes, code -> weighted BM25 score, offset)."""
+                       ) -> list[tuple[array, np.ndarray, int]]:
+        """Per segment holding ``term``: (local ids, their weighted BM25 scores, offset).
+        Computed with numpy from the score codes, in the order and precision of
+        ``c * tf / (tf + norm)`` in Python floats (the same bits)."""
         norm = self._lengths(field)[1]
         present = []
         for seg, off in self.leaves:
@@ -311,11 +314,12 @@ class Engine:
         else:
             idf = self.searcher.idf(field, term)
         c = weight * idf * (K1 + 1)
+        norms = np.asarray(norm, dtype=np.float64)
         out = []
         for seg, off, ids in present:
-            codes = self._leaf_codes(seg, field, term)
-            table = {k: c * (k >> 8) / ((k >> 8) + norm[k & 255]) for k in set(codes)}
-            out.append((ids, codes, table, off))
+            codes = np.frombuffer(self._leaf_codes(seg, field, term), dtype=np.uint32)
+            tf = (codes >> 8).astype(np.float64)
+            out.append((ids, c * tf / (tf + norms[codes & 255]), off))
         return out
 
     def dense(self, count: int) -> bool:
@@ -351,35 +355,54 @@ class Engine:
             return found
         (first, weight), *others = weights
         leaves = self._scored_leaves(first, term, weight)
-        docs = DocList([(ids, off) for ids, _codes, _table, off in leaves])
-        out = self.lookup(self.dense(len(docs)))
-        # A dense array is written through a view of each segment's range: local ids.
-        view = memoryview(out) if isinstance(out, array) else None
-        sparse: dict[int, float] = out if isinstance(out, dict) else {}
-        for ids, codes, table, off in leaves:
-            values = map(table.__getitem__, codes)
-            if view is not None:
-                part = view[off:]
-                drain(map(part.__setitem__, ids, values))  # type: ignore[arg-type]
-            else:
-                sparse.update(zip(map(off.__add__, ids), values, strict=True))
-        for field, weight in others:
-            for ids, codes, table, off in self._scored_leaves(field, term, weight):
-                if view is not None:
-                    part = view[off:]
-                    drain(map(part.__setitem__, ids,
-                             map(add, map(part.__getitem__, ids),
-                                 map(table.__getitem__, codes))))
-                else:
-                    gids = list(map(off.__add__, ids))
-                    old = map(sparse.get, gids, repeat(0.0))
-                    sparse.update(zip(gids, map(add, old, map(table.__getitem__, codes)),
-                                      strict=True))
-        if view is not None:
-            view.release()
+        docs = DocList([(ids, off) for ids, _values, off in leaves])
+        if not leaves:
+            out: Lookup = self.lookup(False)
+        elif self.dense(len(docs)):
+            # single precision, rounded after each field as an array("f") would be
+            acc = np.zeros(self.doc_count_all, dtype=np.float32)
+            for ids, values, off in leaves:
+                acc[np.frombuffer(ids, dtype=np.uint32).astype(np.int64) + off] = values
+            for field, weight in others:
+                for ids, values, off in self._scored_leaves(field, term, weight):
+                    gids = np.frombuffer(ids, dtype=np.uint32).astype(np.int64) + off
+                    acc[gids] = acc[gids].astype(np.float64) + values
+            out = array("f", acc.tobytes())
+        else:
+            keys = np.concatenate([np.frombuffer(ids, dtype=np.uint32).astype(np.int64) + off
+                                   for ids, _values, off in leaves])
+            total = np.zeros(self.doc_count_all, dtype=np.float64)
+            total[keys] = np.concatenate([values for _ids, values, _off in leaves])
+            for field, weight in others:
+                for ids, values, off in self._scored_leaves(field, term, weight):
+                    gids = np.frombuffer(ids, dtype=np.uint32).astype(np.int64) + off
+                    total[gids] += values
+                    # the first field holds every document of the others (see above)
+            out = dict(zip(keys.tolist(), total[keys].tolist(), strict=True))
         found = (docs, out)
         self.remember_scores(key, found)
         return found
+
+    def saturation(self, field: str, term: Any) -> tuple[np.ndarray, np.ndarray]:
+        """(global docnums with ``term`` in ``field``, ascending, deleted ones included;
+        BM25's term-frequency part ``(K1 + 1) * tf / (tf + K1 * length norm)`` for each).
+        What a BM25 score is before its idf: related documents weigh terms their own way
+        (``related.py``, which keeps the part it needs per generation). Computed with numpy
+        over the segments' score codes: no Python step per posting; not cached here, so
+        that arrays over every document do not push the search's score tables out."""
+        norm = np.asarray(self._lengths(field)[1], dtype=np.float64)
+        docs, values = [], []
+        for seg, off in self.leaves:
+            ids = self._leaf_postings(seg, field, term)[0]
+            if not ids:
+                continue
+            codes = np.asarray(self._leaf_codes(seg, field, term), dtype=np.int64)
+            tf = (codes >> 8).astype(np.float64)
+            docs.append(np.asarray(ids, dtype=np.int64) + off)
+            values.append((K1 + 1) * tf / (tf + norm[codes & 255]))
+        if not docs:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+        return np.concatenate(docs), np.concatenate(values)
 
     def scores(self, term: Any, weights: tuple[tuple[str, float], ...]) -> Lookup:
         """The lookup of ``scored``."""

@@ -14,11 +14,12 @@ from collections import deque
 from collections.abc import Iterable
 from io import BytesIO
 from itertools import accumulate, chain, compress, repeat
-from operator import add, itemgetter, lshift, rshift
+from operator import add, itemgetter, rshift
 from pickle import load, loads
 from typing import Any
 
 import cachetools
+import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher, W3TermsReader
 from whoosh.formats import Positions
 from whoosh.matching.wrappers import FilterMatcher
@@ -52,6 +53,15 @@ class DocList:
                 map(off.__add__, ids) if off else ids for ids, off in self._parts))
             self._parts = []
         return iter(self._items)
+
+    def as_array(self) -> np.ndarray:
+        """The document numbers as an int64 array (without building the list)."""
+        if self._items is not None:
+            return np.fromiter(self._items, dtype=np.int64, count=self._size)
+        if not self._parts:
+            return np.zeros(0, dtype=np.int64)
+        return np.concatenate([np.frombuffer(ids, dtype=np.uint32).astype(np.int64) + off
+                               for ids, off in self._parts])
 
 
 class LruCache:
@@ -233,46 +243,53 @@ def _positions(encoded: bytes, fmt: Any, fast: bool) -> frozenset[int]:
 def raw_phrase(seg: Any, field: str, terms: tuple, df: dict[str, int]) -> set[int]:
     """Local documents with the phrase ``terms`` (``RawPositions``).
 
-    Every occurrence of a term is the integer ``doc << 32 | position``; the k-th term of
-    the phrase at ``p`` continues a start at ``p - k``. The terms are taken rarest first
-    (``df`` gives the postings per term) and the candidates are kept as a set "in the
-    frame" of the term about to be checked (start + its k), so that the larger posting
-    lists are intersected as they are read, without a step per occurrence. ``CODED``
-    blocks store positions in that form already (one array per block); older blocks are
-    converted with ``map`` and ``repeat``, no Python loop per posting. A shift below
-    position 0 borrows from the document bits, giving a position near 2**32 that no
-    occurrence has.
+    Every occurrence of a term is the integer ``doc << 32 | position``, ascending along a
+    posting list; the k-th term of the phrase at ``p`` continues a start at ``p - k``.
+    The rarest term (``df`` gives the postings per term) gives the candidate starts; each
+    other term keeps those whose ``start + k`` it holds, found by binary search in its
+    sorted occurrences (numpy: no step per occurrence, and the common words of a phrase
+    are only read, never hashed). ``CODED`` blocks store occurrences in that form already;
+    older blocks are converted. A start below position 0 borrows from the document bits,
+    giving a position near 2**32 that no occurrence has.
     """
     order = sorted(enumerate(terms), key=lambda kt: df[kt[1]])
-    starts: set[int] | None = None
-    frame = 0
-    for i, (k, term) in enumerate(order):
-        keys: list[Iterable[int]] = []
-        for ids, _weights, values, _codes in _w3_blocks(seg, field, term, "tagged", None,
-                                                        True) or []:
-            if values is None:
-                continue
-            if isinstance(values, array):  # already doc << 32 | position
-                keys.append(values)
-                continue
-            blob, lengths = values
-            counts = map(rshift, lengths, repeat(2))  # 4 bytes per position
-            docs = chain.from_iterable(map(repeat, map(lshift, ids, repeat(32)), counts))
-            keys.append(map(add, docs, positions_array(blob)))
-        found: Iterable[int] = chain.from_iterable(keys)
+    starts: np.ndarray | None = None
+    for k, term in order:
+        found = _occurrences(seg, field, term)
         if starts is None:
-            frame = order[1][0] if len(order) > 1 else k  # the next term's frame
-            starts = set(map((frame - k).__add__, found) if frame != k else found)
+            starts = found - k
+        elif len(found):
+            wanted = starts + k
+            at = np.minimum(np.searchsorted(found, wanted), len(found) - 1)
+            starts = starts[found[at] == wanted]
         else:
-            starts = starts.intersection(
-                found if frame == k else map((frame - k).__add__, found))
-        if not starts:
+            starts = found
+        if not len(starts):
             return set()
-        if i and i + 1 < len(order) and order[i + 1][0] != frame:
-            nxt = order[i + 1][0]  # move the (fewer) candidates to the next term's frame
-            starts = set(map((nxt - frame).__add__, starts))
-            frame = nxt
-    return set(map(rshift, starts or (), repeat(32)))
+    return set((starts >> 32).tolist()) if starts is not None else set()
+
+
+def _occurrences(seg: Any, field: str, term: Any) -> np.ndarray:
+    """Every occurrence of ``term`` in one segment as ``local doc << 32 | position``,
+    ascending (``raw_phrase``)."""
+    keys: list[np.ndarray] = []
+    for ids, _weights, values, _codes in _w3_blocks(seg, field, term, "tagged", None,
+                                                    True) or []:
+        if values is None:
+            continue
+        if isinstance(values, array):  # already doc << 32 | position
+            keys.append(np.frombuffer(values, dtype=np.uint64).astype(np.int64))
+            continue
+        blob, lengths = values
+        counts = np.asarray(lengths, dtype=np.int64) >> 2  # 4 bytes per position
+        docs = np.repeat(np.asarray(ids, dtype=np.int64) << 32, counts)
+        keys.append(docs + np.asarray(positions_array(blob), dtype=np.int64))
+    if not keys:
+        return np.zeros(0, dtype=np.int64)
+    out = np.concatenate(keys) if len(keys) > 1 else keys[0]
+    if len(out) > 1 and not bool(np.all(out[1:] >= out[:-1])):
+        out = np.sort(out)
+    return out
 
 
 def pickled_phrase(seg: Any, field: str, terms: tuple, candidates: set[int], fmt: Any

@@ -38,24 +38,23 @@ add theirs, heaviest first, until there are enough); every term then scores the
 candidates. A light or very common term cannot make a document
 related on its own, and walking its whole posting list would cost milliseconds at
 300,000 documents. Document frequencies are counted once per index generation; scores
-are looked up from the engine's per-generation BM25 tables with C-speed maps.
+come from the engine's per-generation tf-part arrays (``Engine.saturation``), restricted
+to the returnable documents once, and are summed with numpy: no table over every
+document per term, no Python step per posting.
 """
 
 from __future__ import annotations
 
-import heapq
 import math
-from array import array
 from collections import Counter
 from collections.abc import Iterable
-from itertools import repeat
-from operator import add
+
+import numpy as np
 
 from ..results import Hit
 from .analysis import analyze
 from .engine import Engine
 from .highlight import plain_snippet
-from .postings import drain
 from .schema import as_int
 from .searching import to_hit
 from .synonyms import Thesaurus, default_thesaurus
@@ -70,7 +69,6 @@ CANDIDATE_TERMS = 8  # the heaviest terms find the candidate documents ...
 WIDE_SHARE = 0.1  # ... except those in more than this share of the returnable documents
 MIN_CANDIDATES = 50  # unless they found fewer documents than this: then every term does
 RELATED_SNIPPET_CHARS = 160
-TEXT = (("text", 1.0),)
 
 # Words of how a question is asked, not of what it is about (stop words are already
 # gone). Stemmed like the text, so every inflection goes.
@@ -94,19 +92,41 @@ def _returnable(engine: Engine, type: str | None) -> set[int]:
         engine.live() - engine.hidden(), type))
 
 
-def _returnable_docs(engine: Engine, type: str | None, forms: tuple[str, ...]) -> set[int]:
-    """The returnable documents holding any of ``forms`` (cached for the generation)."""
-    allowed = _returnable(engine, type)
+def _returnable_mask(engine: Engine, type: str | None) -> np.ndarray:
+    """``_returnable`` as a boolean array over every document (cached for the generation)."""
+    def compute() -> np.ndarray:
+        mask = np.zeros(engine.doc_count_all, dtype=np.bool_)
+        mask[np.fromiter(_returnable(engine, type), dtype=np.int64)] = True
+        return mask
 
-    def compute() -> set[int]:
-        # from the term's score table, which scoring needs anyway: one pass over the
-        # postings instead of a second one building a set of every document
-        found: set[int] = set()
-        for stem in forms:
-            found |= allowed.intersection(engine.scored(stem, TEXT)[0])
-        return found
+    return engine.memo(("visible-of-type-mask", type), compute)
 
-    return engine.memo(("returnable-docs", type, forms), compute)
+
+def _returnable_postings(engine: Engine, type: str | None, field: str, stem: str
+                         ) -> tuple[np.ndarray, np.ndarray]:
+    """(the returnable documents with ``stem`` in ``field``, ascending; BM25's
+    term-frequency part for each): the engine's ``saturation`` restricted to them."""
+    def compute() -> tuple[np.ndarray, np.ndarray]:
+        docs, values = engine.saturation(field, stem)
+        keep = _returnable_mask(engine, type)[docs]
+        return docs[keep], values[keep]
+
+    return engine.memo(("returnable-postings", type, field, stem), lambda: _Sized(compute()))
+
+
+class _Sized(tuple):  # type: ignore[type-arg]
+    """A pair of arrays that a generation cache sizes by their length."""
+
+    def __len__(self) -> int:
+        return len(self[0])
+
+
+def _returnable_docs(engine: Engine, type: str | None, forms: tuple[str, ...]) -> np.ndarray:
+    """The returnable documents holding any of ``forms``, ascending."""
+    if len(forms) == 1:
+        return _returnable_postings(engine, type, "text", forms[0])[0]
+    return engine.memo(("returnable-docs", type, forms), lambda: _Sized((np.unique(
+        np.concatenate([_returnable_postings(engine, type, "text", f)[0] for f in forms])),)))[0]
 
 
 def key_terms(engine: Engine, text: str, type: str | None = "practice",
@@ -139,27 +159,6 @@ def key_terms(engine: Engine, text: str, type: str | None = "practice",
     return weighted[:MAX_KEY_TERMS]
 
 
-def _saturation(engine: Engine, field: str, forms: tuple[str, ...], docs: list[int],
-                scale: float) -> Iterable[float] | None:
-    """``scale`` times BM25's term-frequency part in ``field`` for each of ``docs`` (the
-    best of the forms): the engine's BM25 score divided by its idf (C-speed maps); None
-    when no form occurs in ``field``."""
-    per_form = []
-    for stem in forms:
-        lookup = engine.scores(stem, ((field, 1.0),))
-        if isinstance(lookup, dict) and not lookup:  # not in this field at all
-            continue
-        idf = engine.searcher.idf(field, stem)
-        if not idf:
-            continue
-        raw = (map(lookup.get, docs, repeat(0.0)) if isinstance(lookup, dict)
-               else map(lookup.__getitem__, docs))
-        per_form.append(map(float(scale / idf).__mul__, raw))
-    if len(per_form) > 1:
-        return map(max, *per_form)
-    return per_form[0] if per_form else None
-
-
 def related(engine: Engine, text: str, *, type: str | None = "practice",
             theme: str | None = None, exclude: Iterable[str] = (),
             limit: int = 5, groups: frozenset[int] = frozenset()) -> list[Hit]:
@@ -176,44 +175,60 @@ def related(engine: Engine, text: str, *, type: str | None = "practice",
     skip = {d for d in (engine.searcher.document_number(doc_id=str(x)) for x in exclude)
             if d is not None}
     term_docs = []
-    for forms, weight in terms:
+    for forms, _weight in terms:
         docs = _returnable_docs(engine, type, forms)
-        term_docs.append((forms, weight, docs, len(docs) > WIDE_SHARE * n))
-    candidates: set[int] = set()
-    for _forms, _weight, docs, wide in term_docs[:CANDIDATE_TERMS]:
+        term_docs.append((docs, len(docs) > WIDE_SHARE * n))
+    chosen = np.zeros(engine.doc_count_all, dtype=np.bool_)
+    for docs, wide in term_docs[:CANDIDATE_TERMS]:
         if not wide:
-            candidates |= docs
-    for _forms, _weight, docs, _wide in term_docs:  # few found: the next heaviest terms
-        if len(candidates) >= MIN_CANDIDATES:        # bring theirs, until enough
+            chosen[docs] = True
+    count = int(np.count_nonzero(chosen))
+    for docs, _wide in term_docs:  # few found: the next heaviest terms bring theirs,
+        if count >= MIN_CANDIDATES:  # until enough
             break
-        candidates |= docs
-    candidates -= skip
+        chosen[docs] = True
+        count = int(np.count_nonzero(chosen))
+    if skip:
+        chosen[np.fromiter(skip, dtype=np.int64)] = False
     if unreadable:
-        candidates -= unreadable
-    # scores accumulate in an array over every document (no hashing per posting)
-    acc = array("d", bytes(8 * engine.doc_count_all))
-    for forms, weight, docs, _wide in term_docs:
-        found = list(candidates.intersection(docs))
-        if not found:
-            continue
+        chosen[_as_index(engine, ("unreadable-index", frozenset(groups)), unreadable)] = False
+    # every posting of a returnable document adds to an array over every document (the
+    # non-candidates are dropped at the end): a few numpy passes, no step per posting;
+    # a term's forms count their best, in the order the method above describes
+    acc = np.zeros(engine.doc_count_all, dtype=np.float64)
+    for forms, weight in terms:
         for field, scale in (("text", weight), ("title", weight * TITLE_BONUS)):
             if not scale:
                 continue
-            if not scale:
-                continue
-            if not scale:
-                continue
-            if not scale:
-                continue
-            values = _saturation(engine, field, forms, found, scale)
-            if values is not None:
-                drain(map(acc.__setitem__, found, map(add, map(acc.__getitem__, found), values)))
+            parts = [_returnable_postings(engine, type, field, stem) for stem in forms]
+            parts = [p for p in parts if len(p[0])]
+            if len(parts) == 1:
+                acc[parts[0][0]] += scale * parts[0][1]
+            elif parts:
+                best = np.zeros(engine.doc_count_all, dtype=np.float64)
+                for docs, values in parts:
+                    np.maximum.at(best, docs, values)
+                held = np.unique(np.concatenate([docs for docs, _v in parts]))
+                acc[held] += scale * best[held]
+    candidates = np.flatnonzero(chosen)
+    scores = acc[candidates]
     if theme:
-        for d in engine.docset("themes", (str(theme),)) & candidates:
-            acc[d] *= THEME_PRIOR
-    best = heapq.nlargest(limit, ((acc[d], -d) for d in candidates if acc[d] > 0))
+        themed = _as_index(engine, ("theme-index", str(theme)),
+                           engine.docset("themes", (str(theme),)))
+        prior = np.zeros(engine.doc_count_all, dtype=np.bool_)
+        prior[themed] = True
+        scores[prior[candidates]] *= THEME_PRIOR
+    positive = scores > 0
+    candidates, scores = candidates[positive], scores[positive]
+    # best first, ties by document number (as heapq.nlargest on (score, -docnum))
+    order = np.lexsort((candidates, -scores))[:limit]
     out = []
-    for score, neg in best:
-        source = engine.searcher.stored_fields(-neg).get("snippet") or ""
-        out.append(to_hit(engine, -neg, score, plain_snippet(source, RELATED_SNIPPET_CHARS)))
+    for d, score in zip(candidates[order].tolist(), scores[order].tolist(), strict=True):
+        source = engine.searcher.stored_fields(d).get("snippet") or ""
+        out.append(to_hit(engine, d, score, plain_snippet(source, RELATED_SNIPPET_CHARS)))
     return out
+
+
+def _as_index(engine: Engine, key: object, docs: set[int]) -> np.ndarray:
+    """``docs`` as an array of document numbers, cached for the generation."""
+    return engine.memo(key, lambda: np.fromiter(docs, dtype=np.int64, count=len(docs)))

@@ -26,13 +26,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from itertools import compress, filterfalse, repeat
-from operator import add, and_, mul
+from operator import add, and_, mul, neg
 from typing import Any
+
+import numpy as np
 
 from ..results import Hit, SearchResults
 from .engine import Engine, Lookup
 from .highlight import make_snippet
-from .postings import drain, sum_of
+from .postings import DocList, drain, sum_of
 from .query import Concept, ParsedQuery, parse_query
 from .schema import as_datetime, as_int, hit_fields, region_key
 from .spelling import suggest
@@ -149,6 +151,9 @@ def concept_scored(engine: Engine, concept: Concept) -> tuple[list[int], Lookup]
     empty = out is None  # nothing written yet: the first form needs no max()
     if out is None:
         out = engine.lookup(dense)
+    if isinstance(out, array):  # dense: numpy over the array's memory, same roundings
+        _fill_dense(engine, out, rest, empty)
+        rest = []
     for alt, boost, docs in rest:
         if not docs:
             continue
@@ -176,8 +181,44 @@ def concept_scored(engine: Engine, concept: Concept) -> tuple[list[int], Lookup]
     elif isinstance(out, dict):
         matching = list(out)
     else:
-        matching = list(compress(range(len(out)), out))
+        matching = np.flatnonzero(np.frombuffer(out, dtype=np.float32)).tolist()
     return engine.remember_scores(key, (matching, out))
+
+
+def _fill_dense(engine: Engine, out: array, forms: list[tuple[tuple[str, ...], float, Any]],
+                empty: bool) -> None:
+    """``concept_scored``'s loop over ``forms`` for a dense lookup ``out`` (single
+    precision): each form's score (its words' scores summed in double precision, times
+    its boost) written, or kept as the larger one, for its documents, as the Python loop
+    did value by value."""
+    target = np.frombuffer(out, dtype=np.float32)
+    for alt, boost, docs in forms:
+        if not docs:
+            continue
+        ids = _as_array(docs)
+        values: np.ndarray | None = None
+        for t in dict.fromkeys(alt):
+            lookup = term_scored(engine, t)[1]
+            part = (np.frombuffer(lookup, dtype=np.float32)[ids].astype(np.float64)
+                    if isinstance(lookup, array)
+                    else np.fromiter(map(lookup.__getitem__, ids.tolist()), dtype=np.float64,
+                                     count=len(ids)))
+            values = part if values is None else values + part
+        assert values is not None
+        if boost != 1.0:
+            values = float(boost) * values
+        if empty:
+            target[ids] = values
+            empty = False
+        else:
+            target[ids] = np.maximum(target[ids].astype(np.float64), values)
+
+
+def _as_array(docs: Any) -> np.ndarray:
+    """Document numbers (a ``DocList``, set or list) as an int64 array."""
+    if isinstance(docs, DocList):
+        return docs.as_array()
+    return np.fromiter(docs, dtype=np.int64, count=len(docs))
 
 
 def concept_lookup(engine: Engine, concept: Concept) -> Lookup:
@@ -237,13 +278,14 @@ def _rank_scores(engine: Engine, docs: list[int], values: Sequence[float], depth
                  ) -> Ranked:
     """(score, docnum) best first, at least ``depth`` deep; the top ``RERANK`` re-ranked
     with the solved/votes preference. Only documents scoring at least the ``RERANK``-th
-    best score are sorted (one C-speed pass finds them)."""
+    best score are sorted (one numpy partition finds them)."""
     keep = max(RERANK, depth)
-    pairs: Iterable[tuple[float, int]] = zip(values, docs, strict=True)
+    # (-score, docnum) tuples sort best first by their own comparison (no key function)
+    pairs: Iterable[tuple[float, int]] = zip(map(neg, values), docs, strict=True)
     if len(values) > keep:
-        threshold = heapq.nlargest(keep, values)[-1]
+        threshold = float(np.partition(np.asarray(values, dtype=np.float64), -keep)[-keep])
         pairs = compress(pairs, map(threshold.__le__, values))
-    head = sorted(pairs, key=_best_first)[:keep]
+    head = [(-s, d) for s, d in sorted(pairs)[:keep]]
     votes_field = engine.schema["votes"]
     votes, solved = engine.column("votes"), engine.column("solved_flag")
     # 1 + 0.15 * solved + 0.05 * log1p(votes), the votes part per distinct raw column value

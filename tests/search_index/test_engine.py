@@ -78,3 +78,34 @@ def test_search_results_are_the_same_after_merging_segments(segmented):
     writer.commit(optimize=True)  # one segment
     after = {q: [h.doc_id for h in segmented.search(q, per_page=50).hits] for q in queries}
     assert after == before
+
+
+def test_phrases_at_the_start_and_with_a_repeated_word_match_whoosh(make_index):
+    """A phrase opening the text (its start at position 0) and one repeating a word are
+    found exactly where Whoosh finds them, and nowhere the words are merely near."""
+    index = make_index()
+    index.apply([
+        make_doc("question:1", "Centro famiglie", "Centro famiglie e centro per ragazzi"),
+        make_doc("question:2", "Famiglie al centro", "Sostegno alle famiglie del centro"),
+        make_doc("question:3", "Nido nido", "Il nido nido aziendale apre"),
+    ], [])
+    index.apply([make_doc("question:4", "Nido", "Un nido, poi un altro nido")], [])
+    engine = index._fresh()
+    for phrase in ("centro famiglie", "nido nido", "famiglie centro"):
+        stems = tuple(analyze(phrase))
+        expected = _whoosh_docs(engine.searcher, wq.Phrase("text", list(stems)))
+        assert engine.docset("text", stems) == expected, phrase
+    assert engine.docset("text", tuple(analyze("nido nido")))  # found, not just near
+
+
+def test_saturation_is_bm25_without_its_idf(segmented):
+    """Related documents weigh terms themselves: the engine's per-term BM25 tf part times
+    Whoosh's idf is Whoosh's BM25 score."""
+    engine = segmented._fresh()
+    for word in WORDS:
+        (stem,) = analyze(word)
+        docs, values = engine.saturation("text", stem)
+        idf = engine.searcher.idf("text", stem)
+        scores = engine.bm25("text", stem, set(docs.tolist()))
+        got = {d: v * idf for d, v in zip(docs.tolist(), values.tolist(), strict=True)}
+        assert got == pytest.approx(scores), word
