@@ -237,6 +237,9 @@ def sign_in(port: int) -> str:
         reply = client.request("POST", "/accedi", {"login": VIEWER, "password": dataset.PASSWORD})
         if reply.status != 303:
             raise RuntimeError(f"sign-in answered {reply.status}")
+        # Land on a page as a browser does: it shows (and so removes) the welcome message,
+        # and the cookie that comes back is the one a member's later requests carry.
+        client.request("GET", "/")
     finally:
         client.close()
     return "; ".join(f"{k}={v}" for k, v in client.cookies.items())

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, Response, g
 
 from forum.extensions import cache
 
@@ -21,3 +21,12 @@ def init_render_cache(app: Flask, session_class: type) -> None:
     cache.init_app(app)
     versions.install(session_class)
     app.jinja_env.globals["slot"] = slots.slot
+    app.after_request(_say_hit_or_miss)
+
+
+def _say_hit_or_miss(response: Response) -> Response:
+    """`X-Render-Cache: hit|miss` on shared pages, to read hit rates from outside."""
+    state = g.get("render_cache")
+    if state:
+        response.headers["X-Render-Cache"] = state
+    return response

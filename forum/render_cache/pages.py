@@ -125,14 +125,15 @@ def render_shared(template: str, *, page: str, scopes: Sequence[str],
         return _render(template, context(), nonce, token).fill(nonce, token)
     wanted = (*BASE_SCOPES, *scopes)
     found = versions.read_versions(db.session, wanted)
+    viewer_user = getattr(current_user, "_get_current_object", lambda: current_user)()
     people: Collection[int] = ()
-    if participants is not None and getattr(current_user, "is_authenticated", False):
+    if participants is not None and getattr(viewer_user, "is_authenticated", False):
         people_key = _key("participants", page, found)
         people = cache.get(people_key)
         if people is None:
             people = frozenset(participants())
             cache.set(people_key, people, timeout=_ttl())
-    viewer = viewer_class(current_user, people, found[BASE_SCOPES.index(versions.GROUPS)])
+    viewer = viewer_class(viewer_user, people, found[BASE_SCOPES.index(versions.GROUPS)])
     key = _key("page", page, request.full_path, select_locale(), found, viewer)
     entry = cache.get(key)
     if entry is None:

@@ -163,3 +163,11 @@ def test_bulk_statements_bump_the_threads_they_touch(app, thread) -> None:
     assert version()[1] == after_update[1] + 1  # not attributable: every page renews
     assert db.session.scalar(select(ContentVersion.version).where(
         ContentVersion.scope == versions.QUESTIONS)) is not None
+
+
+def test_a_shared_page_says_when_it_came_from_the_cache(app, thread) -> None:
+    question, _first, _second = thread
+    reader = _client(app, make_user())
+    states = [reader.get(f"/domande/{question.id}").headers.get("X-Render-Cache")
+              for _ in range(2)]
+    assert states == ["miss", "hit"]
