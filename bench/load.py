@@ -342,13 +342,14 @@ def gunicorn(url: str, workdir: Path, opts: Options) -> Iterator[Server]:
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
         try:
-            _wait_ready(proc, port, log_path)
+            wait_ready(proc, port, log_path)
             yield Server(proc, port, log_path, opts.worker_class, opts.workers)
         finally:
             stop_process_group(proc)
 
 
-def _wait_ready(proc: subprocess.Popen[bytes], port: int, log_path: Path) -> None:
+def wait_ready(proc: subprocess.Popen[bytes], port: int, log_path: Path) -> None:
+    """Until gunicorn answers 200 on / (it exited or stayed silent: the log's tail, raised)."""
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if proc.poll() is not None:

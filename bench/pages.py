@@ -40,7 +40,15 @@ from sqlalchemy.engine import Engine
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import dataset  # noqa: E402
-from bench.load import BIN, ROOT, Client, free_port, server_env, stop_process_group  # noqa: E402
+from bench.load import (  # noqa: E402
+    BIN,
+    ROOT,
+    Client,
+    free_port,
+    server_env,
+    stop_process_group,
+    wait_ready,
+)
 from config import Config  # noqa: E402
 from forum import create_app  # noqa: E402
 from forum.extensions import db  # noqa: E402
@@ -211,27 +219,10 @@ def gunicorn(target: str, env: dict[str, str], folder: Path, name: str
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True)
         try:
-            _wait_ready(proc, port, log_path)
+            wait_ready(proc, port, log_path)
             yield port, proc.pid
         finally:
             stop_process_group(proc)
-
-
-def _wait_ready(proc: subprocess.Popen[bytes], port: int, log_path: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"gunicorn exited:\n{log_path.read_text()[-2000:]}")
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-        try:
-            conn.request("GET", "/")
-            if conn.getresponse().status == 200:
-                return
-        except (OSError, http.client.HTTPException):
-            time.sleep(0.2)
-        finally:
-            conn.close()
-    raise RuntimeError(f"gunicorn did not answer:\n{log_path.read_text()[-2000:]}")
 
 
 def sign_in(port: int) -> str:
