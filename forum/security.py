@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, g, request
+from flask import Flask, Response, abort, g, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -33,7 +33,8 @@ def _set_headers(response: Response) -> Response:
     response.headers["X-Frame-Options"] = "DENY"
     if response.mimetype == "text/html" and "charset" not in response.content_type:
         response.content_type = "text/html; charset=utf-8"
-    if request.endpoint != "static" and current_user and current_user.is_authenticated:
+    # a member's session says so without loading the account (a page served from their copy)
+    if request.endpoint != "static" and ("_user_id" in session or current_user.is_authenticated):
         response.headers["Cache-Control"] = "no-store"
         response.vary.add("Cookie")
     return response

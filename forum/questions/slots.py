@@ -30,7 +30,7 @@ def _my_votes(args: Sequence[str]) -> dict[tuple[str, int], int]:
     return {(("question", q) if q else ("answer", a or 0)): v for q, a, v in rows}
 
 
-@slot_kind("vote", _my_votes)
+@slot_kind("vote", _my_votes, keep=lambda _mine: True)
 def vote_button(arg: str, mine: dict[tuple[str, int], int]) -> str:
     """The button's value and pressed state for the viewer's own vote."""
     kind, post, direction = arg.split("-")
@@ -49,7 +49,13 @@ def _offers(args: Sequence[str]) -> dict[str, str]:
     return html
 
 
-@slot_kind("offer", _offers)
+def _no_offer(html: dict[str, str]) -> bool:
+    """A copy showing an open offer is never kept (it ends when declined, answered or
+    routed elsewhere); without one, the viewer's scope tells when one arrives."""
+    return not any(html.values())
+
+
+@slot_kind("offer", _offers, keep=_no_offer)
 def routing_offer(arg: str, html: dict[str, str]) -> str:
     """'Puoi aiutare?' for the member a routed question was offered to."""
     return html.get(arg, "")

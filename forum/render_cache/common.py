@@ -13,13 +13,31 @@ from forum.extensions import db
 from forum.models import Follow, User
 from forum.models.follow import Level
 from forum.render_cache.slots import slot_kind
+from forum.render_cache.versions import user_scope
 
 
 def _nothing(_args: Sequence[str]) -> None:
     return None
 
 
-@slot_kind("user-bar", _nothing)
+def _always(_prepared: object) -> bool:
+    return True
+
+
+def _not_moderator(_prepared: None) -> bool:
+    """The moderation queue's count changes with every flag anywhere: moderators' copies
+    are never kept; everyone else's counters follow their own `viewer:ID` scope."""
+    from forum.permissions import can_moderate
+
+    return not can_moderate(current_user)
+
+
+def _user_scopes(args: Sequence[str]) -> tuple[str, ...]:
+    """The members named by the markers (their reputation, their openness to contact)."""
+    return tuple(user_scope(int(a)) for a in args if a.isdigit())
+
+
+@slot_kind("user-bar", _nothing, keep=_not_moderator)
 def user_bar(_arg: str, _prepared: None) -> str:
     """Counters, name and reputation of the signed-in member: the template alone with
     the header's values, without running every context processor of a page again."""
@@ -35,7 +53,7 @@ def _reputations(args: Sequence[str]) -> dict[str, int]:
         select(User.id, User.reputation).where(User.id.in_(ids))).all()} if ids else {}
 
 
-@slot_kind("rep", _reputations)
+@slot_kind("rep", _reputations, scopes=_user_scopes, keep=_always)
 def reputation(arg: str, found: dict[str, int]) -> str:
     """Reputation changes with every vote anywhere: read per request, never stored."""
     return str(found.get(arg, ""))
@@ -53,7 +71,7 @@ def _levels(args: Sequence[str]) -> dict[tuple[str, int], str]:
     return {(str(kind), target): str(level) for kind, target, level in rows}
 
 
-@slot_kind("follow-sel", _levels)
+@slot_kind("follow-sel", _levels, keep=_always)
 def follow_selected(arg: str, levels: dict[tuple[str, int], str]) -> str:
     """` selected` on the viewer's level (normal when they never chose one)."""
     kind, target, level = arg.split("-", 2)
@@ -65,7 +83,7 @@ def _users(args: Sequence[str]) -> dict[str, User]:
     return {str(u.id): u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
 
 
-@slot_kind("contact", _users)
+@slot_kind("contact", _users, scopes=_user_scopes, keep=_always)
 def contact(arg: str, users: dict[str, User]) -> str:
     """"Scrivi": depends on blocks between the viewer and the member, so per request."""
     template = current_app.jinja_env.get_template("_partials/contact_slot.html")

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import event, inspect, select
+from sqlalchemy import bindparam, event, inspect, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from forum.models import (
@@ -42,6 +42,7 @@ from forum.models import (
     Theme,
     User,
 )
+from forum.render_cache import viewers
 
 ALL = "all"  # in every key: bumped by changes we cannot attribute
 QUESTIONS = "questions"  # lists, search results, home: any question's row
@@ -103,7 +104,8 @@ def scopes_of(obj: Any, session: Session) -> set[str]:
     for classes, scope in _MODULE_SCOPES:
         if isinstance(obj, classes):
             return {scope}
-    return set()
+    members = viewers.viewer_ids_of(obj, session)
+    return {viewers.viewer_scope(i) for i in members} if members else set()
 
 
 def _note(session: Session, scopes: Iterable[str]) -> None:
@@ -132,6 +134,11 @@ def _on_bulk(state: ORMExecuteState) -> None:
         return
     model = state.bind_mapper.class_
     if model is ContentVersion:
+        return
+    if viewers.is_personal(model):
+        members = viewers.viewer_ids_of_bulk(state, model)
+        _note(state.session, {ALL} if members is None
+              else {viewers.viewer_scope(i) for i in members})
         return
     if model is User:
         values = getattr(state.statement, "_values", None) or {}
@@ -185,11 +192,14 @@ def _forget(session: Session) -> None:
     session.info.pop(_PENDING, None)
 
 
+_READ = (select(ContentVersion.scope, ContentVersion.version)
+         .where(ContentVersion.scope.in_(bindparam("scopes", expanding=True))))
+
+
 def read_versions(session: Any, scopes: Sequence[str]) -> tuple[int, ...]:
-    """The current version of each scope (1 when never bumped), in one statement."""
-    rows = dict(session.execute(
-        select(ContentVersion.scope, ContentVersion.version)
-        .where(ContentVersion.scope.in_(scopes))).all())
+    """The current version of each scope (1 when never bumped), in one statement (built
+    once and run on the connection: it runs on every shared page)."""
+    rows = dict(session.connection().execute(_READ, {"scopes": list(scopes)}).all())
     return tuple(int(rows.get(s, 1)) for s in scopes)
 
 
