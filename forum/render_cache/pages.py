@@ -88,8 +88,13 @@ class MemberCopy:
     depends: tuple[str, ...]
     seen: tuple[int, ...]
 
-    def current(self) -> bool:
-        return not self.depends or versions.read_versions(db.session, self.depends) == self.seen
+    def current(self, known: dict[str, int]) -> bool:
+        """Whether `depends` still hold the versions seen (`known` were just read)."""
+        if not self.depends:
+            return True
+        if all(scope in known for scope in self.depends):
+            return tuple(known[scope] for scope in self.depends) == self.seen
+        return versions.read_versions(db.session, self.depends) == self.seen
 
 
 def _privileges(user: Any) -> tuple[str, ...]:
@@ -163,12 +168,16 @@ def render_shared(template: str, *, page: str, scopes: Sequence[str],
         return _render(template, context(), nonce, token).fill(nonce, token)
     member = _session_member()
     own = (versions.user_scope(member[1]), viewer_scope(member[1])) if member else ()
-    found = versions.read_versions(db.session, (*BASE_SCOPES, *scopes, *own))
+    # the members a copy of this page last depended on, read in the same statement
+    hint_key = _key("depends", page, request.full_path)
+    hint: tuple[str, ...] = (cache.get(hint_key) or ()) if member else ()
+    read = versions.read_versions(db.session, (*BASE_SCOPES, *scopes, *own, *hint))
+    found = read[:len(read) - len(hint)]
     copy_key = None
     if member is not None:
         copy_key = _key("copy", page, request.full_path, select_locale(), found, member[0])
         copy = cache.get(copy_key)
-        if copy is not None and copy.current():
+        if copy is not None and copy.current(dict(zip(hint, read[len(found):], strict=True))):
             g.render_cache = "hit"
             return copy.page.fill(nonce, token)
     if not _shareable():
@@ -199,6 +208,8 @@ def render_shared(template: str, *, page: str, scopes: Sequence[str],
     if keep:
         cache.set(copy_key, MemberCopy(SharedPage.cut(html, nonce, token), depends, seen),
                   timeout=_ttl())
+        if depends != hint:
+            cache.set(hint_key, depends, timeout=_ttl())
     return html
 
 

@@ -120,10 +120,19 @@ def related_to_practice(practice: Any, citing_ids: list[int], viewer: Any = None
 
 
 def index_behind() -> bool:
-    """Changes wait in the outbox: the index does not show them yet (one indexed probe)."""
+    """Changes wait in the outbox: the index does not show them yet (one indexed probe,
+    built once and run on the connection: every shared search page asks)."""
+    from forum.extensions import db
+
+    return db.session.connection().execute(_OUTBOX_PROBE).first() is not None
+
+
+def _outbox_probe() -> Any:
     from sqlalchemy import select
 
-    from forum.extensions import db
     from forum.models import SearchOutbox
 
-    return db.session.scalar(select(SearchOutbox.id).limit(1)) is not None
+    return select(SearchOutbox.id).limit(1)
+
+
+_OUTBOX_PROBE = _outbox_probe()
