@@ -19,6 +19,7 @@ from forum.practices import labels as practice_labels
 from forum.practices.vocabulary import LEVELS
 from forum.privacy.highlight import highlight, kind_label
 from forum.taxonomy import ROLE_LABELS, organisation_type_label, region_name
+from forum.urls import icon_href, link_for
 from forum.users.avatars import initials
 from forum.users.vocabulary import LANGUAGES, province_name
 
@@ -99,9 +100,8 @@ def init_templating(app: Flask) -> None:
         theme_name=lambda theme: _(theme.name),
         follow_levels=lambda: [(value, _(label)) for value, label in LEVEL_LABELS.items()],
         follow_target_label=lambda kind: _(FOLLOW_TARGET_LABELS.get(kind, kind)),
-        icon_href=lambda name: url_for(
-            "static", filename="vendor/bootstrap-italia/svg/sprites.svg"
-        ) + "#" + name,
+        icon_href=icon_href,
+        url_for=link_for,
     )
     env.filters.update(practice_labels.TEMPLATE_FILTERS)
     env.filters.update(

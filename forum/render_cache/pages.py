@@ -173,11 +173,12 @@ def render_shared(template: str, *, page: str, scopes: Sequence[str],
     hint: tuple[str, ...] = (cache.get(hint_key) or ()) if member else ()
     read = versions.read_versions(db.session, (*BASE_SCOPES, *scopes, *own, *hint))
     found = read[:len(read) - len(hint)]
+    known = dict(zip(hint, read[len(found):], strict=True))
     copy_key = None
     if member is not None:
         copy_key = _key("copy", page, request.full_path, select_locale(), found, member[0])
         copy = cache.get(copy_key)
-        if copy is not None and copy.current(dict(zip(hint, read[len(found):], strict=True))):
+        if copy is not None and copy.current(known):
             g.render_cache = "hit"
             return copy.page.fill(nonce, token)
     if not _shareable():
@@ -203,7 +204,8 @@ def render_shared(template: str, *, page: str, scopes: Sequence[str],
     if copy_key is None or viewer_user.get_id() != member[0]:  # type: ignore[index]
         return entry.fill(nonce, token)
     depends = scopes_of(entry.slots())  # read before the slots load: never newer than them
-    seen = versions.read_versions(db.session, depends) if depends else ()
+    seen = (tuple(known[s] for s in depends) if all(s in known for s in depends)
+            else versions.read_versions(db.session, depends))
     html, keep = entry.fill_keeping(nonce, token)
     if keep:
         cache.set(copy_key, MemberCopy(SharedPage.cut(html, nonce, token), depends, seen),
