@@ -86,6 +86,7 @@ class Config:
     VOTE_LIMIT = "120 per hour;30 per minute"
     FLAG_LIMIT = "30 per day;10 per minute"
     PREVIEW_LIMIT = "600 per hour;30 per minute"  # the editor asks at most every ~0.5 s
+    DRAFT_LIMIT = "1200 per hour;60 per minute"  # the forms save at most every 1.5 s
     EDIT_LIMIT = "120 per hour;10 per minute"  # each edit renders Markdown (up to 0.5 s CPU)
     # Private messages (/messaggi): new conversations and replies, per member.
     CONVERSATION_LIMIT = "10 per hour;3 per minute"

@@ -24,8 +24,10 @@ def member_key() -> str:
     return f"address:{get_remote_address()}"
 
 
-def write_limit(name: str, scope: str) -> Callable[[Any], Any]:
-    """Decorator: limit POSTs of every route sharing `scope` by the config value `name`."""
+def write_limit(name: str, scope: str, methods: tuple[str, ...] = ("POST",)
+                ) -> Callable[[Any], Any]:
+    """Decorator: limit writes (`methods`) of every route sharing `scope` by the config
+    value `name`."""
     return limiter.shared_limit(
-        config_limit(name), scope=scope, key_func=member_key, methods=["POST"]
+        config_limit(name), scope=scope, key_func=member_key, methods=list(methods)
     )

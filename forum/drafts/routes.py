@@ -7,6 +7,7 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user, login_required
 
 from forum.drafts import queries, services
+from forum.limits import write_limit
 from forum.views import optional_int
 
 bp = Blueprint("drafts", __name__)
@@ -34,6 +35,7 @@ def read(kind: str):
 
 @bp.route("/bozze/<kind>", methods=["PUT", "POST"])
 @login_required
+@write_limit("DRAFT_LIMIT", "drafts", methods=("PUT", "POST"))
 def save(kind: str):
     """Save (create or replace) the member's draft of a form."""
     draft = services.save_draft(current_user, services.draft_kind(kind),
@@ -44,6 +46,7 @@ def save(kind: str):
 
 @bp.route("/bozze/<kind>/scarta", methods=["POST"])
 @login_required
+@write_limit("DRAFT_LIMIT", "drafts")
 def discard(kind: str):
     """Discard the member's draft of a form."""
     services.discard_draft(current_user, services.draft_kind(kind), _question_id())

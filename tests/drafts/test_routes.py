@@ -3,6 +3,8 @@ CSRF-checked, bad input a 4xx; the ask and answer forms carry the draft hooks.""
 
 from __future__ import annotations
 
+import pytest
+
 from forum.extensions import db
 from forum.models import Draft
 from tests.factories import make_question, make_user
@@ -76,3 +78,25 @@ def test_the_ask_and_answer_forms_carry_the_draft_hooks(client, login, app):
     assert 'enctype="multipart/form-data"' in ask
     page = client.get(f"/domande/{question.id}").get_data(as_text=True)
     assert 'data-draft="answer"' in page and f"/bozze/answer?domanda={question.id}" in page
+
+
+class TestDraftLimit:
+    @pytest.fixture
+    def app_overrides(self) -> dict:
+        """Limits on, three draft writes a minute."""
+        return {"RATELIMIT_ENABLED": True, "DRAFT_LIMIT": "3 per minute"}
+
+    def test_saving_drafts_is_rate_limited_per_member_and_the_last_draft_is_kept(
+            self, client, login, app):
+        from forum.extensions import limiter
+
+        limiter.reset()
+        login(make_user())
+        codes = [client.put("/bozze/ask", json={"body": f"Testo {n}"}, headers=JSON).status_code
+                 for n in range(4)]
+        codes.append(client.post("/bozze/ask/scarta", headers=JSON).status_code)
+        assert codes == [200, 200, 200, 429, 429]
+        assert client.get("/bozze/ask", headers=JSON).get_json()["draft"]["body"] == "Testo 2"
+        login(make_user())  # another member has a bucket of their own
+        assert client.put("/bozze/ask", json={"body": "Altro"}, headers=JSON).status_code == 200
+        limiter.reset()
