@@ -1,7 +1,7 @@
-"""The best-practice list on a phone and a desktop: the filters are one "Filtri" disclosure,
-closed on phones so the first result is on the first screen, open beside the results on a
-desktop; long groups show their first options and "Mostra tutte"; a chosen filter keeps its
-group open; without JavaScript the desktop still shows the filters."""
+"""The best-practice and event lists on a phone and a desktop: the filters are one "Filtri"
+disclosure, closed on phones so the first result is on the first screen, open beside the
+results on a desktop; long groups show their first options and "Mostra tutte"; a chosen
+filter keeps its group open; without JavaScript the desktop still shows the filters."""
 
 from __future__ import annotations
 
@@ -54,3 +54,24 @@ def test_on_a_desktop_the_filters_are_open_beside_the_results(
     gap = card.evaluate("c => c.getBoundingClientRect().bottom - c.querySelector('.badge')"
                         ".getBoundingClientRect().bottom")
     assert gap < 40, gap
+
+
+def test_events_on_a_phone_come_before_their_filters_and_on_a_desktop_beside_them(
+        new_page: Callable[..., Page]) -> None:
+    page = new_page(viewport=PHONE)
+    page.goto("/incontri")
+    first = page.locator("main li h2 a").first
+    box = first.bounding_box()
+    assert box is not None and box["y"] < PHONE["height"] - 100, box
+    theme = page.get_by_label("Tema", exact=True)
+    expect(theme).to_be_hidden()
+    page.locator("summary", has_text="Filtri").click()
+    expect(theme).to_be_visible()
+    page.get_by_label("Modalità").select_option(index=1)
+    page.get_by_role("button", name="Filtra", exact=True).click()
+    expect(page.locator("summary", has_text="Filtri")).to_contain_text("1 attivo")
+    no_violations(page, "incontri, telefono, filtri aperti")
+    for js in (True, False):
+        page = new_page(viewport=DESKTOP, java_script_enabled=js)
+        page.goto("/incontri")
+        expect(page.get_by_label("Tema", exact=True)).to_be_visible()

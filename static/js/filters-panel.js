@@ -1,8 +1,8 @@
-// Best-practice filters: the "Filtri" disclosure is open at desktop widths (beside the
+// List filters (practices, events): the "Filtri" disclosure is open at desktop widths (beside the
 // results) and closed on phones (the results come first); the user's own toggle wins.
 const WIDE = "(min-width: 992px)";
 
-export function initPracticeFilters(root = document) {
+export function initFiltersPanel(root = document) {
   const panel = root.querySelector("[data-filters-panel]");
   if (!panel) return;
   const wide = window.matchMedia(WIDE);
