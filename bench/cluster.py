@@ -32,6 +32,7 @@ import http.client
 import json
 import os
 import random
+import re
 import secrets
 import shutil
 import signal
@@ -77,6 +78,7 @@ class Options:
     kill_seconds: float = 20.0  # the phase during which one server is killed
     users: int = 40
     questions: int = 30
+    index_seed: bool = True  # index the seeded posts, so the load's searches find some
     strict_anonymous: bool = False
 
     @classmethod
@@ -327,8 +329,10 @@ def _one(member: Member, port: int, kind: str, rng: random.Random, data: load.Se
             phase.accepted.append(Accepted(int(match.group(3)), question_id, marker))
         # as a browser does: the page shows (and so removes) the flash message
         path = urlsplit(reply.location)._replace(scheme="", netloc="", fragment="").geturl()
-        with contextlib.suppress(OSError, http.client.HTTPException):
-            client.request("GET", path)
+        follow = client.request("GET", path)
+        if follow.status != 200:
+            with phase.lock:
+                phase.unexpected.append(f"GET {path} after the answer: {follow.status}")
         return reply.status, f"answer to {question_id}", 2
     return reply.status, f"answer to {question_id}", 1
 
@@ -433,7 +437,8 @@ def check_search(author: Roamer, reader: Roamer, ports: list[int],
                  question_id: int) -> dict[str, Any]:
     """A new answer posted on the first server, searched for on each until found."""
     word = f"grappolo{secrets.token_hex(4)}z"
-    _answer(author, ports[0], question_id, f"Risposta con la parola {word}, per la ricerca.")
+    answer_id = _answer(author, ports[0], question_id,
+                        f"Risposta con la parola {word}, per la ricerca.")
     posted = time.monotonic()
     seconds: dict[str, float | None] = {}
     for port in ports:
@@ -446,7 +451,8 @@ def check_search(author: Roamer, reader: Roamer, ports: list[int],
         seconds[str(port)] = None if found_at is None else round(found_at, 2)
     worst = max((s for s in seconds.values() if s is not None), default=None)
     ok = all(s is not None and s <= SEARCH_WITHIN for s in seconds.values())
-    return {"found_after_seconds": seconds, "worst": worst, "within": SEARCH_WITHIN, "ok": ok}
+    return {"found_after_seconds": seconds, "worst": worst, "within": SEARCH_WITHIN, "ok": ok,
+            "answer": [answer_id, question_id, word]}
 
 
 def _shows(roamer: Roamer, port: int, question_id: int, new: str, old: str) -> bool:
@@ -486,7 +492,8 @@ def check_edits(author: Roamer, reader: Roamer, anonymous: Roamer, ports: list[i
                 anonymous_stale.append(f"edited on {editor}, stale on {port}")
         old = new
     return {"edits": len(ports), "reads_after_edit": reads, "stale": stale,
-            "anonymous_stale": anonymous_stale, "ok": not stale}
+            "anonymous_stale": anonymous_stale, "ok": not stale,
+            "answer": [answer_id, question_id, old]}
 
 
 def check_answers_kept(url: str, accepted: list[Accepted]) -> dict[str, Any]:
@@ -557,7 +564,8 @@ def run(url: str, redis_url: str, opts: Options, workdir: Path) -> dict[str, Any
                               "clients": opts.clients, "cpus": os.cpu_count()}
     with cluster(url, workdir, opts, env) as running:
         data = load.seed(url, max(opts.users, opts.clients + 3), opts.questions)
-        run_flask(["search", "reindex"], {**load.server_env(url, workdir), **env})
+        if opts.index_seed:
+            run_flask(["search", "reindex"], {**load.server_env(url, workdir), **env})
         running.wait_ready()
         ports = running.ports
         _progress(started, f"{len(data.users)} members, {len(data.question_ids)} questions "
@@ -594,16 +602,26 @@ def run(url: str, redis_url: str, opts: Options, workdir: Path) -> dict[str, Any
                            f"{kill.dropped} requests dropped in flight")
         report["jobs"] = settled_jobs(url)
         report["worker_alive_at_end"] = running.worker.poll() is None
-    report["answers"] = check_answers_kept(url, [a for p in phases for a in p.accepted])
+        report["pids"] = [*(s.proc.pid for s in running.servers.values()), running.worker.pid]
+    checked = [Accepted(*report[check]["answer"]) for check in ("search", "edits")]
+    report["answers"] = check_answers_kept(url, [a for p in phases for a in p.accepted]
+                                           + checked)
     report["votes"] = check_votes(url, members)
-    report["log"] = {str(port): load.log_counts(server.log_path)
+    report["log"] = {str(port): log_counts(server.log_path)
                      for port, server in running.servers.items()}
-    report["log"]["worker"] = load.log_counts(running.worker_log)
+    report["log"]["worker"] = log_counts(running.worker_log)
     report["failures"] = failures(report, opts)
     report["warnings"] = warnings(report, opts)
     report["ok"] = not report["failures"]
     report["seconds_total"] = round(time.perf_counter() - started, 1)
     return report
+
+
+def log_counts(path: Path) -> dict[str, Any]:
+    """`load.log_counts` and the first error line, to tell what went wrong from the report."""
+    text = path.read_text(errors="replace") if path.exists() else ""
+    first = re.search(r"^\w*(?:Error|Exception): .*$", text, re.MULTILINE)
+    return {**load.log_counts(path), "first_error": first.group(0)[:300] if first else None}
 
 
 def settled_jobs(url: str, patience: float = 10.0) -> dict[str, Any]:
@@ -649,6 +667,8 @@ def failures(report: dict[str, Any], opts: Options) -> list[str]:
         if phase["server_errors"]:
             out.append(f"{name}: {phase['server_errors']} 5xx/connection errors, "
                        f"e.g. {phase['errors'][:2]}")
+        elif phase["errors"]:
+            out.append(f"{name}: client errors {phase['errors'][:2]}")
         if phase["unexpected_count"]:
             out.append(f"{name}: {phase['unexpected_count']} unexpected answers, "
                        f"e.g. {phase['unexpected'][:2]}")
@@ -672,7 +692,8 @@ def warnings(report: dict[str, Any], opts: Options) -> list[str]:
                    "per-process anonymous page cache keeps a page PAGE_CACHE_SECONDS)")
     for where, counts in report["log"].items():
         if counts["tracebacks"]:
-            out.append(f"{counts['tracebacks']} tracebacks in the log of {where}")
+            out.append(f"{counts['tracebacks']} tracebacks in the log of {where}, first: "
+                       f"{counts['first_error']}")
     if report["jobs"].get("failed"):
         out.append(f"{report['jobs']['failed']} background jobs failed")
     if report["jobs"]["pending_due"]:
@@ -685,8 +706,9 @@ def scaling_note(throughput: list[dict[str, Any]], cpus: int | None) -> str:
     first = throughput[0]
     base = first["rps"] or 1.0
     ratios = ", ".join(f"{t['servers']}: {t['rps'] / base:.2f}x" for t in throughput)
-    return (f"Requests/s against {first['servers']} server(s): {ratios}. On this machine ({cpus} CPUs) every server, the "
-            "RQ worker, PostgreSQL, Redis and the load clients share the same cores: a second "
+    return (f"Requests/s against {first['servers']} server(s): {ratios}. On this machine "
+            f"({cpus} CPUs) every server, the RQ worker, PostgreSQL, Redis and the load "
+            "clients share the same cores: a second "
             "or third server adds processes but no CPU, so once one server's 2 workers keep "
             "the cores busy the total cannot grow; on separate machines each server brings "
             "its own cores and the shared PostgreSQL and Redis become the limit.")
