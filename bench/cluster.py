@@ -620,8 +620,9 @@ def run(url: str, redis_url: str, opts: Options, workdir: Path) -> dict[str, Any
 def log_counts(path: Path) -> dict[str, Any]:
     """`load.log_counts` and the first error line, to tell what went wrong from the report."""
     text = path.read_text(errors="replace") if path.exists() else ""
-    first = re.search(r"^\w*(?:Error|Exception): .*$", text, re.MULTILINE)
-    return {**load.log_counts(path), "first_error": first.group(0)[:300] if first else None}
+    first = re.search(r"^Traceback \(most recent call last\):\n(?:[ \t].*\n)*.*$", text,
+                      re.MULTILINE)
+    return {**load.log_counts(path), "first_error": first.group(0)[-1500:] if first else None}
 
 
 def settled_jobs(url: str, patience: float = 10.0) -> dict[str, Any]:
