@@ -215,8 +215,8 @@ class Seed:
     theme_slugs: list[str]
 
 
-def seed(url: str, users: int) -> Seed:
-    """Users, three questions and three answers, created through the services."""
+def seed(url: str, users: int, n_questions: int = 3) -> Seed:
+    """Users, `n_questions` questions (at least 3) and three answers, through the services."""
     with app_on(url):
         ensure_themes()
         accounts = [
@@ -235,7 +235,7 @@ def seed(url: str, users: int) -> Seed:
                 body=f"Testo della domanda di carico {i + 1}, con i dettagli del contesto.",
                 theme_slug=slugs[i % len(slugs)], tags="carico, prova",
             )
-            for i in range(3)
+            for i in range(max(3, n_questions))
         ]
         answers = [
             post_answer(
@@ -327,7 +327,20 @@ def group_alive(pgid: int) -> bool:
 @contextlib.contextmanager
 def gunicorn(url: str, workdir: Path, opts: Options) -> Iterator[Server]:
     """Start gunicorn on a free port, wait until it answers, always stop it afterwards."""
-    port = free_port()
+    server = start_gunicorn(url, workdir, opts)
+    try:
+        wait_ready(server.proc, server.port, server.log_path)
+        yield server
+    finally:
+        stop_process_group(server.proc)
+
+
+def start_gunicorn(url: str, workdir: Path, opts: Options, port: int | None = None) -> Server:
+    """Launch gunicorn (a free port unless given) without waiting: several start at once.
+
+    The caller waits with `wait_ready` and stops it with `stop_process_group`.
+    """
+    port = port or free_port()
     log_path = workdir / f"gunicorn-{backend_of(url)}.log"
     cmd = [str(BIN / "gunicorn"), "-w", str(opts.workers), "-b", f"127.0.0.1:{port}",
            "--timeout", "60", "--graceful-timeout", "5", "--no-control-socket",
@@ -341,11 +354,7 @@ def gunicorn(url: str, workdir: Path, opts: Options) -> Iterator[Server]:
                                 **opts.env},
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
-        try:
-            wait_ready(proc, port, log_path)
-            yield Server(proc, port, log_path, opts.worker_class, opts.workers)
-        finally:
-            stop_process_group(proc)
+    return Server(proc, port, log_path, opts.worker_class, opts.workers)
 
 
 def wait_ready(proc: subprocess.Popen[bytes], port: int, log_path: Path) -> None:

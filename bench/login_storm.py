@@ -44,9 +44,10 @@ def _slow_hashes(url: str) -> None:
         db.session.commit()
 
 
-def _storm(port: int, attempts: list[tuple[str, str]]) -> tuple[Counter[int], float]:
-    """All clients fetch the form first, then post at the same instant."""
-    clients = [load.Client(port) for _ in attempts]
+def storm(ports: list[int], attempts: list[tuple[str, str]]) -> tuple[Counter[int], float]:
+    """All clients fetch the form first, then post at the same instant (spread over the
+    servers on `ports` in turn; a connection error counts as status 0)."""
+    clients = [load.Client(ports[i % len(ports)]) for i in range(len(attempts))]
     for client in clients:
         client.refresh_csrf("/accedi")
     statuses: Counter[int] = Counter()
@@ -93,9 +94,9 @@ def run(backend: str, url: str, redis_url: str | None, workdir: Path) -> dict[st
     with load.gunicorn(url, workdir, opts) as server:
         _uid, name = data.users[0]
         spellings = [name, f"{name}@ente.example", name.upper(), f"{name}@ENTE.EXAMPLE "]
-        wrong, wrong_s = _storm(server.port, [(spellings[i % 4], "sbagliata-davvero")
+        wrong, wrong_s = storm([server.port], [(spellings[i % 4], "sbagliata-davvero")
                                               for i in range(WRONG)])
-        crowd, crowd_s = _storm(server.port, [(u, load.PASSWORD) for _i, u in data.users[1:]])
+        crowd, crowd_s = storm([server.port], [(u, load.PASSWORD) for _i, u in data.users[1:]])
     logs = load.log_counts(server.log_path)
     return {"backend": backend, "storage": "redis" if redis_url else "memory (per worker)",
             "wrong": dict(wrong), "reached_check": wrong.get(401, 0), "limit": ACCOUNT_LIMIT,
