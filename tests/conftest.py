@@ -70,7 +70,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     root = Path(__file__).parent
     for item in items:
         where = Path(str(item.fspath)).relative_to(root).as_posix()
-        if "app" not in getattr(item, "fixturenames", ()) and where.startswith(DATABASE_FREE):
+        uses_database = ("app" in getattr(item, "fixturenames", ())
+                         or item.get_closest_marker("database") is not None)
+        if not uses_database and where.startswith(DATABASE_FREE):
             item.add_marker(skip)
 
 
