@@ -2,8 +2,9 @@
 
 The app holds a ``SearchBackend`` and nothing more specific, so an engine (Whoosh in a
 folder, or PostgreSQL full-text in the app's database) is swapped by ``open_backend``
-alone. The methods are exactly those the app calls; ``tests/search_index/test_backend_protocol.py`` runs one set of
-behaviour tests against every engine.
+alone. The methods are exactly those the app calls;
+``tests/search_index/test_backend_protocol.py`` runs one set of behaviour tests against
+every engine.
 """
 
 from __future__ import annotations
