@@ -28,6 +28,7 @@ __all__ = ["PostgresBackend"]
 log = logging.getLogger(__name__)
 
 BATCH = 500  # documents per statement batch (and per commit of a rebuild)
+PROGRESS_EVERY = 1_000  # a rebuild reports progress at least this often
 
 
 class PostgresBackend:
@@ -136,7 +137,8 @@ class PostgresBackend:
             seen: set[str] = set()
             count = 0
             it = iter(docs)
-            while chunk := list(islice(it, BATCH)):
+            size = max(1, min(BATCH, PROGRESS_EVERY))
+            while chunk := list(islice(it, size)):
                 rows = []
                 for doc in chunk:
                     if doc.doc_id in seen:
