@@ -3,9 +3,9 @@
 The app only knows the ``SearchBackend`` protocol. The engine is chosen by
 ``SEARCH_BACKEND`` ("whoosh": a folder; "postgres": the app's own PostgreSQL database);
 unset, PostgreSQL when the database is PostgreSQL (one index for every server, changed in
-the transaction that changes the data), Whoosh otherwise. Every search and related list passes the working groups the
-viewer reads (`permissions.readable_group_ids`, read fresh on each call): the index
-returns a group's discussions to nobody else.
+the transaction that changes the data), Whoosh otherwise. Every search and related list
+passes the working groups the viewer reads (`permissions.readable_group_ids`, read fresh
+on each call): the index returns a group's discussions to nobody else.
 """
 
 from __future__ import annotations
