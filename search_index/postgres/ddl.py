@@ -18,12 +18,13 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
-__all__ = ["CONFIG", "DROP", "LOCK_KEY", "SCHEMA", "TABLE", "WORDS", "ensure_schema",
-           "schema_present"]
+__all__ = ["CONFIG", "DROP", "LOCK_KEY", "SCHEMA", "TABLE", "TABLES", "WORDS",
+           "ensure_schema", "schema_present"]
 
 CONFIG = "forum_it"
 TABLE = "search_documents"
 WORDS = "search_words"
+TABLES = (TABLE, WORDS)  # not models of the app: its migrations' comparisons skip them
 LOCK_KEY = 7_418_220_518  # pg_advisory_xact_lock key: one schema creation at a time
 
 SCHEMA: tuple[str, ...] = (
