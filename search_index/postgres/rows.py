@@ -1,7 +1,8 @@
 """``SearchDocument`` to and from rows of ``search_documents``; writing them.
 
 The ``tsvector`` and the term counts are computed by PostgreSQL in the statement that
-writes the row (``UPSERT``), from the plain text sent as parameters: the configuration
+writes the row (``UPSERT``), from the plain text sent as parameters (elisions dropped,
+see ``elision.py``): the configuration
 ``forum_it`` is the only analyzer of indexed text. Only a ~2,000-character snippet source
 is stored, as the Whoosh backend stores.
 """
@@ -18,6 +19,7 @@ from sqlalchemy import Connection, text
 from ..documents import SearchDocument
 from ..results import Hit
 from .ddl import CONFIG, TABLE, WORDS
+from .elision import elide
 from .snippets import CLOSE, OPEN
 
 __all__ = ["HIT_COLUMNS", "SNIPPET_SOURCE_CHARS", "delete_rows", "hit_from_row", "params",
@@ -28,10 +30,10 @@ SNIPPET_SOURCE_CHARS = 2000
 _CONTROL = dict.fromkeys([*range(0x0A), *range(0x0B, 0x20), 0x7F, ord(OPEN), ord(CLOSE)], " ")
 
 _VECTORS = f"""
-    SELECT setweight(to_tsvector('{CONFIG}', :title), 'A') AS t,
-           setweight(to_tsvector('{CONFIG}', :tags_text), 'B')
-           || setweight(to_tsvector('{CONFIG}', :body), 'C')
-           || setweight(to_tsvector('{CONFIG}', :extra), 'D') AS rest
+    SELECT setweight(to_tsvector('{CONFIG}', :title_v), 'A') AS t,
+           setweight(to_tsvector('{CONFIG}', :tags_v), 'B')
+           || setweight(to_tsvector('{CONFIG}', :body_v), 'C')
+           || setweight(to_tsvector('{CONFIG}', :extra_v), 'D') AS rest
 """
 
 UPSERT = text(f"""
@@ -110,11 +112,14 @@ def params(doc: SearchDocument) -> dict[str, Any]:
     themes = _strings(doc.themes)
     if theme and theme not in themes:
         themes.insert(0, theme)
+    tags_text = " ; ".join(tags)
+    extra = accepted if accepted and accepted not in body else ""
     return {
+        "title_v": elide(title), "tags_v": elide(tags_text), "body_v": elide(body),
+        "extra_v": elide(extra),
         "doc_id": doc.doc_id, "kind": doc.kind, "num": doc.id, "title": title,
         "snippet": (body or accepted)[:SNIPPET_SOURCE_CHARS],
-        "tags_text": " ; ".join(tags), "body": body,
-        "extra": accepted if accepted and accepted not in body else "",
+        "tags_text": tags_text, "body": body, "extra": extra,
         "theme": theme or (themes[0] if themes else ""), "themes": themes, "tags": tags,
         "region": (doc.region or "").strip(), "solved": bool(doc.solved),
         "votes": max(min(_int(doc.votes), 2**31 - 1), -(2**31)),
