@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, text
 
 from ..whoosh.query import Concept, ParsedQuery, parse_query
+from .analysis import prepare
 from .ddl import CONFIG
-from .elision import elide
 from .synonyms import default_surfaces, thesaurus
 
 __all__ = ["PgConcept", "PgQuery", "build_query", "either", "resolve"]
@@ -140,7 +140,7 @@ def analyse(conn: Connection, pieces: list[Piece]) -> dict[Piece, str]:
             f"CAST({'phraseto' if kind == 'phrase' else 'plainto'}_tsquery('{CONFIG}', :p{i})"
             " AS text)" for i, (kind, _w) in enumerate(missing))
         row = conn.execute(text(f"SELECT {columns}"),
-                           {f"p{i}": elide(words) for i, (_k, words) in enumerate(missing)}
+                           {f"p{i}": prepare(words) for i, (_k, words) in enumerate(missing)}
                            ).one()
         for piece, value in zip(missing, row, strict=True):
             out[piece] = value or ""

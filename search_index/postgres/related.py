@@ -39,8 +39,8 @@ from ..whoosh.related import (
     WIDE_SHARE,
 )
 from ..whoosh.synonyms import SYNONYMS_PATH
+from .analysis import prepare
 from .ddl import CONFIG, TABLE
-from .elision import elide
 from .query import either
 from .rows import HIT_COLUMNS, hit_from_row
 
@@ -89,7 +89,7 @@ def related(conn: Connection, vocabulary: Vocabulary, body: str, *, type: str | 
     """Visible documents of ``type`` most related to ``body``, best first."""
     counts_rows = conn.execute(text(
         f"SELECT lexeme, cardinality(positions) FROM unnest(to_tsvector('{CONFIG}', :t))"),
-        {"t": elide(body[:MAX_TEXT_CHARS])}).all()
+        {"t": prepare(body[:MAX_TEXT_CHARS])}).all()
     counts: Counter[Forms] = Counter()
     for lexeme, tf in counts_rows:
         if lexeme not in vocabulary.question_words:

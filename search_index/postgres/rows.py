@@ -2,7 +2,7 @@
 
 The ``tsvector`` and the term counts are computed by PostgreSQL in the statement that
 writes the row (``UPSERT``), from the plain text sent as parameters (elisions dropped,
-see ``elision.py``): the configuration
+see ``analysis.py``): the configuration
 ``forum_it`` is the only analyzer of indexed text. Only a ~2,000-character snippet source
 is stored, as the Whoosh backend stores.
 """
@@ -18,8 +18,8 @@ from sqlalchemy import Connection, text
 
 from ..documents import SearchDocument
 from ..results import Hit
+from .analysis import prepare
 from .ddl import CONFIG, TABLE, WORDS
-from .elision import elide
 from .snippets import CLOSE, OPEN
 
 __all__ = ["HIT_COLUMNS", "SNIPPET_SOURCE_CHARS", "delete_rows", "hit_from_row", "params",
@@ -115,8 +115,8 @@ def params(doc: SearchDocument) -> dict[str, Any]:
     tags_text = " ; ".join(tags)
     extra = accepted if accepted and accepted not in body else ""
     return {
-        "title_v": elide(title), "tags_v": elide(tags_text), "body_v": elide(body),
-        "extra_v": elide(extra),
+        "title_v": prepare(title), "tags_v": prepare(tags_text), "body_v": prepare(body),
+        "extra_v": prepare(extra),
         "doc_id": doc.doc_id, "kind": doc.kind, "num": doc.id, "title": title,
         "snippet": (body or accepted)[:SNIPPET_SOURCE_CHARS],
         "tags_text": tags_text, "body": body, "extra": extra,
