@@ -26,6 +26,9 @@ __all__ = ["HIT_COLUMNS", "SNIPPET_SOURCE_CHARS", "delete_rows", "hit_from_row",
            "upsert_rows"]
 
 SNIPPET_SOURCE_CHARS = 2000
+# Text analysed per field: a tsvector holds at most 1 MB and positions stop at 16,383, so
+# words beyond this add nothing but the risk of a refused (and lost) write.
+VECTOR_SOURCE_CHARS = 200_000
 # control characters (PostgreSQL refuses NUL) and the snippet marks (see snippets.py)
 _CONTROL = dict.fromkeys([*range(0x0A), *range(0x0B, 0x20), 0x7F, ord(OPEN), ord(CLOSE)], " ")
 
@@ -115,8 +118,9 @@ def params(doc: SearchDocument) -> dict[str, Any]:
     tags_text = " ; ".join(tags)
     extra = accepted if accepted and accepted not in body else ""
     return {
-        "title_v": prepare(title), "tags_v": prepare(tags_text), "body_v": prepare(body),
-        "extra_v": prepare(extra),
+        "title_v": prepare(title), "tags_v": prepare(tags_text[:VECTOR_SOURCE_CHARS]),
+        "body_v": prepare(body[:VECTOR_SOURCE_CHARS]),
+        "extra_v": prepare(extra[:VECTOR_SOURCE_CHARS]),
         "doc_id": doc.doc_id, "kind": doc.kind, "num": doc.id, "title": title,
         "snippet": (body or accepted)[:SNIPPET_SOURCE_CHARS],
         "tags_text": tags_text, "body": body, "extra": extra,
