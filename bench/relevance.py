@@ -1,7 +1,8 @@
 """Relevance benchmark: nDCG@5 and recall@10 of search queries and of related practices on
 the project's judged set (``tests/search_index/relevance.py``), for the code of this
 tree beside the code of a baseline commit, in the same run; plus the latency of related
-practices on a synthetic corpus (``bench/search.py``'s generator) for both.
+practices and of searches on a synthetic corpus (``bench/search.py``'s generator) for
+both.
 
 Run: .venv/bin/python bench/relevance.py [--baseline REF] [--timing-size 20000] [-v]
      [--backend whoosh|postgres|both] [--pg-url postgresql+psycopg://.../db]
@@ -75,7 +76,8 @@ def open_index(backend: str, folder: Path, pg_url: str | None) -> Any:
 def related_timing(size: int, seed: int, backend: str = "whoosh",
                    pg_url: str | None = None) -> dict[str, float]:
     """p50/p95 wall and CPU milliseconds of ``more_like`` (question text -> 5 practices)
-    over ``size`` synthetic documents, as ``bench/search.py`` calls it."""
+    over ``size`` synthetic documents, as ``bench/search.py`` calls it; p50/p95 of the
+    judged queries as searches over the same documents."""
     bench = _bench_search()
     docs = bench.Corpus(seed).docs(size)
     folder = Path(tempfile.mkdtemp(prefix="officina-relevance-bench-"))
@@ -90,11 +92,17 @@ def related_timing(size: int, seed: int, backend: str = "whoosh",
 
         bench.timed(related, questions[:10])
         times, cpu, _results = bench.timed(related, questions[10:])
+        queries = list(QUERIES)
+        bench.timed(lambda q: index.search(q, per_page=10), queries[:10])
+        search_times, _cpu, _found = bench.timed(lambda q: index.search(q, per_page=10),
+                                                 queries)
         index.close()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return {"related_p50_ms": median(times), "related_p95_ms": bench.percentile(times, 0.95),
-            "related_cpu_p95_ms": bench.percentile(cpu, 0.95)}
+            "related_cpu_p95_ms": bench.percentile(cpu, 0.95),
+            "search_p50_ms": median(search_times),
+            "search_p95_ms": bench.percentile(search_times, 0.95)}
 
 
 def measure(timing_size: int, seed: int, verbose: bool, backend: str = "whoosh",
@@ -154,7 +162,8 @@ def _default_ref() -> str:
 ROWS = (("query nDCG@5", "query_ndcg5"), ("query recall@10", "query_recall10"),
         ("related nDCG@5", "related_ndcg5"), ("related recall@10", "related_recall10"),
         ("related p50 ms", "related_p50_ms"), ("related p95 ms", "related_p95_ms"),
-        ("related CPU p95 ms", "related_cpu_p95_ms"))
+        ("related CPU p95 ms", "related_cpu_p95_ms"), ("search p50 ms", "search_p50_ms"),
+        ("search p95 ms", "search_p95_ms"))
 
 
 def main() -> None:

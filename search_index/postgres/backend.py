@@ -19,9 +19,11 @@ from sqlalchemy import Connection, Engine, create_engine, text
 from ..documents import SearchDocument
 from ..results import Hit, SearchResults
 from .ddl import TABLE, ensure_schema
+from .filters import Filters
+from .frequencies import Frequencies
 from .related import Vocabulary, related
 from .rows import delete_rows, params, upsert_rows
-from .searching import Filters, failed_results, run_search
+from .searching import failed_results, run_search
 
 __all__ = ["PostgresBackend"]
 
@@ -45,6 +47,7 @@ class PostgresBackend:
         self._closed = False
         self._vocabulary: Vocabulary | None = None
         self._lock = threading.Lock()
+        self._frequencies = Frequencies()
         if create_schema:
             with self.engine.begin() as conn:
                 ensure_schema(conn)
@@ -69,7 +72,7 @@ class PostgresBackend:
         with self._connect() as conn:
             try:
                 return run_search(conn, q, type=type, filters=filters, sort=sort, page=page,
-                                  per_page=per_page)
+                                  per_page=per_page, frequencies=self._frequencies)
             except Exception:
                 log.exception("search failed for %r", q)
                 return failed_results(page)

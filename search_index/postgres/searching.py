@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -25,6 +23,8 @@ from sqlalchemy import Connection, text
 from ..results import SearchResults
 from ..whoosh.highlight import plain_snippet
 from .ddl import TABLE
+from .filters import Filters
+from .frequencies import Frequencies
 from .query import PgConcept, PgQuery, build_query, resolve
 from .rows import HIT_COLUMNS, hit_from_row
 from .snippets import headline_sql, to_html
@@ -46,46 +46,6 @@ NO_TERMS = (
 FAILED = "La ricerca non è riuscita per un errore interno: riprova con parole diverse."
 
 
-@dataclass(frozen=True)
-class Filters:
-    """What restricts a search besides its words (``type`` apart: counts ignore it)."""
-
-    theme: str | None = None
-    region: str | None = None
-    solved: bool | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-    include_hidden: bool = False
-    groups: frozenset[int] = frozenset()
-
-    def where(self) -> tuple[list[str], dict[str, Any]]:
-        """SQL conditions and their parameters (readable documents only: fail-closed)."""
-        conds = ["(group_id IS NULL OR group_id = ANY(:groups))"]
-        values: dict[str, Any] = {"groups": sorted(self.groups)}
-        if not self.include_hidden:
-            conds.append("visible")
-        if self.theme:
-            conds.append("themes @> CAST(:themes AS text[])")
-            values["themes"] = [str(self.theme)]
-        if self.region is not None:
-            conds.append("region = :region")
-            values["region"] = str(self.region).strip()
-        if self.solved is not None:
-            conds.append("solved = :solved")
-            values["solved"] = bool(self.solved)
-        if self.since:
-            conds.append("created >= :since")
-            values["since"] = _naive(self.since)
-        if self.until:
-            conds.append("created <= :until")
-            values["until"] = _naive(self.until)
-        return conds, values
-
-
-def _naive(value: datetime) -> datetime:
-    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
-
-
 def _int(value: object, default: int) -> int:
     try:
         return int(value)  # type: ignore[call-overload, no-any-return]
@@ -99,22 +59,6 @@ def _counts(conn: Connection, tsquery: str, conds: list[str], values: dict[str, 
     rows = conn.execute(text(f"SELECT kind, count(*) FROM {TABLE} WHERE {where} GROUP BY kind"),
                         {**values, "q": tsquery})
     return {kind: int(n) for kind, n in rows}
-
-
-def _idf(conn: Connection, concepts: Sequence[PgConcept]) -> list[float]:
-    """Whoosh's idf of each concept, ``ln(N / (df + 1)) + 1``, over every indexed document
-    (a statistic of the index, as Whoosh's, not of what one searcher may read)."""
-    filters = ", ".join(f"count(*) FILTER (WHERE vector @@ CAST(:c{i} AS tsquery))"
-                        for i in range(len(concepts)))
-    any_of = " | ".join(f"( {c.tsquery} )" for c in concepts)
-    values = {f"c{i}": c.tsquery for i, c in enumerate(concepts)}
-    row = conn.execute(text(
-        f"SELECT (SELECT CASE WHEN c.reltuples >= 10000 THEN c.reltuples::bigint"
-        f" ELSE (SELECT count(*) FROM {TABLE}) END FROM pg_class c"
-        f" WHERE c.oid = CAST('{TABLE}' AS regclass)), {filters}"
-        f" FROM {TABLE} WHERE vector @@ CAST(:any AS tsquery)"), {**values, "any": any_of}).one()
-    total = max(int(row[0] or 0), 1)
-    return [math.log(total / (int(df) + 1)) + 1 for df in row[1:]]
 
 
 def _score_sql(concepts: Sequence[PgConcept], idf: Sequence[float], coordinate: bool
@@ -178,7 +122,8 @@ def _page(conn: Connection, query: PgQuery | None, tsquery: str | None, conds: l
 
 
 def run_search(conn: Connection, q: object, *, type: str | None, filters: Filters,
-               sort: str, page: object, per_page: object) -> SearchResults:
+               sort: str, page: object, per_page: object,
+               frequencies: Frequencies | None = None) -> SearchResults:
     """The whole search: see ``SearchBackend.search``."""
     page_n = max(1, _int(page, 1))
     size = min(max(1, _int(per_page, 10)), MAX_PER_PAGE)
@@ -196,7 +141,7 @@ def run_search(conn: Connection, q: object, *, type: str | None, filters: Filter
         return SearchResults(total=0, counts_by_type={}, hits=[], page=page_n, pages=1,
                              error=NO_TERMS)
     counts = _counts(conn, query.full(), conds, values)
-    suggestion = suggest(conn, query, filters)
+    suggestion = suggest(conn, query, filters, matched=sum(counts.values()))
     corrected = None
     if suggestion:
         # offered only when it finds something this searcher may read
@@ -206,7 +151,10 @@ def run_search(conn: Connection, q: object, *, type: str | None, filters: Filter
             suggestion = None
         elif not counts:
             query, counts, corrected = fixed, fixed_counts, suggestion
-    idf = _idf(conn, query.concepts)
+    # one concept: its idf would scale every score alike (no statement needed)
+    frequencies = frequencies or Frequencies(ttl=0.0)
+    idf = (frequencies.idf(conn, [c.tsquery for c in query.concepts])
+           if len(query.concepts) > 1 else [1.0])
     concepts, weights = query.concepts, idf
     tsquery = query.full()
     partial = False

@@ -12,17 +12,13 @@ reveals a word that only hidden documents or other working groups' documents hol
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from sqlalchemy import Connection, text
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from ..whoosh.analysis import fold
 from .ddl import CONFIG, TABLE, WORDS
+from .filters import Filters
 from .query import PgQuery
-
-if TYPE_CHECKING:
-    from .searching import Filters
 
 __all__ = ["suggest"]
 
@@ -33,10 +29,12 @@ NEIGHBOURS = 20
 
 
 def _readable_counts(conn: Connection, words: list[str], filters: Filters) -> list[int]:
-    """Readable documents holding each of ``words`` (as analysed by ``forum_it``)."""
+    """Readable documents holding each of ``words`` (as analysed by ``forum_it``): the
+    visible ones of the readable groups, whatever the other filters (as in Whoosh)."""
     if not words:
         return []
-    conds, values = filters.where()
+    conds, values = Filters(include_hidden=filters.include_hidden,
+                            groups=filters.groups).where()
     counts = ", ".join(
         f"count(*) FILTER (WHERE vector @@ plainto_tsquery('{CONFIG}', :w{i}))"
         for i in range(len(words)))
@@ -67,8 +65,15 @@ def _neighbours(conn: Connection, word: str) -> dict[str, int]:
     return out
 
 
-def suggest(conn: Connection, query: PgQuery, filters: Filters) -> str | None:
-    """The query string with unknown words corrected, or None when nothing to correct."""
+def suggest(conn: Connection, query: PgQuery, filters: Filters, *, matched: int = 0
+            ) -> str | None:
+    """The query string with unknown words corrected, or None when nothing to correct.
+
+    ``matched``: readable documents holding every word (with the filters); each word's
+    readable documents are at least as many, so more than ``RARE_DF`` rules every
+    correction out without a statement."""
+    if matched > RARE_DF:
+        return None
     parsed = query.parsed
     words = []
     for concept in query.concepts[:]:
