@@ -98,7 +98,7 @@ class PostgresBackend:
             try:
                 return related(conn, self._words(conn), body, type=type, theme=theme,
                                exclude=list(exclude), limit=limit,
-                               groups=_group_ids(groups))
+                               groups=_group_ids(groups), frequencies=self._frequencies)
             except Exception:
                 log.exception("more_like failed")
                 return []

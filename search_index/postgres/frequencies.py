@@ -1,76 +1,92 @@
-"""Document frequencies for the idf of ranking, remembered for a minute per backend.
+"""Document counts for idf weights and length averages, remembered a minute per backend.
 
-An idf is a statistic of the whole index: a few seconds of staleness moves no result,
-while counting the documents of a common word costs a scan of thousands of rows (about
-20 ms at 20,000 documents). So each concept's count and the number of documents are
-kept ``TTL`` seconds, at most ``MAX_ENTRIES`` of them; only the missing ones are counted,
-in one statement.
+An idf or an average length is a statistic of the index: a few seconds of staleness moves
+no result, while counting the documents of a common word costs a scan of thousands of rows
+(about 20 ms at 20,000 documents). So each count is kept ``TTL`` seconds, at most
+``MAX_ENTRIES`` of them; only the missing ones are counted, in one statement. A count is
+taken within a scope (a fixed SQL condition, such as the visible practices for related
+documents, or every document for the search ranking).
 """
 
 from __future__ import annotations
 
-import math
 import threading
 import time
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import Connection, text
 
 from .ddl import TABLE
 
-__all__ = ["Frequencies"]
+__all__ = ["ALL", "Frequencies"]
 
 TTL = 60.0
 MAX_ENTRIES = 20_000
-_TOTAL = ""  # key of the number of documents
+ALL = "TRUE"  # the scope of every document
+TOTAL = ""  # the key of the number of documents in a scope
+Key = tuple[str, str, str]  # (scope, its parameter, tsquery or TOTAL)
 
 
 class Frequencies:
-    """tsquery text -> documents matching it (all of them: hidden and groups included)."""
+    """(scope, tsquery) -> documents matching it; (scope, "") -> documents in the scope."""
 
     def __init__(self, ttl: float = TTL) -> None:
         self.ttl = ttl
-        self._items: dict[str, tuple[int, float]] = {}
+        self._items: dict[Any, tuple[Any, float]] = {}
         self._lock = threading.Lock()
 
-    def _known(self, keys: Sequence[str], now: float) -> dict[str, int]:
+    def _get(self, key: Any, now: float) -> Any:
         with self._lock:
-            return {k: found[0] for k in keys
-                    if (found := self._items.get(k)) is not None and found[1] > now}
+            found = self._items.get(key)
+            return found[0] if found is not None and found[1] > now else None
 
-    def _keep(self, counted: dict[str, int], now: float) -> None:
+    def _keep(self, values: dict[Any, Any], now: float) -> None:
         with self._lock:
-            if len(self._items) + len(counted) > MAX_ENTRIES:
+            if len(self._items) + len(values) > MAX_ENTRIES:
                 self._items = {k: v for k, v in self._items.items() if v[1] > now}
-                if len(self._items) + len(counted) > MAX_ENTRIES:
+                if len(self._items) + len(values) > MAX_ENTRIES:
                     self._items.clear()
-            self._items.update((k, (n, now + self.ttl)) for k, n in counted.items())
+            self._items.update((k, (v, now + self.ttl)) for k, v in values.items())
 
-    def idf(self, conn: Connection, tsqueries: Sequence[str]) -> list[float]:
-        """Whoosh's idf of each query, ``ln(N / (df + 1)) + 1``."""
+    def counts(self, conn: Connection, tsqueries: Sequence[str], *, scope: str = ALL,
+               value: str = "") -> tuple[int, list[int]]:
+        """(documents in ``scope``, documents of it matching each of ``tsqueries``).
+        ``scope`` may use the parameter ``:scope`` (given as ``value``)."""
         now = time.monotonic()
-        wanted = [_TOTAL, *dict.fromkeys(tsqueries)]
-        known = self._known(wanted, now)
-        missing = [k for k in wanted if k not in known]
+        keys = [(scope, value, q) for q in dict.fromkeys([TOTAL, *tsqueries])]
+        known = {k: found for k in keys if (found := self._get(k, now)) is not None}
+        missing = [k[2] for k in keys if k not in known]
         if missing:
-            counted = _count(conn, missing)
-            self._keep(counted, now)
-            known.update(counted)
-        total = max(known[_TOTAL], 1)
-        return [math.log(total / (known[q] + 1)) + 1 for q in tsqueries]
+            counted = _count(conn, missing, scope, value)
+            fresh = {(scope, value, q): n for q, n in counted.items()}
+            self._keep(fresh, now)
+            known.update(fresh)
+        return known[(scope, value, TOTAL)], [known[(scope, value, q)] for q in tsqueries]
+
+    def averages(self, conn: Connection) -> tuple[float, float]:
+        """Average term counts of the whole text and of the title (BM25's lengths)."""
+        now = time.monotonic()
+        found = self._get("averages", now)
+        if found is None:
+            row = conn.execute(text(
+                f"SELECT coalesce(avg(text_len), 1), coalesce(avg(title_len), 1)"
+                f" FROM {TABLE}")).one()
+            found = (float(row[0]) or 1.0, float(row[1]) or 1.0)
+            self._keep({"averages": found}, now)
+        return found
 
 
-def _count(conn: Connection, keys: list[str]) -> dict[str, int]:
-    """Counts of ``keys`` (``_TOTAL``: the documents, from the planner's figure once the
-    table is large) in one statement."""
-    queries = [k for k in keys if k != _TOTAL]
-    parts = [f"(SELECT count(*) FROM {TABLE} WHERE vector @@ CAST(:q{i} AS tsquery))"
-             for i in range(len(queries))]
-    if _TOTAL in keys:
-        parts.insert(0, f"(SELECT CASE WHEN c.reltuples >= 10000 THEN c.reltuples::bigint"
-                        f" ELSE (SELECT count(*) FROM {TABLE}) END FROM pg_class c"
-                        f" WHERE c.oid = CAST('{TABLE}' AS regclass))")
-    row = conn.execute(text("SELECT " + ", ".join(parts)),
-                       {f"q{i}": q for i, q in enumerate(queries)}).one()
-    ordered = ([_TOTAL] if _TOTAL in keys else []) + queries
-    return {k: int(n or 0) for k, n in zip(ordered, row, strict=True)}
+def _count(conn: Connection, queries: list[str], scope: str, value: str) -> dict[str, int]:
+    """The counts of ``queries`` (``TOTAL``: of the scope) in one statement."""
+    parts = []
+    params: dict[str, Any] = {"scope": value}
+    for i, q in enumerate(queries):
+        if q == TOTAL:
+            parts.append(f"(SELECT count(*) FROM {TABLE} WHERE {scope})")
+        else:
+            parts.append(f"(SELECT count(*) FROM {TABLE}"
+                         f" WHERE vector @@ CAST(:q{i} AS tsquery) AND {scope})")
+            params[f"q{i}"] = q
+    row = conn.execute(text("SELECT " + ", ".join(parts)), params).one()
+    return {q: int(n or 0) for q, n in zip(queries, row, strict=True)}

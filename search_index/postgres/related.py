@@ -41,6 +41,7 @@ from ..whoosh.related import (
 from ..whoosh.synonyms import SYNONYMS_PATH
 from .analysis import prepare
 from .ddl import CONFIG, TABLE
+from .frequencies import Frequencies
 from .query import either
 from .rows import HIT_COLUMNS, hit_from_row
 
@@ -85,8 +86,10 @@ def _forms_query(forms: Forms) -> str:
 
 def related(conn: Connection, vocabulary: Vocabulary, body: str, *, type: str | None,
             theme: str | None, exclude: Iterable[str], limit: int,
-            groups: frozenset[int]) -> list[Hit]:
-    """Visible documents of ``type`` most related to ``body``, best first."""
+            groups: frozenset[int], frequencies: Frequencies | None = None) -> list[Hit]:
+    """Visible documents of ``type`` most related to ``body``, best first (counts and
+    averages from ``frequencies`` when given)."""
+    frequencies = frequencies or Frequencies(ttl=0.0)
     counts_rows = conn.execute(text(
         f"SELECT lexeme, cardinality(positions) FROM unnest(to_tsvector('{CONFIG}', :t))"),
         {"t": prepare(body[:MAX_TEXT_CHARS])}).all()
@@ -101,16 +104,14 @@ def related(conn: Connection, vocabulary: Vocabulary, body: str, *, type: str | 
     items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:2 * MAX_KEY_TERMS]
     kind_cond = "kind = :kind AND " if type else ""
     base: dict[str, object] = {"kind": type} if type else {}
-    dfs = ", ".join(f"count(*) FILTER (WHERE vector @@ CAST(:f{i} AS tsquery))"
-                    for i in range(len(items)))
-    values = {**base, **{f"f{i}": _forms_query(f) for i, (f, _tf) in enumerate(items)}}
-    row = conn.execute(text(
-        f"SELECT count(*), {dfs} FROM {TABLE} WHERE {kind_cond}visible"), values).one()
-    n = int(row[0])
+    # the population of document frequencies: the visible documents of the type
+    n, dfs = frequencies.counts(
+        conn, [_forms_query(f) for f, _tf in items],
+        scope="kind = :scope AND visible" if type else "visible", value=type or "")
     if not n:
         return []
     weighted = []
-    for (forms, tf), df in zip(items, row[1:], strict=True):
+    for (forms, tf), df in zip(items, dfs, strict=True):
         if df:
             idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
             weighted.append((forms, (1 + math.log(tf)) * idf, int(df)))
@@ -141,9 +142,7 @@ def related(conn: Connection, vocabulary: Vocabulary, body: str, *, type: str | 
     if not chosen:
         return []
     lexemes = sorted({f for forms, _w, _df in terms for f in forms})
-    avg = conn.execute(text(
-        f"SELECT coalesce(avg(text_len), 1), coalesce(avg(title_len), 1) FROM {TABLE}")).one()
-    avg_text, avg_title = float(avg[0]) or 1.0, float(avg[1]) or 1.0
+    avg_text, avg_title = frequencies.averages(conn)
     rows = conn.execute(text(
         f"SELECT d.doc_id, d.text_len, d.title_len, :theme = ANY(d.themes) AS themed,"
         f" u.lexeme, cardinality(u.positions) AS tf,"

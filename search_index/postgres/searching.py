@@ -153,8 +153,10 @@ def run_search(conn: Connection, q: object, *, type: str | None, filters: Filter
             query, counts, corrected = fixed, fixed_counts, suggestion
     # one concept: its idf would scale every score alike (no statement needed)
     frequencies = frequencies or Frequencies(ttl=0.0)
-    idf = (frequencies.idf(conn, [c.tsquery for c in query.concepts])
-           if len(query.concepts) > 1 else [1.0])
+    idf = [1.0]
+    if len(query.concepts) > 1:  # Whoosh's idf, ln(N / (df + 1)) + 1, over every document
+        total, dfs = frequencies.counts(conn, [c.tsquery for c in query.concepts])
+        idf = [math.log(max(total, 1) / (df + 1)) + 1 for df in dfs]
     concepts, weights = query.concepts, idf
     tsquery = query.full()
     partial = False
