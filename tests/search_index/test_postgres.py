@@ -67,3 +67,16 @@ def test_a_very_long_text_is_indexed_and_found(pg):
     body = "relazione tecnica sul servizio " * 40_000 + " zafferano finale"
     pg.apply([make_doc("practice:1", "Relazione lunghissima", body)], [])
     assert ids(pg, "relazione tecnica") == ["practice:1"]
+
+
+def test_a_rebuild_forgets_the_words_of_documents_that_changed(pg):
+    from sqlalchemy import create_engine, text
+
+    pg.apply([make_doc("question:1", "Zafferano nel menu della mensa")], [])
+    pg.rebuild([make_doc("question:1", "Menu della mensa")])
+    engine = create_engine(PG_URL or "")
+    with engine.connect() as conn:
+        words = set(conn.execute(text("SELECT word FROM search_words")).scalars())
+    engine.dispose()
+    assert "mensa" in words and "zafferano" not in words
+    assert pg.search("zaferano").suggestion is None
