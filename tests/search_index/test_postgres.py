@@ -80,3 +80,15 @@ def test_a_rebuild_forgets_the_words_of_documents_that_changed(pg):
     engine.dispose()
     assert "mensa" in words and "zafferano" not in words
     assert pg.search("zaferano").suggestion is None
+
+
+def test_open_backend_opens_the_postgresql_backend_for_its_urls():
+    from search_index import PostgresBackend, open_backend
+
+    opened = open_backend(PG_URL or "")
+    try:
+        assert isinstance(opened, PostgresBackend)
+    finally:
+        opened.close()
+    with pytest.raises(ValueError, match="no search backend"):
+        open_backend("redis://127.0.0.1:6379/0")
