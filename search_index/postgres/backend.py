@@ -18,11 +18,11 @@ from sqlalchemy import Connection, Engine, create_engine, text
 
 from ..documents import SearchDocument
 from ..results import Hit, SearchResults
-from .ddl import TABLE, WORDS, ensure_schema
+from .ddl import TABLE, ensure_schema
 from .filters import Filters
 from .frequencies import Frequencies
 from .related import Vocabulary, related
-from .rows import delete_rows, params, upsert_rows
+from .rows import delete_rows, params, prune_words, upsert_rows
 from .searching import failed_results, run_search
 
 __all__ = ["PostgresBackend"]
@@ -133,13 +133,10 @@ class PostgresBackend:
         """Index ``docs`` in committed batches, then delete every row not written since
         the rebuild began: searches keep working throughout (the old version of a
         document until its new one commits), and changes the app indexes meanwhile are
-        kept. The vocabulary of "Forse cercavi" is rebuilt too (it offers fewer words
-        meanwhile). A doc id seen twice keeps its first version."""
+        kept. Then the vocabulary of "Forse cercavi" loses the words no document holds
+        any more. A doc id seen twice keeps its first version."""
         with self._connect() as conn:
             started = conn.execute(text("SELECT clock_timestamp()")).scalar()
-            # the vocabulary starts again with the rebuilt documents: words of documents
-            # since changed or deleted (an erased name, a redacted sentence) are dropped
-            conn.execute(text(f"DELETE FROM {WORDS}"))
             conn.commit()
             seen: set[str] = set()
             count = 0
@@ -161,6 +158,8 @@ class PostgresBackend:
             with conn.begin():
                 conn.execute(text(f"DELETE FROM {TABLE} WHERE indexed_at < :t"),
                              {"t": started})
+            with conn.begin():
+                prune_words(conn)
             if progress and not count:
                 progress(0)
         return count

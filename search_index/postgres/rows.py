@@ -23,6 +23,7 @@ from .ddl import CONFIG, TABLE, WORDS
 from .snippets import CLOSE, OPEN
 
 __all__ = ["HIT_COLUMNS", "SNIPPET_SOURCE_CHARS", "delete_rows", "hit_from_row", "params",
+           "prune_words",
            "upsert_rows"]
 
 SNIPPET_SOURCE_CHARS = 2000
@@ -140,6 +141,26 @@ def upsert_rows(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     conn.execute(UPSERT, list(rows))
     conn.execute(ADD_WORDS, {"texts": [
         "\n".join((r["title"], r["tags_text"], r["body"], r["extra"])) for r in rows]})
+
+
+# Words whose lexeme no document holds any more (one pass of ts_stat over the vectors,
+# one analysis per word): a rebuild ends with it, so the words of deleted or edited text
+# (an erased name, a redacted sentence) leave the vocabulary too.
+PRUNE_WORDS = text(f"""
+WITH live AS MATERIALIZED (SELECT word AS lexeme FROM ts_stat('SELECT vector FROM {TABLE}')),
+lexemes AS (
+    SELECT w.word, u.lexeme
+    FROM {WORDS} AS w LEFT JOIN LATERAL unnest(to_tsvector('{CONFIG}', w.word)) AS u ON TRUE
+)
+DELETE FROM {WORDS} WHERE word IN (
+    SELECT x.word FROM lexemes AS x LEFT JOIN live ON live.lexeme = x.lexeme
+    GROUP BY x.word HAVING count(live.lexeme) = 0
+)
+""")
+
+
+def prune_words(conn: Connection) -> None:
+    conn.execute(PRUNE_WORDS)
 
 
 def delete_rows(conn: Connection, doc_ids: Sequence[str]) -> None:
