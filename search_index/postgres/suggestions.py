@@ -76,7 +76,7 @@ def suggest(conn: Connection, query: PgQuery, filters: Filters, *, matched: int 
         return None
     parsed = query.parsed
     words = []
-    for concept in query.concepts[:]:
+    for concept in query.concepts:
         c = concept.concept
         if not c.single_word or c.alternatives[0][0].isdigit():
             continue
