@@ -39,6 +39,11 @@ SORTS = ("relevance", "newest", "votes")
 MAX_PER_PAGE = 100
 WEIGHTS = "{0.4, 0.33, 0.67, 1.0}"  # D, C, B, A
 NORMALIZATION = 1  # divide by 1 + log(document length)
+ORDERS = {  # {p}: the alias of the page's rows, or none inside the query choosing them
+    "relevance": "{p}score DESC, {p}doc_id",
+    "newest": "{p}created DESC NULLS LAST, {p}doc_id DESC",
+    "votes": "{p}votes DESC, {p}created DESC NULLS LAST, {p}doc_id DESC",
+}
 NO_TERMS = (
     "La ricerca non contiene parole utilizzabili (solo parole molto comuni o simboli): "
     "prova con termini più specifici."
@@ -94,9 +99,7 @@ def _page(conn: Connection, query: PgQuery | None, tsquery: str | None, conds: l
     if want:
         where.append("kind = :want")
         params["want"] = want
-    order = {"relevance": "score DESC, doc_id",
-             "newest": "created DESC NULLS LAST, doc_id DESC",
-             "votes": "votes DESC, created DESC NULLS LAST, doc_id DESC"}[sort]
+    order = ORDERS[sort]
     params.update(limit=per_page, offset=(page - 1) * per_page)
     highlight = query.highlight() if query is not None else ""
     headline = "NULL"
@@ -104,13 +107,13 @@ def _page(conn: Connection, query: PgQuery | None, tsquery: str | None, conds: l
         headline = headline_sql("d.snippet", "hq")
         params["hq"] = highlight
     columns = ", ".join("d." + c.strip() for c in HIT_COLUMNS.split(","))
+    # the page is chosen on narrow rows (a top-N sort), then joined for its columns
     rows = conn.execute(text(
         f"SELECT {columns}, p.score, {headline} AS headline FROM ("
-        f" SELECT doc_id, score, row_number() OVER (ORDER BY {order}) AS rn FROM ("
-        f"  SELECT doc_id, {score} AS score, created, votes FROM {TABLE}"
-        f"  WHERE {' AND '.join(where)}) AS s"
-        f" ORDER BY rn LIMIT :limit OFFSET :offset"
-        f") AS p JOIN {TABLE} AS d USING (doc_id) ORDER BY p.rn"),
+        f" SELECT doc_id, {score} AS score, created, votes FROM {TABLE}"
+        f" WHERE {' AND '.join(where)} ORDER BY {order.format(p='')}"
+        f" LIMIT :limit OFFSET :offset"
+        f") AS p JOIN {TABLE} AS d USING (doc_id) ORDER BY {order.format(p='p.')}"),
         params).all()
     hits = []
     for row in rows:
