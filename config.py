@@ -48,8 +48,12 @@ class Config:
     JOBS_POLL_SECONDS = 5.0  # the thread runner looks for due retries this often
     JOBS_LEASE_SECONDS = 900  # a job "running" longer was lost with its worker: run again
     JOBS_KEEP_DAYS = 14  # done jobs older than this are pruned by `flask jobs prune`
-    # Search: the Whoosh index folder (default instance/search_index) and how changes reach
-    # it: "thread" (off the request path, through the job runner), "inline" or "off".
+    # Search engine: "whoosh" (a folder, SEARCH_INDEX_PATH, default instance/search_index)
+    # or "postgres" (tables in the app's PostgreSQL database); None: "postgres" when the
+    # database is PostgreSQL, else "whoosh". How changes reach a Whoosh index: "thread" (off
+    # the request path, through the job runner), "inline" or "off"; with PostgreSQL every
+    # value but "off" indexes a change in its own transaction.
+    SEARCH_BACKEND: str | None = None
     SEARCH_INDEX_PATH: str | None = None
     SEARCH_SYNC = "thread"
     SEARCH_WRITER_TIMEOUT = 5.0

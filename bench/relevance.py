@@ -1,9 +1,17 @@
 """Relevance benchmark: nDCG@5 and recall@10 of search queries and of related practices on
 the project's judged set (``tests/search_index/relevance.py``), for the code of this
 tree beside the code of a baseline commit, in the same run; plus the latency of related
-practices on a synthetic corpus (``bench/search.py``'s generator) for both.
+practices and of searches on a synthetic corpus (``bench/search.py``'s generator) for
+both.
 
 Run: .venv/bin/python bench/relevance.py [--baseline REF] [--timing-size 20000] [-v]
+     [--backend whoosh|postgres|both] [--pg-url postgresql+psycopg://.../db]
+
+``--backend both`` measures the PostgreSQL full-text backend beside the Whoosh one in the
+same run and prints both with their difference (the issue's bar: within 0.03 nDCG@5).
+The PostgreSQL backend needs a database whose search tables it may empty: ``--pg-url``,
+default ``FORUM_BENCH_PG_URL``; without one it is skipped with a line saying so. The
+baseline commit is measured with Whoosh only.
 
 The baseline's ``search_index`` package is taken from ``git archive REF`` into a
 temporary folder and measured in a child process with the same judged set and corpus.
@@ -54,14 +62,27 @@ def _bench_search() -> Any:
     return module
 
 
-def related_timing(size: int, seed: int) -> dict[str, float]:
+def open_index(backend: str, folder: Path, pg_url: str | None) -> Any:
+    """An empty index of ``backend`` (the PostgreSQL one emptied first)."""
+    if backend == "postgres":
+        from search_index import PostgresBackend
+
+        index = PostgresBackend(pg_url or "")
+        index.apply([], list(index.stamps()))
+        return index
+    return WhooshBackend(folder / "ix")
+
+
+def related_timing(size: int, seed: int, backend: str = "whoosh",
+                   pg_url: str | None = None) -> dict[str, float]:
     """p50/p95 wall and CPU milliseconds of ``more_like`` (question text -> 5 practices)
-    over ``size`` synthetic documents, as ``bench/search.py`` calls it."""
+    over ``size`` synthetic documents, as ``bench/search.py`` calls it; p50/p95 of the
+    judged queries as searches over the same documents."""
     bench = _bench_search()
     docs = bench.Corpus(seed).docs(size)
     folder = Path(tempfile.mkdtemp(prefix="officina-relevance-bench-"))
     try:
-        index = WhooshBackend(folder / "ix")
+        index = open_index(backend, folder, pg_url)
         index.rebuild(docs)
         questions = [d for d in docs if d.kind == "question"][: RELATED_CALLS + 10]
 
@@ -71,24 +92,32 @@ def related_timing(size: int, seed: int) -> dict[str, float]:
 
         bench.timed(related, questions[:10])
         times, cpu, _results = bench.timed(related, questions[10:])
+        queries = list(QUERIES)
+        bench.timed(lambda q: index.search(q, per_page=10), queries[:10])
+        search_times, _cpu, _found = bench.timed(lambda q: index.search(q, per_page=10),
+                                                 queries)
         index.close()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return {"related_p50_ms": median(times), "related_p95_ms": bench.percentile(times, 0.95),
-            "related_cpu_p95_ms": bench.percentile(cpu, 0.95)}
+            "related_cpu_p95_ms": bench.percentile(cpu, 0.95),
+            "search_p50_ms": median(search_times),
+            "search_p95_ms": bench.percentile(search_times, 0.95)}
 
 
-def measure(timing_size: int, seed: int, verbose: bool) -> dict[str, Any]:
-    """The figures of the ``search_index`` this process imported."""
+def measure(timing_size: int, seed: int, verbose: bool, backend: str = "whoosh",
+            pg_url: str | None = None) -> dict[str, Any]:
+    """The figures of the ``search_index`` this process imported, on ``backend``."""
     folder = Path(tempfile.mkdtemp(prefix="officina-relevance-"))
     try:
-        index = WhooshBackend(folder / "ix")
+        index = open_index(backend, folder, pg_url)
         index.rebuild(DOCS)
         queries, related = evaluate_queries(index), evaluate_related(index)
         index.close()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     if verbose:
+        print(f"== {backend}", file=sys.stderr)
         print(queries.report("queries"), file=sys.stderr)
         print(related.report("related"), file=sys.stderr)
     out: dict[str, Any] = {
@@ -100,7 +129,7 @@ def measure(timing_size: int, seed: int, verbose: bool) -> dict[str, Any]:
         "per_related": {t[:50]: round(n, 3) for t, n, _r, _t in related.rows},
     }
     if timing_size:
-        out.update(related_timing(timing_size, seed))
+        out.update(related_timing(timing_size, seed, backend, pg_url))
     return out
 
 
@@ -133,7 +162,8 @@ def _default_ref() -> str:
 ROWS = (("query nDCG@5", "query_ndcg5"), ("query recall@10", "query_recall10"),
         ("related nDCG@5", "related_ndcg5"), ("related recall@10", "related_recall10"),
         ("related p50 ms", "related_p50_ms"), ("related p95 ms", "related_p95_ms"),
-        ("related CPU p95 ms", "related_cpu_p95_ms"))
+        ("related CPU p95 ms", "related_cpu_p95_ms"), ("search p50 ms", "search_p50_ms"),
+        ("search p95 ms", "search_p95_ms"))
 
 
 def main() -> None:
@@ -146,6 +176,11 @@ def main() -> None:
                         help="synthetic documents for the related latency (0: skip)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("-v", "--verbose", action="store_true", help="per-item figures")
+    parser.add_argument("--backend", choices=("whoosh", "postgres", "both"), default="whoosh",
+                        help="engine(s) of this tree to measure")
+    parser.add_argument("--pg-url", default=os.environ.get("FORUM_BENCH_PG_URL"),
+                        help="PostgreSQL database for the postgres backend (its search "
+                             "tables are emptied); default FORUM_BENCH_PG_URL")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -155,15 +190,32 @@ def main() -> None:
     ref = args.baseline or _default_ref()
     before = None if ref == "none" else baseline(ref, args)
     after = measure(args.timing_size, args.seed, args.verbose)
+    pg = None
+    if args.backend in ("postgres", "both"):
+        if args.pg_url:
+            pg = measure(args.timing_size, args.seed, args.verbose, "postgres", args.pg_url)
+        else:
+            print("postgres backend skipped: no database (--pg-url or FORUM_BENCH_PG_URL)")
     print(f"Judged set: {after['docs']} documents, {after['queries']} queries, "
           f"{after['related_items']} question-to-practice items; related latency over "
           f"{args.timing_size} synthetic documents")
-    print(f"{'':22} {'baseline ' + ref[:10] if before else '':>20} {'this tree':>12}")
+    print(f"{'':22} {'baseline ' + ref[:10] if before else '':>20} {'this tree':>12}"
+          + (f" {'postgres':>12} {'pg - whoosh':>12}" if pg else ""))
     for label, key in ROWS:
         if key not in after:
             continue
         old = f"{before[key]:.3f}" if before and key in before else ""
-        print(f"{label:22} {old:>20} {after[key]:>12.3f}")
+        line = f"{label:22} {old:>20} {after[key]:>12.3f}"
+        if pg and key in pg:
+            line += f" {pg[key]:>12.3f} {pg[key] - after[key]:>+12.3f}"
+        print(line)
+    if pg:
+        gap = pg["query_ndcg5"] - after["query_ndcg5"]
+        print(f"postgres vs whoosh query nDCG@5: {pg['query_ndcg5']:.3f} vs "
+              f"{after['query_ndcg5']:.3f} ({gap:+.3f}; "
+              f"{'within' if abs(gap) <= 0.03 else 'OUTSIDE'} 0.03)")
+        worse = [q for q, n in pg["per_query"].items() if n < after["per_query"].get(q, 0)]
+        print(f"queries worse on postgres: {worse}")
     if before:
         changed = [(q, before["per_query"].get(q), n) for q, n in after["per_query"].items()
                    if before["per_query"].get(q) != n]
@@ -173,8 +225,8 @@ def main() -> None:
                  if n < before["per_related"].get(t, 0.0)]
         print(f"related items worse: {worse}")
     print(f"Total time {time.perf_counter() - began:.0f} s")
-    result = {"baseline": before, "after": after, "ref": ref}
-    for side in (before, after):
+    result = {"baseline": before, "after": after, "postgres": pg, "ref": ref}
+    for side in (before, after, pg):
         if side:
             side.pop("per_query"), side.pop("per_related")
     print("RESULT " + json.dumps(result, ensure_ascii=False))

@@ -36,6 +36,14 @@ target_db = current_app.extensions['migrate'].db
 # ... etc.
 
 
+def include_name(name, type_, parent_names):
+    """The PostgreSQL search backend's tables belong to search_index, not to the models:
+    autogenerate must not propose dropping them."""
+    from search_index.postgres.ddl import TABLES
+
+    return not (type_ == "table" and name in TABLES)
+
+
 def get_metadata():
     if hasattr(target_db, 'metadatas'):
         return target_db.metadatas[None]
@@ -98,6 +106,7 @@ def run_migrations_online():
             context.configure(
                 connection=connection,
                 target_metadata=get_metadata(),
+                include_name=include_name,
                 **conf_args
             )
 

@@ -1,9 +1,10 @@
 """``SearchBackend``: what the app may ask of a search engine, whichever engine it is.
 
-The app holds a ``SearchBackend`` and nothing more specific, so an engine (Whoosh today,
-PostgreSQL full-text later) is swapped by ``open_backend`` alone. The methods are exactly
-those the app calls; ``tests/search_index/test_backend_protocol.py`` runs one set of
-behaviour tests against every engine.
+The app holds a ``SearchBackend`` and nothing more specific, so an engine (Whoosh in a
+folder, or PostgreSQL full-text in the app's database) is swapped by ``open_backend``
+alone. The methods are exactly those the app calls;
+``tests/search_index/test_backend_protocol.py`` runs one set of behaviour tests against
+every engine.
 """
 
 from __future__ import annotations
@@ -74,10 +75,19 @@ class SearchBackend(Protocol):
 
 def open_backend(location: str | os.PathLike[str], *,
                  writer_timeout: float = 5.0) -> SearchBackend:
-    """The search backend stored at ``location``: a folder holds a Whoosh index (created
-    when missing). Raises ``ValueError`` for a URL, since no engine behind one exists yet."""
-    if "://" in os.fspath(location):
-        raise ValueError(f"no search backend for {os.fspath(location)!r}")
+    """The search backend stored at ``location``: a PostgreSQL URL ("postgresql://...",
+    "postgresql+psycopg://...") holds the PostgreSQL full-text index (its tables created
+    when missing); a folder holds a Whoosh index (created when missing). Raises
+    ``ValueError`` for any other URL."""
+    where = os.fspath(location)
+    if where.startswith(("postgresql://", "postgresql+", "postgres://")):
+        from .postgres import PostgresBackend
+
+        if where.startswith("postgres://"):
+            where = "postgresql://" + where.removeprefix("postgres://")
+        return PostgresBackend(where)
+    if "://" in where:
+        raise ValueError(f"no search backend for {where!r}")
     from .whoosh import WhooshBackend
 
     return WhooshBackend(location, writer_timeout=writer_timeout)

@@ -1,9 +1,11 @@
 """The app's side of search: one backend per process, searches, related lists (cached).
 
-The app only knows the ``SearchBackend`` protocol; which engine stores the index is
-``open_backend``'s business. Every search and related list passes the working groups the
-viewer reads (`permissions.readable_group_ids`, read fresh on each call): the index
-returns a group's discussions to nobody else.
+The app only knows the ``SearchBackend`` protocol. The engine is chosen by
+``SEARCH_BACKEND`` ("whoosh": a folder; "postgres": the app's own PostgreSQL database);
+unset, PostgreSQL when the database is PostgreSQL (one index for every server, changed in
+the transaction that changes the data), Whoosh otherwise. Every search and related list
+passes the working groups the viewer reads (`permissions.readable_group_ids`, read fresh
+on each call): the index returns a group's discussions to nobody else.
 """
 
 from __future__ import annotations
@@ -12,13 +14,31 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from flask import current_app
+from flask import Flask, current_app
+from sqlalchemy.engine import make_url
 
 from forum import permissions
 from forum.cache import TTLCache
 from search_index import Hit, SearchBackend, SearchResults, doc_id, open_backend
 
 _lock = threading.Lock()
+BACKENDS = ("whoosh", "postgres")
+
+
+def backend_name(app: Flask) -> str:
+    """The engine this app searches with: ``SEARCH_BACKEND``, else by the database."""
+    name = (app.config.get("SEARCH_BACKEND") or "").strip().lower()
+    if name:
+        if name not in BACKENDS:
+            raise ValueError(f"SEARCH_BACKEND must be one of {BACKENDS}, not {name!r}")
+        return name
+    uri = app.config.get("SQLALCHEMY_DATABASE_URI") or ""
+    return "postgres" if make_url(uri).get_backend_name() == "postgresql" else "whoosh"
+
+
+def transactional(app: Flask) -> bool:
+    """Whether changes are indexed in their own transaction (the PostgreSQL backend)."""
+    return backend_name(app) == "postgres"
 
 
 def get_index() -> SearchBackend:
@@ -29,11 +49,21 @@ def get_index() -> SearchBackend:
         with _lock:
             index = app.extensions.get("search_index")
             if index is None:
-                path = app.config.get("SEARCH_INDEX_PATH") or str(
-                    Path(app.instance_path) / "search_index")
-                index = open_backend(path, writer_timeout=app.config["SEARCH_WRITER_TIMEOUT"])
+                index = _open(app)
                 app.extensions["search_index"] = index
     return index
+
+
+def _open(app: Flask) -> SearchBackend:
+    if backend_name(app) == "postgres":
+        from forum.extensions import db
+        from search_index import PostgresBackend
+
+        if db.engine.dialect.name != "postgresql":
+            raise ValueError("SEARCH_BACKEND = 'postgres' needs a PostgreSQL database")
+        return PostgresBackend(db.engine)  # the app's pool, and its transactions
+    path = app.config.get("SEARCH_INDEX_PATH") or str(Path(app.instance_path) / "search_index")
+    return open_backend(path, writer_timeout=app.config["SEARCH_WRITER_TIMEOUT"])
 
 
 def search(q: str, *, viewer: Any = None, **filters: Any) -> SearchResults:

@@ -8,6 +8,14 @@ path (the thread runner waits SEARCH_SYNC_DELAY to batch a burst); "inline" runs
 commit. A rollback discards notes, rows and job. Whatever a crash leaves in the outbox
 is applied by the next job, by `flask search sync`, or by `flask jobs worker`.
 Indexing never fails or slows the user's request.
+
+With the PostgreSQL backend (``service.transactional``) the documents are written in the
+transaction that changes the data instead: ``after_flush`` (and bulk statements) note
+them, ``before_commit`` flushes, builds them on the same connection (so it reads the
+uncommitted change) and writes them in a savepoint. No outbox row, no job, no thread:
+every server sees the change when, and only if, it commits. Should that write fail, the
+savepoint is rolled back and the documents go to the outbox as above, so the user's
+change still commits and the next job (or `flask search sync`) indexes them.
 """
 
 from __future__ import annotations
@@ -36,6 +44,7 @@ from forum.models.base import utcnow
 
 log = logging.getLogger(__name__)
 PENDING = "search_pending"
+IN_TRANSACTION = "search_in_transaction"  # session.info: documents to write at commit
 JOB_NOTED = "search_job"  # session.info: this transaction already wrote the search job
 SEARCH_TASK, SEARCH_KEY = "search.apply_outbox", "search-outbox"
 Doc = tuple[str, int]
@@ -68,7 +77,18 @@ def _syncing() -> bool:
 
 
 def _note(session: Session, docs: set[Doc]) -> None:
-    """Outbox rows for documents not yet noted in this transaction (same transaction)."""
+    """Documents to index at commit (PostgreSQL backend), else outbox rows for documents
+    not yet noted in this transaction (same transaction)."""
+    from forum.search.service import transactional
+
+    if transactional(current_app):
+        session.info.setdefault(IN_TRANSACTION, set()).update(
+            d for d in docs if d[1] is not None)
+        return
+    _note_outbox(session, docs)
+
+
+def _note_outbox(session: Session, docs: set[Doc]) -> None:
     docs = {d for d in docs if d[1] is not None} - session.info.get(PENDING, set())
     if not docs:
         return
@@ -128,10 +148,48 @@ def _on_bulk(state: ORMExecuteState) -> None:
     _note(state.session, {(kind, doc_id) for doc_id in ids})
 
 
+def _before_commit(session: Session) -> None:
+    """PostgreSQL backend: write the documents this transaction touched, in it."""
+    if not _syncing() or IN_TRANSACTION not in session.info:
+        return
+    session.flush()  # the last changes, noted by after_flush
+    docs = session.info.pop(IN_TRANSACTION, set())
+    if docs:
+        index_in_transaction(session, docs)
+
+
+def index_in_transaction(session: Session, docs: set[Doc]) -> None:
+    """Build ``docs`` from what this transaction sees and write them in a savepoint; on
+    failure, outbox rows instead (the change itself must still commit)."""
+    from forum.search import documents
+    from forum.search.service import get_index
+    from search_index import PostgresBackend
+
+    index = get_index()
+    if not isinstance(index, PostgresBackend):
+        _note_outbox(session, docs)
+        return
+    try:
+        with session.begin_nested():
+            conn = session.connection()
+            with Session(bind=conn) as reader:  # same transaction; leaves it open
+                upserts, deletes = [], []
+                for kind, build in (("question", documents.question_docs),
+                                    ("practice", documents.practice_docs)):
+                    found, gone = build(reader, [i for k, i in docs if k == kind])
+                    upserts += found
+                    deletes += gone
+            index.apply_in(conn, upserts, deletes)
+    except Exception:  # noqa: BLE001 - never fail the user's change for the index
+        log.warning("search: indexing in the transaction failed, outbox used", exc_info=True)
+        _note_outbox(session, docs)
+
+
 def _end_transaction(session: Session) -> None:
     """Commit or rollback: the next transaction notes its own documents and job."""
     session.info.pop(PENDING, None)
     session.info.pop(JOB_NOTED, None)
+    session.info.pop(IN_TRANSACTION, None)
 
 
 @task(SEARCH_TASK, batch_seconds="SEARCH_SYNC_DELAY")
@@ -176,16 +234,19 @@ def apply_outbox(extra: Iterable[Doc] = (), limit: int = 5_000) -> int:
 
 def init_sync(app: Flask, session_class: type[Session]) -> None:
     """Install the session hooks that note documents, outbox rows and the apply job."""
+    from forum.search.service import transactional
+
     mode = app.config["SEARCH_SYNC"]
     if mode == "off":
         return
-    if mode == "thread":
+    if mode == "thread" and not transactional(app):
         from forum.jobs.runners import get_runner, runner_name
 
         if runner_name(app) in ("inline", "thread"):  # benchmarks stop and watch it
             app.extensions["search_worker"] = get_runner(app, "thread")
     if not event.contains(session_class, "after_flush", _after_flush):
         event.listen(session_class, "after_flush", _after_flush)
+        event.listen(session_class, "before_commit", _before_commit)
         event.listen(session_class, "after_commit", _end_transaction)
         event.listen(session_class, "after_rollback", _end_transaction)
     if not event.contains(Session, "do_orm_execute", _on_bulk):

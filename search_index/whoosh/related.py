@@ -59,7 +59,8 @@ from .schema import as_int
 from .searching import to_hit
 from .synonyms import Thesaurus, default_thesaurus
 
-__all__ = ["MAX_KEY_TERMS", "QUESTION_WORDS", "KeyTerm", "key_terms", "related"]
+__all__ = ["MAX_KEY_TERMS", "QUESTION_WORDS", "QUESTION_WORD_TEXT", "KeyTerm", "key_terms",
+           "related"]
 
 MAX_KEY_TERMS = 16
 MAX_TEXT_CHARS = 20_000
@@ -71,8 +72,9 @@ MIN_CANDIDATES = 50  # unless they found fewer documents than this: then every t
 RELATED_SNIPPET_CHARS = 160
 
 # Words of how a question is asked, not of what it is about (stop words are already
-# gone). Stemmed like the text, so every inflection goes.
-QUESTION_WORDS = frozenset(stem for word in (
+# gone). Stemmed like the text, so every inflection goes. The words themselves are read by
+# the PostgreSQL backend too, which stems them its own way.
+QUESTION_WORD_TEXT = (
     "come quale quali quanto quanta quanti quante chi cosa dove quando perché "
     "fare fate facciamo fatto possiamo potete può possono potrebbe vorremmo vorrei volete "
     "vogliamo dovremmo dobbiamo devono serve servono bisogna conviene meglio "
@@ -81,7 +83,9 @@ QUESTION_WORDS = frozenset(stem for word in (
     "nostra nostre vostro vostri vostra vostre altri altre modo casi caso esempio esempi "
     "sapere sapete pensiamo pensate cerchiamo cerco ottenere organizzare organizzate "
     "organizzato partire succede tipo"
-).split() for stem in analyze(word))
+)
+QUESTION_WORDS = frozenset(stem for word in QUESTION_WORD_TEXT.split()
+                           for stem in analyze(word))
 
 KeyTerm = tuple[tuple[str, ...], float]  # (the forms of one term, weight)
 

@@ -193,7 +193,8 @@ def test_smtp_server_down_delays_the_mail_and_loses_nothing(app, smtp_port):
 
 # -- search through the jobs ---------------------------------------------------------------
 
-@pytest.mark.parametrize("app_overrides", [{"SEARCH_SYNC": "thread"}])
+# the Whoosh path: outbox rows and one job per burst (PostgreSQL indexes in the transaction)
+@pytest.mark.parametrize("app_overrides", [{"SEARCH_SYNC": "thread", "SEARCH_BACKEND": "whoosh"}])
 def test_burst_of_answers_leaves_one_search_job_that_indexes_them_all(
         app, client, login, runner, monkeypatch, tmp_path):
     from forum.search import service

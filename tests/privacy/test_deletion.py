@@ -84,7 +84,8 @@ def test_purge_before_the_end_of_grace_does_nothing(app):
     assert db.session.get_one(User, me.id).erased_at is None
 
 
-@pytest.mark.parametrize("app_overrides", [{"SEARCH_SYNC": "inline"}])
+# the index read as files: the Whoosh one (PostgreSQL's documents are rows of the database)
+@pytest.mark.parametrize("app_overrides", [{"SEARCH_SYNC": "inline", "SEARCH_BACKEND": "whoosh"}])
 def test_erasure_leaves_contributions_and_nothing_that_names_the_person(app, tmp_path):
     me = _person()
     other = make_user(display_name="Collega Restante")

@@ -7,6 +7,7 @@ throwaway database) and returns it.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -16,12 +17,28 @@ from search_index import SearchBackend, SearchResults, WhooshBackend, doc_id
 
 from .factories import make_doc
 
+PG_URL = os.environ.get("FORUM_TEST_DATABASE_URL")
+
+
+def _postgres(_folder: Path) -> SearchBackend:
+    """The PostgreSQL backend on the test database, emptied (skipped without one)."""
+    if not PG_URL:
+        pytest.skip("PostgreSQL backend: set FORUM_TEST_DATABASE_URL to run it")
+    from search_index import PostgresBackend
+
+    opened = PostgresBackend(PG_URL)
+    opened.apply([], list(opened.stamps()))
+    return opened
+
+
 BACKENDS: dict[str, Callable[[Path], SearchBackend]] = {
     "whoosh": lambda folder: WhooshBackend(folder / "whoosh"),
+    "postgres": _postgres,
 }
 
 
-@pytest.fixture(params=sorted(BACKENDS))
+@pytest.fixture(params=[pytest.param(name, marks=pytest.mark.database) if name == "postgres"
+                        else name for name in sorted(BACKENDS)])
 def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SearchBackend]:
     """An empty backend of each kind."""
     opened = BACKENDS[request.param](tmp_path)
