@@ -59,9 +59,10 @@ class Config:
     SEARCH_SYNC_DELAY = 0.5  # seconds the worker waits to batch a burst of changes
     SEARCH_PER_PAGE = 10
     # Anonymous micro-cache (forum/page_cache.py): seconds a rendered public page is
-    # reused for other anonymous readers in the same process; 0 turns it off.
+    # reused for other anonymous readers, in the app's cache (shared with the other servers
+    # through Redis when CACHE_TYPE is "RedisCache"); checked against the content versions
+    # on every hit, so a change shows at once; 0 turns it off.
     PAGE_CACHE_SECONDS = 5
-    PAGE_CACHE_MAX_ENTRIES = 512
     # Shared renders of pages (forum/render_cache), keyed by content versions: never stale
     # after a change; the expiry only bounds memory and how old "3 minuti fa" may look.
     # In process by default; several servers share Redis: CACHE_TYPE = "RedisCache" and

@@ -125,6 +125,7 @@ def render_shared(template: str, *, page: str, scopes: Sequence[str],
         return _render(template, context(), nonce, token).fill(nonce, token)
     wanted = (*BASE_SCOPES, *scopes)
     found = versions.read_versions(db.session, wanted)
+    g.content_versions = (wanted, found)  # what the anonymous page cache checks on a hit
     viewer_user = getattr(current_user, "_get_current_object", lambda: current_user)()
     people: Collection[int] = ()
     if participants is not None and getattr(viewer_user, "is_authenticated", False):
