@@ -15,7 +15,7 @@ from typing import Any
 from flask import current_app
 
 from forum import permissions
-from forum.cache import TTLCache
+from forum.cache import shared
 from search_index import Hit, SearchBackend, SearchResults, doc_id, open_backend
 
 _lock = threading.Lock()
@@ -42,7 +42,7 @@ def search(q: str, *, viewer: Any = None, **filters: Any) -> SearchResults:
     return get_index().search(q, groups=permissions.readable_group_ids(viewer), **filters)
 
 
-related_cache = TTLCache()
+RELATED_SECONDS = 600  # new documents join a page's related lists after this at most
 
 
 def _related(text: str, *, groups: frozenset[int], kind: str = "practice",
@@ -72,13 +72,13 @@ def related_for_text(text: str, *, viewer: Any = None, kind: str = "practice",
 
 def cached_related(key: tuple, text: str, *, groups: frozenset[int], **kwargs: Any
                    ) -> list[Hit]:
-    """Related documents, cached under a key that changes when its inputs change. The
-    readable groups are part of the key: members of a restricted group get lists of their
-    own, everyone else shares one that never holds that group's discussions."""
-    return related_cache.get_or_compute(
-        (key, kwargs.get("kind"), kwargs.get("limit"), groups),
-        lambda: _related(text, groups=groups, **kwargs),
-    )
+    """Related documents, cached (in the cache every server shares) under a key that
+    changes when its inputs change. The readable groups are part of the key: members of
+    a restricted group get lists of their own, everyone else shares one that never holds
+    that group's discussions."""
+    return shared(  # type: ignore[no-any-return]
+        "related", (key, kwargs.get("kind"), kwargs.get("limit"), sorted(groups)),
+        lambda: _related(text, groups=groups, **kwargs), RELATED_SECONDS)
 
 
 def enabled() -> bool:
