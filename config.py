@@ -51,6 +51,9 @@ class Config:
     # Search: the Whoosh index folder (default instance/search_index) and how changes reach
     # it: "thread" (off the request path, through the job runner), "inline" or "off".
     SEARCH_INDEX_PATH: str | None = None
+    # App servers answering requests (FORUM_NODES). Above 1 the app refuses to start with
+    # a Whoosh index, which lives in one server's folder (forum/nodes.py).
+    NODES = 1
     SEARCH_SYNC = "thread"
     SEARCH_WRITER_TIMEOUT = 5.0
     # The thread runner lets the request that caused a notification answer first (a thread

@@ -9,6 +9,7 @@ returns a group's discussions to nobody else.
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,16 @@ from forum.cache import shared
 from search_index import Hit, SearchBackend, SearchResults, doc_id, open_backend
 
 _lock = threading.Lock()
+
+
+def search_backend_name(config: Mapping[str, Any]) -> str:
+    """`SEARCH_BACKEND` ("whoosh" or "postgres"); unset: postgres on PostgreSQL, whoosh
+    on SQLite."""
+    chosen = config.get("SEARCH_BACKEND")
+    if chosen:
+        return str(chosen).strip().lower()
+    uri = str(config.get("SQLALCHEMY_DATABASE_URI") or "")
+    return "postgres" if uri.startswith("postgres") else "whoosh"
 
 
 def get_index() -> SearchBackend:
