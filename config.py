@@ -35,6 +35,19 @@ class Config:
     ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
     POST_ATTACHMENTS_MAX = 5  # files listed under one question or answer
     AVATAR_MAX_BYTES = 2_000_000
+    # Uploaded files (forum/storage): "local" keeps them in STORAGE_LOCAL_PATH (default
+    # instance/attachments), right for one server; "s3" puts them in a bucket every server
+    # shares (AWS, MinIO...): bucket, endpoint (empty for AWS), region, keys (empty:
+    # boto3's usual chain) and a prefix for the object keys. Profile photos stay in the
+    # database.
+    STORAGE_BACKEND = "local"
+    STORAGE_LOCAL_PATH: str | None = None
+    STORAGE_S3_BUCKET: str | None = None
+    STORAGE_S3_ENDPOINT_URL: str | None = None
+    STORAGE_S3_REGION: str | None = None
+    STORAGE_S3_ACCESS_KEY_ID: str | None = None
+    STORAGE_S3_SECRET_ACCESS_KEY: str | None = None
+    STORAGE_S3_PREFIX = ""
     PRACTICES_PER_PAGE = 20
     # Background jobs (forum/jobs): mail and index updates run off the request path, from
     # an outbox row written with the change. Runner: "thread" (a daemon thread per process),
