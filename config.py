@@ -35,6 +35,19 @@ class Config:
     ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
     POST_ATTACHMENTS_MAX = 5  # files listed under one question or answer
     AVATAR_MAX_BYTES = 2_000_000
+    # Uploaded files (forum/storage): "local" keeps them in STORAGE_LOCAL_PATH (default
+    # instance/attachments), right for one server; "s3" puts them in a bucket every server
+    # shares (AWS, MinIO...): bucket, endpoint (empty for AWS), region, keys (empty:
+    # boto3's usual chain) and a prefix for the object keys. Profile photos stay in the
+    # database.
+    STORAGE_BACKEND = "local"
+    STORAGE_LOCAL_PATH: str | None = None
+    STORAGE_S3_BUCKET: str | None = None
+    STORAGE_S3_ENDPOINT_URL: str | None = None
+    STORAGE_S3_REGION: str | None = None
+    STORAGE_S3_ACCESS_KEY_ID: str | None = None
+    STORAGE_S3_SECRET_ACCESS_KEY: str | None = None
+    STORAGE_S3_PREFIX = ""
     PRACTICES_PER_PAGE = 20
     # Background jobs (forum/jobs): mail and index updates run off the request path, from
     # an outbox row written with the change. Runner: "thread" (a daemon thread per process),
@@ -55,6 +68,9 @@ class Config:
     # value but "off" indexes a change in its own transaction.
     SEARCH_BACKEND: str | None = None
     SEARCH_INDEX_PATH: str | None = None
+    # App servers answering requests (FORUM_NODES). Above 1 the app refuses to start with
+    # a Whoosh index, which lives in one server's folder (forum/nodes.py).
+    NODES = 1
     SEARCH_SYNC = "thread"
     SEARCH_WRITER_TIMEOUT = 5.0
     # The thread runner lets the request that caused a notification answer first (a thread
@@ -63,9 +79,10 @@ class Config:
     SEARCH_SYNC_DELAY = 0.5  # seconds the worker waits to batch a burst of changes
     SEARCH_PER_PAGE = 10
     # Anonymous micro-cache (forum/page_cache.py): seconds a rendered public page is
-    # reused for other anonymous readers in the same process; 0 turns it off.
+    # reused for other anonymous readers, in the app's cache (shared with the other servers
+    # through Redis when CACHE_TYPE is "RedisCache"); checked against the content versions
+    # on every hit, so a change shows at once; 0 turns it off.
     PAGE_CACHE_SECONDS = 5
-    PAGE_CACHE_MAX_ENTRIES = 512
     # Shared renders of pages (forum/render_cache), keyed by content versions: never stale
     # after a change; the expiry only bounds memory and how old "3 minuti fa" may look.
     # In process by default; several servers share Redis: CACHE_TYPE = "RedisCache" and

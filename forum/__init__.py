@@ -38,6 +38,9 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
         raise RuntimeError(
             "SECRET_KEY mancante: impostare FORUM_SECRET_KEY prima di avviare Officina."
         )
+    from forum.nodes import check_nodes
+
+    check_nodes(app.config)
     app.config.setdefault(
         "BABEL_TRANSLATION_DIRECTORIES", str(Path(__file__).parent / "translations")
     )

@@ -2,10 +2,10 @@
 group documents, files of questions and answers): accepted types, size limit, content
 check, storage, download.
 
-A file is judged by what it is (`forum.filecheck`), never by its name; it is stored under
-the instance folder (never under `static/`) with a random name nobody chooses, and served
-only as a download with the type recognised at upload, so a browser never renders it as
-a page of this site.
+A file is judged by what it is (`forum.filecheck`), never by its name; it is stored
+through `forum.storage` (the instance folder, never `static/`, or a bucket every server
+shares) with a random name nobody chooses, and served only as a download with the type
+recognised at upload, so a browser never renders it as a page of this site.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from werkzeug.datastructures import FileStorage
 
 from forum.errors import InvalidInput, NotFound
 from forum.filecheck import Refused, check_file
+from forum.storage import LocalStorage, check_name, get_storage
 from forum.text import clean_line
 
 # Extension -> MIME type we serve it with, once the content has been recognised.
@@ -112,31 +113,17 @@ def check_upload(upload: FileStorage | None, *, field: str = "file") -> CheckedF
     return CheckedFile(filename=filename, extension=kind, mime=TYPES[kind], data=data)
 
 
-def storage_dir() -> Path:
-    """Where stored files live (never under static/)."""
-    path = Path(current_app.instance_path) / "attachments"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def stored_path(stored_name: str) -> Path:
-    """The file behind a stored name (a bare name of ours: anything else is refused)."""
-    if not stored_name or Path(stored_name).name != stored_name or stored_name[0] == ".":
-        raise ValueError(f"not a stored name: {stored_name!r}")
-    return storage_dir() / stored_name
-
-
 @contextmanager
 def stored(checked: CheckedFile) -> Iterator[str]:
     """Write the file under a random name and give the name; if the block raises (the row
     pointing to it was not committed), the file is removed again."""
     name = f"{uuid.uuid4().hex}.{checked.extension}"
-    path = storage_dir() / name
-    path.write_bytes(checked.data)
+    storage = get_storage()
+    storage.put(name, checked.data)
     try:
         yield name
     except BaseException:
-        path.unlink(missing_ok=True)
+        storage.delete(name)
         raise
 
 
@@ -151,10 +138,11 @@ def stored_all(checked: Iterable[CheckedFile]) -> Iterator[list[str]]:
 def remove_stored(stored_names: Iterable[str]) -> None:
     """Delete stored files whose rows are gone; a file that will not go is logged, not
     raised: the rows are already committed and the user's action has happened."""
+    storage = get_storage()
     for name in stored_names:
         try:
-            stored_path(name).unlink(missing_ok=True)
-        except (OSError, ValueError):
+            storage.delete(name)
+        except Exception:  # noqa: BLE001 - any backend's failure: logged, the action stands
             logging.getLogger(__name__).warning("file non rimosso: %s", name, exc_info=True)
 
 
@@ -166,9 +154,15 @@ def download_name(filename: str) -> str:
 
 def send_stored(stored_name: str, mime: str, filename: str, *, missing: str) -> Response:
     """A stored file as a download (never shown inline) with the type recognised at upload;
-    `NotFound(missing)` when the file is not there."""
-    path = stored_path(stored_name)
-    if not path.is_file():
-        raise NotFound(missing)
-    return send_file(path, mimetype=mime, as_attachment=True,
+    `NotFound(missing)` when the file is not there. A local file is sent by path (length,
+    ranges, ETag); a bucket's object is streamed through."""
+    try:
+        storage = get_storage()
+        source = (storage.path(stored_name) if isinstance(storage, LocalStorage)
+                  else storage.open(check_name(stored_name)))
+        if isinstance(source, Path) and not source.is_file():
+            raise FileNotFoundError(stored_name)
+    except (FileNotFoundError, ValueError):
+        raise NotFound(missing) from None
+    return send_file(source, mimetype=mime, as_attachment=True,
                      download_name=download_name(filename), max_age=0)

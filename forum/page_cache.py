@@ -1,4 +1,4 @@
-"""Anonymous micro-cache: read-only pages rendered once every few seconds per process.
+"""Anonymous micro-cache: read-only pages rendered once every few seconds for everyone.
 
 Most readers are anonymous visitors looking up past solutions, and for them a page
 depends only on its URL and language, plus two per-response values: the CSP nonce and
@@ -6,20 +6,25 @@ the visitor's CSRF token. The first anonymous GET renders the page and stores th
 split around those two values; later anonymous GETs within `PAGE_CACHE_SECONDS` get
 the stored body with their own fresh nonce and token put back in. Signed-in users,
 pages with flashed messages and responses setting cookies other than the session are
-never served from or stored in the cache. The cache is per process, so with several
-workers a page can be up to `PAGE_CACHE_SECONDS` stale in each of them.
+never served from or stored in the cache.
+
+Pages live in the app's cache (`forum.extensions.cache`: Redis when several servers
+share it) with the content versions (`forum/render_cache/versions.py`) read before the
+page was rendered: the scopes a shared render recorded, every global scope otherwise.
+A hit costs one query that reads those versions again; a change on any server bumps
+one of them in its transaction, so the page is rendered anew at once, everywhere.
+What no version covers (site settings, announcements) may be `PAGE_CACHE_SECONDS` old.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-import cachetools
 from flask import (
     Flask,
     Response,
@@ -35,7 +40,9 @@ from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE_DEFAULT
 from flask_wtf.csrf import generate_csrf
 from markupsafe import escape
 
+from forum.extensions import cache, db
 from forum.i18n import select_locale
+from forum.render_cache import versions
 from forum.security import csp_nonce
 
 # Read-only pages whose output depends only on URL, language, nonce and CSRF token.
@@ -53,6 +60,10 @@ CACHEABLE_ENDPOINTS = frozenset({
 EXTENSION_KEY = "page_cache"
 _CACHEABLE_ATTR = "page_cacheable"
 _NONCE, _CSRF = 0, 1  # slots in a stored body
+# What a page not rendered through `render_shared` may show: every scope but one thread's
+# or one member's, so any change to questions, people, practices... renders it anew.
+GLOBAL_SCOPES = (versions.ALL, versions.QUESTIONS, versions.PEOPLE, versions.PRACTICES,
+                 versions.GUIDELINES, versions.GROUPS, versions.TAXONOMY)
 
 CacheKey = tuple[str, str, str]
 View = TypeVar("View", bound=Callable[..., Any])
@@ -72,19 +83,27 @@ class CachedPage:
     slots: tuple[int, ...]
     content_type: str
     expires: float
+    scopes: tuple[str, ...] = ()
+    versions: tuple[int, ...] = ()
 
     @classmethod
     def split(
-        cls, body: bytes, nonce: str | None, token: str | None, content_type: str, expires: float
+        cls, body: bytes, nonce: str | None, token: str | None, content_type: str, expires: float,
+        scopes: tuple[str, ...] = (), found: tuple[int, ...] = (),
     ) -> CachedPage:
         """Record where `nonce` and `token` occur so a hit can put in fresh ones."""
         values = {v.encode(): slot for slot, v in ((_NONCE, nonce), (_CSRF, token)) if v}
         if not values:
-            return cls((body,), (), content_type, expires)
+            return cls((body,), (), content_type, expires, scopes, found)
         parts = re.split(b"(" + b"|".join(re.escape(v) for v in values) + b")", body)
         return cls(
-            tuple(parts[0::2]), tuple(values[p] for p in parts[1::2]), content_type, expires
+            tuple(parts[0::2]), tuple(values[p] for p in parts[1::2]), content_type, expires,
+            scopes, found,
         )
+
+    def current(self) -> bool:
+        """Still what the page shows: no scope it was rendered from has changed since."""
+        return not self.scopes or _read_versions(self.scopes) == self.versions
 
     def render(self, nonce: str, token: str) -> bytes:
         """The body with this request's nonce and this visitor's CSRF token."""
@@ -95,37 +114,65 @@ class CachedPage:
         return b"".join(out)
 
 
-class PageCache:
-    """A bounded LRU of pages with a time to live, shared by the threads of one process."""
+def _read_versions(scopes: tuple[str, ...]) -> tuple[int, ...]:
+    """`versions.read_versions` on a pooled DBAPI connection. A hit's only query: the
+    ORM session and SQLAlchemy's transaction events (SQLite's explicit BEGIN) cost three
+    times the query itself, and one autocommit SELECT reads a consistent set anyway."""
+    engine = db.engine
+    sql, order = _compiled(engine.dialect.name, len(scopes))
+    params = {f"s{n}": scope for n, scope in enumerate(scopes)}
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute(sql, tuple(params[name] for name in order) if order is not None
+                       else params)
+        found = dict(cursor.fetchall())
+        cursor.close()
+    finally:
+        raw.close()  # back to the pool, rolled back
+    return tuple(int(found.get(s, 1)) for s in scopes)
 
-    def __init__(self, ttl: float, max_entries: int) -> None:
+
+_COMPILED: dict[tuple[str, int], tuple[str, tuple[str, ...] | None]] = {}
+
+
+def _compiled(dialect: str, count: int) -> tuple[str, tuple[str, ...] | None]:
+    """The SQL text of `versions`' statement for this database, and the order of its
+    positional parameters (None: named); built once per process."""
+    key = (dialect, count)
+    if key not in _COMPILED:
+        compiled = versions.read_statement(count).compile(dialect=db.engine.dialect)
+        order = compiled.positiontup
+        _COMPILED[key] = (str(compiled), tuple(order) if order is not None else None)
+    return _COMPILED[key]
+
+
+class PageCache:
+    """Pages with a time to live in the app's cache, shared by every process using it."""
+
+    def __init__(self, ttl: float) -> None:
         self.ttl = ttl
-        self.max_entries = max_entries
-        self.clock: Callable[[], float] = time.monotonic
-        # each page carries its own expiry; the timer reads `clock`, which tests replace
-        self._entries: cachetools.TLRUCache[CacheKey, CachedPage] = cachetools.TLRUCache(
-            maxsize=max_entries, ttu=lambda _key, entry, _now: entry.expires,
-            timer=lambda: self.clock())
-        self._lock = threading.Lock()
+        # wall time: entries written by one server are read by another; tests replace it
+        self.clock: Callable[[], float] = time.time
 
     def get(self, key: CacheKey) -> CachedPage | None:
-        """The live entry for `key`, marked most recently used; expired ones are dropped."""
-        with self._lock:
-            return self._entries.get(key)
+        """The live entry for `key`, or None when missing, expired or out of date."""
+        entry = cache.get(_storage_key(key))
+        if not isinstance(entry, CachedPage) or entry.expires <= self.clock():
+            return None
+        return entry if entry.current() else None
 
     def put(self, key: CacheKey, entry: CachedPage) -> None:
-        """Store `entry`, evicting the least recently used pages beyond the bound."""
-        with self._lock:
-            self._entries[key] = entry
+        """Store `entry` until it expires (the cache's own bound evicts beyond that)."""
+        cache.set(_storage_key(key), entry, timeout=max(1, int(self.ttl + 0.999)))
 
     def clear(self) -> None:
-        """Forget every page."""
-        with self._lock:
-            self._entries.clear()
+        """Forget every page (and the shared renders kept in the same cache)."""
+        cache.clear()
 
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._entries)
+
+def _storage_key(key: CacheKey) -> str:
+    return "pc:" + hashlib.blake2b(repr(key).encode(), digest_size=20).hexdigest()
 
 
 def init_page_cache(app: Flask) -> None:
@@ -133,8 +180,7 @@ def init_page_cache(app: Flask) -> None:
     ttl = float(app.config.get("PAGE_CACHE_SECONDS") or 0)
     if ttl <= 0:
         return
-    max_entries = int(app.config.get("PAGE_CACHE_MAX_ENTRIES", 512))
-    app.extensions[EXTENSION_KEY] = PageCache(ttl, max_entries)
+    app.extensions[EXTENSION_KEY] = PageCache(ttl)
     app.before_request(_serve_from_cache)
     app.after_request(_mark_miss)
     # After process_response, so the session cookie and every other hook's headers are set.
@@ -173,6 +219,8 @@ def _serve_from_cache() -> Response | None:
     g.page_cache_values = (nonce, token)
     entry = current_app.extensions[EXTENSION_KEY].get(key)
     if entry is None:
+        # read before the view runs: a change committed while it renders makes it stale
+        g.page_cache_versions = versions.read_versions(db.session, GLOBAL_SCOPES)
         return None
     g.page_cache_hit = True
     response = Response(entry.render(nonce, token), content_type=entry.content_type)
@@ -225,8 +273,10 @@ def _store(sender: Flask, response: Response, **extra: Any) -> None:
     nonce, token = g.page_cache_values
     if str(escape(nonce)) != nonce or str(escape(token)) != token:
         return  # the page would hold an escaped form that the split cannot find
-    cache: PageCache = sender.extensions[EXTENSION_KEY]
+    pages: PageCache = sender.extensions[EXTENSION_KEY]
+    scopes, found = g.get("content_versions") or (GLOBAL_SCOPES, g.page_cache_versions)
     entry = CachedPage.split(
-        response.get_data(), nonce, token, response.content_type, cache.clock() + cache.ttl
+        response.get_data(), nonce, token, response.content_type, pages.clock() + pages.ttl,
+        tuple(scopes), tuple(found),
     )
-    cache.put(key, entry)
+    pages.put(key, entry)

@@ -33,6 +33,7 @@ HATCHES = ("", "//", "..")
 
 # Drawing costs about 0.1 s a chart; the same figures give the same SVG, so drawings are
 # kept by content (title, labels, values): a changed figure is a new key, never stale.
+# Per process on purpose: a pure function of its key, so servers never disagree.
 _drawn = TTLCache(size=256, ttl=3600)
 # Matplotlib asks callers who draw from several threads to hold a lock; drawing is CPU
 # work under the GIL anyway, so the lock costs no throughput.

@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import joinedload, selectinload
 
 from forum import permissions
-from forum.cache import TTLCache
+from forum.cache import shared
 from forum.errors import NotFound
 from forum.extensions import db
 from forum.models import (
@@ -146,11 +146,12 @@ def practices_after(filters: PracticeFilters, after: tuple[Any, ...] | None,
         stmt.options(selectinload(Practice.facets)).limit(limit)).scalars())
 
 
-_facet_cache = TTLCache(size=512, ttl=300.0)
+FACET_SECONDS = 300
 
 
 def cached_facet_counts(filters: PracticeFilters) -> dict[str, dict[str, int]]:
-    """`facet_counts`, reused until any practice is added, edited or changes status.
+    """`facet_counts`, reused (by every server: the app's cache) until any practice is
+    added, edited or changes status.
 
     The version check is one cheap statement, so every process sees changes at once: four
     maxima, each read from the end of an index (practices are never deleted, so the
@@ -162,7 +163,8 @@ def cached_facet_counts(filters: PracticeFilters) -> dict[str, dict[str, int]]:
                        Practice.published_at)
     ))).one())
     key = (tuple(sorted((k, tuple(sorted(v))) for k, v in filters.selected.items())), version)
-    return _facet_cache.get_or_compute(key, lambda: facet_counts(filters))
+    return shared(  # type: ignore[no-any-return]
+        "facets", key, lambda: facet_counts(filters), FACET_SECONDS)
 
 
 def facet_counts(filters: PracticeFilters) -> dict[str, dict[str, int]]:

@@ -184,6 +184,7 @@ def render_shared(template: str, *, page: str, scopes: Sequence[str],
     if not _shareable():
         return _render(template, context(), nonce, token).fill(nonce, token)
     found = found[:len(found) - len(own)]
+    g.content_versions = ((*BASE_SCOPES, *scopes), found)  # the anonymous page cache checks them
     viewer_user = getattr(current_user, "_get_current_object", lambda: current_user)()
     people: Collection[int] = ()
     if participants is not None and getattr(viewer_user, "is_authenticated", False):

@@ -11,6 +11,7 @@ on each call): the index returns a group's discussions to nobody else.
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from flask import Flask, current_app
 from sqlalchemy.engine import make_url
 
 from forum import permissions
-from forum.cache import TTLCache
+from forum.cache import shared
 from search_index import Hit, SearchBackend, SearchResults, doc_id, open_backend
 
 _lock = threading.Lock()
@@ -39,6 +40,16 @@ def backend_name(app: Flask) -> str:
 def transactional(app: Flask) -> bool:
     """Whether changes are indexed in their own transaction (the PostgreSQL backend)."""
     return backend_name(app) == "postgres"
+
+
+def search_backend_name(config: Mapping[str, Any]) -> str:
+    """`SEARCH_BACKEND` ("whoosh" or "postgres"); unset: postgres on PostgreSQL, whoosh
+    on SQLite."""
+    chosen = config.get("SEARCH_BACKEND")
+    if chosen:
+        return str(chosen).strip().lower()
+    uri = str(config.get("SQLALCHEMY_DATABASE_URI") or "")
+    return "postgres" if uri.startswith("postgres") else "whoosh"
 
 
 def get_index() -> SearchBackend:
@@ -72,7 +83,7 @@ def search(q: str, *, viewer: Any = None, **filters: Any) -> SearchResults:
     return get_index().search(q, groups=permissions.readable_group_ids(viewer), **filters)
 
 
-related_cache = TTLCache()
+RELATED_SECONDS = 600  # new documents join a page's related lists after this at most
 
 
 def _related(text: str, *, groups: frozenset[int], kind: str = "practice",
@@ -102,13 +113,13 @@ def related_for_text(text: str, *, viewer: Any = None, kind: str = "practice",
 
 def cached_related(key: tuple, text: str, *, groups: frozenset[int], **kwargs: Any
                    ) -> list[Hit]:
-    """Related documents, cached under a key that changes when its inputs change. The
-    readable groups are part of the key: members of a restricted group get lists of their
-    own, everyone else shares one that never holds that group's discussions."""
-    return related_cache.get_or_compute(
-        (key, kwargs.get("kind"), kwargs.get("limit"), groups),
-        lambda: _related(text, groups=groups, **kwargs),
-    )
+    """Related documents, cached (in the cache every server shares) under a key that
+    changes when its inputs change. The readable groups are part of the key: members of
+    a restricted group get lists of their own, everyone else shares one that never holds
+    that group's discussions."""
+    return shared(  # type: ignore[no-any-return]
+        "related", (key, kwargs.get("kind"), kwargs.get("limit"), sorted(groups)),
+        lambda: _related(text, groups=groups, **kwargs), RELATED_SECONDS)
 
 
 def enabled() -> bool:

@@ -3,6 +3,9 @@
 Re-encoding drops everything but the pixels (EXIF with GPS positions, scripts, trailing
 data); the size and pixel limits are checked before decoding, so a decompression bomb is
 refused without being expanded.
+
+The photos stay in the database (table `avatars`), not in `forum.storage`: every server
+already shares the database, and each photo is a few kilobytes after re-encoding.
 """
 
 from __future__ import annotations

@@ -55,19 +55,19 @@ def test_organiser_uploads_a_file_anyone_downloads_it(app, client, login, organi
 def test_organiser_deletes_a_material_and_its_file(app, client, login, organiser) -> None:
     from werkzeug.datastructures import FileStorage
 
-    from forum.attachments import stored_path
+    from forum.storage import get_storage
 
     event = published_event(organiser)
     material = add_material(organiser, event.id, "Slide",
                             upload=FileStorage(io.BytesIO(pdf()), filename="slide.pdf"))
     assert material.stored_name is not None
-    path, material_id = stored_path(material.stored_name), material.id
-    assert path.is_file()
+    name, material_id = material.stored_name, material.id
+    assert get_storage().exists(name)
     login(organiser)
     response = client.post(f"/incontri/{event.slug}/materiali/{material_id}/elimina")
     assert response.status_code == 303
     assert db.session.scalars(select(EventMaterial)).all() == []
-    assert not path.exists()
+    assert not get_storage().exists(name)
     assert client.get(f"/incontri/{event.slug}/materiali/{material_id}").status_code == 404
 
 
