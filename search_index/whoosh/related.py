@@ -102,12 +102,24 @@ def _returnable_mask(engine: Engine, type: str | None) -> np.ndarray:
     return engine.memo(("visible-of-type-mask", type), compute)
 
 
+def _returnable_leaves(engine: Engine, type: str | None) -> list[tuple[object, int]]:
+    """The segments holding at least one returnable document (cached for the generation).
+    A rebuild writes the questions first and the practices last, so most segments of a
+    rebuilt index hold no practice: their postings need not be read at all."""
+    def compute() -> tuple[tuple[object, int], ...]:
+        mask = _returnable_mask(engine, type)
+        return tuple((seg, off) for seg, off in engine.leaves
+                     if mask[off:off + seg.doc_count_all()].any())
+
+    return list(engine.memo(("returnable-leaves", type), compute))
+
+
 def _returnable_postings(engine: Engine, type: str | None, field: str, stem: str
                          ) -> tuple[np.ndarray, np.ndarray]:
     """(the returnable documents with ``stem`` in ``field``, ascending; BM25's
     term-frequency part for each): the engine's ``saturation`` restricted to them."""
     def compute() -> tuple[np.ndarray, np.ndarray]:
-        docs, values = engine.saturation(field, stem)
+        docs, values = engine.saturation(field, stem, _returnable_leaves(engine, type))
         keep = _returnable_mask(engine, type)[docs]
         return docs[keep], values[keep]
 

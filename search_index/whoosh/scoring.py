@@ -163,16 +163,18 @@ class Scoring:
         self.remember_scores(key, found)
         return found
 
-    def saturation(self, field: str, term: Any) -> tuple[np.ndarray, np.ndarray]:
+    def saturation(self, field: str, term: Any, leaves: list[tuple[Any, int]] | None = None
+                   ) -> tuple[np.ndarray, np.ndarray]:
         """(global docnums with ``term`` in ``field``, ascending, deleted ones included;
         BM25's term-frequency part ``(K1 + 1) * tf / (tf + K1 * length norm)`` for each).
         What a BM25 score is before its idf: related documents weigh terms their own way
         (``related.py``, which keeps the part it needs per generation). Computed with numpy
         over the segments' score codes: no Python step per posting; not cached here, so
-        that arrays over every document do not push the search's score tables out."""
+        that arrays over every document do not push the search's score tables out.
+        ``leaves`` restricts it to some of the segments (``(reader, offset)`` pairs)."""
         norm = np.asarray(self._lengths(field)[1], dtype=np.float64)
         docs, values = [], []
-        for seg, off in self.leaves:
+        for seg, off in self.leaves if leaves is None else leaves:
             ids = self._leaf_postings(seg, field, term)[0]
             if not ids:
                 continue
