@@ -40,7 +40,10 @@ related on its own, and walking its whole posting list would cost milliseconds a
 300,000 documents. Document frequencies are counted once per index generation; scores
 come from the engine's per-generation tf-part arrays (``Engine.saturation``), restricted
 to the returnable documents once, and are summed with numpy: no table over every
-document per term, no Python step per posting.
+document per term, no Python step per posting. Postings are read only from segments
+holding a returnable document: a rebuild writes questions first, so at 300,000 documents
+most segments hold no practice, and skipping them took related p95 from ~85 to ~14 ms
+(a live index whose updates mixed types in every segment gains nothing from it).
 """
 
 from __future__ import annotations
