@@ -13,9 +13,8 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,7 @@ from whoosh.util.filelock import try_for
 
 from ..documents import SearchDocument
 from ..results import Hit, IndexBusy, SearchResults
-from .codec import SplitCodec
+from .bulk import CODEC, COMPOUND, bulk_index
 from .engine import POSTINGS_BUDGET, Engine
 from .refresh import refreshed
 from .related import related
@@ -43,20 +42,8 @@ LOCK_POLL = 0.02  # seconds between attempts to take the write lock
 OPEN_ATTEMPTS = 5  # opening races a commit in another process: try again this many times
 SWAP_TIMEOUT = 60.0  # how long a rebuild waits for the write lock before its final swap
 REBUILD_LOCK_WAIT = 2.0  # how long a rebuild waits for another one before IndexBusy
-PARALLEL_MIN_DOCS = 5_000  # below this, a rebuild indexes in-process
-PROGRESS_EVERY = 1_000
-# Posting-pool memory per indexing process before it spills a sorted run to disk. Whoosh
-# merges the runs at the end in Python: fewer runs are much faster (~600 vs ~400 docs per
-# CPU-second at 20,000 documents with 1 GB vs 64 MB); 512 MB keeps two processes near 2 GB.
-LIMIT_MB = 512
-CHUNK_DOCS = 25_000  # per commit: ~12,500 documents per process fit in LIMIT_MB
-# Whoosh's compound segment files are copied whole into memory (BytesIO) by every reader:
-# at 100,000 documents ~320 MB per process and ~150 ms to open. Plain segment files are
-# read with seek/read from the shared page cache instead.
-COMPOUND = False
-CODEC = SplitCodec()  # W3 with postings readable without their positions: see codec.py
 # Segments below this size are merged together by an update's commit; a rebuild's segments
-# (chunks of CHUNK_DOCS / procs) never are (see ``merge_small_only``).
+# (``bulk.SEGMENT_DOCS`` each) never are (see ``merge_small_only``).
 SMALL_SEGMENT_DOCS = 2_000
 SMALL_SEGMENTS_MAX = 4  # an update's commit merges the small segments beyond this many
 
@@ -278,7 +265,7 @@ class WhooshBackend:
 
         Searches (here and in other processes) keep using the old generation until the
         swap; updates applied meanwhile are journalled and replayed before it. With at
-        least ``PARALLEL_MIN_DOCS`` documents, indexing forks ``procs`` worker processes
+        least ``bulk.PARALLEL_MIN_DOCS`` documents, indexing forks ``procs`` worker processes
         (default: up to 2 CPUs), so call it from a CLI process rather than a threaded web
         worker. A doc_id seen twice keeps its first version. Returns the number of
         documents indexed. Raises ``IndexBusy`` if another rebuild is running.
@@ -297,7 +284,8 @@ class WhooshBackend:
                 layout.begin_rebuild(new_gen)
             finally:
                 lock.release()
-            count = _bulk_index(new_ix, docs, progress, procs)
+            count = bulk_index(new_ix, docs, progress,
+                               procs if procs is not None else min(2, os.cpu_count() or 1))
             lock = self._write_lock(time.monotonic() + SWAP_TIMEOUT)
             try:
                 replay = new_ix.writer(compound=COMPOUND, codec=CODEC)
@@ -376,52 +364,3 @@ def merge_small_only(writer: Any, segments: list[Any]) -> list[Any]:
             reader.close()
     merged = {id(s) for s in small}
     return [s for s in segments if id(s) not in merged]
-
-
-def _cancel(writer: Any) -> None:
-    """Cancel a writer; a multiprocess writer's workers would wait forever, so stop them."""
-    for task in getattr(writer, "tasks", ()):
-        task.terminate()
-        task.join(5)
-    writer.cancel()
-
-
-def _bulk_index(ix: Any, docs: Iterable[SearchDocument], progress: Callable[[int], None] | None,
-                procs: int | None) -> int:
-    """Add every document to the empty index ``ix``; returns how many.
-
-    Documents go in chunks of ``CHUNK_DOCS``, each committed as its own segment(s) without
-    merging: every indexing process then keeps its postings in memory (``LIMIT_MB``)
-    instead of spilling sorted runs to disk and merging them in Python at the end.
-    """
-    it: Iterator[SearchDocument] = iter(docs)
-    cpus = procs if procs is not None else min(2, os.cpu_count() or 1)
-    count = 0
-    seen: set[str] = set()
-    while True:
-        chunk = list(islice(it, CHUNK_DOCS))
-        if not chunk:
-            break
-        if cpus > 1 and (count or len(chunk) >= PARALLEL_MIN_DOCS):
-            writer = ix.writer(procs=cpus, limitmb=LIMIT_MB, multisegment=True, batchsize=250,
-                               compound=COMPOUND, codec=CODEC)
-        else:
-            writer = ix.writer(limitmb=LIMIT_MB, compound=COMPOUND, codec=CODEC)
-        try:
-            for doc in chunk:
-                fields = to_whoosh(doc)
-                if fields["doc_id"] in seen:  # add_document cannot replace: keep the first
-                    log.warning("rebuild: duplicate doc_id %s skipped", fields["doc_id"])
-                    continue
-                seen.add(fields["doc_id"])
-                writer.add_document(**fields)
-                count += 1
-                if progress and count % PROGRESS_EVERY == 0:
-                    progress(count)
-        except BaseException:
-            _cancel(writer)
-            raise
-        writer.commit(merge=False)
-    if progress and count % PROGRESS_EVERY:
-        progress(count)
-    return count

@@ -9,7 +9,7 @@ import click._termui_impl
 import pytest
 
 from search_index.postgres import backend as pg_backend
-from search_index.whoosh import indexer
+from search_index.whoosh import bulk
 from tests.factories import make_practice, make_question
 
 
@@ -24,7 +24,7 @@ def test_reindex_shows_a_progress_bar_that_reaches_every_document(app, runner, m
         make_question(title=f"Domanda numero {n} sulle tariffe del nido comunale")
     make_practice(title="Pratica sul centro per le famiglie di Forlì")
     monkeypatch.setattr(click._termui_impl, "isatty", lambda _stream: True)  # a terminal
-    monkeypatch.setattr(indexer, "PROGRESS_EVERY", 1)
+    monkeypatch.setattr(bulk, "PROGRESS_EVERY", 1)
     monkeypatch.setattr(pg_backend, "PROGRESS_EVERY", 1)
 
     result = runner.invoke(args=["search", "reindex"])

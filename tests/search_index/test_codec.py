@@ -39,6 +39,18 @@ def test_raw_positions_round_trip():
     assert isinstance(build_schema()["text"].format, RawPositions)
 
 
+def test_raw_positions_index_the_same_terms_and_positions_as_whoosh_positions():
+    field = build_schema()["text"]
+    texts = [d.title + "\n" + d.body for d in DOCS] + [
+        "Co-progettazione socio-sanitaria dell'ATS: P.I.P.P.I., 1.000 famiglie e l'asilo-nido",
+        "", "  ; ", "www.inps.it — Sant'Anna, perché sì",
+    ]
+    for text in texts:
+        fast = list(field.format.word_values(text, field.analyzer, mode="index"))
+        slow = list(Positions.word_values(field.format, text, field.analyzer, mode="index"))
+        assert sorted(fast) == sorted(slow), text
+
+
 def test_segments_use_the_split_codec(make_index):
     index = make_index(DOCS)
     segments = index._ix._segments()

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from search_index import IndexBusy, SearchDocument, WhooshBackend
+from search_index.whoosh import bulk
 from search_index.whoosh import indexer as indexer_module
 
 from .factories import make_doc
@@ -250,12 +251,46 @@ def test_only_one_rebuild_at_a_time(make_index, monkeypatch):
 
 
 def test_large_rebuild_uses_two_processes(make_index, monkeypatch):
-    monkeypatch.setattr(indexer_module, "PARALLEL_MIN_DOCS", 50)
+    monkeypatch.setattr(bulk, "PARALLEL_MIN_DOCS", 50)
     index = make_index()
     docs = [make_doc(f"question:{n}", f"Domanda {n} sul nido") for n in range(1, 301)]
     assert index.rebuild(docs, procs=2) == 300
     assert index.search("nido").total == 300
     assert len(index.stamps()) == 300
+
+
+def test_large_rebuild_cuts_segments_in_each_process_and_keeps_every_document(
+        make_index, monkeypatch):
+    monkeypatch.setattr(bulk, "PARALLEL_MIN_DOCS", 50)
+    monkeypatch.setattr(bulk, "SEGMENT_DOCS", 40)
+    index = make_index()
+    docs = [make_doc(f"question:{n}", f"Domanda {n} sul nido") for n in range(1, 301)]
+    docs.append(make_doc("question:7", "Affido"))  # a duplicate: the first version stays
+    assert index.rebuild(docs, procs=2) == 300
+    sizes = [seg.doc_count_all() for seg, _offset in index._fresh().leaves]
+    assert sum(sizes) == 300 and max(sizes) <= 40 and len(sizes) >= 300 // 40
+    assert index.search("nido").total == 300
+    assert index.search("affido").total == 0
+
+
+def test_a_failing_worker_fails_the_rebuild_and_the_old_index_stays(make_index, monkeypatch):
+    index = make_index([make_doc("question:1", "Nido comunale")])
+    monkeypatch.setattr(bulk, "PARALLEL_MIN_DOCS", 50)
+    real = bulk.to_whoosh
+
+    def broken(doc: SearchDocument) -> dict:
+        if doc.id == 150:
+            raise ValueError("documento illeggibile")
+        return real(doc)
+
+    monkeypatch.setattr(bulk, "to_whoosh", broken)  # the forked workers inherit it
+    docs = [make_doc(f"question:{n}", f"Affido {n}") for n in range(100, 400)]
+    with pytest.raises(RuntimeError, match="documento illeggibile"):
+        index.rebuild(docs, procs=2)
+    assert index.search("nido").total == 1
+    assert index.search("affido").total == 0
+    monkeypatch.setattr(bulk, "to_whoosh", real)
+    assert index.rebuild(docs, procs=2) == 300  # nothing was left locked
 
 
 def test_rebuild_keeps_the_first_of_duplicate_doc_ids(make_index):

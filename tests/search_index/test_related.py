@@ -136,3 +136,26 @@ def test_key_terms_are_a_list_of_weighted_terms(make_index):
     terms = key_terms(index._fresh(), "Graduatoria del nido con l'ISEE", "practice")
     assert terms and all(isinstance(forms, tuple) and weight > 0 for forms, weight in terms)
     assert [w for _f, w in terms] == sorted((w for _f, w in terms), reverse=True)
+
+
+def test_practices_in_any_segment_are_found_whatever_the_others_hold(make_index, monkeypatch):
+    """A rebuild writes questions first: most segments then hold no practice, and related
+    documents skip them; a practice hidden later, or one added in a new segment, counts
+    at once."""
+    from search_index.whoosh import bulk
+
+    monkeypatch.setattr(bulk, "SEGMENT_DOCS", 3)
+    index = make_index()
+    questions = [make_doc(f"question:{n}", f"Graduatoria del nido {n}", "Tariffe del nido ISEE")
+                 for n in range(10, 19)]
+    index.rebuild(questions + DOCS[:5], procs=1)
+    assert len(index._fresh().leaves) == 5
+    text = "Come fare la graduatoria del nido con l'ISEE?"
+    assert set(_ids(index.more_like(text))) == {"practice:1", "practice:2", "practice:3"}
+
+    index.apply([make_doc("practice:7", "Graduatoria dei nidi e ISEE", "Nidi e graduatoria."),
+                 make_doc("practice:3", "Graduatoria unica dei nidi", "Nidi.", visible=False)],
+                [])
+    hits = _ids(index.more_like(text))
+    assert "practice:7" in hits and "practice:3" not in hits
+    assert all(h.startswith("practice:") for h in hits)

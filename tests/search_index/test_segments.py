@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from search_index.whoosh import indexer
+from search_index.whoosh import bulk, indexer
 
 from .factories import make_doc
 
@@ -17,9 +17,9 @@ def _segment_sizes(index) -> list[int]:
 
 @pytest.fixture
 def small_chunks(monkeypatch):
-    """Rebuild chunks of 5 documents: 8 chunks make a set of segments that Whoosh's
+    """Rebuild segments of 5 documents: 8 of them make a set of segments that Whoosh's
     Fibonacci rule calls small (40 < fib(9)), the shape 23 x 12,500 has at 300,000."""
-    monkeypatch.setattr(indexer, "CHUNK_DOCS", 5)
+    monkeypatch.setattr(bulk, "SEGMENT_DOCS", 5)
     monkeypatch.setattr(indexer, "SMALL_SEGMENT_DOCS", 3)
     monkeypatch.setattr(indexer, "SMALL_SEGMENTS_MAX", 2)
 
