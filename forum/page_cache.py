@@ -103,7 +103,7 @@ class CachedPage:
 
     def current(self) -> bool:
         """Still what the page shows: no scope it was rendered from has changed since."""
-        return not self.scopes or _read_versions(self.scopes) == self.versions
+        return not self.scopes or versions.read_committed(self.scopes) == self.versions
 
     def render(self, nonce: str, token: str) -> bytes:
         """The body with this request's nonce and this visitor's CSRF token."""
@@ -112,39 +112,6 @@ class CachedPage:
         for slot, segment in zip(self.slots, self.segments[1:], strict=True):
             out += (fresh[slot], segment)
         return b"".join(out)
-
-
-def _read_versions(scopes: tuple[str, ...]) -> tuple[int, ...]:
-    """`versions.read_versions` on a pooled DBAPI connection. A hit's only query: the
-    ORM session and SQLAlchemy's transaction events (SQLite's explicit BEGIN) cost three
-    times the query itself, and one autocommit SELECT reads a consistent set anyway."""
-    engine = db.engine
-    sql, order = _compiled(engine.dialect.name, len(scopes))
-    params = {f"s{n}": scope for n, scope in enumerate(scopes)}
-    raw = engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        cursor.execute(sql, tuple(params[name] for name in order) if order is not None
-                       else params)
-        found = dict(cursor.fetchall())
-        cursor.close()
-    finally:
-        raw.close()  # back to the pool, rolled back
-    return tuple(int(found.get(s, 1)) for s in scopes)
-
-
-_COMPILED: dict[tuple[str, int], tuple[str, tuple[str, ...] | None]] = {}
-
-
-def _compiled(dialect: str, count: int) -> tuple[str, tuple[str, ...] | None]:
-    """The SQL text of `versions`' statement for this database, and the order of its
-    positional parameters (None: named); built once per process."""
-    key = (dialect, count)
-    if key not in _COMPILED:
-        compiled = versions.read_statement(count).compile(dialect=db.engine.dialect)
-        order = compiled.positiontup
-        _COMPILED[key] = (str(compiled), tuple(order) if order is not None else None)
-    return _COMPILED[key]
 
 
 class PageCache:

@@ -171,7 +171,7 @@ def render_shared(template: str, *, page: str, scopes: Sequence[str],
     # the members a copy of this page last depended on, read in the same statement
     hint_key = _key("depends", page, request.full_path)
     hint: tuple[str, ...] = (cache.get(hint_key) or ()) if member else ()
-    read = versions.read_versions(db.session, (*BASE_SCOPES, *scopes, *own, *hint))
+    read = versions.read_committed((*BASE_SCOPES, *scopes, *own, *hint))
     found = read[:len(read) - len(hint)]
     known = dict(zip(hint, read[len(found):], strict=True))
     copy_key = None
