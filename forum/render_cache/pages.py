@@ -82,11 +82,29 @@ class SharedPage:
 @dataclass(frozen=True)
 class MemberCopy:
     """A page filled for one member's session, kept while the versions of `depends` (the
-    members its slots name) stay `seen`; the page key holds everything else."""
+    members its slots name) stay `seen`; the page key holds everything else. Kept as
+    UTF-8 bytes cut at the nonce and the CSRF token: a hit is a join, with no encoding
+    of a long thread page on every request."""
 
-    page: SharedPage
+    parts: tuple[bytes, ...]  # literal text; between two parts a hole named in `holes`
+    holes: tuple[tuple[str, str], ...]
     depends: tuple[str, ...]
     seen: tuple[int, ...]
+
+    @classmethod
+    def of(cls, html: str, nonce: str, token: str, depends: tuple[str, ...],
+           seen: tuple[int, ...]) -> MemberCopy:
+        cut = SharedPage.cut(html, nonce, token).parts
+        return cls(tuple(p.encode() for p in cut[0::2] if isinstance(p, str)),
+                   tuple(p for p in cut[1::2] if isinstance(p, tuple)), depends, seen)
+
+    def fill(self, nonce: str, token: str) -> bytes:
+        """The page for this request, with its nonce and token."""
+        values = {_NONCE: nonce.encode(), _CSRF: token.encode()}
+        out = [self.parts[0]]
+        for hole, part in zip(self.holes, self.parts[1:], strict=True):
+            out += (values[hole], part)
+        return b"".join(out)
 
     def current(self, known: dict[str, int]) -> bool:
         """Whether `depends` still hold the versions seen (`known` were just read)."""
@@ -152,7 +170,7 @@ def _session_member() -> tuple[str, int] | None:
 
 def render_shared(template: str, *, page: str, scopes: Sequence[str],
                   participants: Callable[[], Collection[int]] | None = None,
-                  context: Callable[[], dict[str, Any]], share: bool = True) -> str:
+                  context: Callable[[], dict[str, Any]], share: bool = True) -> str | bytes:
     """The page `template` renders with `context()`, taken from the cache when an entry
     for these versions and this viewer class exists; `context` is only called on a miss.
     `participants` (cached per version) lists members who get their own copy; `share`
@@ -161,7 +179,7 @@ def render_shared(template: str, *, page: str, scopes: Sequence[str],
     A member's filled page is kept too, under their session and the versions of
     their own scopes: `user:ID` (their account: role, standing, reputation, session
     version) and `viewer:ID` (votes, follows, counters); the next request finds it with
-    one query and without loading the account."""
+    one query and without loading the account (as UTF-8 bytes, see `MemberCopy`)."""
     nonce, token = csp_nonce(), generate_csrf()
     if (not share or str(escape(nonce)) != nonce or str(escape(token)) != token
             or not _shareable_request()):
@@ -180,7 +198,7 @@ def render_shared(template: str, *, page: str, scopes: Sequence[str],
         copy = cache.get(copy_key)
         if copy is not None and copy.current(known):
             g.render_cache = "hit"
-            return copy.page.fill(nonce, token)
+            return copy.fill(nonce, token)
     if not _shareable():
         return _render(template, context(), nonce, token).fill(nonce, token)
     found = found[:len(found) - len(own)]
@@ -209,7 +227,7 @@ def render_shared(template: str, *, page: str, scopes: Sequence[str],
             else versions.read_versions(db.session, depends))
     html, keep = entry.fill_keeping(nonce, token)
     if keep:
-        cache.set(copy_key, MemberCopy(SharedPage.cut(html, nonce, token), depends, seen),
+        cache.set(copy_key, MemberCopy.of(html, nonce, token, depends, seen),
                   timeout=_ttl())
         if depends != hint:
             cache.set(hint_key, depends, timeout=_ttl())

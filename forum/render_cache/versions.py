@@ -19,7 +19,6 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, event, inspect, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from forum.extensions import db
 from forum.models import (
     Acceptance,
     Answer,
@@ -216,37 +215,13 @@ def read_versions(session: Any, scopes: Sequence[str]) -> tuple[int, ...]:
 
 
 def read_committed(scopes: Sequence[str]) -> tuple[int, ...]:
-    """`read_versions` on a pooled DBAPI connection, for a cached page's only query (the
-    anonymous page cache, a member's copy): the ORM session and SQLAlchemy's transaction
-    events (SQLite's explicit BEGIN) cost three times the query itself, and one
-    autocommit SELECT reads a consistent set anyway."""
-    engine = db.engine
-    sql, order = _compiled(engine.dialect.name, len(scopes))
-    params = {f"s{n}": scope for n, scope in enumerate(scopes)}
-    raw = engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        cursor.execute(sql, tuple(params[name] for name in order) if order is not None
-                       else params)
-        found = dict(cursor.fetchall())
-        cursor.close()
-    finally:
-        raw.close()  # back to the pool, rolled back
+    """`read_versions` off the ORM (`database.committed_rows`), for a cached page's only
+    query: the anonymous page cache, a member's copy."""
+    from forum.database import committed_rows
+
+    found = dict(committed_rows(read_statement(len(scopes)),
+                                {f"s{n}": scope for n, scope in enumerate(scopes)}))
     return tuple(int(found.get(s, 1)) for s in scopes)
-
-
-_COMPILED: dict[tuple[str, int], tuple[str, tuple[str, ...] | None]] = {}
-
-
-def _compiled(dialect: str, count: int) -> tuple[str, tuple[str, ...] | None]:
-    """The SQL text of `read_statement` for this database, and the order of its
-    positional parameters (None: named); built once per process."""
-    key = (dialect, count)
-    if key not in _COMPILED:
-        compiled = read_statement(count).compile(dialect=db.engine.dialect)
-        order = compiled.positiontup
-        _COMPILED[key] = (str(compiled), tuple(order) if order is not None else None)
-    return _COMPILED[key]
 
 
 def install(session_class: type[Session]) -> None:

@@ -162,10 +162,10 @@ def related_to_practice(practice: Any, citing_ids: list[int], viewer: Any = None
 
 def index_behind() -> bool:
     """Changes wait in the outbox: the index does not show them yet (one indexed probe,
-    built once and run on the connection: every shared search page asks)."""
-    from forum.extensions import db
+    built once and run off the ORM: every shared search page asks)."""
+    from forum.database import committed_rows
 
-    return db.session.connection().execute(_OUTBOX_PROBE).first() is not None
+    return bool(committed_rows(_OUTBOX_PROBE, {}))
 
 
 def _outbox_probe() -> Any:
