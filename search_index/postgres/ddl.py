@@ -10,6 +10,13 @@ throwaway one works without migrations. Every statement is idempotent.
 * ``search_documents``: one row per document with its weighted ``tsvector`` (title A,
   tags B, body C, an accepted answer not already in the body D), filter columns, the
   plain text a snippet is cut from, term counts for related documents, and its stamp.
+  ``head`` is the title-and-tags slice of ``vector``, stored with a GIN index of its own:
+  a common word matches a fifth of a million documents, and ranking them all is the cost
+  of a search, so a large match is ranked on a bounded candidate set whose first part is
+  the documents holding every word in their title or tags (``searching.py``).
+* ``ix_search_documents_practices``: a partial GIN index of the practices' vectors
+  (about 15% of documents): related practices, the commonest list, look up key terms
+  among practices only, without reading the rows of every question that holds them.
 * ``search_words``: the words seen in indexed text (lower case, and accent-folded for a
   trigram index): where "Forse cercavi" looks for neighbours of an unknown word.
 """
@@ -46,6 +53,7 @@ SCHEMA: tuple[str, ...] = (
         title text NOT NULL,
         snippet text NOT NULL,
         vector tsvector NOT NULL,
+        head tsvector NOT NULL,
         text_len integer NOT NULL,
         title_len integer NOT NULL,
         theme text NOT NULL,
@@ -64,6 +72,9 @@ SCHEMA: tuple[str, ...] = (
         indexed_at timestamp with time zone NOT NULL DEFAULT clock_timestamp()
     )""",
     f"CREATE INDEX IF NOT EXISTS ix_{TABLE}_vector ON {TABLE} USING gin (vector)",
+    f"CREATE INDEX IF NOT EXISTS ix_{TABLE}_head ON {TABLE} USING gin (head)",
+    f"CREATE INDEX IF NOT EXISTS ix_{TABLE}_practices ON {TABLE} USING gin (vector)"
+    " WHERE kind = 'practice'",
     f"CREATE INDEX IF NOT EXISTS ix_{TABLE}_themes ON {TABLE} USING gin (themes)",
     f"CREATE INDEX IF NOT EXISTS ix_{TABLE}_kind_created ON {TABLE} (kind, created)",
     f"""CREATE TABLE IF NOT EXISTS {WORDS} (
