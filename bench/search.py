@@ -789,10 +789,11 @@ def fill_database(uri: str, docs: Sequence[SearchDocument]) -> None:
                         bulk.execute(table.insert(), rows)
         if not sqlite:  # the ids were given: the sequences follow, and the planner knows
             with bulk.begin():
-                for table in (Question.__table__, Answer.__table__, Practice.__table__):
+                for model in (Question, Answer, Practice):
+                    name = model.__tablename__
                     bulk.exec_driver_sql(
-                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'),"
-                        f" (SELECT coalesce(max(id), 1) FROM {table.name}))")
+                        f"SELECT setval(pg_get_serial_sequence('{name}', 'id'),"
+                        f" (SELECT coalesce(max(id), 1) FROM {name}))")
                 bulk.exec_driver_sql("ANALYZE")
         bulk.close()
 

@@ -23,6 +23,7 @@ from .ddl import TABLE
 __all__ = ["CAP", "capped_count", "capped_counts_by_kind", "planned_rows"]
 
 CAP = 5_000
+KINDS = ("question", "practice")  # counted one by one when a match is large
 
 
 def planned_rows(conn: Connection, where: str, params: dict[str, Any]) -> int:
@@ -42,22 +43,45 @@ def _estimate(conn: Connection, where: str, params: dict[str, Any], cap: int,
     return max(cap, scaled, planned_rows(conn, where, params))
 
 
-def capped_counts_by_kind(conn: Connection, where: str, params: dict[str, Any],
-                          cap: int = CAP) -> dict[str, int]:
-    """Rows matching ``where`` per kind: exact below ``cap`` rows in all; above, the
-    kinds' shares of the first ``cap`` rows applied to the estimated total."""
+def _capped(conn: Connection, where: str, params: dict[str, Any], cap: int
+            ) -> list[tuple[str, int, int]]:
+    """(kind, rows, last page) of the first ``cap`` rows matching ``where``."""
     rows = conn.execute(text(
         f"SELECT kind, count(*), max(page) FROM (SELECT kind,"
         f" (ctid::text::point)[0]::bigint AS page FROM {TABLE} WHERE {where} LIMIT :cap_)"
         f" AS m GROUP BY kind"), {**params, "cap_": cap}).all()
-    counts = {str(kind): int(n) for kind, n, _p in rows}
-    seen = sum(counts.values())
+    return [(str(kind), int(n), int(page)) for kind, n, page in rows]
+
+
+def capped_counts_by_kind(conn: Connection, where: str, params: dict[str, Any],
+                          cap: int | None = None) -> dict[str, int]:
+    """Rows matching ``where`` per kind: exact below ``cap`` (``CAP``) rows in all. Above,
+    the estimated total shared as the first ``cap`` rows are, except for a minority kind
+    (practices), counted alone up to ``cap`` (through its partial index, ``ddl.py``) so
+    that it keeps an exact count, or a count at all when the first rows held none."""
+    cap = CAP if cap is None else cap
+    first = _capped(conn, where, params, cap)
+    seen = sum(n for _k, n, _p in first)
     if seen < cap:
-        return counts
-    total = _estimate(conn, where, params, cap, max(int(p) for *_x, p in rows))
-    return {kind: max(1, round(n * total / seen)) for kind, n in counts.items()}
+        return {kind: n for kind, n, _p in first}
+    total = _estimate(conn, where, params, cap, max(p for *_x, p in first))
+    counts = {kind: max(1, round(n * total / seen)) for kind, n, _p in first
+              if 2 * n >= seen}
+    for kind in sorted(({k for k, _n, _p in first} | set(KINDS)) - set(counts)):
+        alone = f"{where} AND kind = :kind_"
+        if kind in KINDS:  # a literal: the partial index's predicate must be seen
+            alone = f"{where} AND kind = '{kind}'"
+        values = {**params, "kind_": kind}
+        found = _capped(conn, alone, values, cap)
+        n = sum(x for _k, x, _p in found)
+        if n >= cap:
+            n = _estimate(conn, alone, values, cap, max(p for *_x, p in found))
+        if n:
+            counts[kind] = n
+    return counts
 
 
-def capped_count(conn: Connection, where: str, params: dict[str, Any], cap: int = CAP) -> int:
+def capped_count(conn: Connection, where: str, params: dict[str, Any],
+                 cap: int | None = None) -> int:
     """Rows matching ``where``: exact below ``cap``, else an estimate (module docstring)."""
     return sum(capped_counts_by_kind(conn, where, params, cap).values())

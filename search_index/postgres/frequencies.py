@@ -17,8 +17,8 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from . import estimates
 from .ddl import TABLE
-from .estimates import CAP, planned_rows
 
 __all__ = ["ALL", "Frequencies"]
 
@@ -87,7 +87,7 @@ def _count(conn: Connection, queries: list[str], scope: str, value: str) -> dict
     at ``estimates.CAP`` rows; those that reach it are the planner's estimates (an idf
     hardly moves between 200,000 and 210,000 documents, see ``estimates.py``)."""
     parts, wheres = [], []
-    params: dict[str, Any] = {"scope": value, "cap_": CAP}
+    params: dict[str, Any] = {"scope": value, "cap_": estimates.CAP}
     for i, q in enumerate(queries):
         where = scope
         if q != TOTAL:
@@ -100,7 +100,7 @@ def _count(conn: Connection, queries: list[str], scope: str, value: str) -> dict
     counts = {}
     for q, where, n in zip(queries, wheres, row, strict=True):
         found = int(n or 0)
-        if found >= CAP:
-            found = max(CAP, planned_rows(conn, where, params))
+        if found >= estimates.CAP:
+            found = max(estimates.CAP, estimates.planned_rows(conn, where, params))
         counts[q] = found
     return counts

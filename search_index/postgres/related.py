@@ -171,10 +171,10 @@ def related(conn: Connection, vocabulary: Vocabulary, body: str, *, type: str | 
         if count <= MAX_CANDIDATES:
             break
         narrower = _at_least(heaviest, held)
-        found = candidates(narrower)
-        if found < MIN_CANDIDATES:
+        holding = candidates(narrower)
+        if holding < MIN_CANDIDATES:
             break
-        wanted, count = narrower, found
+        wanted, count = narrower, holding
     lexemes = sorted({f for forms, _w, _df in terms for f in forms})
     avg_text, avg_title = frequencies.averages(conn)
     rows = conn.execute(text(

@@ -110,7 +110,8 @@ def _page(conn: Connection, query: PgQuery | None, tsquery: str | None, conds: l
     source = TABLE
     if tsquery is not None:
         params["q"] = tsquery
-        bound = max(CANDIDATES, page * per_page)
+        # whole multiples of CANDIDATES: the pages of one search share one candidate set
+        bound = CANDIDATES * math.ceil(page * per_page / CANDIDATES)
         if sort == "relevance" and matched > bound:
             # a bounded candidate set: documents with every word in the title or tags
             # first, then any others (see the module's docstring)
