@@ -7,9 +7,11 @@ inside the count: the bitmap heap scan stops early); when it reaches the ceiling
 total is the larger of two estimates: the planner's row estimate for the same conditions
 (from the statistics of the vector column's most common lexemes, precise for a single
 common word, too low for several: it multiplies their shares as if independent), and the
-ceiling scaled by the share of the table's pages read to find it (the rows come in
-physical order, and documents of any age are spread over the table). Below the ceiling
-every figure is exact, as before.
+share of matching rows among the rows of the pages read to find them (the rows come in
+physical order; counting every row of that page range is a TID range scan of pages just
+read) times the table's row count (``reltuples``, from the last ANALYZE, which a rebuild
+ends with). Rows, not pages: after a rebuild rewrote every row, the first half of the
+table is free space. Below the ceiling every figure is exact, as before.
 """
 
 from __future__ import annotations
@@ -34,23 +36,29 @@ def planned_rows(conn: Connection, where: str, params: dict[str, Any]) -> int:
 
 
 def _estimate(conn: Connection, where: str, params: dict[str, Any], cap: int,
-              last_page: int) -> int:
-    """The total when ``cap`` rows were found by page ``last_page`` of the table."""
-    pages = int(conn.execute(text(
-        "SELECT pg_relation_size(:t_) / current_setting('block_size')::int"),
-        {"t_": TABLE}).scalar() or 0)
-    scaled = cap * pages // max(1, last_page + 1) if pages > last_page else cap
+              pages: tuple[int, int]) -> int:
+    """The total when ``cap`` rows were found between ``pages`` (first, last) of the table."""
+    in_range, rows = conn.execute(text(
+        f"SELECT (SELECT count(*) FROM {TABLE} WHERE ctid >= CAST(:lo AS tid)"
+        f" AND ctid <= CAST(:hi AS tid)),"
+        f" (SELECT reltuples FROM pg_class WHERE oid = CAST(:t_ AS regclass))"),
+        {"lo": f"({pages[0]},0)", "hi": f"({pages[1]},65535)", "t_": TABLE}).one()
+    scaled = int(cap * float(rows or 0) / in_range) if in_range else cap
     return max(cap, scaled, planned_rows(conn, where, params))
 
 
 def _capped(conn: Connection, where: str, params: dict[str, Any], cap: int
-            ) -> list[tuple[str, int, int]]:
-    """(kind, rows, last page) of the first ``cap`` rows matching ``where``."""
+            ) -> list[tuple[str, int, int, int]]:
+    """(kind, rows, first page, last page) of the first ``cap`` rows matching ``where``."""
     rows = conn.execute(text(
-        f"SELECT kind, count(*), max(page) FROM (SELECT kind,"
+        f"SELECT kind, count(*), min(page), max(page) FROM (SELECT kind,"
         f" (ctid::text::point)[0]::bigint AS page FROM {TABLE} WHERE {where} LIMIT :cap_)"
         f" AS m GROUP BY kind"), {**params, "cap_": cap}).all()
-    return [(str(kind), int(n), int(page)) for kind, n, page in rows]
+    return [(str(kind), int(n), int(lo), int(hi)) for kind, n, lo, hi in rows]
+
+
+def _span(found: list[tuple[str, int, int, int]]) -> tuple[int, int]:
+    return min(x[2] for x in found), max(x[3] for x in found)
 
 
 def capped_counts_by_kind(conn: Connection, where: str, params: dict[str, Any],
@@ -61,21 +69,20 @@ def capped_counts_by_kind(conn: Connection, where: str, params: dict[str, Any],
     that it keeps an exact count, or a count at all when the first rows held none."""
     cap = CAP if cap is None else cap
     first = _capped(conn, where, params, cap)
-    seen = sum(n for _k, n, _p in first)
+    seen = sum(x[1] for x in first)
     if seen < cap:
-        return {kind: n for kind, n, _p in first}
-    total = _estimate(conn, where, params, cap, max(p for *_x, p in first))
-    counts = {kind: max(1, round(n * total / seen)) for kind, n, _p in first
-              if 2 * n >= seen}
-    for kind in sorted(({k for k, _n, _p in first} | set(KINDS)) - set(counts)):
+        return {x[0]: x[1] for x in first}
+    total = _estimate(conn, where, params, cap, _span(first))
+    counts = {x[0]: max(1, round(x[1] * total / seen)) for x in first if 2 * x[1] >= seen}
+    for kind in sorted(({x[0] for x in first} | set(KINDS)) - set(counts)):
         alone = f"{where} AND kind = :kind_"
         if kind in KINDS:  # a literal: the partial index's predicate must be seen
             alone = f"{where} AND kind = '{kind}'"
         values = {**params, "kind_": kind}
         found = _capped(conn, alone, values, cap)
-        n = sum(x for _k, x, _p in found)
+        n = sum(x[1] for x in found)
         if n >= cap:
-            n = _estimate(conn, alone, values, cap, max(p for *_x, p in found))
+            n = _estimate(conn, alone, values, cap, _span(found))
         if n:
             counts[kind] = n
     return counts
