@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
-__all__ = ["CONFIG", "DROP", "LOCK_KEY", "SCHEMA", "TABLE", "TABLES", "WORDS",
+__all__ = ["CONFIG", "DROP", "LOCK_KEY", "SCHEMA", "SESSION", "TABLE", "TABLES", "WORDS",
            "ensure_schema", "schema_present"]
 
 CONFIG = "forum_it"
@@ -33,6 +33,15 @@ TABLE = "search_documents"
 WORDS = "search_words"
 TABLES = (TABLE, WORDS)  # not models of the app: its migrations' comparisons skip them
 LOCK_KEY = 7_418_220_518  # pg_advisory_xact_lock key: one schema creation at a time
+
+# The settings of a search's or a related list's transaction. jit off: a large match
+# pushes the planner's cost past the JIT threshold, and compiling costs more (tens of
+# milliseconds) than these statements. Sequential scans discouraged: every statement
+# filters on a tsquery the GIN indexes answer, and a LIMIT (the capped counts, the
+# bounded candidates) makes the planner bet that a scan of the table meets enough rows
+# early, which for a rare combination of words means reading the whole table (0.6 s at
+# 100,000 documents). A browse without words still scans: nothing else can answer it.
+SESSION = "SET LOCAL jit = off; SET LOCAL enable_seqscan = off"
 
 SCHEMA: tuple[str, ...] = (
     "CREATE EXTENSION IF NOT EXISTS unaccent",

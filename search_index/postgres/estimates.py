@@ -22,7 +22,7 @@ from sqlalchemy import Connection, text
 
 from .ddl import TABLE
 
-__all__ = ["CAP", "capped_count", "capped_counts_by_kind", "planned_rows"]
+__all__ = ["CAP", "capped_counts_by_kind", "count_upto", "planned_rows"]
 
 CAP = 5_000
 KINDS = ("question", "practice")  # counted one by one when a match is large
@@ -88,7 +88,8 @@ def capped_counts_by_kind(conn: Connection, where: str, params: dict[str, Any],
     return counts
 
 
-def capped_count(conn: Connection, where: str, params: dict[str, Any],
-                 cap: int | None = None) -> int:
-    """Rows matching ``where``: exact below ``cap``, else an estimate (module docstring)."""
-    return sum(capped_counts_by_kind(conn, where, params, cap).values())
+def count_upto(conn: Connection, where: str, params: dict[str, Any], cap: int) -> int:
+    """Rows matching ``where``, counted up to ``cap`` (whether a set is small enough)."""
+    return int(conn.execute(text(
+        f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {where} LIMIT :cap_) AS m"),
+        {**params, "cap_": cap}).scalar() or 0)

@@ -24,7 +24,7 @@ leave too many, the scoring reads ``MAX_CANDIDATES`` of them. A corpus where the
 finds few enough ranks exactly as before. The practices' own partial GIN index
 (``ddl.py``) is used by writing the type as a literal (one of ``INDEXED_KINDS``): a bound
 parameter would not match the index's predicate in a generic plan. Document frequencies
-and counts stop at a ceiling (``estimates.py``); ``jit`` is off, as for searches.
+and counts stop at a ceiling (``estimates.py``); the statements run with ``ddl.SESSION``.
 """
 
 from __future__ import annotations
@@ -53,8 +53,8 @@ from ..whoosh.related import (
 )
 from ..whoosh.synonyms import SYNONYMS_PATH
 from .analysis import prepare
-from .ddl import CONFIG, TABLE
-from .estimates import capped_count
+from .ddl import CONFIG, SESSION, TABLE
+from .estimates import count_upto
 from .frequencies import Frequencies
 from .query import either
 from .rows import HIT_COLUMNS, hit_from_row
@@ -106,7 +106,8 @@ def _at_least(queries: list[str], count: int) -> str:
     """A tsquery matching documents that hold ``count`` of ``queries`` or more."""
     if count <= 1:
         return either(queries)
-    return either(["(" + " & ".join(combo) + ")" for combo in combinations(queries, count)])
+    return either([" & ".join(f"( {q} )" for q in combo)
+                   for combo in combinations(queries, count)])
 
 
 def related(conn: Connection, vocabulary: Vocabulary, body: str, *, type: str | None,
@@ -115,7 +116,7 @@ def related(conn: Connection, vocabulary: Vocabulary, body: str, *, type: str | 
     """Visible documents of ``type`` most related to ``body``, best first (counts and
     averages from ``frequencies`` when given)."""
     frequencies = frequencies or Frequencies(ttl=0.0)
-    conn.execute(text("SET LOCAL jit = off"))
+    conn.execute(text(SESSION))
     counts_rows = conn.execute(text(
         f"SELECT lexeme, cardinality(positions) FROM unnest(to_tsvector('{CONFIG}', :t))"),
         {"t": prepare(body[:MAX_TEXT_CHARS])}).all()
@@ -152,8 +153,8 @@ def related(conn: Connection, vocabulary: Vocabulary, body: str, *, type: str | 
     base.update(groups=sorted(groups), exclude=[str(x) for x in exclude])
 
     def candidates(query: str) -> int:
-        return capped_count(conn, f"vector @@ CAST(:q AS tsquery) AND {readable}",
-                            {**base, "q": query}, cap=MAX_CANDIDATES + 1)
+        return count_upto(conn, f"vector @@ CAST(:q AS tsquery) AND {readable}",
+                          {**base, "q": query}, MAX_CANDIDATES + 1)
 
     count = candidates(either([_forms_query(f) for f, _w, _df in chosen])) if chosen else 0
     for term in terms:

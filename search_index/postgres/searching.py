@@ -18,9 +18,8 @@ match larger than ``CANDIDATES`` is ranked on a bounded candidate set: up to
 ``CANDIDATES`` documents holding every word in their title or tags (``head``, a GIN index
 of its own: these are the documents the weights rank first), plus up to ``CANDIDATES``
 others; ``ts_rank`` runs on those only, and the snippet on the page only. Below
-``CANDIDATES`` matches the ranking is exact, as it was. Statements run with ``jit`` off:
-a large match makes the planner's cost pass the JIT threshold, and compiling costs more
-than these queries (tens of milliseconds for each).
+``CANDIDATES`` matches the ranking is exact, as it was. The statements run with
+``ddl.SESSION``.
 """
 
 from __future__ import annotations
@@ -33,7 +32,7 @@ from sqlalchemy import Connection, text
 
 from ..results import SearchResults
 from ..whoosh.highlight import plain_snippet
-from .ddl import TABLE
+from .ddl import SESSION, TABLE
 from .estimates import capped_counts_by_kind
 from .filters import Filters
 from .frequencies import Frequencies
@@ -159,7 +158,7 @@ def run_search(conn: Connection, q: object, *, type: str | None, filters: Filter
     sort = sort if sort in SORTS else "relevance"
     want = str(type) if type else None
     conds, values = filters.where()
-    conn.execute(text("SET LOCAL jit = off"))
+    conn.execute(text(SESSION))
     query = resolve(conn, build_query(q))
     if query.blank:  # browse: filters only, newest first unless asked otherwise
         counts = _counts_all(conn, conds, values)
