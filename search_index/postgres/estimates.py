@@ -8,10 +8,10 @@ total is the larger of two estimates: the planner's row estimate for the same co
 (from the statistics of the vector column's most common lexemes, precise for a single
 common word, too low for several: it multiplies their shares as if independent), and the
 share of matching rows among the rows of the pages read to find them (the rows come in
-physical order; counting every row of that page range is a TID range scan of pages just
-read) times the table's row count (``reltuples``, from the last ANALYZE, which a rebuild
-ends with). Rows, not pages: after a rebuild rewrote every row, the first half of the
-table is free space. Below the ceiling every figure is exact, as before.
+physical order; the rows of that page range are counted on pages spread over it) times
+the table's row count (``reltuples``, from the last ANALYZE, which a rebuild ends with).
+Rows, not pages: after a rebuild rewrote every row, half of the table is free space.
+Below the ceiling every figure is exact, as before.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from .ddl import TABLE
 __all__ = ["CAP", "capped_counts_by_kind", "count_upto", "planned_rows"]
 
 CAP = 5_000
+SAMPLE_PAGES = 32
 KINDS = ("question", "practice")  # counted one by one when a match is large
 
 
@@ -37,12 +38,21 @@ def planned_rows(conn: Connection, where: str, params: dict[str, Any]) -> int:
 
 def _estimate(conn: Connection, where: str, params: dict[str, Any], cap: int,
               pages: tuple[int, int]) -> int:
-    """The total when ``cap`` rows were found between ``pages`` (first, last) of the table."""
-    in_range, rows = conn.execute(text(
-        f"SELECT (SELECT count(*) FROM {TABLE} WHERE ctid >= CAST(:lo AS tid)"
-        f" AND ctid <= CAST(:hi AS tid)),"
+    """The total when ``cap`` rows were found between ``pages`` (first, last) of the table:
+    the rows of that range counted on ``SAMPLE_PAGES`` pages spread evenly over it (one
+    TID range scan of one page each), scaled to the whole range."""
+    first, last = pages
+    span = last - first + 1
+    sampled = min(SAMPLE_PAGES, span)
+    in_sample, rows = conn.execute(text(
+        f"SELECT (SELECT sum(x.n) FROM generate_series(0, :k - 1) AS g(i), LATERAL ("
+        f" SELECT count(*) AS n FROM {TABLE} AS d"
+        f" WHERE d.ctid >= CAST(format('(%s,0)', :lo + g.i * :gap / greatest(:k - 1, 1))"
+        f" AS tid) AND d.ctid <= CAST(format('(%s,65535)',"
+        f" :lo + g.i * :gap / greatest(:k - 1, 1)) AS tid)) AS x),"
         f" (SELECT reltuples FROM pg_class WHERE oid = CAST(:t_ AS regclass))"),
-        {"lo": f"({pages[0]},0)", "hi": f"({pages[1]},65535)", "t_": TABLE}).one()
+        {"k": sampled, "lo": first, "gap": last - first, "t_": TABLE}).one()
+    in_range = float(in_sample or 0) * span / sampled
     scaled = int(cap * float(rows or 0) / in_range) if in_range else cap
     return max(cap, scaled, planned_rows(conn, where, params))
 
