@@ -24,7 +24,7 @@ from .ddl import TABLE
 
 __all__ = ["CAP", "capped_counts_by_kind", "count_upto", "planned_rows"]
 
-CAP = 5_000
+CAP = 2_000
 SAMPLE_PAGES = 32
 KINDS = ("question", "practice")  # counted one by one when a match is large
 

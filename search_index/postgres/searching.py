@@ -106,26 +106,29 @@ def _page(conn: Connection, query: PgQuery | None, tsquery: str | None, conds: l
     if want:
         where.append("kind = :want")
         params["want"] = want
-    source = TABLE
-    if tsquery is not None:
-        params["q"] = tsquery
-        # whole multiples of CANDIDATES: the pages of one search share one candidate set
-        bound = CANDIDATES * math.ceil(page * per_page / CANDIDATES)
-        if sort == "relevance" and matched > bound:
-            # a bounded candidate set: documents with every word in the title or tags
-            # first, then any others (see the module's docstring)
-            params["cand"] = bound
-            rest = " AND ".join(where)
-            source = (
-                f"(SELECT * FROM {TABLE} WHERE doc_id IN ("
-                f"(SELECT doc_id FROM {TABLE} WHERE head @@ CAST(:q AS tsquery) AND {rest}"
-                f" LIMIT :cand) UNION ALL"
-                f" (SELECT doc_id FROM {TABLE} WHERE vector @@ CAST(:q AS tsquery)"
-                f" AND {rest} LIMIT :cand))) AS c")
-        else:
-            where.insert(0, "vector @@ CAST(:q AS tsquery)")
     order = ORDERS[sort]
     params.update(limit=per_page, offset=(page - 1) * per_page)
+    if tsquery is not None:
+        params["q"] = tsquery
+        where.insert(0, "vector @@ CAST(:q AS tsquery)")
+    narrow = (f"SELECT doc_id, {score} AS score, created, votes FROM {TABLE}"
+              f" WHERE {' AND '.join(where)} ORDER BY {order.format(p='')}"
+              f" LIMIT :limit OFFSET :offset")
+    # whole multiples of CANDIDATES: the pages of one search share one candidate set
+    bound = CANDIDATES * math.ceil(page * per_page / CANDIDATES)
+    if tsquery is not None and sort == "relevance" and matched > bound:
+        # a bounded candidate set, scored as it is read: documents with every word in
+        # the title or tags first, then any others (see the module's docstring)
+        params["cand"] = bound
+        head = " AND ".join(["head @@ CAST(:q AS tsquery)", *where[1:]])
+        narrow = (
+            f"SELECT doc_id, max(score) AS score, created, votes FROM ("
+            f"(SELECT doc_id, {score} AS score, created, votes FROM {TABLE} WHERE {head}"
+            f" LIMIT :cand) UNION ALL"
+            f" (SELECT doc_id, {score} AS score, created, votes FROM {TABLE}"
+            f" WHERE {' AND '.join(where)} LIMIT :cand)) AS c"
+            f" GROUP BY doc_id, created, votes ORDER BY {order.format(p='')}"
+            f" LIMIT :limit OFFSET :offset")
     highlight = query.highlight() if query is not None else ""
     headline = "NULL"
     if highlight:
@@ -134,11 +137,8 @@ def _page(conn: Connection, query: PgQuery | None, tsquery: str | None, conds: l
     columns = ", ".join("d." + c.strip() for c in HIT_COLUMNS.split(","))
     # the page is chosen on narrow rows (a top-N sort), then joined for its columns
     rows = conn.execute(text(
-        f"SELECT {columns}, p.score, {headline} AS headline FROM ("
-        f" SELECT doc_id, {score} AS score, created, votes FROM {source}"
-        f" WHERE {' AND '.join(where)} ORDER BY {order.format(p='')}"
-        f" LIMIT :limit OFFSET :offset"
-        f") AS p JOIN {TABLE} AS d USING (doc_id) ORDER BY {order.format(p='p.')}"),
+        f"SELECT {columns}, p.score, {headline} AS headline FROM ({narrow}) AS p"
+        f" JOIN {TABLE} AS d USING (doc_id) ORDER BY {order.format(p='p.')}"),
         params).all()
     hits = []
     for row in rows:
