@@ -62,7 +62,7 @@ from .rows import HIT_COLUMNS, hit_from_row
 __all__ = ["Vocabulary", "related"]
 
 K1, B = 1.2, 0.75
-MAX_CANDIDATES = 1_500
+MAX_CANDIDATES = 1_000
 COMBINED_TERMS = 8
 MOST_COMBINED = 3
 INDEXED_KINDS = ("practice", "question")
