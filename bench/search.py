@@ -19,6 +19,15 @@ idle machine, at sizes where Whoosh's merge policy merged nothing; at 300,000 do
 Fibonacci rule merged all 23 segments of the rebuild in the last commit (24 s -> 517 s,
 gigabytes), which the rebuild now never does (see ``indexer.merge_small_only``). Wall-clock
 figures on 2 shared cores also swing with other work: the CPU-time rows hold still.
+With ``--pg-url`` (or ``FORUM_BENCH_PG_URL``), a throwaway PostgreSQL database whose tables
+it drops, each size also measures the PostgreSQL backend (``search_index.postgres``) the
+same way: the database filled with the same documents as the app stores them,
+``flask search reindex`` spawned on it and timed whole, then the same queries (with
+snippets) and related lists, printed beside the Whoosh and FTS5 figures of the run; its
+targets (query p95 <= 150 ms, related p95 <= 100 ms) are set at 1,000,000 documents. The
+index size is the tables' with their indexes; the RSS row is the server process that
+answered the queries (the command's own tree is in the PSS row). Without a URL the run
+says it skipped PostgreSQL.
 Prints a table per size and for the app, and a last line ``RESULT <json>``; exits 0
 whatever the verdict.
 """
@@ -70,6 +79,8 @@ BUILD_PEAK_MB = 1_000  # its process tree (PSS)
 FTS_RATIO_MAX = 1.5
 RELATED_P95_MS = 20.0
 APP_RATIO_MAX = 1.2
+PG_QUERY_P95_MS = 150.0  # the PostgreSQL backend's targets, set at 1,000,000 documents
+PG_RELATED_P95_MS = 100.0
 PACE_S = 0.1  # paced posts: one request per PACE_S, after the index caught up
 BUSY_LOAD = 1.0  # a load average above this before the run means another job is running
 
@@ -469,10 +480,10 @@ def bench_size(size: int, docs: list[SearchDocument], queries: list[str], warm: 
                            "practices": sum(d.kind == "practice" for d in corpus)}
     print(f"[{size}] database for the command", flush=True)
     start = time.perf_counter()
-    fill_database(folder / "app.sqlite3", corpus)
+    fill_database(f"sqlite:///{folder / 'app.sqlite3'}", corpus)
     out["db_fill_seconds"] = time.perf_counter() - start
     print(f"[{size}] flask search reindex (a process of its own)", flush=True)
-    command = run_reindex(folder / "app.sqlite3", folder / "index")
+    command = run_reindex(f"sqlite:///{folder / 'app.sqlite3'}", folder / "index")
     out.update(build_seconds=command["seconds"], build_docs_per_s=command["docs_per_s"],
                build_cpu_seconds=command["cpu_seconds"], build_peak_mb=command["peak_pss_mb"],
                build_peak_rss_sum_mb=command["peak_rss_sum_mb"],
@@ -529,12 +540,11 @@ def bench_size(size: int, docs: list[SearchDocument], queries: list[str], warm: 
         conn.close()
 
         rng = random.Random(args.seed + size)
-        questions = [d for d in corpus if d.kind == "question"]
-        sample = rng.sample(questions, min(len(questions), args.related + 10))
+        sample = related_sample(corpus, rng, args.related)
 
         def related(doc: SearchDocument) -> list:
-            text = "\n".join([doc.title, doc.title, doc.body])
-            return index.more_like(text, type="practice", theme=doc.theme, limit=5)
+            return index.more_like(related_text(doc), type="practice", theme=doc.theme,
+                                   limit=5)
 
         print(f"[{size}] related practices x{len(sample) - 10}", flush=True)
         timed(related, sample[:10])
@@ -563,21 +573,157 @@ def bench_size(size: int, docs: list[SearchDocument], queries: list[str], warm: 
     return out
 
 
+def related_sample(corpus: Sequence[SearchDocument], rng: random.Random, count: int
+                   ) -> list[SearchDocument]:
+    """The questions whose related practices are asked (10 more for the warm-up)."""
+    questions = [d for d in corpus if d.kind == "question"]
+    return rng.sample(questions, min(len(questions), count + 10))
+
+
+def related_text(doc: SearchDocument) -> str:
+    """The text a question page asks related practices for."""
+    return "\n".join([doc.title, doc.title, doc.body])
+
+
+# -- PostgreSQL ----------------------------------------------------------------------------
+
+def bench_postgres(size: int, corpus: list[SearchDocument], queries: list[str],
+                   warm: list[str], args: argparse.Namespace) -> dict[str, Any]:
+    """The PostgreSQL backend on the same documents: its database filled as the app stores
+    them, ``flask search reindex`` run on it, then the same queries and related lists."""
+    from sqlalchemy import create_engine, text
+
+    from search_index import PostgresBackend
+    from search_index.postgres.ddl import TABLE, WORDS
+
+    out: dict[str, Any] = {}
+    print(f"[{size}] PostgreSQL database for the command", flush=True)
+    start = time.perf_counter()
+    fill_database(args.pg_url, corpus)
+    out["pg_db_fill_seconds"] = time.perf_counter() - start
+    print(f"[{size}] flask search reindex on PostgreSQL (a process of its own)", flush=True)
+    command = run_reindex(args.pg_url, None, label="reindex (PostgreSQL)")
+    if command["docs"] != size:
+        raise RuntimeError(f"the command indexed {command['docs']} of {size} documents")
+    out.update(pg_build_seconds=command["seconds"], pg_build_docs_per_s=command["docs_per_s"],
+               pg_build_cpu_seconds=command["cpu_seconds"],
+               pg_build_peak_mb=command["peak_pss_mb"])
+    engine = create_engine(args.pg_url)
+    with engine.connect() as conn:
+        out["pg_index_mb"] = float(conn.execute(text(
+            "SELECT pg_total_relation_size(:t) + pg_total_relation_size(:w)"),
+            {"t": TABLE, "w": WORDS}).scalar() or 0) / 1e6
+        out["pg_table_mb"] = float(conn.execute(text(
+            "SELECT pg_table_size(:t)"), {"t": TABLE}).scalar() or 0) / 1e6
+    index = PostgresBackend(engine)
+    try:
+        with engine.connect() as conn:  # the pool's one connection: its server process
+            server = conn.execute(text("SELECT pg_backend_pid()")).scalar()
+        print(f"[{size}] PostgreSQL queries: {len(warm)} warm-up, {len(queries)} measured",
+              flush=True)
+
+        def search(q: str) -> Any:
+            return index.search(q, per_page=10)
+
+        timed(search, warm)
+        times, cpu, results = timed(search, queries)
+        out.update(pg_query_p50_ms=median(times), pg_query_p95_ms=percentile(times, 0.95),
+                   pg_query_max_ms=max(times),
+                   pg_queries_with_hits=sum(bool(r.hits) for r in results),
+                   pg_query_errors=sum(bool(r.error) for r in results),
+                   pg_slowest_queries=[q for _t, q in sorted(zip(times, queries, strict=True),
+                                                             reverse=True)[:5]])
+        sample = related_sample(corpus, random.Random(args.seed + size), args.related)
+
+        def related(doc: SearchDocument) -> list:
+            return index.more_like(related_text(doc), type="practice", theme=doc.theme,
+                                   limit=5)
+
+        print(f"[{size}] PostgreSQL related practices x{len(sample) - 10}", flush=True)
+        timed(related, sample[:10])
+        r_times, _cpu, r_results = timed(related, sample[10:])
+        out.update(pg_related_p50_ms=median(r_times),
+                   pg_related_p95_ms=percentile(r_times, 0.95),
+                   pg_related_with_hits=sum(bool(r) for r in r_results))
+        out["pg_server_rss_mb"] = _process_rss_mb(int(server or 0))
+    finally:
+        index.close()
+        engine.dispose()
+    return out
+
+
+def _process_rss_mb(pid: int) -> float | None:
+    """Resident memory of a local process (the PostgreSQL server process that answered the
+    queries), or None when it cannot be read (another host)."""
+    try:
+        with open(f"/proc/{pid}/status", "rb") as f:
+            for line in f:
+                if line.startswith(b"VmRSS:"):
+                    return int(line.split()[1]) / 1e3
+    except OSError:
+        pass
+    return None
+
+
+def pg_rows(r: dict[str, Any], size: int) -> list[Row]:
+    """Table rows for the PostgreSQL backend beside Whoosh and FTS5 (targets at 1M)."""
+    if "pg_error" in r:
+        return [("PostgreSQL backend", "error", "", False)]
+    if "pg_query_p95_ms" not in r:
+        return [("PostgreSQL backend", "skipped", "--pg-url", None)]
+    server = r.get("pg_server_rss_mb")
+    return [
+        ("PostgreSQL: flask search reindex", f"{r['pg_build_seconds']:.1f} s", "", None),
+        ("  speed (Whoosh)", f"{r['pg_build_docs_per_s']:.0f} ({r['build_docs_per_s']:.0f})"
+         " docs/s", "", None),
+        ("  command's peak memory (tree PSS)", f"{r['pg_build_peak_mb']:.0f} MB", "", None),
+        ("  index size: all / table (Whoosh, FTS5)",
+         f"{r['pg_index_mb']:.0f} / {r['pg_table_mb']:.0f} MB "
+         f"({r['index_mb']:.0f}, {r['fts_mb']:.0f})", "", None),
+        ("  server process RSS after the queries",
+         "-" if server is None else f"{server:.0f} MB", "", None),
+        ("PostgreSQL query p50 (Whoosh, FTS5)",
+         f"{r['pg_query_p50_ms']:.1f} ({r['query_p50_ms']:.1f}, {r['fts_p50_ms']:.1f}) ms",
+         "", None),
+        ("PostgreSQL query p95 (Whoosh, FTS5)",
+         f"{r['pg_query_p95_ms']:.1f} ({r['query_p95_ms']:.1f}, {r['fts_p95_ms']:.1f}) ms",
+         f"<= {PG_QUERY_P95_MS:.0f} ms", r["pg_query_p95_ms"] <= PG_QUERY_P95_MS),
+        ("  queries with hits (Whoosh), errors",
+         f"{r['pg_queries_with_hits']} ({r['queries_with_hits']}), {r['pg_query_errors']}",
+         "", None),
+        ("PostgreSQL related p50 (Whoosh)",
+         f"{r['pg_related_p50_ms']:.1f} ({r['related_p50_ms']:.1f}) ms", "", None),
+        ("PostgreSQL related p95 (Whoosh)",
+         f"{r['pg_related_p95_ms']:.1f} ({r['related_p95_ms']:.1f}) ms",
+         f"<= {PG_RELATED_P95_MS:.0f} ms", r["pg_related_p95_ms"] <= PG_RELATED_P95_MS),
+        ("  related lists with hits (Whoosh)",
+         f"{r['pg_related_with_hits']} ({r['related_with_hits']})", "", None),
+    ]
+
+
 # -- the command ---------------------------------------------------------------------------
 
-def fill_database(path: Path, docs: Sequence[SearchDocument]) -> None:
-    """A SQLite database holding ``docs`` as the app stores them: questions (the accepted
-    part of a solved one as its accepted answer, so the indexed text is the same as the
-    library's), tags, practices with their theme and keyword facets."""
+def fill_database(uri: str, docs: Sequence[SearchDocument]) -> None:
+    """A database (SQLite, or PostgreSQL: its tables dropped first) holding ``docs`` as the
+    app stores them: questions (the accepted part of a solved one as its accepted answer,
+    so the indexed text is the same as the library's), tags, practices with their theme
+    and keyword facets."""
     from html import escape
 
     from sqlalchemy import create_engine, insert
 
     from forum.models import Answer, Practice, PracticeFacet, Question, Tag, Theme, User
     from forum.models.question import question_tags
+    from search_index.postgres.ddl import DROP
 
-    app = create_app("config.TestingConfig", SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")
+    sqlite = uri.startswith("sqlite")
+    app = create_app("config.TestingConfig", SQLALCHEMY_DATABASE_URI=uri, SEARCH_SYNC="off")
     with app.app_context():
+        if not sqlite:  # a bench database: the previous size's tables and index go
+            db.drop_all()
+            with db.engine.begin() as conn:
+                for statement in DROP:
+                    conn.exec_driver_sql(statement)
         db.create_all()
         ensure_themes()
         register_user(username="bench", display_name="Utente benchmark",
@@ -591,9 +737,12 @@ def fill_database(path: Path, docs: Sequence[SearchDocument]) -> None:
         tag_ids = {t: i for i, t in enumerate(TAGS, 1)}
         db.session.remove()
         db.engine.dispose()
-        bulk = create_engine(f"sqlite:///{path}").connect()  # Core, no ORM events, no fsync
-        bulk.exec_driver_sql("PRAGMA journal_mode = OFF")
-        bulk.exec_driver_sql("PRAGMA synchronous = OFF")
+        bulk = create_engine(uri).connect()  # Core, no ORM events, no fsync
+        if sqlite:
+            bulk.exec_driver_sql("PRAGMA journal_mode = OFF")
+            bulk.exec_driver_sql("PRAGMA synchronous = OFF")
+        else:
+            bulk.exec_driver_sql("SET synchronous_commit = off")
         bulk.commit()
         for start in range(0, len(docs), 10_000):
             questions, answers, links, practices, facets = [], [], [], [], []
@@ -630,13 +779,22 @@ def fill_database(path: Path, docs: Sequence[SearchDocument]) -> None:
                            for i, t in enumerate(doc.themes)]
                 facets += [{"practice_id": doc.id, "facet": "keyword", "value": t, "position": i}
                            for i, t in enumerate(doc.tags)]
-            with bulk.begin():
-                bulk.exec_driver_sql("PRAGMA defer_foreign_keys = ON")  # accepted answers
+            with bulk.begin():  # accepted answers come after their questions
+                bulk.exec_driver_sql("PRAGMA defer_foreign_keys = ON" if sqlite else
+                                     "SET LOCAL session_replication_role = replica")
                 for table, rows in ((Question.__table__, questions), (Answer.__table__, answers),
                                     (question_tags, links), (Practice.__table__, practices),
                                     (PracticeFacet.__table__, facets)):
                     if rows:
                         bulk.execute(table.insert(), rows)
+        if not sqlite:  # the ids were given: the sequences follow, and the planner knows
+            with bulk.begin():
+                for model in (Question, Answer, Practice):
+                    name = model.__tablename__
+                    bulk.exec_driver_sql(
+                        f"SELECT setval(pg_get_serial_sequence('{name}', 'id'),"
+                        f" (SELECT coalesce(max(id), 1) FROM {name}))")
+                bulk.exec_driver_sql("ANALYZE")
         bulk.close()
 
 
@@ -669,7 +827,7 @@ def _tree_memory(root: int) -> tuple[int, int]:
     return pss, rss
 
 
-def run_reindex(database: Path, index_path: Path, *, label: str = "reindex"
+def run_reindex(uri: str, index_path: Path | None, *, label: str = "reindex"
                 ) -> dict[str, Any]:
     """``flask search reindex`` as a user runs it, in its own process on ``database``:
     wall time of the whole command (start-up, reading the database, indexing, commit and
@@ -679,9 +837,11 @@ def run_reindex(database: Path, index_path: Path, *, label: str = "reindex"
     import subprocess
 
     env = {**os.environ, "FORUM_CONFIG": "config.DevelopmentConfig",
-           "FORUM_SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
-           "FORUM_SEARCH_INDEX_PATH": str(index_path), "PYTHONUNBUFFERED": "1"}
+           "FORUM_SQLALCHEMY_DATABASE_URI": uri, "PYTHONUNBUFFERED": "1"}
+    if index_path is not None:  # Whoosh; PostgreSQL's index is in the database
+        env["FORUM_SEARCH_INDEX_PATH"] = str(index_path)
     env.pop("FLASK_APP", None)
+    env.pop("FORUM_SEARCH_BACKEND", None)  # chosen by the database
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(
@@ -991,6 +1151,9 @@ def main() -> None:
     parser.add_argument("--app-docs", type=int, default=10_000,
                         help="documents pre-filled in the app's index")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--pg-url", default=os.environ.get("FORUM_BENCH_PG_URL"),
+                        help="a throwaway PostgreSQL database (its tables are dropped) for "
+                             "the PostgreSQL backend; default FORUM_BENCH_PG_URL")
     parser.add_argument("--library-rebuild", action="store_true",
                         help="also time WhooshBackend.rebuild on the documents in memory")
     parser.add_argument("--no-app", action="store_true", help="skip the app-level part")
@@ -1001,6 +1164,8 @@ def main() -> None:
         args.sizes, args.queries, args.related, args.updates = "2000", 50, 30, 10
         args.posts, args.app_docs, args.paced_posts, args.blocks = 20, 2000, 5, 2
     sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
+    if not args.pg_url:
+        print("PostgreSQL backend skipped: no --pg-url and no FORUM_BENCH_PG_URL.", flush=True)
     began = time.perf_counter()
     load_start = os.getloadavg()[0]
     total = max([*sizes, 0 if args.no_app else args.app_docs])
@@ -1024,9 +1189,17 @@ def main() -> None:
                 result["sizes"][str(size)] = {"error": traceback.format_exc(limit=3)}
                 passed = False
                 continue
-            rows = size_rows(r, len(queries))
+            if args.pg_url:
+                try:
+                    r.update(bench_postgres(size, docs[:size], queries, warm, args))
+                except Exception:  # noqa: BLE001
+                    traceback.print_exc()
+                    r["pg_error"] = traceback.format_exc(limit=3)
+            rows = size_rows(r, len(queries)) + pg_rows(r, size)
             print_table(f"Search library, {size} documents, {len(queries)} queries", rows)
             print(f"  slowest Whoosh queries: {r['slowest_queries']}")
+            if "pg_slowest_queries" in r:
+                print(f"  slowest PostgreSQL queries: {r['pg_slowest_queries']}")
             passed &= all(ok is not False for *_x, ok in rows)
             result["sizes"][str(size)] = r
         if not args.no_app:
@@ -1045,7 +1218,9 @@ def main() -> None:
         shutil.rmtree(tmp, ignore_errors=True)
     result["targets"] = {"build_docs_per_s": BUILD_DOCS_PER_S, "build_peak_mb": BUILD_PEAK_MB,
                          "fts_ratio_p95": FTS_RATIO_MAX,
-                         "related_p95_ms": RELATED_P95_MS, "app_ratio_mean": APP_RATIO_MAX}
+                         "related_p95_ms": RELATED_P95_MS, "app_ratio_mean": APP_RATIO_MAX,
+                         "pg_query_p95_ms": PG_QUERY_P95_MS,
+                         "pg_related_p95_ms": PG_RELATED_P95_MS}
     result["passed"] = passed
     result["seconds"] = time.perf_counter() - began
     result["load_average"] = {"start": load_start, "end": os.getloadavg()[0],

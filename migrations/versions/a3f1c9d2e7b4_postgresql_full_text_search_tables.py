@@ -38,6 +38,7 @@ SCHEMA = (
         title text NOT NULL,
         snippet text NOT NULL,
         vector tsvector NOT NULL,
+        head tsvector NOT NULL,
         text_len integer NOT NULL,
         title_len integer NOT NULL,
         theme text NOT NULL,
@@ -57,6 +58,10 @@ SCHEMA = (
     )""",
     "CREATE INDEX IF NOT EXISTS ix_search_documents_vector ON search_documents"
     " USING gin (vector)",
+    "CREATE INDEX IF NOT EXISTS ix_search_documents_head ON search_documents"
+    " USING gin (head)",
+    "CREATE INDEX IF NOT EXISTS ix_search_documents_practices ON search_documents"
+    " USING gin (vector) WHERE kind = 'practice'",
     "CREATE INDEX IF NOT EXISTS ix_search_documents_themes ON search_documents"
     " USING gin (themes)",
     "CREATE INDEX IF NOT EXISTS ix_search_documents_kind_created ON search_documents"

@@ -158,6 +158,9 @@ class PostgresBackend:
             with conn.begin():
                 conn.execute(text(f"DELETE FROM {TABLE} WHERE indexed_at < :t"),
                              {"t": started})
+                # fresh statistics: the planner's estimates size the counts of large
+                # matches (estimates.py), and autovacuum may come minutes later
+                conn.execute(text(f"ANALYZE {TABLE}"))
             with conn.begin():
                 prune_words(conn)
             if progress and not count:

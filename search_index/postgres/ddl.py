@@ -10,6 +10,13 @@ throwaway one works without migrations. Every statement is idempotent.
 * ``search_documents``: one row per document with its weighted ``tsvector`` (title A,
   tags B, body C, an accepted answer not already in the body D), filter columns, the
   plain text a snippet is cut from, term counts for related documents, and its stamp.
+  ``head`` is the title-and-tags slice of ``vector``, stored with a GIN index of its own:
+  a common word matches a fifth of a million documents, and ranking them all is the cost
+  of a search, so a large match is ranked on a bounded candidate set whose first part is
+  the documents holding every word in their title or tags (``searching.py``).
+* ``ix_search_documents_practices``: a partial GIN index of the practices' vectors
+  (about 15% of documents): related practices, the commonest list, look up key terms
+  among practices only, without reading the rows of every question that holds them.
 * ``search_words``: the words seen in indexed text (lower case, and accent-folded for a
   trigram index): where "Forse cercavi" looks for neighbours of an unknown word.
 """
@@ -18,7 +25,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
-__all__ = ["CONFIG", "DROP", "LOCK_KEY", "SCHEMA", "TABLE", "TABLES", "WORDS",
+__all__ = ["CONFIG", "DROP", "LOCK_KEY", "SCHEMA", "SESSION", "TABLE", "TABLES", "WORDS",
            "ensure_schema", "schema_present"]
 
 CONFIG = "forum_it"
@@ -26,6 +33,15 @@ TABLE = "search_documents"
 WORDS = "search_words"
 TABLES = (TABLE, WORDS)  # not models of the app: its migrations' comparisons skip them
 LOCK_KEY = 7_418_220_518  # pg_advisory_xact_lock key: one schema creation at a time
+
+# The settings of a search's or a related list's transaction. jit off: a large match
+# pushes the planner's cost past the JIT threshold, and compiling costs more (tens of
+# milliseconds) than these statements. Sequential scans discouraged: every statement
+# filters on a tsquery the GIN indexes answer, and a LIMIT (the capped counts, the
+# bounded candidates) makes the planner bet that a scan of the table meets enough rows
+# early, which for a rare combination of words means reading the whole table (0.6 s at
+# 100,000 documents). A browse without words still scans: nothing else can answer it.
+SESSION = "SET LOCAL jit = off; SET LOCAL enable_seqscan = off"
 
 SCHEMA: tuple[str, ...] = (
     "CREATE EXTENSION IF NOT EXISTS unaccent",
@@ -46,6 +62,7 @@ SCHEMA: tuple[str, ...] = (
         title text NOT NULL,
         snippet text NOT NULL,
         vector tsvector NOT NULL,
+        head tsvector NOT NULL,
         text_len integer NOT NULL,
         title_len integer NOT NULL,
         theme text NOT NULL,
@@ -64,6 +81,9 @@ SCHEMA: tuple[str, ...] = (
         indexed_at timestamp with time zone NOT NULL DEFAULT clock_timestamp()
     )""",
     f"CREATE INDEX IF NOT EXISTS ix_{TABLE}_vector ON {TABLE} USING gin (vector)",
+    f"CREATE INDEX IF NOT EXISTS ix_{TABLE}_head ON {TABLE} USING gin (head)",
+    f"CREATE INDEX IF NOT EXISTS ix_{TABLE}_practices ON {TABLE} USING gin (vector)"
+    " WHERE kind = 'practice'",
     f"CREATE INDEX IF NOT EXISTS ix_{TABLE}_themes ON {TABLE} USING gin (themes)",
     f"CREATE INDEX IF NOT EXISTS ix_{TABLE}_kind_created ON {TABLE} (kind, created)",
     f"""CREATE TABLE IF NOT EXISTS {WORDS} (

@@ -17,11 +17,13 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from . import estimates
 from .ddl import TABLE
 
 __all__ = ["ALL", "Frequencies"]
 
 TTL = 60.0
+AVERAGE_ROWS = 20_000
 MAX_ENTRIES = 20_000
 ALL = "TRUE"  # the scope of every document
 TOTAL = ""  # the key of the number of documents in a scope
@@ -65,28 +67,40 @@ class Frequencies:
         return known[(scope, value, TOTAL)], [known[(scope, value, q)] for q in tsqueries]
 
     def averages(self, conn: Connection) -> tuple[float, float]:
-        """Average term counts of the whole text and of the title (BM25's lengths)."""
+        """Average term counts of the whole text and of the title (BM25's lengths), over
+        the first ``AVERAGE_ROWS`` rows: an average of 20,000 lengths is as good as one of
+        a million, which costs a scan of the table."""
         now = time.monotonic()
         found = self._get("averages", now)
         if found is None:
             row = conn.execute(text(
                 f"SELECT coalesce(avg(text_len), 1), coalesce(avg(title_len), 1)"
-                f" FROM {TABLE}")).one()
+                f" FROM (SELECT text_len, title_len FROM {TABLE} LIMIT {AVERAGE_ROWS}) AS s")
+            ).one()
             found = (float(row[0]) or 1.0, float(row[1]) or 1.0)
             self._keep({"averages": found}, now)
         return found
 
 
 def _count(conn: Connection, queries: list[str], scope: str, value: str) -> dict[str, int]:
-    """The counts of ``queries`` (``TOTAL``: of the scope) in one statement."""
-    parts = []
-    params: dict[str, Any] = {"scope": value}
+    """The counts of ``queries`` (``TOTAL``: of the scope) in one statement, each stopping
+    at ``estimates.CAP`` rows; those that reach it are the planner's estimates (an idf
+    hardly moves between 200,000 and 210,000 documents, see ``estimates.py``)."""
+    parts, wheres = [], []
+    params: dict[str, Any] = {"scope": value, "cap_": estimates.CAP}
     for i, q in enumerate(queries):
-        if q == TOTAL:
-            parts.append(f"(SELECT count(*) FROM {TABLE} WHERE {scope})")
-        else:
-            parts.append(f"(SELECT count(*) FROM {TABLE}"
-                         f" WHERE vector @@ CAST(:q{i} AS tsquery) AND {scope})")
+        where = scope
+        if q != TOTAL:
+            where = f"vector @@ CAST(:q{i} AS tsquery) AND {scope}"
             params[f"q{i}"] = q
+        wheres.append(where)
+        parts.append(f"(SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {where}"
+                     f" LIMIT :cap_) AS m{i})")
     row = conn.execute(text("SELECT " + ", ".join(parts)), params).one()
-    return {q: int(n or 0) for q, n in zip(queries, row, strict=True)}
+    counts = {}
+    for q, where, n in zip(queries, wheres, row, strict=True):
+        found = int(n or 0)
+        if found >= estimates.CAP:
+            found = max(estimates.CAP, estimates.planned_rows(conn, where, params))
+        counts[q] = found
+    return counts

@@ -13,6 +13,18 @@
 Candidates are the readable documents holding one of the ``CANDIDATE_TERMS`` heaviest
 terms found in at most ``WIDE_SHARE`` of the returnable documents; fewer than
 ``MIN_CANDIDATES``: the other terms add theirs, heaviest first.
+
+Cost at a million documents: a key term found in up to a tenth of 135,000 practices, eight
+of them OR-ed, would make a hundred thousand candidates whose vectors are unnested and
+scored. So when the candidates pass ``MAX_CANDIDATES`` they must hold at least two of the
+(at most ``COMBINED_TERMS`` heaviest) candidate terms, then three (a tsquery OR-ing their
+pairs or triples: the GIN index answers it); the documents holding one term only are the
+ones that lose nothing (a score is a sum over the terms a document holds). If even three
+leave too many, the scoring reads ``MAX_CANDIDATES`` of them. A corpus where the plain OR
+finds few enough ranks exactly as before. The practices' own partial GIN index
+(``ddl.py``) is used by writing the type as a literal (one of ``INDEXED_KINDS``): a bound
+parameter would not match the index's predicate in a generic plan. Document frequencies
+and counts stop at a ceiling (``estimates.py``); the statements run with ``ddl.SESSION``.
 """
 
 from __future__ import annotations
@@ -21,6 +33,7 @@ import json
 import math
 from collections import Counter
 from collections.abc import Iterable
+from itertools import combinations
 from pathlib import Path
 
 from sqlalchemy import Connection, text
@@ -40,7 +53,8 @@ from ..whoosh.related import (
 )
 from ..whoosh.synonyms import SYNONYMS_PATH
 from .analysis import prepare
-from .ddl import CONFIG, TABLE
+from .ddl import CONFIG, SESSION, TABLE
+from .estimates import count_upto
 from .frequencies import Frequencies
 from .query import either
 from .rows import HIT_COLUMNS, hit_from_row
@@ -48,6 +62,10 @@ from .rows import HIT_COLUMNS, hit_from_row
 __all__ = ["Vocabulary", "related"]
 
 K1, B = 1.2, 0.75
+MAX_CANDIDATES = 1_000
+COMBINED_TERMS = 8
+MOST_COMBINED = 3
+INDEXED_KINDS = ("practice", "question")
 Forms = tuple[str, ...]
 
 
@@ -84,12 +102,21 @@ def _forms_query(forms: Forms) -> str:
     return either([_quote(f) for f in forms]) if len(forms) > 1 else _quote(forms[0])
 
 
+def _at_least(queries: list[str], count: int) -> str:
+    """A tsquery matching documents that hold ``count`` of ``queries`` or more."""
+    if count <= 1:
+        return either(queries)
+    return either([" & ".join(f"( {q} )" for q in combo)
+                   for combo in combinations(queries, count)])
+
+
 def related(conn: Connection, vocabulary: Vocabulary, body: str, *, type: str | None,
             theme: str | None, exclude: Iterable[str], limit: int,
             groups: frozenset[int], frequencies: Frequencies | None = None) -> list[Hit]:
     """Visible documents of ``type`` most related to ``body``, best first (counts and
     averages from ``frequencies`` when given)."""
     frequencies = frequencies or Frequencies(ttl=0.0)
+    conn.execute(text(SESSION))
     counts_rows = conn.execute(text(
         f"SELECT lexeme, cardinality(positions) FROM unnest(to_tsvector('{CONFIG}', :t))"),
         {"t": prepare(body[:MAX_TEXT_CHARS])}).all()
@@ -102,12 +129,13 @@ def related(conn: Connection, vocabulary: Vocabulary, body: str, *, type: str | 
     # a long text: its most repeated terms first (the whole index's frequencies are not
     # at hand as they are in Whoosh)
     items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:2 * MAX_KEY_TERMS]
-    kind_cond = "kind = :kind AND " if type else ""
-    base: dict[str, object] = {"kind": type} if type else {}
+    literal = type in INDEXED_KINDS
+    kind_cond = (f"kind = '{type}' AND " if literal else "kind = :kind AND ") if type else ""
+    base: dict[str, object] = {"kind": type} if type and not literal else {}
     # the population of document frequencies: the visible documents of the type
     n, dfs = frequencies.counts(
-        conn, [_forms_query(f) for f, _tf in items],
-        scope="kind = :scope AND visible" if type else "visible", value=type or "")
+        conn, [_forms_query(f) for f, _tf in items], scope=f"{kind_cond}visible",
+        value=type if type and not literal else "")
     if not n:
         return []
     weighted = []
@@ -124,34 +152,41 @@ def related(conn: Connection, vocabulary: Vocabulary, body: str, *, type: str | 
                 " AND NOT (doc_id = ANY(:exclude))")
     base.update(groups=sorted(groups), exclude=[str(x) for x in exclude])
 
-    def candidates(using: list[tuple[Forms, float, int]]) -> int:
-        if not using:
-            return 0
-        query = either([_forms_query(f) for f, _w, _df in using])
-        return int(conn.execute(text(
-            f"SELECT count(*) FROM {TABLE} WHERE vector @@ CAST(:q AS tsquery) AND {readable}"),
-            {**base, "q": query}).scalar() or 0)
+    def candidates(query: str) -> int:
+        return count_upto(conn, f"vector @@ CAST(:q AS tsquery) AND {readable}",
+                          {**base, "q": query}, MAX_CANDIDATES + 1)
 
-    count = candidates(chosen)
+    count = candidates(either([_forms_query(f) for f, _w, _df in chosen])) if chosen else 0
     for term in terms:
         if count >= MIN_CANDIDATES:
             break
         if term not in chosen:
             chosen.append(term)
-            count = candidates(chosen)
+            count = candidates(either([_forms_query(f) for f, _w, _df in chosen]))
     if not chosen:
         return []
+    queries = [_forms_query(f) for f, _w, _df in chosen]
+    wanted = either(queries)
+    heaviest = [_forms_query(f) for f, _w, _df in chosen[:COMBINED_TERMS]]
+    for held in range(2, min(MOST_COMBINED, len(heaviest)) + 1):
+        if count <= MAX_CANDIDATES:
+            break
+        narrower = _at_least(heaviest, held)
+        holding = candidates(narrower)
+        if holding < MIN_CANDIDATES:
+            break
+        wanted, count = narrower, holding
     lexemes = sorted({f for forms, _w, _df in terms for f in forms})
     avg_text, avg_title = frequencies.averages(conn)
     rows = conn.execute(text(
         f"SELECT d.doc_id, d.text_len, d.title_len, :theme = ANY(d.themes) AS themed,"
         f" u.lexeme, cardinality(u.positions) AS tf,"
         f" (SELECT count(*) FROM unnest(u.weights) AS w WHERE w = 'A') AS title_tf"
-        f" FROM {TABLE} AS d, unnest(d.vector) AS u"
-        f" WHERE d.vector @@ CAST(:q AS tsquery) AND {readable}"
-        f" AND u.lexeme = ANY(:lexemes)"),
-        {**base, "q": either([_forms_query(f) for f, _w, _df in chosen]),
-         "lexemes": lexemes, "theme": theme or ""}).all()
+        f" FROM (SELECT doc_id, text_len, title_len, themes, vector FROM {TABLE}"
+        f" WHERE vector @@ CAST(:q AS tsquery) AND {readable} LIMIT :most) AS d,"
+        f" unnest(d.vector) AS u WHERE u.lexeme = ANY(:lexemes)"),
+        {**base, "q": wanted, "most": MAX_CANDIDATES, "lexemes": lexemes,
+         "theme": theme or ""}).all()
     per_doc: dict[str, dict[str, tuple[float, float]]] = {}
     themed: dict[str, bool] = {}
     for doc, text_len, title_len, is_themed, lexeme, tf, title_tf in rows:

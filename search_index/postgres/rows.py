@@ -35,24 +35,25 @@ _CONTROL = dict.fromkeys([*range(0x0A), *range(0x0B, 0x20), 0x7F, ord(OPEN), ord
 
 _VECTORS = f"""
     SELECT setweight(to_tsvector('{CONFIG}', :title_v), 'A') AS t,
-           setweight(to_tsvector('{CONFIG}', :tags_v), 'B')
-           || setweight(to_tsvector('{CONFIG}', :body_v), 'C')
+           setweight(to_tsvector('{CONFIG}', :tags_v), 'B') AS tags,
+           setweight(to_tsvector('{CONFIG}', :body_v), 'C')
            || setweight(to_tsvector('{CONFIG}', :extra_v), 'D') AS rest
 """
 
 UPSERT = text(f"""
-INSERT INTO {TABLE} AS d (doc_id, kind, num, title, snippet, vector, text_len, title_len,
-    theme, themes, tags, region, solved, votes, created, updated, visible, level, evidence,
-    group_id, stamp, indexed_at)
-SELECT :doc_id, :kind, :num, :title, :snippet, v.t || v.rest,
-    (SELECT coalesce(sum(cardinality(positions)), 0) FROM unnest(v.t || v.rest)),
+INSERT INTO {TABLE} AS d (doc_id, kind, num, title, snippet, vector, head, text_len,
+    title_len, theme, themes, tags, region, solved, votes, created, updated, visible, level,
+    evidence, group_id, stamp, indexed_at)
+SELECT :doc_id, :kind, :num, :title, :snippet, v.t || v.tags || v.rest, v.t || v.tags,
+    (SELECT coalesce(sum(cardinality(positions)), 0) FROM unnest(v.t || v.tags || v.rest)),
     (SELECT coalesce(sum(cardinality(positions)), 0) FROM unnest(v.t)),
     :theme, :themes, :tags, :region, :solved, :votes, :created, :updated, :visible, :level,
     :evidence, :group_id, :stamp, clock_timestamp()
 FROM ({_VECTORS}) AS v
 ON CONFLICT (doc_id) DO UPDATE SET
     kind = excluded.kind, num = excluded.num, title = excluded.title,
-    snippet = excluded.snippet, vector = excluded.vector, text_len = excluded.text_len,
+    snippet = excluded.snippet, vector = excluded.vector, head = excluded.head,
+    text_len = excluded.text_len,
     title_len = excluded.title_len, theme = excluded.theme, themes = excluded.themes,
     tags = excluded.tags, region = excluded.region, solved = excluded.solved,
     votes = excluded.votes, created = excluded.created, updated = excluded.updated,

@@ -10,6 +10,16 @@ would rank a common word as high as a rare one), then the gentle preference for 
 and up-voted threads ``1 + 0.15 * solved + 0.05 * ln(1 + votes)``. When fewer than
 ``FILL_MIN`` documents match every word, documents matching some of the words are added
 (``partial``), their score multiplied by the share of the concepts they match squared.
+
+Cost at a million documents: a common word matches a fifth of them, and both counting and
+ranking them all would read every one of those rows. So the counts per type stop at
+``estimates.CAP`` rows and above it are the planner's estimate (``estimates.py``), and a
+match larger than ``CANDIDATES`` is ranked on a bounded candidate set: up to
+``CANDIDATES`` documents holding every word in their title or tags (``head``, a GIN index
+of its own: these are the documents the weights rank first), plus up to ``CANDIDATES``
+others; ``ts_rank`` runs on those only, and the snippet on the page only. Below
+``CANDIDATES`` matches the ranking is exact, as it was. The statements run with
+``ddl.SESSION``.
 """
 
 from __future__ import annotations
@@ -22,7 +32,8 @@ from sqlalchemy import Connection, text
 
 from ..results import SearchResults
 from ..whoosh.highlight import plain_snippet
-from .ddl import TABLE
+from .ddl import SESSION, TABLE
+from .estimates import capped_counts_by_kind
 from .filters import Filters
 from .frequencies import Frequencies
 from .query import PgConcept, PgQuery, build_query, resolve
@@ -33,6 +44,7 @@ from .suggestions import suggest
 __all__ = ["FAILED", "NO_TERMS", "Filters", "failed_results", "run_search"]
 
 FILL_MIN = 10
+CANDIDATES = 2_000
 OR_TERMS = 12
 COORDINATION = 2.0
 SORTS = ("relevance", "newest", "votes")
@@ -61,9 +73,7 @@ def _int(value: object, default: int) -> int:
 def _counts(conn: Connection, tsquery: str, conds: list[str], values: dict[str, Any]
             ) -> dict[str, int]:
     where = " AND ".join(["vector @@ CAST(:q AS tsquery)", *conds])
-    rows = conn.execute(text(f"SELECT kind, count(*) FROM {TABLE} WHERE {where} GROUP BY kind"),
-                        {**values, "q": tsquery})
-    return {kind: int(n) for kind, n in rows}
+    return capped_counts_by_kind(conn, where, {**values, "q": tsquery})
 
 
 def _score_sql(concepts: Sequence[PgConcept], idf: Sequence[float], coordinate: bool
@@ -90,17 +100,35 @@ def _score_sql(concepts: Sequence[PgConcept], idf: Sequence[float], coordinate: 
 
 def _page(conn: Connection, query: PgQuery | None, tsquery: str | None, conds: list[str],
           values: dict[str, Any], *, want: str | None, sort: str, page: int, per_page: int,
-          score: str) -> list:
+          score: str, matched: int = 0) -> list:
     where = list(conds)
     params = dict(values)
-    if tsquery is not None:
-        where.insert(0, "vector @@ CAST(:q AS tsquery)")
-        params["q"] = tsquery
     if want:
         where.append("kind = :want")
         params["want"] = want
     order = ORDERS[sort]
     params.update(limit=per_page, offset=(page - 1) * per_page)
+    if tsquery is not None:
+        params["q"] = tsquery
+        where.insert(0, "vector @@ CAST(:q AS tsquery)")
+    narrow = (f"SELECT doc_id, {score} AS score, created, votes FROM {TABLE}"
+              f" WHERE {' AND '.join(where)} ORDER BY {order.format(p='')}"
+              f" LIMIT :limit OFFSET :offset")
+    # whole multiples of CANDIDATES: the pages of one search share one candidate set
+    bound = CANDIDATES * math.ceil(page * per_page / CANDIDATES)
+    if tsquery is not None and sort == "relevance" and matched > bound:
+        # a bounded candidate set, scored as it is read: documents with every word in
+        # the title or tags first, then any others (see the module's docstring)
+        params["cand"] = bound
+        head = " AND ".join(["head @@ CAST(:q AS tsquery)", *where[1:]])
+        narrow = (
+            f"SELECT doc_id, max(score) AS score, created, votes FROM ("
+            f"(SELECT doc_id, {score} AS score, created, votes FROM {TABLE} WHERE {head}"
+            f" LIMIT :cand) UNION ALL"
+            f" (SELECT doc_id, {score} AS score, created, votes FROM {TABLE}"
+            f" WHERE {' AND '.join(where)} LIMIT :cand)) AS c"
+            f" GROUP BY doc_id, created, votes ORDER BY {order.format(p='')}"
+            f" LIMIT :limit OFFSET :offset")
     highlight = query.highlight() if query is not None else ""
     headline = "NULL"
     if highlight:
@@ -109,11 +137,8 @@ def _page(conn: Connection, query: PgQuery | None, tsquery: str | None, conds: l
     columns = ", ".join("d." + c.strip() for c in HIT_COLUMNS.split(","))
     # the page is chosen on narrow rows (a top-N sort), then joined for its columns
     rows = conn.execute(text(
-        f"SELECT {columns}, p.score, {headline} AS headline FROM ("
-        f" SELECT doc_id, {score} AS score, created, votes FROM {TABLE}"
-        f" WHERE {' AND '.join(where)} ORDER BY {order.format(p='')}"
-        f" LIMIT :limit OFFSET :offset"
-        f") AS p JOIN {TABLE} AS d USING (doc_id) ORDER BY {order.format(p='p.')}"),
+        f"SELECT {columns}, p.score, {headline} AS headline FROM ({narrow}) AS p"
+        f" JOIN {TABLE} AS d USING (doc_id) ORDER BY {order.format(p='p.')}"),
         params).all()
     hits = []
     for row in rows:
@@ -133,6 +158,7 @@ def run_search(conn: Connection, q: object, *, type: str | None, filters: Filter
     sort = sort if sort in SORTS else "relevance"
     want = str(type) if type else None
     conds, values = filters.where()
+    conn.execute(text(SESSION))
     query = resolve(conn, build_query(q))
     if query.blank:  # browse: filters only, newest first unless asked otherwise
         counts = _counts_all(conn, conds, values)
@@ -172,17 +198,16 @@ def run_search(conn: Connection, q: object, *, type: str | None, filters: Filter
             counts, partial, tsquery = more, True, wider
             concepts, weights = some, [idf[i] for i in sorted(keep)]
     score, score_values = _score_sql(concepts, weights, coordinate=partial)
+    matched = counts.get(want, 0) if want else sum(counts.values())
     hits = _page(conn, query, tsquery, conds, {**values, **score_values}, want=want,
-                 sort=sort, page=page_n, per_page=size, score=score)
+                 sort=sort, page=page_n, per_page=size, score=score, matched=matched)
     results = _results(counts, hits, want, page_n, size)
     results.suggestion, results.corrected, results.partial = suggestion, corrected, partial
     return results
 
 
 def _counts_all(conn: Connection, conds: list[str], values: dict[str, Any]) -> dict[str, int]:
-    rows = conn.execute(text(
-        f"SELECT kind, count(*) FROM {TABLE} WHERE {' AND '.join(conds)} GROUP BY kind"), values)
-    return {kind: int(n) for kind, n in rows}
+    return capped_counts_by_kind(conn, " AND ".join(conds), values)
 
 
 def _results(counts: dict[str, int], hits: list, want: str | None, page: int, per_page: int

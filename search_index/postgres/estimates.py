@@ -1,0 +1,105 @@
+"""Counting matches with a ceiling: exact below it, the planner's estimate above.
+
+At a million documents a common word matches a fifth of them, and counting those rows
+exactly means reading every one of them (seconds), for a figure nobody reads to the unit
+("about 200,000 results" serves as well). So a count stops at ``CAP`` rows (a ``LIMIT``
+inside the count: the bitmap heap scan stops early); when it reaches the ceiling, the
+total is the larger of two estimates: the planner's row estimate for the same conditions
+(from the statistics of the vector column's most common lexemes, precise for a single
+common word, too low for several: it multiplies their shares as if independent), and the
+share of matching rows among the rows of the pages read to find them (the rows come in
+physical order; the rows of that page range are counted on pages spread over it) times
+the table's row count (``reltuples``, from the last ANALYZE, which a rebuild ends with).
+Rows, not pages: after a rebuild rewrote every row, half of the table is free space.
+Below the ceiling every figure is exact, as before.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from .ddl import TABLE
+
+__all__ = ["CAP", "capped_counts_by_kind", "count_upto", "planned_rows"]
+
+CAP = 2_000
+SAMPLE_PAGES = 32
+KINDS = ("question", "practice")  # counted one by one when a match is large
+
+
+def planned_rows(conn: Connection, where: str, params: dict[str, Any]) -> int:
+    """The planner's estimate of the rows matching ``where`` (no row is read)."""
+    plan = conn.execute(text(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {TABLE} WHERE {where}"),
+                        params).scalar()
+    return int(plan[0]["Plan"]["Plan Rows"])  # type: ignore[index]
+
+
+def _estimate(conn: Connection, where: str, params: dict[str, Any], cap: int,
+              pages: tuple[int, int]) -> int:
+    """The total when ``cap`` rows were found between ``pages`` (first, last) of the table:
+    the rows of that range counted on ``SAMPLE_PAGES`` pages spread evenly over it (one
+    TID range scan of one page each), scaled to the whole range."""
+    first, last = pages
+    span = last - first + 1
+    sampled = min(SAMPLE_PAGES, span)
+    in_sample, rows = conn.execute(text(
+        f"SELECT (SELECT sum(x.n) FROM generate_series(0, :k - 1) AS g(i), LATERAL ("
+        f" SELECT count(*) AS n FROM {TABLE} AS d"
+        f" WHERE d.ctid >= CAST(format('(%s,0)', :lo + g.i * :gap / greatest(:k - 1, 1))"
+        f" AS tid) AND d.ctid <= CAST(format('(%s,65535)',"
+        f" :lo + g.i * :gap / greatest(:k - 1, 1)) AS tid)) AS x),"
+        f" (SELECT reltuples FROM pg_class WHERE oid = CAST(:t_ AS regclass))"),
+        {"k": sampled, "lo": first, "gap": last - first, "t_": TABLE}).one()
+    in_range = float(in_sample or 0) * span / sampled
+    scaled = int(cap * float(rows or 0) / in_range) if in_range else cap
+    return max(cap, scaled, planned_rows(conn, where, params))
+
+
+def _capped(conn: Connection, where: str, params: dict[str, Any], cap: int
+            ) -> list[tuple[str, int, int, int]]:
+    """(kind, rows, first page, last page) of the first ``cap`` rows matching ``where``."""
+    rows = conn.execute(text(
+        f"SELECT kind, count(*), min(page), max(page) FROM (SELECT kind,"
+        f" (ctid::text::point)[0]::bigint AS page FROM {TABLE} WHERE {where} LIMIT :cap_)"
+        f" AS m GROUP BY kind"), {**params, "cap_": cap}).all()
+    return [(str(kind), int(n), int(lo), int(hi)) for kind, n, lo, hi in rows]
+
+
+def _span(found: list[tuple[str, int, int, int]]) -> tuple[int, int]:
+    return min(x[2] for x in found), max(x[3] for x in found)
+
+
+def capped_counts_by_kind(conn: Connection, where: str, params: dict[str, Any],
+                          cap: int | None = None) -> dict[str, int]:
+    """Rows matching ``where`` per kind: exact below ``cap`` (``CAP``) rows in all. Above,
+    the estimated total shared as the first ``cap`` rows are, except for a minority kind
+    (practices), counted alone up to ``cap`` (through its partial index, ``ddl.py``) so
+    that it keeps an exact count, or a count at all when the first rows held none."""
+    cap = CAP if cap is None else cap
+    first = _capped(conn, where, params, cap)
+    seen = sum(x[1] for x in first)
+    if seen < cap:
+        return {x[0]: x[1] for x in first}
+    total = _estimate(conn, where, params, cap, _span(first))
+    counts = {x[0]: max(1, round(x[1] * total / seen)) for x in first if 2 * x[1] >= seen}
+    for kind in sorted(({x[0] for x in first} | set(KINDS)) - set(counts)):
+        alone = f"{where} AND kind = :kind_"
+        if kind in KINDS:  # a literal: the partial index's predicate must be seen
+            alone = f"{where} AND kind = '{kind}'"
+        values = {**params, "kind_": kind}
+        found = _capped(conn, alone, values, cap)
+        n = sum(x[1] for x in found)
+        if n >= cap:
+            n = _estimate(conn, alone, values, cap, _span(found))
+        if n:
+            counts[kind] = n
+    return counts
+
+
+def count_upto(conn: Connection, where: str, params: dict[str, Any], cap: int) -> int:
+    """Rows matching ``where``, counted up to ``cap`` (whether a set is small enough)."""
+    return int(conn.execute(text(
+        f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {where} LIMIT :cap_) AS m"),
+        {**params, "cap_": cap}).scalar() or 0)

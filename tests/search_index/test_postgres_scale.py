@@ -1,0 +1,76 @@
+"""The PostgreSQL backend when a match is larger than what it reads in full (a common word
+at a million documents): the bounds are made tiny here so that a few documents pass them.
+Skipped without FORUM_TEST_DATABASE_URL."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from search_index import SearchBackend
+
+from .factories import make_doc
+
+PG_URL = os.environ.get("FORUM_TEST_DATABASE_URL")
+pytestmark = [pytest.mark.database,
+              pytest.mark.skipif(not PG_URL, reason="needs FORUM_TEST_DATABASE_URL")]
+
+
+@pytest.fixture
+def pg() -> Iterator[SearchBackend]:
+    from search_index import PostgresBackend
+
+    backend = PostgresBackend(PG_URL or "")
+    backend.apply([], list(backend.stamps()))
+    yield backend
+    backend.close()
+
+
+def _mensa(pg: SearchBackend) -> None:
+    pg.apply([make_doc(f"question:{n}", f"Domanda numero {n}",
+                       f"Il menu della mensa scolastica cambia in primavera ({n}).")
+              for n in range(1, 41)], [])
+    # written last: physically after every other row a capped scan reads first
+    pg.apply([make_doc("practice:99", "Mensa scolastica a chilometro zero")], [])
+
+
+def test_a_large_match_still_ranks_a_title_match_first_and_pages_consistently(
+        pg, monkeypatch):
+    from search_index.postgres import searching
+
+    monkeypatch.setattr(searching, "CANDIDATES", 30)
+    _mensa(pg)
+    first = pg.search("mensa")
+    assert first.total == 41 and first.hits[0].doc_id == "practice:99"
+    pages = [first, *(pg.search("mensa", page=n) for n in (2, 3))]
+    shown = [h.doc_id for page in pages for h in page.hits]
+    assert len(shown) == 30 and len(set(shown)) == 30  # no document twice
+
+
+def test_counts_of_a_large_match_are_estimated_per_type(pg, monkeypatch):
+    from search_index.postgres import estimates
+
+    monkeypatch.setattr(estimates, "CAP", 10)
+    _mensa(pg)
+    results = pg.search("mensa")
+    assert results.total >= 10 and results.counts_by_type["practice"] == 1
+    assert results.counts_by_type["question"] >= 10
+    assert pg.search("mensa", type="practice").total == 1
+
+
+def test_related_reads_the_documents_holding_several_key_terms_first(pg, monkeypatch):
+    from search_index.postgres import related
+
+    monkeypatch.setattr(related, "MAX_CANDIDATES", 4)
+    monkeypatch.setattr(related, "MIN_CANDIDATES", 1)
+    monkeypatch.setattr(related, "WIDE_SHARE", 1.0)
+    words = ("tariffe", "graduatoria", "zafferano", "convenzione")
+    pg.apply([make_doc(f"practice:{n}", f"Relazione {n}", f"Una nota sulla {words[n % 4]}.")
+              for n in range(1, 17)], [])
+    pg.apply([make_doc("practice:99", "Tariffe e graduatoria",
+                       "Zafferano e convenzione con le scuole.")], [])
+    hits = pg.more_like("Tariffe, graduatoria, zafferano e convenzione: come fare?",
+                        type="practice", limit=3)
+    assert hits and hits[0].doc_id == "practice:99"
