@@ -27,14 +27,8 @@ BACKENDS = ("whoosh", "postgres")
 
 
 def backend_name(app: Flask) -> str:
-    """The engine this app searches with: ``SEARCH_BACKEND``, else by the database."""
-    name = (app.config.get("SEARCH_BACKEND") or "").strip().lower()
-    if name:
-        if name not in BACKENDS:
-            raise ValueError(f"SEARCH_BACKEND must be one of {BACKENDS}, not {name!r}")
-        return name
-    uri = app.config.get("SQLALCHEMY_DATABASE_URI") or ""
-    return "postgres" if make_url(uri).get_backend_name() == "postgresql" else "whoosh"
+    """The engine this app searches with (`search_backend_name` of its config)."""
+    return search_backend_name(app.config)
 
 
 def transactional(app: Flask) -> bool:
@@ -44,12 +38,14 @@ def transactional(app: Flask) -> bool:
 
 def search_backend_name(config: Mapping[str, Any]) -> str:
     """`SEARCH_BACKEND` ("whoosh" or "postgres"); unset: postgres on PostgreSQL, whoosh
-    on SQLite."""
-    chosen = config.get("SEARCH_BACKEND")
-    if chosen:
-        return str(chosen).strip().lower()
+    otherwise. Read by the app and by the start-up check of several nodes alike."""
+    name = str(config.get("SEARCH_BACKEND") or "").strip().lower()
+    if name:
+        if name not in BACKENDS:
+            raise ValueError(f"SEARCH_BACKEND must be one of {BACKENDS}, not {name!r}")
+        return name
     uri = str(config.get("SQLALCHEMY_DATABASE_URI") or "")
-    return "postgres" if uri.startswith("postgres") else "whoosh"
+    return "postgres" if make_url(uri).get_backend_name() == "postgresql" else "whoosh"
 
 
 def get_index() -> SearchBackend:

@@ -149,8 +149,12 @@ def _on_bulk(state: ORMExecuteState) -> None:
 
 
 def _before_commit(session: Session) -> None:
-    """PostgreSQL backend: write the documents this transaction touched, in it."""
-    if not _syncing() or IN_TRANSACTION not in session.info:
+    """PostgreSQL backend: write the documents this transaction touched, in it. The
+    flush comes first: changes still pending at commit are noted only by the flush, and
+    whether another before_commit hook flushed already depends on listener order."""
+    from forum.search.service import transactional
+
+    if not _syncing() or not transactional(current_app):
         return
     session.flush()  # the last changes, noted by after_flush
     docs = session.info.pop(IN_TRANSACTION, set())
