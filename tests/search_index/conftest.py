@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from search_index import SearchDocument, WhooshBackend
+from search_index import SearchBackend, SearchDocument, WhooshBackend
 
 from .relevance import DOCS
+
+PG_URL = os.environ.get("FORUM_TEST_DATABASE_URL")
+
+
+@pytest.fixture
+def pg() -> Iterator[SearchBackend]:
+    """An emptied PostgreSQL backend on the test database (tests using it carry
+    `factories.NEEDS_PG`: skipped, visibly, without FORUM_TEST_DATABASE_URL)."""
+    from search_index import PostgresBackend
+
+    backend = PostgresBackend(PG_URL or "")
+    backend.apply([], list(backend.stamps()))
+    yield backend
+    backend.close()
 
 
 @pytest.fixture

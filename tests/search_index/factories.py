@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
+
 from search_index import SearchDocument, parse_doc_id
+
+# Marks of the tests that need the PostgreSQL backend (fixture `pg` in conftest.py).
+NEEDS_PG = [pytest.mark.database,
+            pytest.mark.skipif(not os.environ.get("FORUM_TEST_DATABASE_URL"),
+                               reason="needs FORUM_TEST_DATABASE_URL")]
 
 BASE = datetime(2024, 3, 1, 12, 0)
 

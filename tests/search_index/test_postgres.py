@@ -5,27 +5,14 @@ Skipped without FORUM_TEST_DATABASE_URL."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 
 import pytest
 
 from search_index import SearchBackend
 
-from .factories import make_doc
+from .factories import NEEDS_PG, make_doc
 
-PG_URL = os.environ.get("FORUM_TEST_DATABASE_URL")
-pytestmark = [pytest.mark.database,
-              pytest.mark.skipif(not PG_URL, reason="needs FORUM_TEST_DATABASE_URL")]
-
-
-@pytest.fixture
-def pg() -> Iterator[SearchBackend]:
-    from search_index import PostgresBackend
-
-    backend = PostgresBackend(PG_URL or "")
-    backend.apply([], list(backend.stamps()))
-    yield backend
-    backend.close()
+pytestmark = NEEDS_PG
 
 
 def ids(backend: SearchBackend, q: str, **kw: object) -> list[str]:
@@ -74,7 +61,7 @@ def test_a_rebuild_forgets_the_words_of_documents_that_changed(pg):
 
     pg.apply([make_doc("question:1", "Zafferano nel menu della mensa")], [])
     pg.rebuild([make_doc("question:1", "Menu della mensa")])
-    engine = create_engine(PG_URL or "")
+    engine = create_engine(os.environ.get("FORUM_TEST_DATABASE_URL") or "")
     with engine.connect() as conn:
         words = set(conn.execute(text("SELECT word FROM search_words")).scalars())
     engine.dispose()
@@ -85,7 +72,7 @@ def test_a_rebuild_forgets_the_words_of_documents_that_changed(pg):
 def test_open_backend_opens_the_postgresql_backend_for_its_urls():
     from search_index import PostgresBackend, open_backend
 
-    opened = open_backend(PG_URL or "")
+    opened = open_backend(os.environ.get("FORUM_TEST_DATABASE_URL") or "")
     try:
         assert isinstance(opened, PostgresBackend)
     finally:

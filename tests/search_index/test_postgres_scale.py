@@ -4,28 +4,11 @@ Skipped without FORUM_TEST_DATABASE_URL."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-
-import pytest
-
 from search_index import SearchBackend
 
-from .factories import make_doc
+from .factories import NEEDS_PG, make_doc
 
-PG_URL = os.environ.get("FORUM_TEST_DATABASE_URL")
-pytestmark = [pytest.mark.database,
-              pytest.mark.skipif(not PG_URL, reason="needs FORUM_TEST_DATABASE_URL")]
-
-
-@pytest.fixture
-def pg() -> Iterator[SearchBackend]:
-    from search_index import PostgresBackend
-
-    backend = PostgresBackend(PG_URL or "")
-    backend.apply([], list(backend.stamps()))
-    yield backend
-    backend.close()
+pytestmark = NEEDS_PG
 
 
 def _mensa(pg: SearchBackend) -> None:
