@@ -183,7 +183,7 @@ def render_shared(template: str, *, page: str, scopes: Sequence[str],
     nonce, token = csp_nonce(), generate_csrf()
     if (not share or str(escape(nonce)) != nonce or str(escape(token)) != token
             or not _shareable_request()):
-        return _render(template, context(), nonce, token).fill(nonce, token)
+        return _render_once(template, context(), nonce, token)
     member = _session_member()
     own = (versions.user_scope(member[1]), viewer_scope(member[1])) if member else ()
     # the members a copy of this page last depended on, read in the same statement
@@ -200,7 +200,7 @@ def render_shared(template: str, *, page: str, scopes: Sequence[str],
             g.render_cache = "hit"
             return copy.fill(nonce, token)
     if not _shareable():
-        return _render(template, context(), nonce, token).fill(nonce, token)
+        return _render_once(template, context(), nonce, token)
     found = found[:len(found) - len(own)]
     g.content_versions = ((*BASE_SCOPES, *scopes), found)  # the anonymous page cache checks them
     viewer_user = getattr(current_user, "_get_current_object", lambda: current_user)()
@@ -232,6 +232,12 @@ def render_shared(template: str, *, page: str, scopes: Sequence[str],
         if depends != hint:
             cache.set(hint_key, depends, timeout=_ttl())
     return html
+
+
+def _render_once(template: str, context: dict[str, Any], nonce: str, token: str) -> str:
+    """A page for this request only: its nonce and token are already in place, so only
+    the slot markers are cut (a literal-led search, much faster than the alternation)."""
+    return _render(template, context, "", "").fill(nonce, token)
 
 
 def _render(template: str, context: dict[str, Any], nonce: str, token: str) -> SharedPage:
