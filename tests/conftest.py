@@ -8,6 +8,7 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -230,6 +231,24 @@ def app(tmp_path: Path, app_overrides: dict, _sqlite_template: Path,
                 db.engine.dispose()
     application.config.clear()
     application.config.update(saved_config)
+
+
+@contextmanager
+def second_app(app: Flask, **config: Any) -> Iterator[Flask]:
+    """Another instance of the app on the same database and instance folder (a second
+    server or node), with `config` on top of the testing configuration; released after."""
+    from forum import create_app
+
+    other = create_app("config.TestingConfig",
+                       SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"], **config)
+    other.instance_path = app.instance_path
+    try:
+        yield other
+    finally:
+        with other.app_context():
+            db.session.remove()
+            _release(other)
+            db.engine.dispose()
 
 
 def _release(application: Flask) -> None:

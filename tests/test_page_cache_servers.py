@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from forum.extensions import db
-from tests.conftest import _release
+from tests.conftest import second_app
 from tests.factories import make_question, make_user
 
 REDIS_URL = os.environ.get("FORUM_TEST_REDIS_URL")
@@ -30,16 +30,8 @@ def app_overrides() -> dict:
 @pytest.fixture
 def server_b(app: Flask) -> Iterator[Flask]:
     """A second app instance on the same database and the same Redis."""
-    from forum import create_app
-
-    other = create_app("config.TestingConfig",
-                       SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"], **SHARED)
-    other.instance_path = app.instance_path
-    yield other
-    with other.app_context():
-        db.session.remove()
-        _release(other)
-        db.engine.dispose()
+    with second_app(app, **SHARED) as other:
+        yield other
 
 
 def _anonymous(server: Flask, path: str) -> tuple[str, str]:

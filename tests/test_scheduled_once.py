@@ -17,7 +17,7 @@ from forum.mail import outbox_messages
 from forum.models import DigestSent, Notification
 from forum.models.base import utcnow
 from tests.certificates.helpers import ended_event
-from tests.conftest import _release
+from tests.conftest import second_app
 from tests.factories import make_answer, make_question, make_user
 from tests.notifications.test_digests import weekly_for_my_threads
 
@@ -31,16 +31,8 @@ def app_overrides() -> dict:
 @pytest.fixture
 def node_b(app: Flask) -> Iterator[Flask]:
     """A second app instance on the same database, instance folder and mail outbox."""
-    from forum import create_app
-
-    other = create_app("config.TestingConfig",
-                       SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"])
-    other.instance_path = app.instance_path
-    yield other
-    with other.app_context():
-        db.session.remove()
-        _release(other)
-        db.engine.dispose()
+    with second_app(app) as other:
+        yield other
 
 
 def on_both_nodes(apps: list[Flask], args: list[str]) -> None:
