@@ -6,7 +6,14 @@ from datetime import UTC, datetime
 
 from babel.dates import TIMEDELTA_UNITS
 from flask import current_app, g, has_request_context, request, session
-from flask_babel import format_date, format_datetime, format_timedelta, get_locale, get_timezone
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_timedelta,
+    get_locale,
+    get_timezone,
+)
 
 from forum.models.base import utcnow
 
@@ -96,3 +103,8 @@ def machine_time(moment: datetime | None) -> str:
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC).replace(tzinfo=None)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def number(value: int) -> str:
+    """A whole number grouped as the reader's language writes it (200.000 / 200,000)."""
+    return str(format_decimal(value, format="#,##0"))

@@ -111,6 +111,7 @@ def init_templating(app: Flask) -> None:
         machine_time=i18n.machine_time,
         weekday_date=i18n.weekday_date,
         clock_time=i18n.clock_time,
+        number=i18n.number,
     )
     env.trim_blocks = True
     env.lstrip_blocks = True

@@ -37,4 +37,5 @@ class SearchResults:
     suggestion: str | None = None  # "Forse cercavi: <suggestion>"
     corrected: str | None = None  # set when the results are those of `suggestion`
     error: str | None = None  # Italian message when the query could not be used
+    estimated: bool = False  # True when total and counts are estimates (a huge match)
     partial: bool = False  # True when no document had every word: results match some words

@@ -57,6 +57,8 @@ class SearchResultsSchema(Schema):
     """A page of results, with the spelling suggestion ("Forse cercavi")."""
 
     total = fields.Integer(required=True)
+    estimated = fields.Boolean(required=True, metadata={
+        "description": "vero quando total è una stima (oltre 2.000 risultati, PostgreSQL)"})
     page = fields.Integer(required=True)
     pages = fields.Integer(required=True)
     suggestion = fields.String(allow_none=True, required=True)
@@ -97,11 +99,12 @@ def search(q: str, **_filters: Any) -> Any:
     params = params_from_args(all_themes())
     page = page_arg()
     if not q.strip():
-        return {"total": 0, "page": page, "pages": 0, "suggestion": None,
+        return {"total": 0, "estimated": False, "page": page, "pages": 0, "suggestion": None,
                 "corrected": None, "results": []}
     results = service.search(q, viewer=current_user, page=page,
                              per_page=current_app.config["SEARCH_PER_PAGE"], **params)
-    return {"total": results.total, "page": results.page, "pages": results.pages,
+    return {"total": results.total, "estimated": results.estimated, "page": results.page,
+            "pages": results.pages,
             "suggestion": results.suggestion, "corrected": results.corrected,
             "results": [{"type": h.type, "id": h.id, "title": h.title, "url": hit_url(h),
                          "snippet": h.snippet, "score": round(h.score, 4)}

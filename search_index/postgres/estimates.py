@@ -22,11 +22,24 @@ from sqlalchemy import Connection, text
 
 from .ddl import TABLE
 
-__all__ = ["CAP", "capped_counts_by_kind", "count_upto", "planned_rows"]
+__all__ = ["CAP", "KindCounts", "capped_counts_by_kind", "count_upto", "planned_rows"]
 
 CAP = 2_000
 SAMPLE_PAGES = 32
 KINDS = ("question", "practice")  # counted one by one when a match is large
+
+
+class KindCounts(dict[str, int]):
+    """Rows per kind, and the kinds whose figure is an estimate (a page says "circa")."""
+
+    def __init__(self, counts: dict[str, int] | None = None,
+                 estimated: frozenset[str] = frozenset()) -> None:
+        super().__init__(counts or {})
+        self.estimated = estimated
+
+    def is_estimate(self, kind: str | None) -> bool:
+        """Whether the figure of ``kind`` (None: the sum of all kinds) is an estimate."""
+        return bool(self.estimated) if kind is None else kind in self.estimated
 
 
 def planned_rows(conn: Connection, where: str, params: dict[str, Any]) -> int:
@@ -72,7 +85,7 @@ def _span(found: list[tuple[str, int, int, int]]) -> tuple[int, int]:
 
 
 def capped_counts_by_kind(conn: Connection, where: str, params: dict[str, Any],
-                          cap: int | None = None) -> dict[str, int]:
+                          cap: int | None = None) -> KindCounts:
     """Rows matching ``where`` per kind: exact below ``cap`` (``CAP``) rows in all. Above,
     the estimated total shared as the first ``cap`` rows are, except for a minority kind
     (practices), counted alone up to ``cap`` (through its partial index, ``ddl.py``) so
@@ -81,9 +94,11 @@ def capped_counts_by_kind(conn: Connection, where: str, params: dict[str, Any],
     first = _capped(conn, where, params, cap)
     seen = sum(x[1] for x in first)
     if seen < cap:
-        return {x[0]: x[1] for x in first}
+        return KindCounts({x[0]: x[1] for x in first})
     total = _estimate(conn, where, params, cap, _span(first))
-    counts = {x[0]: max(1, round(x[1] * total / seen)) for x in first if 2 * x[1] >= seen}
+    counts = KindCounts({x[0]: max(1, round(x[1] * total / seen))
+                         for x in first if 2 * x[1] >= seen})
+    estimated = set(counts)
     for kind in sorted(({x[0] for x in first} | set(KINDS)) - set(counts)):
         alone = f"{where} AND kind = :kind_"
         if kind in KINDS:  # a literal: the partial index's predicate must be seen
@@ -93,8 +108,10 @@ def capped_counts_by_kind(conn: Connection, where: str, params: dict[str, Any],
         n = sum(x[1] for x in found)
         if n >= cap:
             n = _estimate(conn, alone, values, cap, _span(found))
+            estimated.add(kind)
         if n:
             counts[kind] = n
+    counts.estimated = frozenset(estimated)
     return counts
 
 

@@ -33,7 +33,7 @@ from sqlalchemy import Connection, text
 from ..results import SearchResults
 from ..whoosh.highlight import plain_snippet
 from .ddl import SESSION, TABLE
-from .estimates import capped_counts_by_kind
+from .estimates import KindCounts, capped_counts_by_kind
 from .filters import Filters
 from .frequencies import Frequencies
 from .query import PgConcept, PgQuery, build_query, resolve
@@ -71,7 +71,7 @@ def _int(value: object, default: int) -> int:
 
 
 def _counts(conn: Connection, tsquery: str, conds: list[str], values: dict[str, Any]
-            ) -> dict[str, int]:
+            ) -> KindCounts:
     where = " AND ".join(["vector @@ CAST(:q AS tsquery)", *conds])
     return capped_counts_by_kind(conn, where, {**values, "q": tsquery})
 
@@ -175,7 +175,8 @@ def run_search(conn: Connection, q: object, *, type: str | None, filters: Filter
     if suggestion:
         # offered only when it finds something this searcher may read
         fixed = resolve(conn, build_query(suggestion))
-        fixed_counts = _counts(conn, fixed.full(), conds, values) if fixed.concepts else {}
+        fixed_counts = (_counts(conn, fixed.full(), conds, values) if fixed.concepts
+                        else KindCounts())
         if not fixed_counts:
             suggestion = None
         elif not counts:
@@ -206,15 +207,16 @@ def run_search(conn: Connection, q: object, *, type: str | None, filters: Filter
     return results
 
 
-def _counts_all(conn: Connection, conds: list[str], values: dict[str, Any]) -> dict[str, int]:
+def _counts_all(conn: Connection, conds: list[str], values: dict[str, Any]) -> KindCounts:
     return capped_counts_by_kind(conn, " AND ".join(conds), values)
 
 
-def _results(counts: dict[str, int], hits: list, want: str | None, page: int, per_page: int
+def _results(counts: KindCounts, hits: list, want: str | None, page: int, per_page: int
              ) -> SearchResults:
     total = counts.get(want, 0) if want else sum(counts.values())
-    return SearchResults(total=total, counts_by_type=counts, hits=hits, page=page,
-                         pages=max(1, math.ceil(total / per_page)))
+    return SearchResults(total=total, counts_by_type=dict(counts), hits=hits, page=page,
+                         pages=max(1, math.ceil(total / per_page)),
+                         estimated=counts.is_estimate(want))
 
 
 def failed_results(page: object = 1) -> SearchResults:

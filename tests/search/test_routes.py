@@ -100,3 +100,21 @@ def test_practice_page_lists_citing_then_similar_discussions(client, corpus, log
         "practice": corpus["practice"].slug})
     page = client.get(f"/buone-pratiche/{corpus['practice'].slug}").get_data(as_text=True)
     assert "Discussioni collegate" in page and "Tariffe del nido" in page
+
+
+def test_an_estimated_total_says_circa_in_both_languages(client, corpus, monkeypatch):
+    """Above 2,000 matches the PostgreSQL backend estimates the total: the page says so."""
+    from forum.search import service
+    from search_index import SearchResults
+
+    def huge(q, **_kw):
+        return SearchResults(total=203_456, counts_by_type={"question": 203_455,
+                                                              "practice": 1},
+                             hits=[], page=1, pages=20_346, estimated=True)
+
+    monkeypatch.setattr(service, "search", huge)
+    page = client.get("/cerca?q=nido").get_data(as_text=True)
+    assert "circa 203.456 risultati" in page
+    assert client.get("/api/v1/search?q=nido").get_json()["estimated"] is True
+    client.post("/lingua", data={"lingua": "en"})
+    assert "about 203,456 results" in client.get("/cerca?q=nido").get_data(as_text=True)

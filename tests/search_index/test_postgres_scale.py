@@ -40,7 +40,11 @@ def test_counts_of_a_large_match_are_estimated_per_type(pg, monkeypatch):
     results = pg.search("mensa")
     assert results.total >= 10 and results.counts_by_type["practice"] == 1
     assert results.counts_by_type["question"] >= 10
-    assert pg.search("mensa", type="practice").total == 1
+    assert results.estimated  # the page says "circa"
+    practices = pg.search("mensa", type="practice")
+    assert practices.total == 1 and not practices.estimated  # counted alone, exactly
+    monkeypatch.setattr(estimates, "CAP", 2_000)
+    assert not pg.search("mensa").estimated
 
 
 def test_related_reads_the_documents_holding_several_key_terms_first(pg, monkeypatch):
