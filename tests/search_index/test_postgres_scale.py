@@ -61,3 +61,28 @@ def test_related_reads_the_documents_holding_several_key_terms_first(pg, monkeyp
     hits = pg.more_like("Tariffe, graduatoria, zafferano e convenzione: come fare?",
                         type="practice", limit=3)
     assert hits and hits[0].doc_id == "practice:99"
+
+
+def test_related_reads_each_terms_positions_exactly_from_ts_rank(pg):
+    """The scoring reads positions through ts_rank (one detoast, no unnest): its counts
+    equal unnest's, for a word written once, many times and past the 256 a lexeme keeps,
+    in the title and not."""
+    import numpy as np
+    from sqlalchemy import text
+
+    from search_index.postgres.related import _positions
+
+    body = " ".join(["tariffe"] * 300 + ["graduatoria"] * 7 + ["zafferano", "nidi nidi"])
+    pg.apply([make_doc("practice:1", "Tariffe tariffe e nidi", body)], [])
+    with pg.engine.connect() as conn:
+        rows = conn.execute(text(
+            "SELECT u.lexeme, cardinality(u.positions),"
+            " (SELECT count(*) FROM unnest(u.weights) AS w WHERE w = 'A'),"
+            " ts_rank('{1,1,1,1}', d.vector, quote_literal(u.lexeme)::tsquery),"
+            " ts_rank('{0,0,0,1}', d.vector, quote_literal(u.lexeme)::tsquery)"
+            " FROM search_documents AS d, unnest(d.vector) AS u"
+            " WHERE d.doc_id = 'practice:1'")).all()
+    counts = {lexeme: (tf, title) for lexeme, tf, title, _a, _b in rows}
+    assert max(tf for tf, _t in counts.values()) == 256 and any(t for _f, t in counts.values())
+    found = _positions(np.array([[r[3] for r in rows], [r[4] for r in rows]]))
+    assert [(int(a), int(b)) for a, b in zip(*found, strict=True)] == list(counts.values())
