@@ -27,7 +27,9 @@ snippets) and related lists, printed beside the Whoosh and FTS5 figures of the r
 targets (query p95 <= 150 ms, related p95 <= 100 ms) are set at 1,000,000 documents. The
 index size is the tables' with their indexes; the RSS row is the server process that
 answered the queries (the command's own tree is in the PSS row). Without a URL the run
-says it skipped PostgreSQL.
+says it skipped PostgreSQL. ``--pg-reuse`` keeps a database an earlier run filled and
+indexed with the same documents (checked): the table then says "reused" in place of the
+rebuild figures, which that earlier run printed.
 Prints a table per size and for the app, and a last line ``RESULT <json>``; exits 0
 whatever the verdict.
 """
@@ -597,18 +599,24 @@ def bench_postgres(size: int, corpus: list[SearchDocument], queries: list[str],
     from search_index.postgres.ddl import TABLE, WORDS
 
     out: dict[str, Any] = {}
-    print(f"[{size}] PostgreSQL database for the command", flush=True)
-    start = time.perf_counter()
-    fill_database(args.pg_url, corpus)
-    out["pg_db_fill_seconds"] = time.perf_counter() - start
-    print(f"[{size}] flask search reindex on PostgreSQL (a process of its own)", flush=True)
-    command = run_reindex(args.pg_url, None, label="reindex (PostgreSQL)")
-    if command["docs"] != size:
-        raise RuntimeError(f"the command indexed {command['docs']} of {size} documents")
-    out.update(pg_build_seconds=command["seconds"], pg_build_docs_per_s=command["docs_per_s"],
-               pg_build_cpu_seconds=command["cpu_seconds"],
-               pg_build_peak_mb=command["peak_pss_mb"])
     engine = create_engine(args.pg_url)
+    if args.pg_reuse and _pg_holds(engine, corpus):
+        print(f"[{size}] PostgreSQL: reusing the database and index an earlier run built",
+              flush=True)
+        out["pg_reused"] = True
+    else:
+        print(f"[{size}] PostgreSQL database for the command", flush=True)
+        start = time.perf_counter()
+        fill_database(args.pg_url, corpus)
+        out["pg_db_fill_seconds"] = time.perf_counter() - start
+        print(f"[{size}] flask search reindex on PostgreSQL (a process of its own)", flush=True)
+        command = run_reindex(args.pg_url, None, label="reindex (PostgreSQL)")
+        if command["docs"] != size:
+            raise RuntimeError(f"the command indexed {command['docs']} of {size} documents")
+        out.update(pg_build_seconds=command["seconds"],
+                   pg_build_docs_per_s=command["docs_per_s"],
+                   pg_build_cpu_seconds=command["cpu_seconds"],
+                   pg_build_peak_mb=command["peak_pss_mb"])
     with engine.connect() as conn:
         out["pg_index_mb"] = float(conn.execute(text(
             "SELECT pg_total_relation_size(:t) + pg_total_relation_size(:w)"),
@@ -652,6 +660,26 @@ def bench_postgres(size: int, corpus: list[SearchDocument], queries: list[str],
     return out
 
 
+def _pg_holds(engine: Any, corpus: Sequence[SearchDocument]) -> bool:
+    """Whether the PostgreSQL database already holds exactly ``corpus``, indexed (same
+    document count, same first and last titles): ``--pg-reuse`` then skips the fill and
+    the rebuild, which at a million documents take the better part of an hour."""
+    from sqlalchemy import text
+
+    from search_index.postgres.ddl import TABLE
+
+    try:
+        with engine.connect() as conn:
+            count = conn.execute(text(f"SELECT count(*) FROM {TABLE}")).scalar()
+            titles = {doc_id: title for doc_id, title in conn.execute(text(
+                f"SELECT doc_id, title FROM {TABLE} WHERE doc_id = ANY(:ids)"),
+                {"ids": [corpus[0].doc_id, corpus[-1].doc_id]})}
+    except Exception:  # noqa: BLE001 - no table yet: build it
+        return False
+    return count == len(corpus) and all(
+        titles.get(doc.doc_id) == doc.title for doc in (corpus[0], corpus[-1]))
+
+
 def _process_rss_mb(pid: int) -> float | None:
     """Resident memory of a local process (the PostgreSQL server process that answered the
     queries), or None when it cannot be read (another host)."""
@@ -672,11 +700,17 @@ def pg_rows(r: dict[str, Any], size: int) -> list[Row]:
     if "pg_query_p95_ms" not in r:
         return [("PostgreSQL backend", "skipped", "--pg-url", None)]
     server = r.get("pg_server_rss_mb")
+    build: list[Row] = [
+        ("PostgreSQL: flask search reindex", "reused (built by an earlier run)", "", None)]
+    if not r.get("pg_reused"):
+        build = [
+            ("PostgreSQL: flask search reindex", f"{r['pg_build_seconds']:.1f} s", "", None),
+            ("  speed (Whoosh)", f"{r['pg_build_docs_per_s']:.0f} "
+             f"({r['build_docs_per_s']:.0f}) docs/s", "", None),
+            ("  command's peak memory (tree PSS)", f"{r['pg_build_peak_mb']:.0f} MB", "",
+             None)]
     return [
-        ("PostgreSQL: flask search reindex", f"{r['pg_build_seconds']:.1f} s", "", None),
-        ("  speed (Whoosh)", f"{r['pg_build_docs_per_s']:.0f} ({r['build_docs_per_s']:.0f})"
-         " docs/s", "", None),
-        ("  command's peak memory (tree PSS)", f"{r['pg_build_peak_mb']:.0f} MB", "", None),
+        *build,
         ("  index size: all / table (Whoosh, FTS5)",
          f"{r['pg_index_mb']:.0f} / {r['pg_table_mb']:.0f} MB "
          f"({r['index_mb']:.0f}, {r['fts_mb']:.0f})", "", None),
@@ -1154,6 +1188,9 @@ def main() -> None:
     parser.add_argument("--pg-url", default=os.environ.get("FORUM_BENCH_PG_URL"),
                         help="a throwaway PostgreSQL database (its tables are dropped) for "
                              "the PostgreSQL backend; default FORUM_BENCH_PG_URL")
+    parser.add_argument("--pg-reuse", action="store_true",
+                        help="keep the PostgreSQL database when it already holds this "
+                             "size's documents, indexed (no fill, no rebuild)")
     parser.add_argument("--library-rebuild", action="store_true",
                         help="also time WhooshBackend.rebuild on the documents in memory")
     parser.add_argument("--no-app", action="store_true", help="skip the app-level part")
