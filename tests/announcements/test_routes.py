@@ -8,7 +8,7 @@ from forum.extensions import db
 from forum.models import Announcement
 from tests.announcements.helpers import THEME, days, make_priority, theme_id
 from tests.factories import make_user
-from tests.security.test_hostile_input import HOSTILE
+from tests.hostile import SAMPLE
 
 
 def form(**overrides) -> dict:  # type: ignore[no-untyped-def]
@@ -122,7 +122,7 @@ def test_the_home_page_costs_one_statement_more_whatever_the_priorities(client, 
 def test_the_form_takes_any_text(client, login, app):
     login(make_user("editor"))
     codes = set()
-    for n, text in enumerate(HOSTILE):
+    for n, text in enumerate(SAMPLE):
         names = ("title", "body", "valid_from", "valid_until", "themes") if n % 2 else (
             "title", "body")
         response = client.post("/indirizzi/nuovo", data=form(**dict.fromkeys(names, text)))

@@ -11,7 +11,7 @@ from forum.text import clean_line
 from tests.api.resource_checks import bearer
 from tests.events.helpers import published_event
 from tests.factories import make_practice, make_question, make_user
-from tests.security.test_hostile_input import HOSTILE
+from tests.hostile import SAMPLE
 
 LISTS = ("/api/v1/practices?tema={0}&ordina={0}", "/api/v1/practices?anno={0}",
          "/api/v1/practice-facets?regione={0}", "/api/v1/tags?prefisso={0}",
@@ -31,14 +31,14 @@ def _checked(response) -> None:  # type: ignore[no-untyped-def]
 def test_hostile_filters_and_cursors_never_fail(client) -> None:
     make_practice()
     make_question()
-    for n, text in enumerate(HOSTILE):
+    for n, text in enumerate(SAMPLE):
         _checked(client.get(LISTS[n % len(LISTS)].format(quote(text, safe=""))))
 
 
 def test_hostile_addresses_never_fail(client) -> None:
     headers = bearer(make_user())
     addresses = (*ITEMS, "/api/v1/follows/tag/{0}", "/api/v1/follows/{0}/{0}")
-    for n, text in enumerate(HOSTILE):
+    for n, text in enumerate(SAMPLE):
         _checked(client.get(addresses[n % len(addresses)].format(quote(text, safe="")),
                             headers=headers if n % 2 else {}))
 
@@ -49,7 +49,7 @@ def test_hostile_follow_targets_and_registration_answers(client) -> None:
     make_question(tags="nido")
     event = published_event(make_user("moderator"))
     address = f"/api/v1/events/{event.slug}/registration"
-    for n, text in enumerate(HOSTILE):
+    for n, text in enumerate(SAMPLE):
         if n % 3 == 0:
             _checked(client.put(f"/api/v1/follows/theme/{quote(text, safe='')}", json={},
                                 headers=write))

@@ -9,7 +9,7 @@ from forum.extensions import db
 from forum.models import Criterion
 from tests.assessments.helpers import checklist
 from tests.factories import make_guideline, make_user
-from tests.security.test_hostile_input import HOSTILE
+from tests.hostile import SAMPLE
 
 
 def test_the_criteria_editor_takes_any_text(client, login):
@@ -17,7 +17,7 @@ def test_the_criteria_editor_takes_any_text(client, login):
     login(make_user("editor"))
     url = f"/autovalutazione/{guideline.slug}/criteri"
     codes = set()
-    for n, text in enumerate(HOSTILE):
+    for n, text in enumerate(SAMPLE):
         data = {"area": text, "title": text, "explanation": text,
                 "scale_max": text if n % 3 == 0 else "4", "themes": [text]}
         if n % 2:
@@ -43,7 +43,7 @@ def test_the_answers_form_takes_any_text_in_notes_and_scores(client, login):
     login(member)
     url = f"/autovalutazione/{guideline.slug}"
     codes = set()
-    for n, text in enumerate(HOSTILE):
+    for n, text in enumerate(SAMPLE):
         target = criteria[n % len(criteria)]
         data = {f"score-{target.id}": text if n % 4 == 0 else str(n % 5),
                 f"note-{target.id}": text, f"note-{text[:30]}": text}

@@ -25,7 +25,7 @@ from forum.models import Certificate
 from tests.certificates.helpers import ended_event
 from tests.events.helpers import published_event
 from tests.factories import make_user
-from tests.security.test_hostile_input import HOSTILE
+from tests.hostile import SAMPLE
 
 NOT_FOUND = "Attestato non trovato: controlla il codice"
 
@@ -138,7 +138,7 @@ def test_forged_and_malformed_codes_are_not_found(app, client, code) -> None:
 def test_hostile_codes_never_answer_500(app, client, organiser) -> None:
     member = make_user()
     issue_certificate(member, ended_event(organiser, present=(member,)).id)
-    for text in HOSTILE:
+    for text in SAMPLE:
         response = client.get("/attestati/" + quote(text, safe=""))
         assert response.status_code in (404, 308), (text, response.status_code)
         if response.status_code == 404 and text.strip():

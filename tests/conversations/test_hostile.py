@@ -10,7 +10,7 @@ from forum.extensions import db
 from forum.models import Message
 from tests.conversations.helpers import start
 from tests.factories import make_user
-from tests.security.test_hostile_input import HOSTILE
+from tests.hostile import HOSTILE, SAMPLE
 
 
 def test_conversation_forms_take_any_string_without_a_5xx(client, login):
@@ -19,7 +19,7 @@ def test_conversation_forms_take_any_string_without_a_5xx(client, login):
     message = db.session.scalars(select(Message)).one()
     login(bruno)
     codes = set()
-    for text in HOSTILE:
+    for text in SAMPLE:
         posts = [
             ("/messaggi/nuovo", {"recipients": text, "subject": "Oggetto valido",
                                  "body": "Testo valido."}),

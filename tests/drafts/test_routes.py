@@ -8,7 +8,7 @@ import pytest
 from forum.extensions import db
 from forum.models import Draft
 from tests.factories import make_question, make_user
-from tests.security.test_hostile_input import HOSTILE
+from tests.hostile import SAMPLE
 
 JSON = {"Accept": "application/json"}
 
@@ -64,7 +64,7 @@ def test_a_save_without_the_csrf_token_is_refused(client, login, app):
 
 def test_hostile_text_is_kept_or_refused_never_a_server_error(client, login, app):
     login(make_user())
-    for text in HOSTILE:
+    for text in SAMPLE:
         response = client.put("/bozze/ask", data={"title": text[:150], "body": text,
                                                   "tags": text[:200]}, headers=JSON)
         assert response.status_code in (200, 422), (text, response.status_code)

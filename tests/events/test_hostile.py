@@ -12,7 +12,7 @@ from forum.models import Event
 from tests.events.helpers import published_event
 from tests.events.test_routes import _form
 from tests.factories import make_user
-from tests.security.test_hostile_input import HOSTILE
+from tests.hostile import SAMPLE
 
 TEXT_FIELDS = ("title", "summary", "description", "organiser", "place_name", "address",
                "municipality", "sessions-0-title")
@@ -24,7 +24,7 @@ EVERY_FIELD = (*TEXT_FIELDS, "kind", "region", "contact_email", "online_url",
 def test_the_event_form_takes_any_text(client, login, app):
     login(make_user("moderator"))
     codes = set()
-    for n, text in enumerate(HOSTILE):
+    for n, text in enumerate(SAMPLE):
         names = EVERY_FIELD if n % 2 else TEXT_FIELDS
         response = client.post("/incontri/nuovo", data=_form(**dict.fromkeys(names, text)))
         codes.add(response.status_code)
@@ -44,7 +44,7 @@ def test_registration_and_check_in_take_any_text(client, login, app):
     event = published_event(make_user("moderator"))
     login(make_user())
     codes = set()
-    for text in HOSTILE:
+    for text in SAMPLE:
         response = client.post(f"/incontri/{event.slug}/iscrizione", data={
             "organisation": text, "job_title": text, "accessibility_needs": text})
         codes.add(response.status_code)
@@ -59,7 +59,7 @@ def test_registration_and_check_in_take_any_text(client, login, app):
 def test_the_event_list_takes_any_query_string(client, app):
     published_event(make_user("moderator"))
     codes = set()
-    for text in HOSTILE:
+    for text in SAMPLE:
         value = quote(text, safe="")
         response = client.get(f"/incontri?tema={value}&tipo={value}&modalita={value}"
                               f"&regione={value}&periodo={value}")

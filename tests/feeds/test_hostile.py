@@ -16,7 +16,7 @@ from forum.opendata.settings import LICENCES
 from forum.text import xml_text
 from tests.events.helpers import published_event
 from tests.factories import make_practice, make_question, make_user
-from tests.security.test_hostile_input import HOSTILE
+from tests.hostile import SAMPLE
 
 CONTROLS = "".join(chr(c) for c in range(32) if c not in (9, 10, 13)) + "\ufffe\uffff"
 SURROGATES = "\ud800 solo \udfff"
@@ -56,7 +56,7 @@ def test_naughty_strings_in_stored_content_keep_every_feed_valid(client, app):
     practice = make_practice()
     event = published_event(make_user("moderator"))
     stored = CONTROLS.replace("\x00", "")  # PostgreSQL refuses NUL in text columns
-    corpus = [*HOSTILE, stored, "<script>alert(1)</script>" + stored]
+    corpus = [*SAMPLE, stored, "<script>alert(1)</script>" + stored]
     corpus += corpus[:(-len(corpus)) % 4]
     for start in range(0, len(corpus), 4):
         chunk = corpus[start:start + 4]
@@ -82,7 +82,7 @@ def test_hostile_theme_and_tag_names_in_the_address_are_404(client, app):
     from urllib.parse import quote
 
     codes = set()
-    for text in HOSTILE[::3]:
+    for text in SAMPLE:
         name = quote(text[:80], safe="") or "x"
         for path in (f"/feed/tag/{name}.atom", f"/feed/temi/{name}.atom", f"/dati/{name}.rdf"):
             response = client.get(path)

@@ -11,13 +11,13 @@ from forum.extensions import db
 from forum.groups.services import GroupFields, create_group
 from forum.models import Group, GroupKind, GroupRequest
 from tests.factories import make_user
-from tests.security.test_hostile_input import HOSTILE
+from tests.hostile import SAMPLE
 
 
 def test_opening_a_group_takes_any_name_and_description(client, login, app):
     login(make_user())
     codes = set()
-    for n, text in enumerate(HOSTILE):
+    for n, text in enumerate(SAMPLE):
         response = client.post("/tavoli/nuovo", data={
             "name": text, "description": text, "kind": "open", "region": text,
             "audience": [text], "themes": [text]})
@@ -39,14 +39,14 @@ def test_invitations_and_requests_take_any_text(client, login, app):
                                             kind=GroupKind.ON_REQUEST))
     login(owner)
     codes = set()
-    for text in HOSTILE:
+    for text in SAMPLE:
         response = client.post(f"/tavoli/{group.slug}/membri/invita", data={"target": text})
         codes.add(response.status_code)
         assert "<script>alert" not in response.get_data(as_text=True)
     assert codes <= {303, 409, 422}, codes
     login(other)
     codes = set()
-    for text in HOSTILE:
+    for text in SAMPLE:
         response = client.post(f"/tavoli/{group.slug}/richiesta", data={"message": text})
         codes.add(response.status_code)
         if response.status_code == 303:
@@ -57,13 +57,13 @@ def test_invitations_and_requests_take_any_text(client, login, app):
 
 def test_the_group_list_takes_any_query_string(client, app):
     codes = set()
-    for text in HOSTILE:
+    for text in SAMPLE:
         value = quote(text, safe="")
         response = client.get(f"/tavoli?q={value}&tema={value}&regione={value}&tipo={value}"
                               f"&miei={value}&page={value}")
         codes.add(response.status_code)
         assert "<script>alert" not in response.get_data(as_text=True)
     assert codes <= {200, 400}, codes
-    for text in HOSTILE[:300]:
+    for text in SAMPLE:
         response = client.get(f"/tavoli?q={quote(text, safe='')}")
         assert response.status_code == 200, text

@@ -13,7 +13,7 @@ from forum.models.base import utcnow
 from forum.moderation.services import hide_post
 from forum.notifications.queries import MENTION_QUERY_MAX, mention_candidates
 from tests.factories import make_answer, make_comment, make_question, make_user
-from tests.security.test_hostile_input import HOSTILE
+from tests.hostile import SAMPLE
 
 JSON = {"Accept": "application/json"}
 URL = "/menzioni/suggerimenti"
@@ -159,7 +159,7 @@ def test_hostile_text_and_thread_ids_never_answer_5xx(client, viewer):
     make_user(username="ostile.membro", display_name="Membro <b>Ostile</b>")
     question = make_question(viewer)
     codes = set()
-    for text in HOSTILE:
+    for text in SAMPLE:
         for params in ({"q": text}, {"q": "ost", "question": text},
                        {"q": text, "question": str(question.id)}):
             response = client.get(URL + "?" + "&".join(

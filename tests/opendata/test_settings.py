@@ -11,7 +11,7 @@ from forum.extensions import db
 from forum.models import AuditEntry
 from forum.opendata.settings import get_open_data_settings, set_open_data_settings
 from tests.factories import make_user
-from tests.security.test_hostile_input import HOSTILE
+from tests.hostile import HOSTILE
 
 VALID = {"licence": "cc0-1.0", "publisher_name": "Comune di Valverde",
          "publisher_ipa": "c_v123", "contact_email": "dati@valverde.example.it"}

@@ -139,12 +139,12 @@ def test_the_path_form_takes_any_text_and_simultaneous_enrolments_make_one(app, 
     import threading
 
     from forum.models import PathEnrolment
-    from tests.security.test_hostile_input import HOSTILE
+    from tests.hostile import SAMPLE
 
     organiser = make_user("moderator")
     login(organiser)
     codes = set()
-    for text in HOSTILE:
+    for text in SAMPLE:
         response = client.post("/percorsi/nuovo", data={
             "title": text, "summary": text, "description": text,
             "module_kind": [text, "reading"], "module_title": [text, text],

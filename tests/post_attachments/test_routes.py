@@ -15,9 +15,9 @@ from forum.post_attachments import queries
 from forum.questions.services import ask_question
 from tests.factories import make_answer, make_question, make_user
 from tests.groups.test_documents import make_group
+from tests.hostile import SAMPLE
 from tests.post_attachments.test_services import QUESTION, stored_files, upload
 from tests.practices.test_uploads import PNG, pdf
-from tests.security.test_hostile_input import HOSTILE
 
 ANSWER = "Ecco il regolamento che abbiamo approvato l'anno scorso, in allegato."
 
@@ -160,7 +160,7 @@ def test_hostile_file_names_never_give_a_server_error(client, login, app):
     reply = make_answer(make_question(), author, body=ANSWER)
     login(author)
     url, listed, accepted = f"/risposte/{reply.id}/modifica", [], 0
-    for text in HOSTILE:
+    for text in SAMPLE:
         response = client.post(url, data={"body": ANSWER, "rimuovi_allegato": listed,
                                           "files": [(io.BytesIO(PNG), f"{text[:150]}.png")]},
                                content_type="multipart/form-data")
@@ -175,7 +175,7 @@ def test_hostile_file_names_never_give_a_server_error(client, login, app):
         download = client.get(f"/allegati/{current[0].id}")
         assert download.status_code == 200 and download.get_data() == PNG, text
         download.close()
-    assert accepted > len(HOSTILE) // 3
+    assert accepted > len(SAMPLE) // 3
     page = client.get(f"/domande/{reply.question_id}").get_data(as_text=True)
     assert all(f"/allegati/{file_id}" in page for file_id in listed)
 

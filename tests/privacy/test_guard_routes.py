@@ -12,7 +12,7 @@ from forum.extensions import db
 from forum.models import Answer, Comment, Message, Question
 from forum.privacy.check import require_no_personal_data
 from tests.factories import make_question, make_user
-from tests.security.test_hostile_input import HOSTILE
+from tests.hostile import HOSTILE
 
 BODY = "La mamma di Giulia (affido) chiede di essere richiamata al 333 1234567."
 ASK = {"title": "Come gestire le richieste delle famiglie affidatarie?", "body": BODY,

@@ -14,7 +14,7 @@ from forum.models.base import utcnow
 from forum.privacy import services
 from forum.privacy.purge import erase_due, expire_exports
 from tests.factories import PASSWORD, make_user
-from tests.security.test_hostile_input import HOSTILE
+from tests.hostile import HOSTILE
 
 
 def test_my_data_needs_sign_in(client):
