@@ -3,7 +3,8 @@ and every file the post no longer lists (taken off now or by an earlier edit) is
 only by versions the redaction hid, so it downloads for admins only (404 for the author,
 moderators, members and anonymous readers); its bytes stay stored for the admins; an
 admin restoring a hidden version makes the file public again; a crowd of identical
-redactions leaves one; hostile ids never give a server error."""
+redactions leaves one; hostile ids never give a server error; the author's export
+leaves the hidden files out."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy import func, select
 from forum.answers.services import edit_answer, post_answer
 from forum.extensions import db
 from forum.models import AuditEntry, PostAttachment, Revision
+from forum.privacy import services as privacy
 from forum.questions.services import ask_question, edit_question
 from forum.redactions.services import redact_post
 from forum.revisions.services import roll_back
@@ -19,6 +21,7 @@ from forum.storage import get_storage
 from tests.concurrency import at_once, signed_in_client
 from tests.factories import make_question, make_user
 from tests.post_attachments.test_services import QUESTION, upload
+from tests.privacy.helpers import archive
 from tests.security.test_hostile_input import HOSTILE
 
 REASON = "Il modulo contiene il nome e la diagnosi di un minore"
@@ -171,3 +174,16 @@ def test_24_concurrent_file_redactions_leave_one(app):
     assert db.session.scalar(select(func.count(AuditEntry.id)).where(
         AuditEntry.action == "redact_post")) == 1
     assert db.session.get(PostAttachment, file_id).redacted_at is not None
+
+
+def test_the_authors_export_leaves_out_the_files_a_redaction_hid(app):
+    author = make_user()
+    question = ask_question(author, **QUESTION,
+                            uploads=[upload("scheda di Zanzibarotti.pdf"), upload("delibera.pdf")])
+    redact_post(make_user("moderator"), "question", question.id, title=question.title,
+                body=question.body, reason=REASON,
+                remove_files={_file("scheda di Zanzibarotti.pdf").id})
+    request, _created = privacy.request_export(author)
+    files = archive(request)
+    assert [f["filename"] for f in files["allegati.json"]] == ["delibera.pdf"]
+    assert "Zanzibarotti" not in "".join(str(v) for v in files.values())
