@@ -4,15 +4,19 @@ only by versions the redaction hid, so it downloads for admins only (404 for the
 moderators, members and anonymous readers); its bytes stay stored for the admins; an
 admin restoring a hidden version makes the file public again; a crowd of identical
 redactions leaves one; hostile ids never give a server error; the author's export
-leaves the hidden files out."""
+leaves the hidden files out; the migration does the same for posts redacted before."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+import importlib.util
+from pathlib import Path
+
+from sqlalchemy import func, select, update
 
 from forum.answers.services import edit_answer, post_answer
 from forum.extensions import db
 from forum.models import AuditEntry, PostAttachment, Revision
+from forum.models.base import utcnow
 from forum.privacy import services as privacy
 from forum.questions.services import ask_question, edit_question
 from forum.redactions.services import redact_post
@@ -187,3 +191,28 @@ def test_the_authors_export_leaves_out_the_files_a_redaction_hid(app):
     files = archive(request)
     assert [f["filename"] for f in files["allegati.json"]] == ["delibera.pdf"]
     assert "Zanzibarotti" not in "".join(str(v) for v in files.values())
+
+
+def test_the_migration_hides_the_removed_files_of_posts_redacted_before_it(app):
+    path = (Path(__file__).resolve().parents[2] / "migrations" / "versions"
+            / "b8e1d4c7a9f2_post_attachments_redacted_at.py")
+    spec = importlib.util.spec_from_file_location("redacted_files_migration", path)
+    assert spec is not None and spec.loader is not None
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    author = make_user()
+    question = ask_question(author, **QUESTION, uploads=[
+        upload("vecchio.pdf"), upload("tenuto.pdf"), upload("dopo.pdf")])
+    old, kept, later = _file("vecchio.pdf"), _file("tenuto.pdf"), _file("dopo.pdf")
+    fields = {"title": question.title, "body": question.body,
+              "theme_slug": QUESTION["theme_slug"], "tags": "nido"}
+    edit_question(author, question.id, **fields, remove_attachments={old.id})
+    db.session.execute(update(Revision).values(redacted_at=utcnow()))  # text-only redaction
+    db.session.commit()
+    edit_question(author, question.id, **fields, remove_attachments={later.id})
+    migration.hide_files_of_earlier_redactions(db.session.connection())
+    db.session.commit()
+    for row in (old, kept, later):
+        db.session.refresh(row)
+    assert old.redacted_at is not None  # only the hidden version lists it
+    assert kept.redacted_at is None and later.redacted_at is None  # listed, or a visible one
