@@ -136,6 +136,7 @@ def _pages(client, login) -> dict[str, str]:  # type: ignore[no-untyped-def]
     files_thread = _files_on_a_thread(moderator)
     public += [f"/domande/{files_thread}", f"/domande/{files_thread}/revisioni"]
     staff_pages += [f"/domande/{question.id}/modifica",
+                    f"/moderazione/oscura/question/{files_thread}",  # a file listed, one removed
                     *(f"/risposte/{answer_id}/modifica" for answer_id in db.session.scalars(
                         select(Answer.id).where(Answer.question_id == question.id).limit(1)))]
     accessibility_public, accessibility_staff = _accessibility_pages()

@@ -14,7 +14,7 @@ from forum.consultations import queries, services
 from forum.consultations.forms import CommentForm, ResponseForm
 from forum.errors import DomainError
 from forum.limits import write_limit
-from forum.views import form_error
+from forum.views import form_error, personal_data_confirmed
 
 bp = Blueprint("consultations", __name__)
 
@@ -49,7 +49,8 @@ def _page(slug: str, status: int = 200, *, failed: tuple[str | int, Any] | None 
         else:
             response_forms[key] = form
     return render_template("consultations/show.html", page=page, comment_forms=comment_forms,
-                           response_forms=response_forms), status
+                           response_forms=response_forms,
+                           failed_anchor=failed[0] if failed is not None else None), status
 
 
 @bp.route(PAGE)
@@ -68,7 +69,9 @@ def comment(slug: str, anchor: str):  # type: ignore[no-untyped-def]
         flash(_("Scrivi il tuo commento."), "danger")
         return _page(slug, 422, failed=(anchor, form))
     try:
-        created = services.comment_on_section(current_user, slug, anchor, form.body.data or "")
+        created = services.comment_on_section(
+            current_user, slug, anchor, form.body.data or "",
+            confirmed_personal_data=personal_data_confirmed())
     except DomainError as error:
         if error.status_code in (403, 404):
             raise

@@ -22,6 +22,7 @@ from forum.markup import render_markdown
 from forum.models import CommentOutcome, Guideline, GuidelineComment, User
 from forum.models.base import utcnow
 from forum.notifications.services import notify
+from forum.privacy.check import require_no_personal_data
 from forum.text import clean_text
 
 COMMENT_MAX = 5_000
@@ -54,10 +55,13 @@ def _text(raw: str | None, field: str, limit: int, empty: str) -> str:
     return text
 
 
-def comment_on_section(actor: User, slug: str, anchor: str, body: str) -> GuidelineComment:
+def comment_on_section(actor: User, slug: str, anchor: str, body: str, *,
+                       confirmed_personal_data: bool = False) -> GuidelineComment:
     """A member's comment on one section of the text under consultation; refused once the
-    consultation closed (409) and on a section the text does not have (422)."""
+    consultation closed (409) and on a section the text does not have (422). It is public,
+    so the privacy guard applies as to the comments of discussions."""
     text = _text(body, "body", COMMENT_MAX, _("Scrivi il tuo commento."))
+    require_no_personal_data(confirmed_personal_data, body=text)
     html = render_markdown(text)
     with write_intent():
         guideline, owners = _locked(slug, actor)

@@ -3,6 +3,8 @@
 The file itself goes through the shared mechanism (`forum.attachments`); a row says which
 post it belongs to. Removing a file from a post only marks the row (`removed_at`): the
 revision recorded by that edit still lists it, so the older version keeps its download.
+A moderator's redaction also marks the files only its hidden versions list (`redacted_at`):
+those are downloadable by admins only.
 """
 
 from __future__ import annotations
@@ -41,11 +43,18 @@ class PostAttachment(Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Set when an edit took the file off the post; older revisions still list it.
     removed_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Set when a redaction hid every version that lists the file: admins only download it.
+    redacted_at: Mapped[datetime | None] = mapped_column(default=None)
 
     @property
     def is_removed(self) -> bool:
         """Whether the current version of the post no longer lists it."""
         return self.removed_at is not None
+
+    @property
+    def is_redacted(self) -> bool:
+        """Whether only versions hidden by a redaction list it (admins only see it)."""
+        return self.redacted_at is not None
 
     def as_snapshot(self) -> dict[str, object]:
         """How a revision remembers it: enough to list and link it without a query."""

@@ -27,6 +27,7 @@ ACTION_LABELS: dict[str, str] = {
     "accept_answer": N_("Soluzione validata"),
     "withdraw_acceptance": N_("Soluzione ritirata"),
     "rollback": N_("Ripristino di una revisione"),
+    "redact_post": N_("Dati personali oscurati"),
     "approve_suggestion": N_("Modifica proposta approvata"),
     "reject_suggestion": N_("Modifica proposta respinta"),
     "approve_user": N_("Iscrizione approvata"),

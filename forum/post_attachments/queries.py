@@ -43,10 +43,12 @@ def listed_on(question_id: int | None = None, answer_id: int | None = None
 
 def for_download(attachment_id: int, viewer: Any) -> PostAttachment:
     """A file for whoever may see its post (removed files too: an older revision lists
-    them); the same 404 as a missing file otherwise, so nothing about it leaks."""
+    them), for admins only once a redaction hid every version listing it; the same 404
+    as a missing file otherwise, so nothing about it leaks."""
     missing = NotFound(_("Allegato non trovato."))
     attachment = db.session.get(PostAttachment, attachment_id)
-    if attachment is None:
+    if attachment is None or (attachment.redacted_at is not None
+                              and not permissions.can_see_redacted(viewer)):
         raise missing
     answer = None
     if attachment.answer_id is not None:

@@ -5,6 +5,9 @@ judged before the write lock (`check_uploads`), stored under random names while 
 held (`forum.attachments.stored_all`, which removes them again if the post is not
 committed), and listed by rows added to the same commit (`attach`, `change_listed`).
 Removing a file only marks its row: the revision recorded by that edit still lists it.
+A moderator's redaction (`redact_files`) also marks the files that only the versions it
+hides list: those are for admins only (`queries.for_download`); their bytes stay stored
+so that an admin can check the redaction or undo it.
 """
 
 from __future__ import annotations
@@ -69,7 +72,7 @@ def check_uploads(uploads: Sequence[FileStorage | None]) -> list[CheckedFile]:
     return checked
 
 
-def _rows(post: PostRef) -> list[PostAttachment]:
+def files_of(post: PostRef) -> list[PostAttachment]:
     """Every file the post ever had, removed ones too, oldest first."""
     where = (PostAttachment.question_id == post.question_id if post.question_id is not None
              else PostAttachment.answer_id == post.answer_id)
@@ -96,9 +99,11 @@ def change_listed(post: PostRef, uploader_id: int, checked: Sequence[CheckedFile
     past the per-post limit. Rows stay (the older revisions link them)."""
     now = utcnow()
     current = 0
-    for row in _rows(post):
+    for row in files_of(post):
         if listed is not None:
             row.removed_at = None if row.id in listed else (row.removed_at or now)
+            if row.id in listed:  # an admin restored a redacted version: public again
+                row.redacted_at = None
         elif row.id in remove and row.removed_at is None:
             row.removed_at = now
         current += row.removed_at is None
@@ -106,6 +111,22 @@ def change_listed(post: PostRef, uploader_id: int, checked: Sequence[CheckedFile
     if current + len(checked) > limit:
         raise _too_many(limit)
     attach(post, uploader_id, checked, stored_names)
+
+
+def redact_files(rows: Sequence[PostAttachment], remove: Collection[int]
+                 ) -> list[PostAttachment]:
+    """A redaction's change to a post's files (`rows`: `files_of` the post): take off
+    `remove`, then mark every file the post no longer lists, since only the versions the
+    redaction hides list it; returns the files it marked."""
+    now = utcnow()
+    marked = []
+    for row in rows:
+        if row.id in remove and row.removed_at is None:
+            row.removed_at = now
+        if row.removed_at is not None and row.redacted_at is None:
+            row.redacted_at = now
+            marked.append(row)
+    return marked
 
 
 def parse_ids(raw: Sequence[str]) -> set[int]:

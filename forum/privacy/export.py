@@ -159,6 +159,15 @@ def _revisions(session: Session, user: User) -> Rows:
         .order_by(*table.primary_key.columns), ())
 
 
+def _attachments(session: Session, user: User) -> Rows:
+    """The files they attached (names and sizes; the files are on the posts' pages), but
+    not those a redaction hid: a name like «scheda di Matteo.pdf» is the data itself."""
+    table = _table(PostAttachment)
+    return _stream(session, select(table).where(
+        table.c.uploaded_by_id == user.id, table.c.redacted_at.is_(None))
+        .order_by(*table.primary_key.columns), ("stored_name",))
+
+
 def _requests(session: Session, user: User) -> Rows:
     return _owned(PrivacyRequest, "user_id", skip=("file_path",))(session, user)
 
@@ -191,8 +200,7 @@ SECTIONS: list[Section] = [
     Section("commenti", _owned(Comment, "author_id")),
     Section("revisioni", _revisions),
     Section("bozze", _owned(Draft, "user_id")),
-    # the files they attached (names and sizes; the files are on the posts' pages)
-    Section("allegati", _owned(PostAttachment, "uploaded_by_id", skip=("stored_name",))),
+    Section("allegati", _attachments),
     Section("voti", _owned(Vote, "user_id")),
     Section("risposte_accettate", _owned(Acceptance, "accepted_by_id")),
     Section("buone_pratiche", _owned(Practice, "created_by_id")),

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from forum.errors import DomainError
 from forum.limits import write_limit
 from forum.moderation.posts import MODELS
+from forum.post_attachments.services import parse_ids
 from forum.privacy.guard import scan
 from forum.redactions import services as redaction
 from forum.redactions.forms import RedactionForm
@@ -26,7 +27,8 @@ _OMISSIS_RE = re.compile(r"^(title|body):([0-9]{1,4})$")
 @write_limit("EDIT_LIMIT", "editing")
 def redact(post_type: str, post_id: int):
     """The redaction page: the text with the guard's findings marked, a one-click
-    [omissis] for each (a round trip, no JavaScript needed), a reason, and publish."""
+    [omissis] for each (a round trip, no JavaScript needed), the post's files to take
+    off, a reason, and publish."""
     if post_type not in MODELS:
         abort(404)
     ref = redaction.load_for_redaction(current_user, post_type, post_id)
@@ -42,7 +44,9 @@ def redact(post_type: str, post_id: int):
     elif form.validate_on_submit():
         try:
             redaction.redact_post(current_user, post_type, post_id, body=form.body.data,
-                                  title=form.title.data or "", reason=form.reason.data)
+                                  title=form.title.data or "", reason=form.reason.data,
+                                  remove_files=parse_ids(request.form.getlist(
+                                      "rimuovi_allegato")))
         except DomainError as error:
             status = form_error(form, error)
         else:
@@ -54,4 +58,4 @@ def redact(post_type: str, post_id: int):
     findings = {"title": scan(form.title.data or "") if post_type == "question" else [],
                 "body": scan(form.body.data or "")}
     return render_template("redactions/redact.html", ref=ref, form=form, findings=findings,
-                           post_type=post_type), status
+                           post_type=post_type, files=redaction.files_of(ref)), status

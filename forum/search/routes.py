@@ -80,7 +80,8 @@ def index():
 
 
 def hit_url(hit) -> str:  # type: ignore[no-untyped-def]
-    """The page of a search hit (a discussion or a practice)."""
+    """The page of a search hit (a discussion or a practice), as an absolute address like
+    every other `url` of the API (a script on another host follows it as it is)."""
     if hit.type == "question":
-        return url_for("questions.detail", question_id=hit.id, _external=False)
-    return url_for("practices.detail_by_id", practice_id=hit.id)
+        return url_for("questions.detail", question_id=hit.id, _external=True)
+    return url_for("practices.detail_by_id", practice_id=hit.id, _external=True)

@@ -92,3 +92,23 @@ def test_no_consultation_page_for_a_guideline_never_consulted(client, app):
 def test_draft_consultation_is_hidden_from_outsiders(client, login, app):
     draft = make_guideline(published=False)
     assert client.get(f"/linee-guida/{draft.slug}/consultazione").status_code == 404
+
+
+def test_a_comment_with_personal_data_comes_back_marked_under_its_section_until_confirmed(
+        client, login, app):
+    guideline = in_consultation()
+    login(make_user())
+    url = f"/linee-guida/{guideline.slug}/consultazione/sezioni/passi/commenti"
+    leaky = "Nel nostro caso la madre di Matteo (in affido) risponde al 333 1234567."
+    response = client.post(url, data={"s-passi-body": leaky})
+    assert response.status_code == 422
+    assert response.text.count('id="controllo-privacy"') == 1
+    section = response.text.split('id="passi"')[1].split('id="errori-frequenti"')[0]
+    assert 'id="controllo-privacy"' in section and "<mark" in section
+    assert 'name="conferma_dati"' in section
+    textarea = section.split('id="s-passi-body"')[1].split("</textarea>")[0]
+    assert "risponde al 333 1234567." in textarea  # the text is kept in the form
+    assert db.session.scalar(select(GuidelineComment.id)) is None
+    response = client.post(url, data={"s-passi-body": leaky, "conferma_dati": "1"})
+    assert response.status_code == 303
+    assert db.session.scalar(select(GuidelineComment.body)) == leaky

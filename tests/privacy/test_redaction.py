@@ -92,6 +92,17 @@ def test_a_question_title_is_redacted_in_notifications_too(app):
     assert db.session.get(Question, question.id).title.startswith("Affido di [omissis]")
 
 
+def test_the_audit_log_names_redactions_and_filters_them(app, client, login):
+    _author, _question, answer = _leaky_answer()
+    moderator = make_user("moderator")
+    redact_post(moderator, "answer", answer.id, body=REDACTED, reason="Dati di un minore")
+    login(moderator)
+    page = client.get("/moderazione/registro?azione=redact_post")
+    assert page.status_code == 200
+    assert "Dati personali oscurati" in text(page) and "redact_post</td>" not in text(page)
+    assert "Dati di un minore" in text(page)
+
+
 def test_comments_can_be_redacted(app, client, login):
     asker = make_user()
     question = make_question(asker)

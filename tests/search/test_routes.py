@@ -68,9 +68,11 @@ def test_json_api_shape(client, corpus):
     assert data["total"] == 1
     [hit] = data["results"]
     assert set(hit) == {"type", "id", "title", "url", "snippet", "score"}
-    assert hit["type"] == "practice" and hit["url"].startswith("/buone-pratiche/")
+    assert hit["type"] == "practice"
+    assert hit["url"].startswith("http://localhost/buone-pratiche/")  # absolute, as elsewhere
     related = client.get("/api/v1/related-practices?text=rette+nido+ISEE").get_json()
     assert related["results"][0]["title"] == "Rette dei nidi proporzionali all'ISEE"
+    assert related["results"][0]["url"].startswith("http://localhost/buone-pratiche/")
 
 
 def test_question_page_shows_related_practices_pinned_first(client, corpus, login):
