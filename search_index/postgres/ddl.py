@@ -41,7 +41,7 @@ LOCK_KEY = 7_418_220_518  # pg_advisory_xact_lock key: one schema creation at a 
 # bounded candidates) makes the planner bet that a scan of the table meets enough rows
 # early, which for a rare combination of words means reading the whole table (0.6 s at
 # 100,000 documents). A browse without words still scans: nothing else can answer it.
-SESSION = "SET LOCAL jit = off; SET LOCAL enable_seqscan = off"
+SESSION = "SET LOCAL jit = off; SET LOCAL enable_seqscan = off; SET LOCAL work_mem = '32MB'"
 
 SCHEMA: tuple[str, ...] = (
     "CREATE EXTENSION IF NOT EXISTS unaccent",

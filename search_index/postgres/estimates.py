@@ -25,6 +25,10 @@ from .ddl import TABLE
 __all__ = ["CAP", "KindCounts", "capped_counts_by_kind", "count_upto", "planned_rows"]
 
 CAP = 2_000
+SAMPLE_TABLE_ROWS = 200_000  # from this size a large match is sampled (``_sampled``) ...
+SAMPLE_ROWS = 4_000  # ... in about this many rows ...
+SAMPLE_ONLY = 5  # ... and not counted when the sample puts it at this many times CAP,
+SAMPLE_HITS = 20  # each kind from this many rows of the sample (fewer: counted alone)
 SAMPLE_PAGES = 32
 KINDS = ("question", "practice")  # counted one by one when a match is large
 
@@ -91,6 +95,9 @@ def capped_counts_by_kind(conn: Connection, where: str, params: dict[str, Any],
     (practices), counted alone up to ``cap`` (through its partial index, ``ddl.py``) so
     that it keeps an exact count, or a count at all when the first rows held none."""
     cap = CAP if cap is None else cap
+    sampled = _sampled(conn, where, params, cap)
+    if sampled is not None:
+        return sampled
     first = _capped(conn, where, params, cap)
     seen = sum(x[1] for x in first)
     if seen < cap:
@@ -108,6 +115,46 @@ def capped_counts_by_kind(conn: Connection, where: str, params: dict[str, Any],
         n = sum(x[1] for x in found)
         if n >= cap:
             n = _estimate(conn, alone, values, cap, _span(found))
+            estimated.add(kind)
+        if n:
+            counts[kind] = n
+    counts.estimated = frozenset(estimated)
+    return counts
+
+
+def _sampled(conn: Connection, where: str, params: dict[str, Any], cap: int
+             ) -> KindCounts | None:
+    """Per kind, the share of a block sample (``TABLESAMPLE SYSTEM``, about
+    ``SAMPLE_ROWS`` rows, the same blocks every time) times the table's rows, when the
+    sample shows a match far above ``cap``; None otherwise (then it is counted). A large
+    table only: counting even ``cap`` rows of two or three common words reads their whole
+    posting lists in the GIN index (130 ms for "coprogettazione terzo settore" at a
+    million documents), for a figure said as "circa"; the sample reads its blocks and
+    matches their rows (about 20 ms). A kind the sample barely meets (practices among
+    questions) is counted alone, through its partial index (``ddl.py``)."""
+    rows = float(conn.execute(text(
+        "SELECT reltuples FROM pg_class WHERE oid = CAST(:t_ AS regclass)"),
+        {"t_": TABLE}).scalar() or 0)
+    if rows < SAMPLE_TABLE_ROWS:
+        return None
+    share = min(100.0, 100.0 * SAMPLE_ROWS / rows)
+    kinds = ", ".join(f"count(*) FILTER (WHERE {where} AND kind = '{kind}')" for kind in KINDS)
+    seen, *hits = conn.execute(text(
+        f"SELECT count(*), {kinds} FROM {TABLE} TABLESAMPLE SYSTEM (:share_) REPEATABLE (0)"),
+        {**params, "share_": share}).one()
+    if not seen or sum(hits) * rows / seen < SAMPLE_ONLY * cap:
+        return None
+    counts, estimated = KindCounts(), set()
+    for kind, found in zip(KINDS, hits, strict=True):
+        if found >= SAMPLE_HITS:
+            counts[kind] = round(found * rows / seen)
+            estimated.add(kind)
+            continue
+        alone = f"{where} AND kind = '{kind}'"  # a literal: the partial index is seen
+        some = _capped(conn, alone, params, cap)
+        n = sum(x[1] for x in some)
+        if n >= cap:
+            n = _estimate(conn, alone, params, cap, _span(some))
             estimated.add(kind)
         if n:
             counts[kind] = n

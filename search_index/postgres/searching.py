@@ -44,7 +44,7 @@ from .suggestions import suggest
 __all__ = ["FAILED", "NO_TERMS", "Filters", "failed_results", "run_search"]
 
 FILL_MIN = 10
-CANDIDATES = 2_000
+CANDIDATES = 1_000
 OR_TERMS = 12
 COORDINATION = 2.0
 SORTS = ("relevance", "newest", "votes")
@@ -116,19 +116,24 @@ def _page(conn: Connection, query: PgQuery | None, tsquery: str | None, conds: l
               f" LIMIT :limit OFFSET :offset")
     # whole multiples of CANDIDATES: the pages of one search share one candidate set
     bound = CANDIDATES * math.ceil(page * per_page / CANDIDATES)
+    prefix = ""
     if tsquery is not None and sort == "relevance" and matched > bound:
         # a bounded candidate set, scored as it is read: documents with every word in
         # the title or tags first, then any others (see the module's docstring)
+        # when the title-and-tags matches alone fill the set, the others are not read
+        # (the scan of the whole vectors' index is the dearest part: a One-Time Filter)
         params["cand"] = bound
         head = " AND ".join(["head @@ CAST(:q AS tsquery)", *where[1:]])
         narrow = (
             f"SELECT doc_id, max(score) AS score, created, votes FROM ("
-            f"(SELECT doc_id, {score} AS score, created, votes FROM {TABLE} WHERE {head}"
-            f" LIMIT :cand) UNION ALL"
+            f"(SELECT doc_id, score, created, votes FROM heads) UNION ALL"
             f" (SELECT doc_id, {score} AS score, created, votes FROM {TABLE}"
-            f" WHERE {' AND '.join(where)} LIMIT :cand)) AS c"
+            f" WHERE {' AND '.join(where)} AND (SELECT count(*) FROM heads) < :cand"
+            f" LIMIT :cand)) AS c"
             f" GROUP BY doc_id, created, votes ORDER BY {order.format(p='')}"
             f" LIMIT :limit OFFSET :offset")
+        prefix = (f"WITH heads AS MATERIALIZED (SELECT doc_id, {score} AS score, created,"
+                  f" votes FROM {TABLE} WHERE {head} LIMIT :cand) ")
     highlight = query.highlight() if query is not None else ""
     headline = "NULL"
     if highlight:
@@ -137,7 +142,7 @@ def _page(conn: Connection, query: PgQuery | None, tsquery: str | None, conds: l
     columns = ", ".join("d." + c.strip() for c in HIT_COLUMNS.split(","))
     # the page is chosen on narrow rows (a top-N sort), then joined for its columns
     rows = conn.execute(text(
-        f"SELECT {columns}, p.score, {headline} AS headline FROM ({narrow}) AS p"
+        f"{prefix}SELECT {columns}, p.score, {headline} AS headline FROM ({narrow}) AS p"
         f" JOIN {TABLE} AS d USING (doc_id) ORDER BY {order.format(p='p.')}"),
         params).all()
     hits = []
