@@ -12,14 +12,17 @@ and up-voted threads ``1 + 0.15 * solved + 0.05 * ln(1 + votes)``. When fewer th
 (``partial``), their score multiplied by the share of the concepts they match squared.
 
 Cost at a million documents: a common word matches a fifth of them, and both counting and
-ranking them all would read every one of those rows. So the counts per type stop at
-``estimates.CAP`` rows and above it are the planner's estimate (``estimates.py``), and a
-match larger than ``CANDIDATES`` is ranked on a bounded candidate set: up to
-``CANDIDATES`` documents holding every word in their title or tags (``head``, a GIN index
-of its own: these are the documents the weights rank first), plus up to ``CANDIDATES``
-others; ``ts_rank`` runs on those only, and the snippet on the page only. Below
-``CANDIDATES`` matches the ranking is exact, as it was. The statements run with
-``ddl.SESSION``.
+ranking them all would read every one of those rows. So the counts per type are exact up
+to ``estimates.CAP`` rows and estimates above it, from a block sample when the table is
+large (``estimates.py``; the page says "circa"), and a match larger than ``CANDIDATES``
+is ranked on a bounded candidate set: up to ``CANDIDATES`` documents holding every word
+in their title or tags (``head``, a GIN index of its own: these are the documents the
+weights rank first), and only when those do not fill it, up to ``CANDIDATES`` others;
+``ts_rank`` runs on those only, and the snippet on the page only. Below ``CANDIDATES``
+matches the ranking is exact, as it was. An idf needs a word's document count: a common
+word's is the planner's (``frequencies.py``). A concept's alternatives implied by another
+are dropped (``query._unsubsumed``): a phrase is checked row by row. The statements run
+with ``ddl.SESSION``.
 """
 
 from __future__ import annotations

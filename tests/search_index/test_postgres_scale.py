@@ -86,3 +86,38 @@ def test_related_reads_each_terms_positions_exactly_from_ts_rank(pg):
     assert max(tf for tf, _t in counts.values()) == 256 and any(t for _f, t in counts.values())
     found = _positions(np.array([[r[3] for r in rows], [r[4] for r in rows]]))
     assert [(int(a), int(b)) for a, b in zip(*found, strict=True)] == list(counts.values())
+
+
+def test_a_large_match_on_a_large_table_is_counted_from_a_sample(pg, monkeypatch):
+    """Above SAMPLE_TABLE_ROWS a match the block sample puts far above the ceiling is not
+    counted: the figure is the sample's, said as an estimate, and stable between pages."""
+    from search_index.postgres import estimates
+
+    _mensa(pg)
+    with pg.engine.begin() as conn:  # the planner's row count, as after a rebuild
+        conn.exec_driver_sql("ANALYZE search_documents")
+    monkeypatch.setattr(estimates, "SAMPLE_TABLE_ROWS", 1)
+    monkeypatch.setattr(estimates, "SAMPLE_ROWS", 10_000)  # the whole (tiny) table
+    monkeypatch.setattr(estimates, "CAP", 4)
+    monkeypatch.setattr(estimates, "SAMPLE_ONLY", 2)
+    monkeypatch.setattr(estimates, "SAMPLE_HITS", 5)
+    first = pg.search("mensa")
+    assert first.estimated and first.counts_by_type["question"] == 40
+    assert first.counts_by_type["practice"] == 1  # too few in the sample: counted alone
+    assert pg.search("mensa", page=2).total == first.total
+    assert not pg.search("zafferano").estimated  # nothing matches: counted, exactly 0
+
+
+def test_title_matches_that_fill_the_candidates_are_ranked_without_the_others(
+        pg, monkeypatch):
+    from search_index.postgres import searching
+
+    pg.apply([make_doc(f"question:{n}", f"Mensa scolastica {n}",
+                       "Il menu cambia. " + "parola " * 200) for n in range(1, 9)], [])
+    pg.apply([make_doc("practice:99", "Relazione annuale", "mensa mensa mensa mensa",
+                       votes=1_000_000)], [])
+    ranked = [h.doc_id for h in pg.search("mensa", per_page=5).hits]
+    assert ranked[0] == "practice:99"  # ranked on every match, it comes first
+    monkeypatch.setattr(searching, "CANDIDATES", 5)
+    shown = [h.doc_id for h in pg.search("mensa", per_page=5).hits]
+    assert len(shown) == 5 and "practice:99" not in shown  # the title matches filled it
