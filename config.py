@@ -212,7 +212,7 @@ class Config:
     # Privacy (forum/privacy): a member's data export stays downloadable this many days; an
     # account deletion takes effect after the grace period, run by `flask privacy purge`
     # (cron, every node may run it). Export ZIPs live in PRIVACY_EXPORT_DIR (default
-    # instance/exports).
+    # instance/exports), or in the S3 bucket under exports/ when STORAGE_BACKEND is s3.
     PRIVACY_EXPORT_DAYS = 7
     PRIVACY_DELETION_GRACE_DAYS = 14
     PRIVACY_EXPORT_DIR: str | None = None

@@ -24,7 +24,7 @@ from werkzeug.datastructures import FileStorage
 
 from forum.errors import InvalidInput, NotFound
 from forum.filecheck import Refused, check_file
-from forum.storage import LocalStorage, check_name, get_storage
+from forum.storage import LocalStorage, Storage, check_name, get_storage
 from forum.text import clean_line
 
 # Extension -> MIME type we serve it with, once the content has been recognised.
@@ -152,12 +152,14 @@ def download_name(filename: str) -> str:
     return clean_line(_SEPARATORS.sub("_", filename)).replace('"', "'") or "documento"
 
 
-def send_stored(stored_name: str, mime: str, filename: str, *, missing: str) -> Response:
+def send_stored(stored_name: str, mime: str, filename: str, *, missing: str,
+                storage: Storage | None = None) -> Response:
     """A stored file as a download (never shown inline) with the type recognised at upload;
     `NotFound(missing)` when the file is not there. A local file is sent by path (length,
-    ranges, ETag); a bucket's object is streamed through."""
+    ranges, ETag); a bucket's object is streamed through. `storage`: another than the
+    attachments' (the privacy archives')."""
     try:
-        storage = get_storage()
+        storage = storage or get_storage()
         source = (storage.path(stored_name) if isinstance(storage, LocalStorage)
                   else storage.open(check_name(stored_name)))
         if isinstance(source, Path) and not source.is_file():

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import String, cast, delete, or_, select, update
@@ -49,7 +48,6 @@ from forum.models import (
     Visibility,
 )
 from forum.models.base import utcnow
-from forum.privacy.export import export_dir
 from forum.taxonomy import N_
 
 # What the erased account is called wherever its contributions are shown (stored in
@@ -139,8 +137,8 @@ def _erase_profile(user: User) -> None:
     user.erased_at = utcnow()
 
 
-def erase_user(session: Session, user: User) -> list[Path]:
-    """Erase one account in the caller's transaction; returns the files to delete once it
+def erase_user(session: Session, user: User) -> list[str]:
+    """Erase one account in the caller's transaction; returns the archives to delete once it
     commits. Running it again on an erased account changes nothing that matters."""
     names = identifiers(user)
     for model, column in _PERSONAL_ROWS:
@@ -159,7 +157,7 @@ def erase_user(session: Session, user: User) -> list[Path]:
     for request in session.scalars(select(PrivacyRequest).where(
             PrivacyRequest.user_id == user.id, PrivacyRequest.kind == RequestKind.EXPORT,
             PrivacyRequest.file_path.is_not(None))):
-        files.append(export_dir() / Path(request.file_path or "").name)
+        files.append(request.file_path or "")
         request.file_path = None
         if request.status in (RequestStatus.PENDING, RequestStatus.READY):
             request.status = RequestStatus.EXPIRED

@@ -4,8 +4,10 @@ A list of sections, each a function giving the rows of one JSON file: a feature 
 personal data adds a section here (`SECTIONS.append(...)`). The ZIP is written row by row
 to a temporary file (memory stays flat however much a member wrote) by the job
 "privacy.export", off the request path; the member gets an in-app notification and an
-e-mail when it is ready. Never exported: password hashes, secrets (calendar and API
-tokens), other members' e-mail addresses.
+e-mail when it is ready. The finished archive goes through the storage interface
+(`export_storage`): on several servers the worker that builds it and the server that
+sends it are not the same machine. Never exported: password hashes, secrets (calendar and
+API tokens), other members' e-mail addresses.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -68,6 +71,7 @@ from forum.models import (
 )
 from forum.models.base import utcnow
 from forum.notifications.mailing import category_for, site_url
+from forum.storage import LocalStorage, Storage, get_storage
 
 EXPORT_TASK = "privacy.export"
 # Columns never exported, whatever the table: credentials and secrets.
@@ -219,9 +223,34 @@ SECTIONS: list[Section] = [
 
 
 def export_dir() -> Path:
-    """Where archives are written (instance/exports unless configured)."""
+    """Where archives are kept on this server (instance/exports unless configured)."""
     configured = current_app.config.get("PRIVACY_EXPORT_DIR")
     return Path(configured) if configured else Path(current_app.instance_path) / "exports"
+
+
+def export_storage() -> Storage:
+    """Where ready archives are kept: the attachments' bucket, under "exports/", when files
+    go to S3 (shared by every server); else `export_dir` on this server."""
+    storage = get_storage()
+    if isinstance(storage, LocalStorage):
+        return LocalStorage(export_dir())
+    from forum.storage.s3 import S3Storage
+
+    return storage.within("exports") if isinstance(storage, S3Storage) else storage
+
+
+def remove_archive(name: str) -> None:
+    """Delete a ready archive wherever it is kept; logged, not raised, when it will not go
+    (the rows saying it is gone are already committed). A name of the archives written
+    before they went through the storage (it may start with "-") is a plain file."""
+    import logging
+
+    try:
+        export_storage().delete(name)
+    except ValueError:
+        (export_dir() / Path(name).name).unlink(missing_ok=True)
+    except Exception:  # noqa: BLE001 - any backend's failure: the purge sweeps again
+        logging.getLogger(__name__).warning("archivio non rimosso: %s", name, exc_info=True)
 
 
 def _json_array(rows: Rows) -> Iterator[bytes]:
@@ -278,13 +307,16 @@ def build_export(request_id: int) -> None:
                 or request.status != RequestStatus.PENDING:
             return
         user = session.get_one(User, request.user_id)
-        target = export_dir() / f"{secrets.token_urlsafe(18)}.zip"
-        size = write_archive(session, user, target)
+        name = f"export-{secrets.token_urlsafe(18)}.zip"  # a stored name (check_name)
+        storage = export_storage()
+        with tempfile.TemporaryDirectory(prefix="officina-export-") as folder:
+            size = write_archive(session, user, Path(folder) / name)
+            storage.put_file(name, Path(folder) / name)
         session.rollback()
         try:
-            _mark_ready(session, int(request_id), target.name, size)
+            _mark_ready(session, int(request_id), name, size)
         except BaseException:
-            target.unlink(missing_ok=True)
+            remove_archive(name)
             raise
 
 
@@ -296,7 +328,7 @@ def _mark_ready(session: Session, request_id: int, name: str, size: int) -> None
             PrivacyRequest.id == request_id).with_for_update()).scalar_one()
         if request.status != RequestStatus.PENDING:
             session.rollback()
-            (export_dir() / name).unlink(missing_ok=True)
+            remove_archive(name)
             return
         now = utcnow()
         until = now + timedelta(days=int(current_app.config["PRIVACY_EXPORT_DAYS"]))

@@ -16,8 +16,9 @@ from forum.extensions import db
 from forum.models import PrivacyRequest, RequestKind, RequestStatus, User
 from forum.models.base import utcnow
 from forum.privacy.erasure import erase_user
-from forum.privacy.export import export_dir
+from forum.privacy.export import export_storage, remove_archive
 from forum.privacy.retention import prune_personal_data
+from forum.storage import LocalStorage
 
 log = logging.getLogger(__name__)
 
@@ -51,15 +52,20 @@ def expire_exports(now: datetime | None = None) -> int:
         if isinstance(result, CursorResult) and result.rowcount:
             count += 1
             if name:
-                (export_dir() / name).unlink(missing_ok=True)
+                remove_archive(name)
     _remove_orphans()
     return count
 
 
 def _remove_orphans() -> None:
     """Archive files no ready request points to (a crash after the claim, before the
-    unlink): deleted once they are a day old, so an archive being built is left alone."""
-    folder = export_dir()
+    unlink): deleted once they are a day old, so an archive being built is left alone. In
+    a bucket the sweep is the bucket's own lifecycle rule (README), which lists nothing
+    through the app."""
+    storage = export_storage()
+    if not isinstance(storage, LocalStorage):
+        return
+    folder = storage.root
     if not folder.is_dir():
         return
     known = set(db.session.scalars(select(PrivacyRequest.file_path).where(
@@ -95,8 +101,8 @@ def erase_due(now: datetime | None = None) -> int:
             db.session.commit()
         count += 1
         log.info("Account %s cancellato (richiesta %s)", user_id, request_id)
-        for path in files:
-            path.unlink(missing_ok=True)
+        for name in files:
+            remove_archive(name)
     return count
 
 

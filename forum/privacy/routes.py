@@ -10,17 +10,18 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forum import permissions
+from forum.attachments import send_stored
 from forum.errors import DomainError
 from forum.i18n import long_datetime
 from forum.models import RequestStatus
 from forum.privacy import labels, notice, queries, services
+from forum.privacy.export import export_storage
 from forum.privacy.forms import ActionForm, DeletionForm, NoticeForm
 from forum.views import form_error, page_arg
 
@@ -73,9 +74,9 @@ def request_export():
 @login_required
 def download(request_id: int):
     """The archive, for its owner only (404 for anyone else, 410 once expired)."""
-    export, path = services.download_path(current_user, request_id)
-    response = send_file(path, mimetype="application/zip", as_attachment=True,
-                         download_name=f"officina-miei-dati-{export.id}.zip", max_age=0)
+    export, name = services.download_name(current_user, request_id)
+    response = send_stored(name, "application/zip", f"officina-miei-dati-{export.id}.zip",
+                           missing=_("Archivio non trovato."), storage=export_storage())
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hmac
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from flask import current_app
@@ -26,7 +25,7 @@ from forum.models.base import utcnow
 from forum.models.privacy import OPEN_WHERE
 from forum.notifications.mailing import site_url
 from forum.notifications.services import notify
-from forum.privacy.export import export_dir, queue_export
+from forum.privacy.export import export_storage, queue_export
 
 # Accounts without a password (signed in through an identity provider) confirm a deletion
 # by typing this word instead.
@@ -80,8 +79,9 @@ def request_export(user: User) -> tuple[PrivacyRequest, bool]:
     return request, new_id is not None
 
 
-def download_path(user: Any, request_id: int) -> tuple[PrivacyRequest, Path]:
-    """The archive file of one's own ready export; 404 for anyone else, 410 once expired."""
+def download_name(user: Any, request_id: int) -> tuple[PrivacyRequest, str]:
+    """The stored name of one's own ready archive (`export.export_storage`); 404 for anyone
+    else, 410 once expired or gone."""
     request = db.session.get(PrivacyRequest, request_id)
     if request is None or not getattr(user, "is_authenticated", False) \
             or request.user_id != user.id or request.kind != RequestKind.EXPORT:
@@ -92,10 +92,13 @@ def download_path(user: Any, request_id: int) -> tuple[PrivacyRequest, Path]:
                      "esportazione."))
     if not permissions.can_download_export(user, request) or not request.file_path:
         raise NotFound(_("L'archivio non è ancora pronto."))
-    path = export_dir() / Path(request.file_path).name
-    if not path.is_file():
+    try:
+        kept = export_storage().exists(request.file_path)
+    except ValueError:  # a name from before archives went through the storage
+        kept = False
+    if not kept:
         raise Gone(_("L'archivio non è più disponibile: chiedi una nuova esportazione."))
-    return request, path
+    return request, request.file_path
 
 
 def _confirm_identity(user: User, password: str, confirmation: str) -> None:

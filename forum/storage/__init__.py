@@ -27,6 +27,10 @@ class Storage(Protocol):
     def put(self, name: str, data: bytes) -> None:
         """Store `data` under `name`, replacing whatever was there."""
 
+    def put_file(self, name: str, source: Path) -> None:
+        """Store the file at `source` under `name`, read as it is sent (an archive can be
+        larger than memory should hold)."""
+
     def open(self, name: str) -> IO[bytes]:
         """The file to read (the caller closes it); FileNotFoundError when missing."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import IO
@@ -29,6 +30,19 @@ class LocalStorage:
         try:
             with os.fdopen(handle, "wb") as out:
                 out.write(data)
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+    def put_file(self, name: str, source: Path) -> None:
+        """Copy `source` to a temporary file beside the target, then rename it."""
+        target = self.path(name)
+        self.root.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
+        os.close(handle)
+        try:
+            shutil.copyfile(source, temporary)
             os.replace(temporary, target)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)

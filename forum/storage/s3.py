@@ -8,6 +8,7 @@ for the objects' keys. The bucket is created by whoever deploys, not by the app.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import IO, Any, cast
 
 from forum.storage.names import check_name
@@ -50,6 +51,15 @@ class S3Storage:
     def put(self, name: str, data: bytes) -> None:
         """Upload in one request (files are at most ATTACHMENT_MAX_BYTES)."""
         self.client.put_object(Bucket=self.bucket, Key=self.key(name), Body=data)
+
+    def put_file(self, name: str, source: Path) -> None:
+        """Upload a file as boto3 does (in parts when it is large, read as it goes)."""
+        self.client.upload_file(str(source), self.bucket, self.key(name))
+
+    def within(self, folder: str) -> S3Storage:
+        """The same bucket, its objects' keys under `folder` too (exports beside the
+        attachments)."""
+        return S3Storage(self.client, self.bucket, f"{self.prefix}{folder}/")
 
     def open(self, name: str) -> IO[bytes]:
         """The object's body, streamed; FileNotFoundError when there is none."""

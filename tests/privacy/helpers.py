@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import zipfile
 from pathlib import Path
@@ -11,14 +12,14 @@ from sqlalchemy import MetaData, select, text
 
 from forum.extensions import db
 from forum.models import PrivacyRequest
-from forum.privacy.export import export_dir
+from forum.privacy.export import export_storage
 
 
 def archive(request: PrivacyRequest) -> dict[str, Any]:
-    """The archive's JSON files by name (and LEGGIMI.txt as text)."""
-    path = export_dir() / (request.file_path or "")
+    """The archive's JSON files by name (and LEGGIMI.txt as text), wherever it is kept."""
     out: dict[str, Any] = {}
-    with zipfile.ZipFile(path) as zf:
+    with export_storage().open(request.file_path or "") as stored, \
+            zipfile.ZipFile(io.BytesIO(stored.read())) as zf:
         for name in zf.namelist():
             data = zf.read(name).decode()
             out[name] = json.loads(data) if name.endswith(".json") else data

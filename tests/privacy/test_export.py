@@ -96,15 +96,16 @@ def test_only_the_owner_downloads_and_expiry_deletes_the_file(app):
     me, other = _active_member(), make_user()
     request, _ = services.request_export(me)
     db.session.refresh(request)
-    _req, path = services.download_path(me, request.id)
+    _req, name = services.download_name(me, request.id)
+    path = export_dir() / name
     assert path.is_file()
     with pytest.raises(NotFound):
-        services.download_path(other, request.id)
+        services.download_name(other, request.id)
     assert expire_exports(utcnow()) == 0  # not yet
     assert expire_exports(utcnow() + timedelta(days=8)) == 1
     assert not path.exists()
     with pytest.raises(Gone):
-        services.download_path(me, request.id)
+        services.download_name(me, request.id)
     assert expire_exports(utcnow() + timedelta(days=8)) == 0  # a second sweep: nothing
     fresh, created = services.request_export(me)  # a new one may be asked now
     assert created and fresh.id != request.id
