@@ -112,19 +112,25 @@ def capped_counts_by_kind(conn: Connection, where: str, params: dict[str, Any],
                          for x in first if 2 * x[1] >= seen})
     estimated = set(counts)
     for kind in sorted(({x[0] for x in first} | set(KINDS)) - set(counts)):
-        alone = f"{where} AND kind = :kind_"
-        if kind in KINDS:  # a literal: the partial index's predicate must be seen
-            alone = f"{where} AND kind = '{kind}'"
-        values = {**params, "kind_": kind}
-        found = _capped(conn, alone, values, cap)
-        n = sum(x[1] for x in found)
-        if n >= cap:
-            n = _estimate(conn, alone, values, cap, _span(found))
-            estimated.add(kind)
-        if n:
-            counts[kind] = n
+        _count_alone(conn, where, params, kind, cap, counts, estimated)
     counts.estimated = frozenset(estimated)
     return counts
+
+
+def _count_alone(conn: Connection, where: str, params: dict[str, Any], kind: str, cap: int,
+                 counts: KindCounts, estimated: set[str]) -> None:
+    """Count one kind alone up to ``cap`` (an estimate above it) into ``counts``."""
+    alone = f"{where} AND kind = :kind_"
+    if kind in KINDS:  # a literal: the partial index's predicate must be seen
+        alone = f"{where} AND kind = '{kind}'"
+    values = {**params, "kind_": kind}
+    found = _capped(conn, alone, values, cap)
+    n = sum(x[1] for x in found)
+    if n >= cap:
+        n = _estimate(conn, alone, values, cap, _span(found))
+        estimated.add(kind)
+    if n:
+        counts[kind] = n
 
 
 def _sampled(conn: Connection, where: str, params: dict[str, Any], cap: int
@@ -149,20 +155,13 @@ def _sampled(conn: Connection, where: str, params: dict[str, Any], cap: int
         {**params, "share_": share}).one()
     if not seen or sum(hits) * rows / seen < SAMPLE_ONLY * cap:
         return None
-    counts, estimated = KindCounts(), set()
+    counts, estimated = KindCounts(), set[str]()
     for kind, found in zip(KINDS, hits, strict=True):
         if found >= SAMPLE_HITS:
             counts[kind] = round(found * rows / seen)
             estimated.add(kind)
             continue
-        alone = f"{where} AND kind = '{kind}'"  # a literal: the partial index is seen
-        some = _capped(conn, alone, params, cap)
-        n = sum(x[1] for x in some)
-        if n >= cap:
-            n = _estimate(conn, alone, params, cap, _span(some))
-            estimated.add(kind)
-        if n:
-            counts[kind] = n
+        _count_alone(conn, where, params, kind, cap, counts, estimated)
     counts.estimated = frozenset(estimated)
     return counts
 
