@@ -25,8 +25,6 @@ pytestmark = [
 ]
 
 
-# a psycopg connection closed by the garbage collector is not the cluster failing
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_three_servers_share_limits_search_pages_and_survive_a_kill(tmp_path: Path) -> None:
     """No 5xx, exact scores, 5 log-ins per minute across servers, search and edits fresh
     on every server, and nothing accepted lost when one server is killed mid-load."""

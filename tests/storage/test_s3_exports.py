@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from forum.extensions import db
+from forum.models import User
 from forum.models.base import utcnow
 from forum.privacy import services
 from forum.privacy.export import export_storage
@@ -41,10 +42,11 @@ def test_an_archive_is_kept_in_the_bucket_and_sent_by_any_server(
     assert download.headers["Cache-Control"] == "no-store"
     assert "profilo.json" in zipfile.ZipFile(io.BytesIO(download.get_data())).namelist()
     download.close()
+    me_id, request_id = me.id, request.id  # the other server loads its own objects
     with second_app(app, **s3_config) as other:
         other.instance_path = str(tmp_path)  # nothing of the first server's disk
         with other.app_context():
-            found, stored = services.download_name(me, request.id)
+            found, stored = services.download_name(db.session.get(User, me_id), request_id)
             with export_storage().open(stored) as archive:
                 assert zipfile.ZipFile(io.BytesIO(archive.read())).testzip() is None
     assert expire_exports(utcnow() + timedelta(days=8)) == 1
