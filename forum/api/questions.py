@@ -303,8 +303,10 @@ def comment_answer(data: dict[str, Any], answer_id: int) -> Any:
 @blp.response(200, VoteSchema)
 @blp.doc(security=WRITE_SECURITY)
 def vote_question(data: dict[str, Any], question_id: int) -> Any:
-    """Vota una domanda: +1, -1 o 0 per ritirare il voto."""
-    result = vote_services.cast_vote(current_user, "question", question_id, data["value"])
+    """Vota una domanda: +1, -1 o 0 per ritirare il voto; ripetere lo stesso voto non
+    cambia nulla e risponde 200."""
+    result = vote_services.cast_vote(current_user, "question", question_id, data["value"],
+                                     same_is_conflict=False)
     return {"score": result.score, "value": result.value}
 
 
@@ -314,8 +316,10 @@ def vote_question(data: dict[str, Any], question_id: int) -> Any:
 @blp.response(200, VoteSchema)
 @blp.doc(security=WRITE_SECURITY)
 def vote_answer(data: dict[str, Any], answer_id: int) -> Any:
-    """Vota una risposta: +1, -1 o 0 per ritirare il voto."""
-    result = vote_services.cast_vote(current_user, "answer", answer_id, data["value"])
+    """Vota una risposta: +1, -1 o 0 per ritirare il voto; ripetere lo stesso voto non
+    cambia nulla e risponde 200."""
+    result = vote_services.cast_vote(current_user, "answer", answer_id, data["value"],
+                                     same_is_conflict=False)
     return {"score": result.score, "value": result.value}
 
 

@@ -48,12 +48,15 @@ def _post_state(kind: str, post_id: int, voter: User) -> Select:
     )
 
 
-def cast_vote(user: User, kind: str, post_id: int, value: int) -> VoteResult:
+def cast_vote(user: User, kind: str, post_id: int, value: int, *,
+              same_is_conflict: bool = True) -> VoteResult:
     """Set the user's vote on a post to +1, -1 or 0 (retract).
 
     The post row is locked (PostgreSQL) or the write lock taken at BEGIN (SQLite)
     before reading the previous vote, and the score moves by an atomic UPDATE, so
-    concurrent votes never lose an increment.
+    concurrent votes never lose an increment. A vote equal to the one already cast is a
+    409 for the page's buttons (a second click, a double submit); the API's PUT sets a
+    state, so `same_is_conflict=False` answers it with the post as it is.
     """
     model = KINDS.get(kind)
     if model is None or value not in (-1, 0, 1):
@@ -78,6 +81,10 @@ def cast_vote(user: User, kind: str, post_id: int, value: int) -> VoteResult:
                 "Servono almeno %(n)d punti di reputazione per votare negativamente.",
                 n=permissions.privilege_threshold("vote_down"),
             ))
+        if old == value and not same_is_conflict:
+            score = db.session.execute(select(model.score).where(model.id == post_id)).scalar_one()
+            db.session.rollback()  # nothing to write: release the row or write lock
+            return VoteResult(kind=kind, post_id=post_id, score=score, value=value)
         if old == value:
             if value:
                 raise Conflict(_("Hai già espresso questo voto."))

@@ -10,6 +10,7 @@ from forum.extensions import db
 from forum.models import Answer, GroupKind, GroupRole, Question, Vote
 from forum.moderation.services import hide_post
 from tests.api.helpers import bearer
+from tests.concurrency import at_once
 from tests.factories import make_answer, make_comment, make_question, make_user
 from tests.groups.test_visibility import into_group, make_group
 
@@ -264,3 +265,28 @@ def test_privacy_guard_holds_an_api_write_until_the_writer_confirms(client):
     published = client.post(f"/api/v1/questions/{question.id}/answers", headers=headers,
                             json={"body": body, "confirm_personal_data": True})
     assert published.status_code == 201
+
+
+def test_put_of_the_same_vote_is_idempotent_even_24_at_once(app, client):
+    """PUT sets the caller's vote: repeating it answers 200 with the same score and leaves
+    one row, also when 24 copies of the request arrive together."""
+    voter, question = make_user(), make_question()
+    headers, question_id = bearer(voter), question.id
+    path = f"/api/v1/questions/{question_id}/vote"
+    first = client.put(path, headers=headers, json={"value": 1})
+    again = client.put(path, headers=headers, json={"value": 1})
+    assert first.status_code == again.status_code == 200
+    assert first.json == again.json == {"score": 1, "value": 1}
+    retracted = client.put(path, headers=headers, json={"value": 0})
+    assert retracted.json == {"score": 0, "value": 0}
+    assert client.put(path, headers=headers, json={"value": 0}).json == {"score": 0, "value": 0}
+
+    def put_up() -> tuple[int, dict]:
+        reply = app.test_client().put(path, headers=headers, json={"value": 1})
+        return reply.status_code, reply.json
+
+    outcomes = at_once(app, put_up, 24)
+    assert outcomes == [(200, {"score": 1, "value": 1})] * 24
+    db.session.rollback()
+    assert db.session.execute(select(db.func.count()).select_from(Vote)).scalar_one() == 1
+    assert db.session.get(Question, question_id).score == 1
