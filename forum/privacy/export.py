@@ -13,6 +13,7 @@ API tokens), other members' e-mail addresses.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import secrets
 import tempfile
@@ -73,6 +74,7 @@ from forum.models.base import utcnow
 from forum.notifications.mailing import category_for, site_url
 from forum.storage import LocalStorage, Storage, get_storage
 
+log = logging.getLogger(__name__)
 EXPORT_TASK = "privacy.export"
 # Columns never exported, whatever the table: credentials and secrets.
 SECRET_COLUMNS = frozenset({"password_hash", "session_version", "calendar_token", "token",
@@ -243,14 +245,12 @@ def remove_archive(name: str) -> None:
     """Delete a ready archive wherever it is kept; logged, not raised, when it will not go
     (the rows saying it is gone are already committed). A name of the archives written
     before they went through the storage (it may start with "-") is a plain file."""
-    import logging
-
     try:
         export_storage().delete(name)
     except ValueError:
         (export_dir() / Path(name).name).unlink(missing_ok=True)
     except Exception:  # noqa: BLE001 - any backend's failure: the purge sweeps again
-        logging.getLogger(__name__).warning("archivio non rimosso: %s", name, exc_info=True)
+        log.warning("archivio non rimosso: %s", name, exc_info=True)
 
 
 def _json_array(rows: Rows) -> Iterator[bytes]:
